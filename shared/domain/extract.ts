@@ -1,0 +1,452 @@
+import { Parser } from 'htmlparser2';
+import { ExtractionError } from '../errors.js';
+import { countWords, DOCUMENT_SCHEMA_VERSION, type Document, type Paragraph, type Section } from './document.js';
+import { cleanText, hasWordCharacters } from './extracted-text.js';
+import { profileByName, selectProfile, type ElementInfo, type Profile } from './profiles/index.js';
+import { SectionKeyAllocator } from './section-keys.js';
+
+export interface ExtractOptions {
+  /** Where the page came from; chooses the profile and gives series/edition. Defaults to the page's canonical URL. */
+  url?: string;
+  /** Force a profile (object or name) instead of choosing one from the URL. */
+  profile?: Profile | string;
+}
+
+/**
+ * Reads a report page into a Document: metadata, and the ordered section outline with its paragraphs.
+ * One streaming pass with htmlparser2 (a second one only when a generic page has no main/article landmark).
+ * Throws ExtractionError when the page has no readable report body.
+ */
+export function extract(html: string, options: ExtractOptions = {}): Document {
+  if (typeof html !== 'string' || html.trim() === '') {
+    throw new ExtractionError('The page is empty', 'empty');
+  }
+  const forced = typeof options.profile === 'string' ? profileByName(options.profile) : options.profile;
+  if (typeof options.profile === 'string' && !forced) {
+    throw new ExtractionError(`Unknown profile "${options.profile}"`, 'body-missing');
+  }
+  let run = new ExtractionRun(options.url, forced, false);
+  run.parse(html);
+  if (!run.rootSeen && run.profile.isFallbackBodyRoot) {
+    run = new ExtractionRun(options.url, run.profile, true);
+    run.parse(html);
+  }
+  return run.toDocument();
+}
+
+const BLOCK_ELEMENTS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'figcaption',
+  'figure',
+  'footer',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'td',
+  'th',
+  'tr',
+  'ul',
+]);
+const HEAD_ELEMENTS = new Set(['html', 'head', 'title', 'meta', 'link', 'script', 'style', 'base', 'noscript']);
+const RUN_IN_FORMATTING = new Set(['u', 'b', 'strong', 'em']);
+const MAX_RUN_IN_OFFSET = 120;
+const MAX_RUN_IN_WORDS = 12;
+
+interface OpenSection {
+  section: Section;
+  rank: number;
+}
+
+/** State of one streaming pass. Element depths are indexes into `stack`; -1 means "not inside one". */
+class ExtractionRun {
+  private readonly stack: ElementInfo[] = [];
+  private resolvedProfile: Profile | undefined;
+
+  // Head metadata
+  private titleTagText: string | undefined;
+  private inTitleTag = false;
+  private jsonLdText: string | undefined;
+  private readonly jsonLdBlocks: string[] = [];
+  private canonical: string | undefined;
+  private readonly meta = new Map<string, string>();
+  private titleElementDepth = -1;
+  private titleElementText: string | undefined;
+
+  // Body
+  rootSeen = false;
+  private bodyStarted = false;
+  private rootDepth = -1;
+  private chromeDepth = -1;
+  private headingDepth = -1;
+  private headingElement: ElementInfo | undefined;
+  private headingText = '';
+  private labelDepth = -1;
+  private labelText = '';
+  private pendingLabel: string | undefined;
+  private afterNavigation = false;
+  private anchorDepth = -1;
+  private buffer = '';
+  /** Text of the current paragraph that is not inside a link (to recognise link-only navigation lists). */
+  private unlinkedText = '';
+  private formattedAtStart = false;
+  private headingCount = 0;
+
+  private readonly sections: Section[] = [];
+  private readonly open: OpenSection[] = [];
+  private readonly keys = new SectionKeyAllocator();
+
+  constructor(
+    private readonly url: string | undefined,
+    forcedProfile: Profile | undefined,
+    private readonly useFallbackRoot: boolean,
+  ) {
+    this.resolvedProfile = forcedProfile;
+  }
+
+  /** The profile is chosen lazily: a page without a given URL is identified by its canonical link, read in <head>. */
+  get profile(): Profile {
+    if (!this.resolvedProfile) {
+      const candidates = [this.url, this.canonical].flatMap((candidate) => {
+        const parsed = candidate ? safeUrl(candidate) : undefined;
+        return parsed ? [parsed] : [];
+      });
+      this.resolvedProfile =
+        candidates.map((candidate) => selectProfile(candidate)).find((profile) => profile.name !== 'generic') ??
+        selectProfile(candidates[0] ?? new URL('about:blank'));
+    }
+    return this.resolvedProfile;
+  }
+
+  parse(html: string): void {
+    const parser = new Parser(
+      {
+        onopentag: (name, attributes) => this.openElement({ name, attributes }),
+        ontext: (text) => this.text(text),
+        onclosetag: () => this.closeElement(),
+      },
+      { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
+    );
+    parser.write(html);
+    parser.end();
+  }
+
+  private openElement(element: ElementInfo): void {
+    const depth = this.stack.push(element) - 1;
+    if (this.rootDepth < 0) {
+      this.openOutsideBody(element, depth);
+      return;
+    }
+    if (this.chromeDepth >= 0 || this.headingDepth >= 0 || this.labelDepth >= 0) return;
+    const profile = this.profile;
+    if (profile.isChrome(element)) {
+      this.chromeDepth = depth;
+      return;
+    }
+    if (profile.isNumberLabel?.(element)) {
+      this.flushParagraph();
+      this.labelDepth = depth;
+      this.labelText = '';
+      return;
+    }
+    if (profile.isHeading(element)) {
+      this.flushParagraph();
+      this.headingDepth = depth;
+      this.headingElement = element;
+      this.headingText = '';
+      return;
+    }
+    if (BLOCK_ELEMENTS.has(element.name)) this.flushParagraph();
+    else if (element.name === 'a' && this.anchorDepth < 0) this.anchorDepth = depth;
+    else if (element.name === 'br') this.buffer += ' ';
+    else if (RUN_IN_FORMATTING.has(element.name) && this.buffer.trim() === '') this.formattedAtStart = true;
+  }
+
+  private openOutsideBody(element: ElementInfo, depth: number): void {
+    const { name, attributes } = element;
+    if (name === 'title' && this.titleTagText === undefined) {
+      this.inTitleTag = true;
+      this.titleTagText = '';
+    } else if (name === 'link' && attributes.rel?.toLowerCase().split(/\s+/).includes('canonical') && attributes.href) {
+      this.canonical ??= attributes.href;
+    } else if (name === 'meta' && attributes.content !== undefined) {
+      const metaName = (attributes.property ?? attributes.name ?? attributes.itemprop)?.toLowerCase();
+      if (metaName && !this.meta.has(metaName)) this.meta.set(metaName, attributes.content);
+    } else if (name === 'script' && attributes.type?.toLowerCase() === 'application/ld+json') {
+      this.jsonLdText = '';
+    }
+    if (this.rootSeen) return;
+    if (!this.bodyStarted) {
+      // Choose the profile only once <head> (and its canonical link) has been read.
+      if (HEAD_ELEMENTS.has(name)) return;
+      this.bodyStarted = true;
+    }
+    const profile = this.profile;
+    if (this.titleElementDepth < 0 && this.titleElementText === undefined && profile.isTitleElement?.(element)) {
+      this.titleElementDepth = depth;
+      this.titleElementText = '';
+    }
+    const isRoot = this.useFallbackRoot ? profile.isFallbackBodyRoot?.(element) : profile.isBodyRoot(element);
+    if (isRoot) {
+      this.rootSeen = true;
+      this.rootDepth = depth;
+    }
+  }
+
+  private text(text: string): void {
+    if (this.inTitleTag) this.titleTagText += text;
+    if (this.jsonLdText !== undefined) this.jsonLdText += text;
+    if (this.titleElementDepth >= 0) this.titleElementText += text;
+    if (this.rootDepth < 0 || this.chromeDepth >= 0) return;
+    if (this.headingDepth >= 0) this.headingText += text;
+    else if (this.labelDepth >= 0) this.labelText += text;
+    else {
+      this.buffer += text;
+      if (this.anchorDepth < 0) this.unlinkedText += text;
+    }
+  }
+
+  private closeElement(): void {
+    const element = this.stack.pop();
+    const depth = this.stack.length;
+    if (!element) return;
+    if (element.name === 'title') this.inTitleTag = false;
+    if (element.name === 'script' && this.jsonLdText !== undefined) {
+      this.jsonLdBlocks.push(this.jsonLdText);
+      this.jsonLdText = undefined;
+    }
+    if (depth === this.titleElementDepth) this.titleElementDepth = -1;
+    if (this.rootDepth < 0) return;
+    if (depth === this.chromeDepth) {
+      this.chromeDepth = -1;
+      return;
+    }
+    if (this.chromeDepth >= 0) return;
+    if (depth === this.headingDepth) {
+      this.headingDepth = -1;
+      this.finishHeading(element);
+      return;
+    }
+    if (depth === this.labelDepth) {
+      this.labelDepth = -1;
+      this.pendingLabel = cleanText(this.labelText) || undefined;
+      return;
+    }
+    if (this.headingDepth >= 0 || this.labelDepth >= 0) return;
+    if (depth === this.anchorDepth) this.anchorDepth = -1;
+    if (depth === this.rootDepth) {
+      this.flushParagraph();
+      this.rootDepth = -1;
+      return;
+    }
+    if (BLOCK_ELEMENTS.has(element.name)) this.flushParagraph();
+  }
+
+  private finishHeading(element: ElementInfo): void {
+    const text = cleanText(this.headingText);
+    const profile = this.profile;
+    if (!hasWordCharacters(text)) return;
+    if (profile.isNavigation?.(text)) {
+      // Skip the navigation heading, and the list of links that may follow it.
+      this.afterNavigation = true;
+      this.pendingLabel = undefined;
+      return;
+    }
+    this.afterNavigation = false;
+    const reading = profile.readHeading(this.headingElement ?? element, text, { pendingLabel: this.pendingLabel });
+    this.pendingLabel = undefined;
+    if (!reading) {
+      this.buffer = text;
+      this.flushParagraph();
+      return;
+    }
+    while (this.open.length > 0 && this.open[this.open.length - 1]!.rank >= reading.rank) this.open.pop();
+    const parent = this.open[this.open.length - 1]?.section;
+    const number =
+      reading.nested && reading.number && parent?.number ? `${parent.number}.${reading.number}` : reading.number;
+    const section: Section = {
+      key: this.keys.allocate(reading.heading, parent?.key),
+      heading: reading.heading,
+      ...(number ? { number } : {}),
+      level: parent ? parent.level + 1 : 1,
+      ...(parent ? { parentKey: parent.key } : {}),
+      paragraphs: [],
+    };
+    this.sections.push(section);
+    this.open.push({ section, rank: reading.rank });
+    this.headingCount++;
+  }
+
+  private flushParagraph(): void {
+    const raw = this.buffer;
+    const formattedAtStart = this.formattedAtStart;
+    const linkOnly = !hasWordCharacters(this.unlinkedText);
+    this.buffer = '';
+    this.unlinkedText = '';
+    this.formattedAtStart = false;
+    if (raw === '') return;
+    const text = cleanText(raw);
+    if (!hasWordCharacters(text)) return;
+    const navigation = (this.afterNavigation && linkOnly) || this.profile.isNavigation?.(text);
+    this.afterNavigation = false;
+    if (navigation) return;
+    const paragraph: Paragraph = { text };
+    const lead = formattedAtStart ? detectRunInHead(raw) : undefined;
+    if (lead) paragraph.lead = lead;
+    this.currentSection().paragraphs.push(paragraph);
+  }
+
+  /** Text before any heading goes to an "Introduction" section. */
+  private currentSection(): Section {
+    const top = this.open[this.open.length - 1];
+    if (top) return top.section;
+    const introduction: Section = {
+      key: this.keys.allocate('Introduction'),
+      heading: 'Introduction',
+      level: 1,
+      paragraphs: [],
+    };
+    this.sections.push(introduction);
+    this.open.push({ section: introduction, rank: Number.POSITIVE_INFINITY });
+    return introduction;
+  }
+
+  toDocument(): Document {
+    const profile = this.profile;
+    if (!this.rootSeen) {
+      throw new ExtractionError(
+        `No report body found for profile "${profile.name}" (the page may be an error page or its layout changed)`,
+        'body-missing',
+      );
+    }
+    const sections = withoutEmptyLeaves(this.sections);
+    if (profile.requiresHeadings && this.headingCount === 0) {
+      throw new ExtractionError(`The report body has no section headings: its structure was lost`, 'body-missing');
+    }
+    if (!sections.some((section) => section.paragraphs.length > 0)) {
+      throw new ExtractionError('The report body has no text', 'empty');
+    }
+    const canonicalUrl = this.canonical ? resolveUrl(this.canonical, this.url) : undefined;
+    const url = this.url ?? canonicalUrl ?? 'about:blank';
+    const parsedUrl = safeUrl(url);
+    let identity = parsedUrl ? profile.identify(parsedUrl) : {};
+    if (identity.series === undefined && canonicalUrl && canonicalUrl !== url) {
+      const parsedCanonical = safeUrl(canonicalUrl);
+      if (parsedCanonical) identity = profile.identify(parsedCanonical);
+    }
+    const dates = this.readDates();
+    const title =
+      cleanText(this.titleElementText ?? '') ||
+      cleanText(this.meta.get('og:title') ?? '') ||
+      (profile.cleanTitle ?? ((value: string) => value))(cleanText(this.titleTagText ?? '')) ||
+      sections[0]!.heading;
+    return {
+      schemaVersion: DOCUMENT_SCHEMA_VERSION,
+      url,
+      canonicalUrl: canonicalUrl ?? url,
+      title,
+      profile: profile.name,
+      ...(identity.series !== undefined ? { series: identity.series } : {}),
+      ...(identity.edition !== undefined ? { edition: identity.edition } : {}),
+      ...(dates.published ? { published: dates.published } : {}),
+      ...(dates.modified ? { modified: dates.modified } : {}),
+      sections,
+    };
+  }
+
+  private readDates(): { published?: string; modified?: string } {
+    let published: string | undefined;
+    let modified: string | undefined;
+    for (const block of this.jsonLdBlocks) {
+      for (const node of jsonLdNodes(block)) {
+        published ??= isoDate(node.datePublished);
+        modified ??= isoDate(node.dateModified);
+      }
+    }
+    published ??= isoDate(this.meta.get('article:published_time') ?? this.meta.get('datepublished'));
+    modified ??= isoDate(this.meta.get('article:modified_time') ?? this.meta.get('datemodified'));
+    return { ...(published ? { published } : {}), ...(modified ? { modified } : {}) };
+  }
+}
+
+/** A run-in head: the paragraph opens with formatted text ending in a colon ("Physical Conditions: ..."). */
+function detectRunInHead(raw: string): string | undefined {
+  const colon = raw.indexOf(':');
+  if (colon <= 0 || colon > MAX_RUN_IN_OFFSET) return undefined;
+  const head = cleanText(raw.slice(0, colon));
+  if (head === '' || /[.!?;]/.test(head) || !/^[\p{Lu}\p{N}]/u.test(head)) return undefined;
+  return countWords(head) <= MAX_RUN_IN_WORDS ? head : undefined;
+}
+
+/** Drops sections with no paragraphs of their own and none below them (headings with nothing under them). */
+function withoutEmptyLeaves(sections: Section[]): Section[] {
+  const hasContent = new Set<string>();
+  const byKey = new Map(sections.map((section) => [section.key, section]));
+  for (const section of sections) {
+    if (section.paragraphs.length === 0) continue;
+    let current: Section | undefined = section;
+    while (current && !hasContent.has(current.key)) {
+      hasContent.add(current.key);
+      current = current.parentKey ? byKey.get(current.parentKey) : undefined;
+    }
+  }
+  return sections.filter((section) => hasContent.has(section.key));
+}
+
+type JsonLdNode = { datePublished?: unknown; dateModified?: unknown };
+
+function jsonLdNodes(block: string): JsonLdNode[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(block);
+  } catch {
+    return []; // Malformed JSON-LD is common on the web; the dates are optional.
+  }
+  const nodes: JsonLdNode[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 4 || value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, depth + 1);
+      return;
+    }
+    nodes.push(value as JsonLdNode);
+    const graph = (value as { '@graph'?: unknown })['@graph'];
+    if (graph) visit(graph, depth + 1);
+  };
+  visit(parsed, 0);
+  return nodes;
+}
+
+function isoDate(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+function safeUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveUrl(href: string, base: string | undefined): string | undefined {
+  try {
+    return new URL(href, base).toString();
+  } catch {
+    return undefined;
+  }
+}

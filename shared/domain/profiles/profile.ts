@@ -1,0 +1,68 @@
+/**
+ * A Profile says how to read one kind of site: which URLs it covers (and the series/edition they give), where the
+ * report body is, which elements are chrome, and what each heading means in the outline.
+ * The extraction engine (extract.ts) interprets it in one streaming pass.
+ */
+
+export interface ElementInfo {
+  name: string;
+  attributes: Readonly<Record<string, string>>;
+}
+
+export interface PageIdentity {
+  /** Series the page belongs to, e.g. "hrr/kazakhstan". */
+  series?: string;
+  /** Edition within the series, e.g. the report year. */
+  edition?: number;
+}
+
+export interface HeadingReading {
+  /** Outline rank: smaller is higher. A heading becomes a child of the nearest open heading of smaller rank. */
+  rank: number;
+  /** Heading text with any outline number removed. */
+  heading: string;
+  /** Outline number as printed ("1", "c"); combined with the parent's number when `nested` is set. */
+  number?: string;
+  /** The number continues the parent's ("c" under "1" prints as "1.c"). */
+  nested?: boolean;
+}
+
+export interface HeadingContext {
+  /** A number label seen just before this heading ("Section 1." in its own element), if any. */
+  pendingLabel?: string;
+}
+
+export interface Profile {
+  readonly name: string;
+  matches(url: URL): boolean;
+  identify(url: URL): PageIdentity;
+  /** The element that holds the report body. */
+  isBodyRoot(element: ElementInfo): boolean;
+  /** What to use when no body root exists; absent means the page is not readable by this profile. */
+  isFallbackBodyRoot?(element: ElementInfo): boolean;
+  /** Elements skipped with everything inside them (page chrome, scripts, icons). */
+  isChrome(element: ElementInfo): boolean;
+  isHeading(element: ElementInfo): boolean;
+  /** Interprets a heading once its text is known; undefined means "not an outline heading, treat as a paragraph". */
+  readHeading(element: ElementInfo, text: string, context: HeadingContext): HeadingReading | undefined;
+  /** An element that only carries an outline number for the next heading ("Section 1."). */
+  isNumberLabel?(element: ElementInfo): boolean;
+  /**
+   * Navigation inside the body ("Read a Section: China | Hong Kong | ..."): a heading with such text is skipped with
+   * its content, a paragraph is dropped.
+   */
+  isNavigation?(text: string): boolean;
+  /** The element whose text is the best title for the page (checked anywhere in the page). */
+  isTitleElement?(element: ElementInfo): boolean;
+  /** Clean-up of the <title> text (site suffixes). */
+  cleanTitle?(title: string): string;
+  /** The body must yield at least one outline heading, or the structure is considered lost. */
+  readonly requiresHeadings: boolean;
+}
+
+export function hasClass(element: ElementInfo, className: string): boolean {
+  const classes = element.attributes.class;
+  if (!classes) return false;
+  if (classes === className) return true;
+  return ` ${classes.replace(/\s+/g, ' ')} `.includes(` ${className} `);
+}
