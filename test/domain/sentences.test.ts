@@ -1,0 +1,227 @@
+import { fnv1a64, normaliseSentence, sentenceHash, splitSentences } from '../../shared/domain/sentences.js';
+
+describe('splitSentences', () => {
+  it('splits plain sentences and trims them', () => {
+    expect(splitSentences('  First one.  Second one!\nThird one? ')).toEqual(['First one.', 'Second one!', 'Third one?']);
+    expect(splitSentences('')).toEqual([]);
+    expect(splitSentences('   ')).toEqual([]);
+    expect(splitSentences('No final stop')).toEqual(['No final stop']);
+  });
+
+  it('does not split after U.S. and other initialisms inside a sentence', () => {
+    expect(splitSentences('The U.S. government said it. Also see the U.S. Department of Labor list.')).toEqual([
+      'The U.S. government said it.',
+      'Also see the U.S. Department of Labor list.',
+    ]);
+    expect(splitSentences('The U.N. Human Rights Council met. It met again at 5 p.m. on Monday.')).toEqual([
+      'The U.N. Human Rights Council met.',
+      'It met again at 5 p.m. on Monday.',
+    ]);
+  });
+
+  it('splits after an initialism that ends a sentence when a sentence opener follows', () => {
+    expect(splitSentences('Funding came from the U.S. The government denied it.')).toEqual([
+      'Funding came from the U.S.',
+      'The government denied it.',
+    ]);
+  });
+
+  it('keeps decimals and amounts whole', () => {
+    expect(splitSentences('Inflation rose 3.5 percent. The fine was $1.2 million. It was paid.')).toEqual([
+      'Inflation rose 3.5 percent.',
+      'The fine was $1.2 million.',
+      'It was paid.',
+    ]);
+  });
+
+  it('ends a quoted sentence after the closing quote', () => {
+    expect(splitSentences('He said, “We will not comply.” Police then arrived.')).toEqual([
+      'He said, “We will not comply.”',
+      'Police then arrived.',
+    ]);
+    expect(splitSentences('He said "No." Then he left. She asked "Why?" Nobody answered!')).toEqual([
+      'He said "No."',
+      'Then he left.',
+      'She asked "Why?"',
+      'Nobody answered!',
+    ]);
+    expect(splitSentences('It was called ‘unacceptable.’ Officials disagreed.')).toEqual([
+      'It was called ‘unacceptable.’',
+      'Officials disagreed.',
+    ]);
+  });
+
+  it('does not split when a quoted question or exclamation is followed by lowercase', () => {
+    expect(splitSentences('“Why?” he asked. “Stop!” the officer shouted.')).toEqual([
+      '“Why?” he asked.',
+      '“Stop!” the officer shouted.',
+    ]);
+  });
+
+  it('ends a parenthesised sentence after the bracket', () => {
+    expect(splitSentences('He left. (He returned later.) Then he spoke.')).toEqual([
+      'He left.',
+      '(He returned later.)',
+      'Then he spoke.',
+    ]);
+    expect(splitSentences('(See section 1.f.) Security forces staged parades.')).toEqual([
+      '(See section 1.f.)',
+      'Security forces staged parades.',
+    ]);
+  });
+
+  it('keeps number abbreviations with their numbers', () => {
+    expect(splitSentences('He remained in Nanning No. 1 Detention Center. See Art. 174 of the code.')).toEqual([
+      'He remained in Nanning No. 1 Detention Center.',
+      'See Art. 174 of the code.',
+    ]);
+    expect(splitSentences('Under para. 3 and Nos. 4-6 it applies. It began Jan. 5 and ended Sept. 30.')).toEqual([
+      'Under para. 3 and Nos. 4-6 it applies.',
+      'It began Jan. 5 and ended Sept. 30.',
+    ]);
+    // "No." followed by a word is the word "No".
+    expect(splitSentences('They said No. Then they left.')).toEqual(['They said No.', 'Then they left.']);
+  });
+
+  it('does not split after titles', () => {
+    expect(
+      splitSentences('Mr. Smith met Ms. Jones and Dr. Li. Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.'),
+    ).toEqual(['Mr. Smith met Ms. Jones and Dr. Li.', 'Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.']);
+    expect(splitSentences('Protests took place in Moscow and St. Petersburg. Police detained 20.')).toEqual([
+      'Protests took place in Moscow and St. Petersburg.',
+      'Police detained 20.',
+    ]);
+  });
+
+  it('does not split after Latin abbreviations', () => {
+    expect(splitSentences('Some countries, e.g. Kazakhstan, i.e. Central Asia, agreed. The case Ananyev v. Russia vs. Others ended.')).toEqual([
+      'Some countries, e.g. Kazakhstan, i.e. Central Asia, agreed.',
+      'The case Ananyev v. Russia vs. Others ended.',
+    ]);
+    expect(splitSentences('It cost approx. 500 dollars. Tools, etc. were taken. They took food, water, etc. Officials left.')).toEqual([
+      'It cost approx. 500 dollars.',
+      'Tools, etc. were taken.',
+      'They took food, water, etc.',
+      'Officials left.',
+    ]);
+  });
+
+  it('handles company abbreviations by what follows', () => {
+    expect(splitSentences('Kazakhmys Corp. Chairman Ivanov resigned. He worked for Acme Inc. The company denied it.')).toEqual([
+      'Kazakhmys Corp. Chairman Ivanov resigned.',
+      'He worked for Acme Inc.',
+      'The company denied it.',
+    ]);
+  });
+
+  it('does not split after initials', () => {
+    expect(splitSentences('J. Smith came. The report by J. A. Jones and John F. Kennedy Jr. was cited.')).toEqual([
+      'J. Smith came.',
+      'The report by J. A. Jones and John F. Kennedy Jr. was cited.',
+    ]);
+  });
+
+  it('splits after a capital letter that follows a lowercase word', () => {
+    expect(splitSentences('Carriers of hepatitis B. Cheng Yuan litigated.')).toEqual(['Carriers of hepatitis B.', 'Cheng Yuan litigated.']);
+  });
+
+  it('handles section references', () => {
+    expect(splitSentences('See section 2.a. The law applies. Refer to section 2.b., Freedom of Association.')).toEqual([
+      'See section 2.a.',
+      'The law applies.',
+      'Refer to section 2.b., Freedom of Association.',
+    ]);
+  });
+
+  it('does not split at an ellipsis, but does at an ellipsis with a full stop', () => {
+    expect(splitSentences('He said the law ... The Constitution applied. She came… Then left.')).toEqual([
+      'He said the law ... The Constitution applied.',
+      'She came… Then left.',
+    ]);
+    expect(splitSentences('The text reads . . . And more. Wait.... Next one.')).toEqual([
+      'The text reads . . . And more.',
+      'Wait....',
+      'Next one.',
+    ]);
+    expect(splitSentences('Really...? Yes.')).toEqual(['Really...?', 'Yes.']);
+  });
+
+  it('keeps question marks and exclamations in names and before lowercase', () => {
+    expect(splitSentences('The same Yahoo! search returned results. Was it censored? Yes!')).toEqual([
+      'The same Yahoo! search returned results.',
+      'Was it censored?',
+      'Yes!',
+    ]);
+  });
+
+  it('never splits inside URLs or hyphenated tokens', () => {
+    expect(splitSentences('See https://www.state.gov/reports. U.S.-based NGOs agreed.')).toEqual([
+      'See https://www.state.gov/reports.',
+      'U.S.-based NGOs agreed.',
+    ]);
+  });
+
+  it('keeps a list marker with its sentence', () => {
+    expect(splitSentences('1. The first point. 2. The second point.')).toEqual(['1. The first point.', '2. The second point.']);
+  });
+
+  it('does not start a sentence with a dash or a comma', () => {
+    expect(splitSentences('“Happiness is within reach.’ — Dalai Lama.” Officials objected.')).toEqual([
+      '“Happiness is within reach.’ — Dalai Lama.”',
+      'Officials objected.',
+    ]);
+  });
+
+  it('splits before a sentence that opens with a number or a quote', () => {
+    expect(splitSentences('It ended in 2019. 2020 was calmer. “Enough,” he said.')).toEqual([
+      'It ended in 2019.',
+      '2020 was calmer.',
+      '“Enough,” he said.',
+    ]);
+  });
+});
+
+describe('normaliseSentence', () => {
+  it('folds case, quotes, dashes, whitespace and trailing punctuation', () => {
+    expect(normaliseSentence('  The “U.S.”  Government\u00a0— said   it’s fine…  "')).toBe('the "u.s." government - said it\'s fine');
+    expect(normaliseSentence('He said “no.”')).toBe(normaliseSentence('He said "no".'));
+    expect(normaliseSentence('Rights were\u200b respected!?')).toBe('rights were respected');
+    expect(normaliseSentence('...')).toBe('');
+  });
+});
+
+describe('sentenceHash', () => {
+  it('is FNV-1a 64 over UTF-16LE code units (checked against an independent implementation)', () => {
+    expect(fnv1a64('')).toBe('cbf29ce484222325');
+    expect(fnv1a64('a')).toBe('089be207b544f1e4');
+    expect(fnv1a64('foobar')).toBe('c882d5010e965f1a');
+    expect(fnv1a64("women's rights \u2014 \u00e9t\u00e9 \u{1F600}")).toBe('78e2ccbc9501c17f');
+  });
+
+  it('agrees with a BigInt implementation on random strings', () => {
+    const reference = (text: string): string => {
+      let hash = 0xcbf29ce484222325n;
+      for (let index = 0; index < text.length; index++) {
+        const unit = text.charCodeAt(index);
+        for (const byte of [unit & 0xff, unit >>> 8]) {
+          hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+        }
+      }
+      return hash.toString(16).padStart(16, '0');
+    };
+    let seed = 7;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000;
+    for (let round = 0; round < 500; round++) {
+      let text = '';
+      const length = Math.floor(random() * 24);
+      for (let index = 0; index < length; index++) text += String.fromCharCode(Math.floor(random() * 0x10000));
+      expect(fnv1a64(text)).toBe(reference(text));
+    }
+  });
+
+  it('hashes the normal form', () => {
+    expect(sentenceHash('The U.S. government said it.')).toBe('3ce69756a32fd2f5');
+    expect(sentenceHash('  the U.S.  Government said it ')).toBe('3ce69756a32fd2f5');
+    expect(sentenceHash('The U.S. government denied it.')).not.toBe('3ce69756a32fd2f5');
+  });
+});
