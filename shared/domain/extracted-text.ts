@@ -5,10 +5,15 @@
 
 // Zero-width space/joiners, word joiner, BOM, soft hyphen: invisible, and they break word matching.
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-// Every Unicode space separator, plus line/paragraph separators and ASCII whitespace.
-const WHITESPACE_RUN = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
+// \s covers ASCII whitespace, no-break spaces, every Unicode space separator and the line/paragraph separators.
+const WHITESPACE_RUN = /\s+/g;
+// Anything cleanText would change: whitespace other than a single inner space, or an invisible character.
+const NEEDS_CLEANING = /[^\S ]| {2}|^ | $|[\u200B-\u200D\u2060\uFEFF\u00AD]/;
 
+/** Collapses whitespace runs to one space, trims, and drops invisible characters. */
 export function cleanText(raw: string): string {
+  // Most paragraphs are already clean: testing is cheaper than rewriting (this runs on every paragraph).
+  if (!NEEDS_CLEANING.test(raw)) return raw;
   return raw.replace(INVISIBLE, '').replace(WHITESPACE_RUN, ' ').trim();
 }
 

@@ -156,3 +156,14 @@ describe('section keys', () => {
     expect(numberLabel('Section 4. Corruption')).toBeUndefined();
   });
 });
+
+describe('cleanText', () => {
+  it('collapses every kind of whitespace, drops invisible characters and trims, leaving clean text untouched', async () => {
+    const { cleanText } = await import('../../shared/domain/extracted-text.js');
+    expect(cleanText('  a\u00a0\u00a0b\tc\n\u2028d\u3000 ')).toBe('a b c d');
+    expect(cleanText('zero\u200Bwidth soft\u00ADhyphen\uFEFF')).toBe('zerowidth softhyphen');
+    const clean = 'Already “clean” text, with CASE.';
+    expect(cleanText(clean)).toBe(clean);
+    expect(cleanText(' \u200B ')).toBe('');
+  });
+});

@@ -1,5 +1,5 @@
 import { splitHeadingNumber } from '../section-keys.js';
-import { hasClass, type ElementInfo, type Profile } from './profile.js';
+import type { ElementInfo, Profile } from './profile.js';
 
 const CHROME_TAGS = new Set([
   'nav',
@@ -20,7 +20,7 @@ const CHROME_TAGS = new Set([
   'canvas',
 ]);
 const CHROME_ROLES = new Set(['navigation', 'banner', 'contentinfo', 'complementary', 'search', 'dialog', 'alert']);
-const CHROME_CLASSES = [
+const CHROME_CLASSES = new Set([
   'cookie',
   'cookie-banner',
   'promo',
@@ -35,7 +35,7 @@ const CHROME_CLASSES = [
   'screen-reader-text',
   'visually-hidden',
   'newsletter',
-];
+]);
 
 /** Chrome that any site can carry: landmarks, scripts, hidden and assistive-only elements. */
 export function isCommonChrome(element: ElementInfo): boolean {
@@ -43,7 +43,7 @@ export function isCommonChrome(element: ElementInfo): boolean {
   const { attributes } = element;
   if (attributes.hidden !== undefined || attributes['aria-hidden'] === 'true') return true;
   if (attributes.role && CHROME_ROLES.has(attributes.role)) return true;
-  return attributes.class !== undefined && CHROME_CLASSES.some((name) => hasClass(element, name));
+  return attributes.class !== undefined && attributes.class.split(/\s+/).some((name) => CHROME_CLASSES.has(name));
 }
 
 /** Any site: the main/article landmark (else the body), an h1-h6 outline, chrome removed. */

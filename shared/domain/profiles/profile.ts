@@ -63,6 +63,16 @@ export interface Profile {
 export function hasClass(element: ElementInfo, className: string): boolean {
   const classes = element.attributes.class;
   if (!classes) return false;
-  if (classes === className) return true;
-  return ` ${classes.replace(/\s+/g, ' ')} `.includes(` ${className} `);
+  // Called for most elements of a page: a boundary-checked indexOf, with no allocation.
+  for (let index = classes.indexOf(className); index >= 0; index = classes.indexOf(className, index + 1)) {
+    const end = index + className.length;
+    if ((index === 0 || isSpace(classes.charCodeAt(index - 1))) && (end === classes.length || isSpace(classes.charCodeAt(end)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
 }

@@ -1,0 +1,37 @@
+import { writeFileSync } from 'node:fs';
+import { diffSpeedSuite } from './suites/diff-speed.js';
+import { extractionThroughputSuite } from './suites/extraction-throughput.js';
+import { printTable, type SuiteResult } from './bench-kit.js';
+
+/**
+ * `npm run bench`: every figure is compared against a reference measured in the same run, and the ratios are what
+ * count (absolute times on a shared machine are noise). Results go to bench-results.json.
+ * Pick suites with `npm run bench -- diff extraction`.
+ */
+const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
+  extraction: () => extractionThroughputSuite(),
+  diff: () => diffSpeedSuite(),
+};
+
+const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));
+const unknown = selected.filter((name) => !(name in SUITES));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown suite(s): ${unknown.join(', ')}. Known: ${Object.keys(SUITES).join(', ')}\n`);
+  process.exit(2);
+}
+
+const results: SuiteResult[] = [];
+for (const [name, run] of Object.entries(SUITES)) {
+  if (selected.length > 0 && !selected.includes(name)) continue;
+  process.stdout.write(`running ${name}...\n`);
+  const result = await run();
+  results.push(result);
+  printTable(`${result.suite}`, result.rows);
+  process.stdout.write(`summary: ${JSON.stringify(result.summary)}\n`);
+}
+
+writeFileSync(
+  'bench-results.json',
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+);
+process.stdout.write('\nwrote bench-results.json\n');
