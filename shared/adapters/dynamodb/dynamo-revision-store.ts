@@ -1,0 +1,534 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { assertPageId } from '../../ports/page-id.js';
+import {
+  MAX_REVISION_SECTIONS,
+  MAX_REVISION_TERMS,
+  capSectionChanges,
+  type CaptureFailure,
+  type CheckResult,
+  type EditionEntry,
+  type ListOptions,
+  type ListRecentRevisionsOptions,
+  type ListRevisionsOptions,
+  type PageOfItems,
+  type PageRecord,
+  type RevisionRecord,
+  type RevisionStore,
+  type SeriesRecord,
+} from '../../ports/revision-store.js';
+import { decodeCursor, decodeKeyCursor, encodeCursor, validateKey, type ItemKey } from './pagination-cursor.js';
+import { itemKeys, itemTypes } from './item-keys.js';
+import { TABLE_DEFINITION, keyAttributeNames } from './table-definition.js';
+
+const TABLE_KEY = ['pk', 'sk'] as const;
+const GSI1_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
+const GSI2_KEY = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
+const KEY_ATTRIBUTES = new Set([...keyAttributeNames(TABLE_DEFINITION), TABLE_DEFINITION.typeAttribute]);
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+const DEFAULT_RECENT_DAYS = 30;
+const MAX_RECENT_DAYS = 366;
+const MAX_FAILURE_MESSAGE = 2000;
+/** Far below DynamoDB's 400 KB item limit, with room for attribute-name overhead. */
+const MAX_REVISION_ITEM_BYTES = 200_000;
+const DAY_MS = 86_400_000;
+
+export interface DynamoRevisionStoreOptions {
+  /** A plain DynamoDB client (wrapped here) or a DocumentClient. */
+  client: DynamoDBClient | DynamoDBDocumentClient;
+  tableName: string;
+  /** For "now" in listRecentRevisions (tests pin it). */
+  clock?: () => Date;
+}
+
+type Item = Record<string, unknown>;
+
+export class DynamoRevisionStore implements RevisionStore {
+  private readonly documents: DynamoDBDocumentClient;
+  private readonly tableName: string;
+  private readonly clock: () => Date;
+
+  constructor(options: DynamoRevisionStoreOptions) {
+    this.documents =
+      options.client instanceof DynamoDBDocumentClient
+        ? options.client
+        : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
+    this.tableName = options.tableName;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  // Pages and series
+
+  async putPage(record: PageRecord, options: { onlyIfNew?: boolean } = {}): Promise<{ written: boolean }> {
+    const page = assertPageId(record.page);
+    if (typeof record.url !== 'string' || !record.url) throw new ValidationError('A page needs a url');
+    if (typeof record.profile !== 'string' || !record.profile) throw new ValidationError('A page needs a profile');
+    if (record.edition !== undefined) assertEdition(record.edition);
+    if (record.series !== undefined) assertSeries(record.series);
+
+    // Series first: a crash in between leaves a series with no new page, never a page missing from listSeries.
+    if (record.series) await this.registerSeries(record.series, record.profile, record.createdAt);
+
+    const item: Item = {
+      ...withoutUndefined({ ...record }),
+      consecutiveFailures: record.consecutiveFailures ?? 0,
+      pk: itemKeys.pagePk(page),
+      sk: itemKeys.pageSk,
+      type: itemTypes.page,
+      gsi2pk: itemKeys.allPagesPartition,
+      gsi2sk: page,
+      ...(record.series ? { gsi1pk: itemKeys.seriesPartition(record.series), gsi1sk: itemKeys.editionSort(record.edition) } : {}),
+    };
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(options.onlyIfNew ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+        }),
+      );
+      return { written: true };
+    } catch (error) {
+      if (options.onlyIfNew && isConditionalCheckFailed(error)) return { written: false };
+      throw error;
+    }
+  }
+
+  async getPage(page: string): Promise<PageRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConsistentRead: true }),
+    );
+    return Item ? (fromItem(Item) as unknown as PageRecord) : undefined;
+  }
+
+  async listPages(options: ListOptions & { series?: string } = {}): Promise<PageOfItems<PageRecord>> {
+    const limit = clampLimit(options.limit);
+    if (options.series !== undefined) {
+      assertSeries(options.series);
+      const partition = itemKeys.seriesPartition(options.series);
+      return this.queryPage<PageRecord>(
+        {
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :partition',
+          ExpressionAttributeValues: { ':partition': partition },
+        },
+        GSI1_KEY,
+        { gsi1pk: partition },
+        limit,
+        options.cursor,
+      );
+    }
+    return this.queryPage<PageRecord>(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :partition',
+        ExpressionAttributeValues: { ':partition': itemKeys.allPagesPartition },
+      },
+      GSI2_KEY,
+      { gsi2pk: itemKeys.allPagesPartition },
+      limit,
+      options.cursor,
+    );
+  }
+
+  async listSeries(options: ListOptions = {}): Promise<PageOfItems<SeriesRecord>> {
+    return this.queryPage<SeriesRecord>(
+      {
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :partition',
+        ExpressionAttributeValues: { ':partition': itemKeys.allSeriesPartition },
+      },
+      GSI2_KEY,
+      { gsi2pk: itemKeys.allSeriesPartition },
+      clampLimit(options.limit),
+      options.cursor,
+    );
+  }
+
+  async listEditions(series: string): Promise<EditionEntry[]> {
+    const entries: EditionEntry[] = [];
+    let cursor: string | undefined;
+    do {
+      const result = await this.listPages({ series, cursor, limit: MAX_LIMIT });
+      for (const page of result.items) {
+        entries.push(withoutUndefined({ series, edition: page.edition, page: page.page, url: page.url, title: page.title }));
+      }
+      cursor = result.cursor;
+    } while (cursor);
+    return entries;
+  }
+
+  // Revisions
+
+  async latestRevision(page: string): Promise<RevisionRecord | undefined> {
+    const { Items } = await this.documents.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': itemKeys.pagePk(assertPageId(page)), ':prefix': itemKeys.revisionSkPrefix },
+        ScanIndexForward: false,
+        Limit: 1,
+        // A worker that lost the putRevision race re-reads here and must see the winner.
+        ConsistentRead: true,
+      }),
+    );
+    const item = Items?.[0];
+    return item ? (fromItem(item) as unknown as RevisionRecord) : undefined;
+  }
+
+  async putRevision(revision: RevisionRecord): Promise<void> {
+    const item = revisionItem(revision);
+    try {
+      await this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) {
+        throw new ConflictError(`Revision ${revision.seq} of ${revision.page} already exists`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getRevision(page: string, seq: number): Promise<RevisionRecord | undefined> {
+    const { Item } = await this.documents.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: itemKeys.pagePk(assertPageId(page)), sk: itemKeys.revisionSk(assertSeq(seq)) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? (fromItem(Item) as unknown as RevisionRecord) : undefined;
+  }
+
+  async listRevisions(page: string, options: ListRevisionsOptions = {}): Promise<PageOfItems<RevisionRecord>> {
+    const pk = itemKeys.pagePk(assertPageId(page));
+    return this.queryPage<RevisionRecord>(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': itemKeys.revisionSkPrefix },
+        ScanIndexForward: options.newestFirst === false,
+      },
+      TABLE_KEY,
+      { pk },
+      clampLimit(options.limit),
+      options.cursor,
+      (key) => key.sk!.startsWith(itemKeys.revisionSkPrefix),
+    );
+  }
+
+  async listRecentRevisions(options: ListRecentRevisionsOptions = {}): Promise<PageOfItems<RevisionRecord>> {
+    const limit = clampLimit(options.limit);
+    const until = options.until !== undefined ? parseInstant(options.until, 'until') : this.clock();
+    const since = options.since !== undefined ? parseInstant(options.since, 'since') : new Date(until.getTime() - DEFAULT_RECENT_DAYS * DAY_MS);
+    if (since > until) throw new ValidationError('since is after until');
+    if (until.getTime() - since.getTime() > MAX_RECENT_DAYS * DAY_MS) {
+      throw new ValidationError(`The recent-revisions window is at most ${MAX_RECENT_DAYS} days`);
+    }
+    const lowerBound = since.toISOString();
+    const upperBound = `${until.toISOString()}#\uffff`;
+    const firstDay = dayOf(since);
+
+    let day = dayOf(until);
+    let startKey: ItemKey | undefined;
+    if (options.cursor !== undefined) {
+      ({ day, startKey } = decodeRecentCursor(options.cursor));
+    }
+
+    const collected: Item[] = [];
+    while (day >= firstDay && collected.length <= limit) {
+      const response = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :partition AND gsi2sk BETWEEN :lower AND :upper',
+          ExpressionAttributeValues: { ':partition': itemKeys.recentPartition(day), ':lower': lowerBound, ':upper': upperBound },
+          ScanIndexForward: false,
+          Limit: limit + 1 - collected.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      collected.push(...(response.Items ?? []));
+      if (response.LastEvaluatedKey && collected.length <= limit) {
+        startKey = response.LastEvaluatedKey as ItemKey;
+        continue;
+      }
+      day = previousDay(day);
+      startKey = undefined;
+    }
+
+    const items = collected.slice(0, limit);
+    let cursor: string | undefined;
+    if (collected.length > limit) {
+      const last = items[items.length - 1]!;
+      const lastKey = pickKey(last, GSI2_KEY);
+      cursor = encodeCursor({ d: String(last.gsi2pk).slice('RECENT#'.length), k: lastKey });
+    }
+    return { items: items.map((item) => fromItem(item) as unknown as RevisionRecord), ...(cursor ? { cursor } : {}) };
+  }
+
+  // Checks and failures
+
+  async markDispatched(page: string, dispatchedAt: string): Promise<void> {
+    parseInstant(dispatchedAt, 'dispatchedAt');
+    await this.updatePage(page, { dispatchedAt });
+  }
+
+  async recordCheck(page: string, check: CheckResult): Promise<void> {
+    parseInstant(check.checkedAt, 'checkedAt');
+    if (check.nextDueAt !== undefined) parseInstant(check.nextDueAt, 'nextDueAt');
+    await this.updatePage(page, {
+      lastCheckedAt: check.checkedAt,
+      consecutiveFailures: 0,
+      etag: check.etag,
+      lastModified: check.lastModified,
+      lastDocumentHash: check.documentHash,
+      nextDueAt: check.nextDueAt,
+    });
+  }
+
+  /** SET the defined fields on an existing page item; NotFoundError for an unknown page. */
+  private async updatePage(page: string, fields: Record<string, unknown>): Promise<void> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const assignments: string[] = [];
+    for (const [name, value] of Object.entries(fields)) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      assignments.push(`#${name} = :${name}`);
+    }
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: pageKey(assertPageId(page)),
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new NotFoundError(`No page ${page}`, { cause: error });
+      throw error;
+    }
+  }
+
+  async recordFailure(page: string, failure: CaptureFailure): Promise<number> {
+    assertPageId(page);
+    parseInstant(failure.capturedAt, 'capturedAt');
+    if (failure.nextDueAt !== undefined) parseInstant(failure.nextDueAt, 'nextDueAt');
+    const failureItem: Item = withoutUndefined({
+      pk: itemKeys.pagePk(page),
+      sk: itemKeys.failureSk(failure.capturedAt),
+      type: itemTypes.failure,
+      kind: failure.kind,
+      message: String(failure.message).slice(0, MAX_FAILURE_MESSAGE),
+      httpStatus: failure.httpStatus,
+      capturedAt: failure.capturedAt,
+      url: failure.url,
+    });
+
+    // The page item remembers the last failure counted, so a redelivered failure is not counted twice; the
+    // failure item is written after the count (and again on a redelivery), so a crash in between loses neither.
+    let count: number;
+    try {
+      const { Attributes } = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: pageKey(page),
+          UpdateExpression: `ADD consecutiveFailures :one SET lastFailureAt = :at${failure.nextDueAt !== undefined ? ', nextDueAt = :due' : ''}`,
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastFailureAt) OR lastFailureAt < :at)',
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':at': failure.capturedAt,
+            ...(failure.nextDueAt !== undefined ? { ':due': failure.nextDueAt } : {}),
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      count = Number(Attributes?.consecutiveFailures ?? 1);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+      const current = await this.getPage(page);
+      if (!current) throw new NotFoundError(`No page ${page}`, { cause: error });
+      count = current.consecutiveFailures ?? 0;
+    }
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: failureItem }));
+    return count;
+  }
+
+  async listFailures(page: string, options: ListOptions = {}): Promise<PageOfItems<CaptureFailure>> {
+    const pk = itemKeys.pagePk(assertPageId(page));
+    return this.queryPage<CaptureFailure>(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': itemKeys.failureSkPrefix },
+        ScanIndexForward: false,
+      },
+      TABLE_KEY,
+      { pk },
+      clampLimit(options.limit),
+      options.cursor,
+      (key) => key.sk!.startsWith(itemKeys.failureSkPrefix),
+    );
+  }
+
+  private async registerSeries(series: string, profile: string, seenAt: string): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: itemKeys.seriesPk(series), sk: itemKeys.pageSk },
+        UpdateExpression:
+          'SET #type = :type, series = :series, gsi2pk = :partition, gsi2sk = :series, ' +
+          'profile = if_not_exists(profile, :profile), firstSeenAt = if_not_exists(firstSeenAt, :seenAt)',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': itemTypes.series,
+          ':series': series,
+          ':partition': itemKeys.allSeriesPartition,
+          ':profile': profile,
+          ':seenAt': seenAt,
+        },
+      }),
+    );
+  }
+
+  /**
+   * One page of a query. Asks for one item more than the limit, so the last page carries no cursor (DynamoDB alone
+   * would hand out a cursor to an empty page whenever the items end exactly at the limit).
+   */
+  private async queryPage<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>,
+    keyAttributes: readonly string[],
+    expected: Record<string, string>,
+    limit: number,
+    cursor: string | undefined,
+    acceptKey: (key: ItemKey) => boolean = () => true,
+  ): Promise<PageOfItems<T>> {
+    let startKey: ItemKey | undefined;
+    if (cursor !== undefined) {
+      startKey = decodeKeyCursor(cursor, keyAttributes, expected);
+      if (!acceptKey(startKey)) throw new ValidationError('Cursor does not belong to this listing');
+    }
+    const response = await this.documents.send(
+      new QueryCommand({ ...input, TableName: this.tableName, Limit: limit + 1, ExclusiveStartKey: startKey }),
+    );
+    const fetched = response.Items ?? [];
+    const items = fetched.slice(0, limit);
+    let next: ItemKey | undefined;
+    if (fetched.length > limit) next = pickKey(items[items.length - 1]!, keyAttributes);
+    else if (response.LastEvaluatedKey) next = response.LastEvaluatedKey as ItemKey; // the 1 MB page cap
+    return { items: items.map((item) => fromItem(item) as unknown as T), ...(next ? { cursor: encodeCursor(next) } : {}) };
+  }
+}
+
+function revisionItem(revision: RevisionRecord): Item {
+  const page = assertPageId(revision.page);
+  assertSeq(revision.seq);
+  if (revision.previousSeq !== undefined && (assertSeq(revision.previousSeq) >= revision.seq)) {
+    throw new ValidationError('previousSeq must be lower than seq');
+  }
+  const capturedAt = parseInstant(revision.capturedAt, 'capturedAt');
+  if (!/^[0-9a-f]{64}$/.test(revision.documentHash)) throw new ValidationError('documentHash must be a hex sha256');
+  if (!Array.isArray(revision.sections)) throw new ValidationError('sections must be an array');
+  if (revision.edition !== undefined) assertEdition(revision.edition);
+
+  let { sections, truncated } = capSectionChanges(revision.sections, MAX_REVISION_SECTIONS);
+  const base: Item = withoutUndefined({
+    ...revision,
+    terms: revision.terms?.slice(0, MAX_REVISION_TERMS),
+    pk: itemKeys.pagePk(page),
+    sk: itemKeys.revisionSk(revision.seq),
+    type: itemTypes.revision,
+    gsi2pk: itemKeys.recentPartition(dayOf(capturedAt)),
+    gsi2sk: itemKeys.recentSort(capturedAt.toISOString(), page),
+  });
+  // Long headings can still make 200 sections too big: halve until the item fits.
+  for (;;) {
+    const item = { ...base, sections, ...(truncated || revision.sectionsTruncated ? { sectionsTruncated: true } : {}) };
+    if (Buffer.byteLength(JSON.stringify(item), 'utf8') <= MAX_REVISION_ITEM_BYTES) return item;
+    if (sections.length === 0) throw new ValidationError(`Revision ${revision.seq} of ${page} is too large to store`);
+    ({ sections } = capSectionChanges(sections, Math.floor(sections.length / 2)));
+    truncated = true;
+  }
+}
+
+function decodeRecentCursor(cursor: string): { day: string; startKey: ItemKey } {
+  const value = decodeCursor(cursor);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('Invalid cursor');
+  const { d, k, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof d !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(d)) {
+    throw new ValidationError('Invalid cursor');
+  }
+  return { day: d, startKey: validateKey(k, GSI2_KEY, { gsi2pk: itemKeys.recentPartition(d) }) };
+}
+
+function pageKey(page: string): ItemKey {
+  return { pk: itemKeys.pagePk(page), sk: itemKeys.pageSk };
+}
+
+function pickKey(item: Item, attributes: readonly string[]): ItemKey {
+  const key: ItemKey = {};
+  for (const name of attributes) key[name] = String(item[name]);
+  return key;
+}
+
+/** The record without the table's key and type attributes. */
+function fromItem(item: Item): Item {
+  const record: Item = {};
+  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) record[name] = value;
+  return record;
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+function isConditionalCheckFailed(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
+  return Math.min(limit, MAX_LIMIT);
+}
+
+function assertSeq(seq: number): number {
+  if (!Number.isSafeInteger(seq) || seq < 1 || seq >= 10 ** 10) throw new ValidationError(`Invalid revision seq: ${seq}`);
+  return seq;
+}
+
+function assertEdition(edition: number): void {
+  if (!Number.isSafeInteger(edition) || edition < 0 || edition >= 10 ** 6) throw new ValidationError(`Invalid edition: ${edition}`);
+}
+
+function assertSeries(series: string): void {
+  if (typeof series !== 'string' || series.length === 0 || series.length > 200) throw new ValidationError('Invalid series');
+}
+
+function parseInstant(value: string, name: string): Date {
+  const date = typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) throw new ValidationError(`${name} is not an ISO-8601 date: ${String(value)}`);
+  return date;
+}
+
+function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function previousDay(day: string): string {
+  return dayOf(new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_MS));
+}

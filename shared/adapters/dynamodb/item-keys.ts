@@ -1,0 +1,30 @@
+/** Key values of the table's items (README, "Data model"). */
+
+export const SEQ_DIGITS = 10;
+export const EDITION_DIGITS = 6;
+
+export const itemKeys = {
+  pagePk: (page: string) => `PAGE#${page}`,
+  pageSk: 'META',
+  revisionSk: (seq: number) => `REV#${String(seq).padStart(SEQ_DIGITS, '0')}`,
+  revisionSkPrefix: 'REV#',
+  failureSk: (capturedAt: string) => `FAIL#${capturedAt}`,
+  failureSkPrefix: 'FAIL#',
+  /** gsi1: the pages of a series, ordered by edition (zero-padded so string order is numeric order). */
+  seriesPartition: (series: string) => `SERIES#${series}`,
+  editionSort: (edition: number | undefined) => `EDITION#${edition === undefined ? '-' : String(edition).padStart(EDITION_DIGITS, '0')}`,
+  /** gsi2: revisions sharded by UTC day, newest first by `<capturedAt>#<page>`. */
+  recentPartition: (day: string) => `RECENT#${day}`,
+  recentSort: (capturedAtIso: string, page: string) => `${capturedAtIso}#${page}`,
+  /** gsi2: the registries of pages and series (small, read by the API and the dispatcher). */
+  allPagesPartition: 'PAGES',
+  allSeriesPartition: 'SERIES',
+  seriesPk: (series: string) => `SERIES#${series}`,
+};
+
+export const itemTypes = {
+  page: 'page',
+  series: 'series',
+  revision: 'revision',
+  failure: 'failure',
+} as const;

@@ -1,0 +1,204 @@
+import { createCipheriv } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { createTableRequest } from '../dynamodb/table-definition.js';
+
+/**
+ * The embedded AWS servers of the local runtime and the adapter tests: dynalite (DynamoDB) and s3rver (S3), both
+ * in-process, with the redline table (and its GSIs) and bucket created. `npm start` keeps their data under
+ * .redline/; the tests use a temporary folder.
+ */
+export interface LocalAwsServersOptions {
+  /** Folder for the data: `<dataDir>/dynamodb` (LevelDB) and `<dataDir>/s3`. */
+  dataDir: string;
+  /** Keep DynamoDB in memory instead of under dataDir (faster; for tests). */
+  dynamodbInMemory?: boolean;
+  /** Empty the S3 folder when the server closes (for temporary folders). */
+  resetS3OnClose?: boolean;
+  tableName?: string;
+  bucketName?: string;
+  host?: string;
+  /** 0 (the default) picks free ports. */
+  dynamodbPort?: number;
+  s3Port?: number;
+  region?: string;
+  /**
+   * s3rver encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3 only offers with
+   * `--openssl-legacy-provider`; without it every truncated listing answers 500. By default startup refuses to run
+   * without it rather than fail later; set false to start anyway (listings of at most one page still work).
+   */
+  requireListPaging?: boolean;
+}
+
+export interface LocalAwsEndpoints {
+  dynamodb: string;
+  s3: string;
+}
+
+export interface LocalAwsServers {
+  endpoints: LocalAwsEndpoints;
+  region: string;
+  tableName: string;
+  bucketName: string;
+  dataDir: string;
+  /** S3-shaped event records that s3rver emits for each PUT/COPY/DELETE (keys not URL-encoded, unlike AWS). */
+  onS3Event(listener: (event: unknown) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * s3rver checks SigV4 signatures against these; dynalite accepts anything. A fresh object each time: the SDK writes
+ * a `$source` marker into the credentials it is given (a frozen object makes every call throw).
+ */
+export function localCredentials() {
+  return { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+}
+
+export function localDynamoDbClientConfig(endpoint: string, region = 'us-east-1'): DynamoDBClientConfig {
+  return { endpoint, region, credentials: localCredentials(), maxAttempts: 3 };
+}
+
+export function localS3ClientConfig(endpoint: string, region = 'us-east-1'): S3ClientConfig {
+  return {
+    endpoint,
+    region,
+    credentials: localCredentials(),
+    forcePathStyle: true,
+    // With the SDK's default checksums s3rver stores the aws-chunked framing inside the object, silently.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
+/** True when this process can run s3rver's paged listings (see requireListPaging). */
+export function canPageS3rverListings(): boolean {
+  try {
+    createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startLocalAwsServers(options: LocalAwsServersOptions): Promise<LocalAwsServers> {
+  if (options.requireListPaging !== false && !canPageS3rverListings()) {
+    throw new Error(
+      's3rver needs the OpenSSL legacy provider for paged ListObjectsV2: run node with ' +
+        "NODE_OPTIONS='--openssl-legacy-provider' (or pass requireListPaging: false)",
+    );
+  }
+  const host = options.host ?? '127.0.0.1';
+  const region = options.region ?? 'us-east-1';
+  const tableName = options.tableName ?? 'redline';
+  const bucketName = options.bucketName ?? 'redline';
+  const dynamodbDir = join(options.dataDir, 'dynamodb');
+  const s3Dir = join(options.dataDir, 's3');
+  await mkdir(s3Dir, { recursive: true });
+  if (!options.dynamodbInMemory) await mkdir(dynamodbDir, { recursive: true });
+
+  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamodbInMemory ? {} : { path: dynamodbDir }) });
+  const s3rver = new S3rver({
+    address: host,
+    port: options.s3Port ?? 0,
+    silent: true,
+    directory: s3Dir,
+    resetOnClose: options.resetS3OnClose ?? false,
+  });
+
+  let dynamoListening = false;
+  let s3Listening = false;
+  const close = async () => {
+    const closing: Promise<void>[] = [];
+    if (dynamoListening) {
+      closing.push(new Promise<void>((resolve, reject) => dynamoServer.close((error) => (error ? reject(error) : resolve()))));
+      dynamoServer.closeAllConnections();
+      dynamoListening = false;
+    }
+    if (s3Listening) {
+      closing.push(s3rver.close());
+      s3rver.httpServer?.closeAllConnections();
+      s3Listening = false;
+    }
+    const results = await Promise.allSettled(closing);
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
+  try {
+    const dynamodbPort = await listen(dynamoServer, options.dynamodbPort ?? 0, host);
+    dynamoListening = true;
+    const s3Address = await s3rver.run();
+    s3Listening = true;
+    const endpoints = {
+      dynamodb: `http://${host}:${dynamodbPort}`,
+      s3: `http://${host}:${s3Address.port}`,
+    };
+    await provision(endpoints, region, tableName, bucketName);
+    return {
+      endpoints,
+      region,
+      tableName,
+      bucketName,
+      dataDir: options.dataDir,
+      onS3Event(listener) {
+        s3rver.on('event', listener);
+        return () => s3rver.off('event', listener);
+      },
+      close,
+    };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** Creates the table and the bucket unless a persisted data folder already has them. */
+async function provision(endpoints: LocalAwsEndpoints, region: string, tableName: string, bucketName: string): Promise<void> {
+  const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(endpoints.dynamodb, region));
+  const s3 = new S3Client(localS3ClientConfig(endpoints.s3, region));
+  try {
+    try {
+      await dynamodb.send(new CreateTableCommand(createTableRequest(tableName)));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    for (let attempt = 0; ; attempt++) {
+      const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+      if (Table?.TableStatus === 'ACTIVE') break;
+      if (attempt >= 100) throw new Error(`Local table ${tableName} is still ${Table?.TableStatus}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+    } catch (error) {
+      const exists = error instanceof S3ServiceException && (error.name === 'BucketAlreadyOwnedByYou' || error.name === 'BucketAlreadyExists');
+      if (!exists) throw error;
+    }
+  } finally {
+    dynamodb.destroy();
+    s3.destroy();
+  }
+}

@@ -1,0 +1,238 @@
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { Document } from '../../domain/document.js';
+import { sectionWordCount } from '../../domain/document.js';
+import type { RevisionDiff } from '../../domain/revision-diff.js';
+import { NotFoundError, RedlineError, ValidationError } from '../../errors.js';
+import { assertPageId } from '../../ports/page-id.js';
+import type {
+  RawSnapshot,
+  SectionLine,
+  SnapshotStore,
+  StoredObjectSummary,
+  StoredSnapshot,
+} from '../../ports/snapshot-store.js';
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** Hive's name for a missing partition value, which Athena reads as null. */
+export const NULL_PARTITION = '__HIVE_DEFAULT_PARTITION__';
+
+export const snapshotKeys = {
+  raw: (page: string, sha256: string) => `raw/${assertPageId(page)}/${sha256}.html.gz`,
+  document: (page: string, sha256: string) => `docs/${assertPageId(page)}/${sha256}.json`,
+  diff: (page: string, fromSeq: number, toSeq: number, toDocumentHash: string) =>
+    `diffs/${assertPageId(page)}/${assertSeq(fromSeq)}..${assertSeq(toSeq)}-${assertHash(toDocumentHash).slice(0, DIFF_HASH_CHARS)}.json`,
+  sectionLines: (page: string, series: string | undefined, edition: number | undefined) =>
+    `sections/series=${series ? series.replaceAll('/', '~') : NULL_PARTITION}/edition=${edition ?? NULL_PARTITION}/${assertPageId(page)}.jsonl`,
+};
+
+const RAW_KEY = /^raw\/[^/]+\/([0-9a-f]{64})\.html\.gz$/;
+const DOCUMENT_KEY = /^docs\/[^/]+\/([0-9a-f]{64})\.json$/;
+const DIFF_KEY = /^diffs\/[^/]+\/\d+\.\.\d+-[0-9a-f]{16}\.json$/;
+/** Enough of the `to` Document hash to tell racing captures apart. */
+const DIFF_HASH_CHARS = 16;
+
+export interface S3SnapshotStoreOptions {
+  client: S3Client;
+  bucket: string;
+  /** MaxKeys of each ListObjectsV2 call (tests use a small one to exercise paging). */
+  listPageSize?: number;
+}
+
+export class S3SnapshotStore implements SnapshotStore {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly listPageSize: number;
+
+  constructor(options: S3SnapshotStoreOptions) {
+    this.client = options.client;
+    this.bucket = options.bucket;
+    this.listPageSize = options.listPageSize ?? 1000;
+  }
+
+  async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {
+    const sha256 = sha256Hex(body);
+    const key = snapshotKeys.raw(page, sha256);
+    if (await this.exists(key)) return { key, sha256, created: false };
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: await gzipAsync(body),
+        ContentType: contentType,
+        ContentEncoding: 'gzip',
+        Metadata: { sha256 },
+      }),
+    );
+    return { key, sha256, created: true };
+  }
+
+  async getRaw(key: string): Promise<RawSnapshot> {
+    const match = RAW_KEY.exec(key);
+    if (!match) throw new ValidationError(`Not a raw snapshot key: ${key}`);
+    const { body: compressed, contentType } = await this.getBytes(key);
+    const body = new Uint8Array(await gunzipAsync(compressed));
+    const sha256 = sha256Hex(body);
+    // The key is the hash of the body: a mismatch means a corrupted object (or aws-chunked framing stored in it).
+    if (sha256 !== match[1]) throw new RedlineError(`Raw snapshot ${key} does not match its hash (got ${sha256})`);
+    return { body, contentType: contentType ?? 'application/octet-stream', sha256 };
+  }
+
+  documentHash(document: Document): string {
+    return sha256Hex(canonicalJson(document));
+  }
+
+  async putDocument(page: string, document: Document): Promise<StoredSnapshot> {
+    const json = canonicalJson(document);
+    const sha256 = sha256Hex(json);
+    const key = snapshotKeys.document(page, sha256);
+    if (await this.exists(key)) return { key, sha256, created: false };
+    await this.putJson(key, json, { sha256 });
+    return { key, sha256, created: true };
+  }
+
+  async getDocument(key: string): Promise<Document> {
+    if (!DOCUMENT_KEY.test(key)) throw new ValidationError(`Not a document key: ${key}`);
+    return this.getJson<Document>(key);
+  }
+
+  async putDiff(page: string, fromSeq: number, toSeq: number, diff: RevisionDiff, toDocumentHash: string): Promise<string> {
+    const key = snapshotKeys.diff(page, fromSeq, toSeq, toDocumentHash);
+    // A diff is a pure function of two stored Documents, so rewriting it after a crash is harmless.
+    await this.putJson(key, JSON.stringify(diff));
+    return key;
+  }
+
+  async getDiff(key: string): Promise<RevisionDiff> {
+    if (!DIFF_KEY.test(key)) throw new ValidationError(`Not a diff key: ${key}`);
+    return this.getJson<RevisionDiff>(key);
+  }
+
+  async putSectionLines(document: Document, page: string): Promise<string> {
+    const key = snapshotKeys.sectionLines(page, document.series, document.edition);
+    const documentHash = this.documentHash(document);
+    const lines = document.sections.map((section) => {
+      const line: SectionLine = {
+        series: document.series ?? null,
+        edition: document.edition ?? null,
+        page,
+        url: document.canonicalUrl || document.url,
+        documentHash,
+        key: section.key,
+        heading: section.heading,
+        number: section.number ?? null,
+        level: section.level,
+        parentKey: section.parentKey ?? null,
+        wordCount: sectionWordCount(section),
+        text: section.paragraphs.map((paragraph) => paragraph.text).join('\n'),
+      };
+      return JSON.stringify(line) + '\n';
+    });
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Buffer.from(lines.join(''), 'utf8'),
+        ContentType: 'application/x-ndjson; charset=utf-8',
+      }),
+    );
+    return key;
+  }
+
+  listDocuments(page: string): AsyncIterable<StoredObjectSummary> {
+    return this.listPrefix(`docs/${assertPageId(page)}/`);
+  }
+
+  listRaw(page: string): AsyncIterable<StoredObjectSummary> {
+    return this.listPrefix(`raw/${assertPageId(page)}/`);
+  }
+
+  async exists(key: string): Promise<boolean> {
+    // s3rver ignores IfNoneMatch on PUT, so "write once" is a HEAD first; a racing duplicate writes the same bytes.
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async *listPrefix(prefix: string): AsyncIterable<StoredObjectSummary> {
+    let continuationToken: string | undefined;
+    do {
+      const response = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          MaxKeys: this.listPageSize,
+          ContinuationToken: continuationToken,
+        }),
+      );
+      for (const object of response.Contents ?? []) {
+        if (!object.Key) continue;
+        yield { key: object.Key, size: object.Size ?? 0, lastModified: object.LastModified };
+      }
+      continuationToken = response.IsTruncated ? response.NextContinuationToken : undefined;
+    } while (continuationToken);
+  }
+
+  private async putJson(key: string, json: string, metadata?: Record<string, string>): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Buffer.from(json, 'utf8'),
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: metadata,
+      }),
+    );
+  }
+
+  private async getJson<T>(key: string): Promise<T> {
+    const { body } = await this.getBytes(key);
+    try {
+      return JSON.parse(Buffer.from(body).toString('utf8')) as T;
+    } catch (error) {
+      throw new RedlineError(`Stored object ${key} is not valid JSON`, { cause: error });
+    }
+  }
+
+  private async getBytes(key: string): Promise<{ body: Uint8Array; contentType?: string }> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (!response.Body) throw new RedlineError(`Stored object ${key} has no body`);
+      return { body: await response.Body.transformToByteArray(), contentType: response.ContentType };
+    } catch (error) {
+      if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
+      throw error;
+    }
+  }
+}
+
+/** A missing object (a missing bucket is a deployment error, not a 404 for the caller). */
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof S3ServiceException) || error.name === 'NoSuchBucket') return false;
+  return error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404;
+}
+
+function assertHash(hash: string): string {
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) throw new ValidationError('Expected a hex sha256');
+  return hash;
+}
+
+function assertSeq(seq: number): number {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new ValidationError(`Invalid revision seq: ${seq}`);
+  return seq;
+}

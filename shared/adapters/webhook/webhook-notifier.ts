@@ -1,0 +1,110 @@
+import pRetry from 'p-retry';
+import { NotificationDeliveryError, type Notification, type Notifier } from '../../ports/notifier.js';
+import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature.js';
+
+export interface WebhookNotifierOptions {
+  /** Target URL; callers check it against the blocked-address rules before building the notifier. */
+  url: string;
+  secret: string;
+  /** Retries after the first attempt (network errors, timeouts, 5xx, 429 only). Default 4. */
+  retries?: number;
+  /** Per-attempt timeout. Default 10 s. */
+  timeoutMs?: number;
+  /** Backoff: first delay, doubling up to the maximum, randomised. Defaults 500 ms and 10 s. */
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+  userAgent?: string;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+}
+
+class AttemptError extends NotificationDeliveryError {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    details: { notificationId: string; httpStatus?: number },
+    options?: { cause?: unknown },
+  ) {
+    super(message, details, options);
+  }
+}
+
+/** POSTs each notification as JSON, signed, to one URL; receivers dedupe on `x-redline-id`. */
+export class WebhookNotifier implements Notifier {
+  readonly name: string;
+  private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock'>> & Pick<WebhookNotifierOptions, 'fetch' | 'clock'>;
+
+  constructor(options: WebhookNotifierOptions) {
+    const url = new URL(options.url);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`Webhook URL must be http(s): ${options.url}`);
+    if (!options.secret) throw new TypeError('A webhook needs a secret');
+    // The name goes to logs: no credentials or query string in it.
+    this.name = `webhook:${url.origin}${url.pathname}`;
+    this.options = {
+      url: options.url,
+      secret: options.secret,
+      retries: options.retries ?? 4,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      minRetryDelayMs: options.minRetryDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+      userAgent: options.userAgent ?? 'redline-webhook/0.1',
+      fetch: options.fetch,
+      clock: options.clock,
+    };
+  }
+
+  async publish(notification: Notification): Promise<void> {
+    const body = JSON.stringify(notification);
+    const fetchImplementation = this.options.fetch ?? fetch;
+    const clock = this.options.clock ?? (() => new Date());
+    const details = { notificationId: notification.id };
+    let attempts = 0;
+
+    const attempt = async () => {
+      attempts++;
+      // Signed per attempt, so that a late retry still falls inside the receiver's replay window.
+      const timestamp = String(Math.floor(clock().getTime() / 1000));
+      let response: Response;
+      try {
+        response = await fetchImplementation(this.options.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': this.options.userAgent,
+            [ID_HEADER]: notification.id,
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signWebhook(this.options.secret, timestamp, body),
+          },
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.options.timeoutMs),
+        });
+      } catch (error) {
+        throw new AttemptError(`Webhook ${this.name} unreachable: ${(error as Error).message}`, true, details, { cause: error });
+      }
+      // Drain the body so the connection can be reused.
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.status >= 200 && response.status < 300) return;
+      const retryable = response.status >= 500 || response.status === 429;
+      throw new AttemptError(`Webhook ${this.name} answered HTTP ${response.status}`, retryable, { ...details, httpStatus: response.status });
+    };
+
+    try {
+      await pRetry(attempt, {
+        retries: this.options.retries,
+        minTimeout: this.options.minRetryDelayMs,
+        maxTimeout: this.options.maxRetryDelayMs,
+        factor: 2,
+        randomize: true,
+        shouldRetry: ({ error }) => error instanceof AttemptError && error.retryable,
+      });
+    } catch (error) {
+      const httpStatus = error instanceof AttemptError ? error.details.httpStatus : undefined;
+      throw new NotificationDeliveryError(
+        `Webhook delivery of ${notification.id} failed after ${attempts} attempt(s): ${(error as Error).message}`,
+        { ...details, attempts, ...(httpStatus !== undefined ? { httpStatus } : {}) },
+        { cause: error },
+      );
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { Document } from '../domain/document.js';
+import type { RevisionDiff } from '../domain/revision-diff.js';
+
+/**
+ * Object storage for captures: raw bodies, normalised Documents, full diffs and the Athena section lines.
+ * Raw bodies and Documents are content-addressed (keyed by sha256) and written at most once.
+ * Keys follow the README data model. Missing objects raise NotFoundError; a bad page id raises ValidationError.
+ */
+export interface StoredSnapshot {
+  key: string;
+  /** Hex sha256 of the stored content (the raw body before gzip; the canonical Document JSON). */
+  sha256: string;
+  /** False when the object already existed (same content written before). */
+  created: boolean;
+}
+
+export interface RawSnapshot {
+  /** The body as fetched (decompressed). */
+  body: Uint8Array;
+  contentType: string;
+  sha256: string;
+}
+
+export interface StoredObjectSummary {
+  key: string;
+  size: number;
+  lastModified?: Date;
+}
+
+export interface SnapshotStore {
+  putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot>;
+  getRaw(key: string): Promise<RawSnapshot>;
+  /**
+   * Stores the Document under the sha256 of its canonical JSON. `created: false` means this exact Document was
+   * stored before; it does not mean "unchanged since the last capture" (a page can return to an older text), so
+   * compare `sha256` with the page's last document hash for that.
+   */
+  putDocument(page: string, document: Document): Promise<StoredSnapshot>;
+  getDocument(key: string): Promise<Document>;
+  /** Hash a Document exactly as putDocument keys it, without storing it. */
+  documentHash(document: Document): string;
+  /**
+   * Stores the full diff and returns its key. The key carries the hash of the `to` Document: two workers racing for
+   * the same seq with different captures write different objects, so the loser never overwrites the winner's diff.
+   */
+  putDiff(page: string, fromSeq: number, toSeq: number, diff: RevisionDiff, toDocumentHash: string): Promise<string>;
+  getDiff(key: string): Promise<RevisionDiff>;
+  /** Writes (replaces) the page's section lines for Athena; returns the key. */
+  putSectionLines(document: Document, page: string): Promise<string>;
+  /** Stored Documents of a page (in key order, which is hash order, not time order). */
+  listDocuments(page: string): AsyncIterable<StoredObjectSummary>;
+  /** Stored raw bodies of a page (in key order). */
+  listRaw(page: string): AsyncIterable<StoredObjectSummary>;
+  exists(key: string): Promise<boolean>;
+}
+
+/** One line of `sections/series=.../edition=.../<page>.jsonl`. */
+export interface SectionLine {
+  series: string | null;
+  edition: number | null;
+  page: string;
+  url: string;
+  /** sha256 of the Document the line comes from (its docs/ key). */
+  documentHash: string;
+  key: string;
+  heading: string;
+  number: string | null;
+  level: number;
+  parentKey: string | null;
+  wordCount: number;
+  /** Paragraph texts joined with newlines. */
+  text: string;
+}
