@@ -1,0 +1,36 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { pageOfDocumentKey, parseObjectCreated } from '../../shared/runtime/event-parsing.js';
+import { MetricUnit, withPageKeys, type Observability } from '../../shared/runtime/observability.js';
+import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
+import { recordRevision, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';
+import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
+
+/** S3 "Object Created" under docs/ (EventBridge -> SQS) -> diff against the latest revision and record the next one. */
+export function createDiffHandler(dependencies: TrackerDependencies, observability: Observability) {
+  const { logger, metrics } = observability;
+  const processor = new BatchProcessor(EventType.SQS);
+  const diffRecord = async (record: SQSRecord) => {
+    const outcomes: RecordRevisionOutcome[] = [];
+    for (const object of parseObjectCreated(record.body)) {
+      const page = pageOfDocumentKey(object.key);
+      if (!page) {
+        logger.debug('ignoring an object outside docs/', { key: object.key });
+        continue;
+      }
+      const outcome = await withPageKeys(logger, { page, capture: object.key }, async () => {
+        const result = await recordRevision(dependencies, { page, documentKey: object.key, capturedAt: object.time });
+        if (result.outcome === 'recorded') {
+          metrics.addMetric('RevisionsRecorded', MetricUnit.Count, 1);
+          logger.info('revision recorded', { revision: result.revision.seq, significance: result.revision.significance });
+        } else logger.info(`no revision: ${result.outcome}`, { ...result });
+        return result;
+      });
+      outcomes.push(outcome);
+    }
+    return outcomes;
+  };
+  return trackerHandler(observability, (event: SQSEvent, context: Context) =>
+    processPartialResponse(event, diffRecord, processor, { context }),
+  );
+}

@@ -1,0 +1,104 @@
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import type { CaptureMessage } from '../ports/capture-queue.js';
+import type { RevisionRecord } from '../ports/revision-store.js';
+
+/** Parsing of the AWS event shapes the handlers receive, with zod; anything malformed is a named ValidationError. */
+
+const captureMessageSchema = z.object({
+  page: z.string().min(1).max(200),
+  url: z.url(),
+  reason: z.enum(['scheduled', 'manual', 'probe']),
+  requestedAt: z.iso.datetime(),
+  series: z.string().min(1).optional(),
+  edition: z.number().int().optional(),
+});
+
+export function parseCaptureMessage(body: string): CaptureMessage {
+  return parseJson(captureMessageSchema, body, 'capture message');
+}
+
+/** "Object Created" from S3 through EventBridge (the cloud path: EventBridge rule -> SQS -> diff). */
+const eventBridgeObjectCreatedSchema = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  time: z.iso.datetime({ offset: true }),
+  detail: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
+});
+
+/** A plain S3 event notification (S3 -> SQS directly): keys arrive URL-encoded. */
+const s3NotificationSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventName: z.string(),
+        eventTime: z.string(),
+        s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
+      }),
+    )
+    .min(1),
+});
+
+export interface StoredObjectEvent {
+  bucket: string;
+  key: string;
+  time: string;
+}
+
+export function parseObjectCreated(body: string): StoredObjectEvent[] {
+  const json = parseJsonValue(body, 'S3 event');
+  const fromEventBridge = eventBridgeObjectCreatedSchema.safeParse(json);
+  if (fromEventBridge.success) {
+    const { detail, time } = fromEventBridge.data;
+    return [{ bucket: detail.bucket.name, key: detail.object.key, time: new Date(time).toISOString() }];
+  }
+  const fromS3 = s3NotificationSchema.safeParse(json);
+  if (fromS3.success) {
+    return fromS3.data.Records.filter((record) => record.eventName.startsWith('ObjectCreated')).map((record) => ({
+      bucket: record.s3.bucket.name,
+      key: decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')),
+      time: new Date(record.eventTime).toISOString(),
+    }));
+  }
+  throw new ValidationError(`Not an S3 Object Created event: ${fromEventBridge.error.issues[0]?.message ?? 'unknown shape'}`);
+}
+
+/** docs/<page>/<sha256>.json -> the page id, or undefined for any other key. */
+export function pageOfDocumentKey(key: string): string | undefined {
+  const match = /^docs\/([A-Za-z0-9][A-Za-z0-9._-]{0,199})\/[0-9a-f]{64}\.json$/.exec(key);
+  return match?.[1];
+}
+
+const ITEM_KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
+
+/** A DynamoDB stream record's NewImage of a revision item -> the RevisionRecord, or undefined for other items. */
+export function revisionFromStreamImage(image: Record<string, unknown> | undefined): RevisionRecord | undefined {
+  if (!image) return undefined;
+  // The stream image is in AttributeValue form; the types of @types/aws-lambda and the SDK differ only nominally.
+  const item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;
+  if (item.type !== 'revision') return undefined;
+  const record = { ...item };
+  for (const attribute of ITEM_KEY_ATTRIBUTES) delete record[attribute];
+  if (typeof record.page !== 'string' || typeof record.seq !== 'number') {
+    throw new ValidationError('A revision stream record without page and seq');
+  }
+  return record as unknown as RevisionRecord;
+}
+
+function parseJsonValue(body: string, what: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new ValidationError(`Malformed ${what}: not JSON`, { cause: error });
+  }
+}
+
+function parseJson<T>(schema: z.ZodType<T>, body: string, what: string): T {
+  const result = schema.safeParse(parseJsonValue(body, what));
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ValidationError(`Malformed ${what}: ${problems.join('; ')}`);
+  }
+  return result.data;
+}

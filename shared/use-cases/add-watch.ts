@@ -1,0 +1,60 @@
+import { identify, pageIdFor } from '../domain/page-identity.js';
+import { ValidationError } from '../errors.js';
+import type { PageRecord } from '../ports/revision-store.js';
+import type { TrackerDependencies } from './tracker-dependencies.js';
+
+export interface AddWatchRequest {
+  url: string;
+  /** Minutes between checks (default: the tracker's default interval). */
+  intervalMinutes?: number;
+  /** Fetch even where robots.txt disallows it: only for pages whose owner agreed. */
+  robotsOverride?: boolean;
+  /** How the page came to be watched: by a person, or found by a new-edition probe. */
+  origin?: 'watch' | 'probe';
+}
+
+export interface AddWatchResult {
+  page: PageRecord;
+  /** False when the page was already watched (its record is returned unchanged). */
+  created: boolean;
+}
+
+/**
+ * Starts watching a URL. The URL is validated by the caller's policy (`assertUrl`: the SSRF guard for URLs that users
+ * submit). Idempotent: watching a watched page changes nothing.
+ */
+export async function addWatch(
+  dependencies: Pick<TrackerDependencies, 'revisions' | 'now' | 'settings'>,
+  request: AddWatchRequest,
+  assertUrl: (url: string) => URL = (url) => new URL(url),
+): Promise<AddWatchResult> {
+  let url: URL;
+  try {
+    url = assertUrl(request.url);
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError(`Invalid url: ${(error as Error).message}`, { cause: error });
+  }
+  if (request.intervalMinutes !== undefined && (!Number.isInteger(request.intervalMinutes) || request.intervalMinutes < 5)) {
+    throw new ValidationError('intervalMinutes must be an integer of at least 5');
+  }
+  const { profile, identity } = identify(url.toString());
+  const now = dependencies.now().toISOString();
+  const record: PageRecord = {
+    page: pageIdFor(url.toString(), identity),
+    url: url.toString(),
+    profile: profile.name,
+    ...(identity.series !== undefined ? { series: identity.series } : {}),
+    ...(identity.edition !== undefined ? { edition: identity.edition } : {}),
+    createdAt: now,
+    consecutiveFailures: 0,
+    nextDueAt: now,
+    intervalMinutes: request.intervalMinutes ?? dependencies.settings.defaultIntervalMinutes,
+    ...(request.robotsOverride ? { robotsOverride: true } : {}),
+    origin: request.origin ?? 'watch',
+  };
+  const { written } = await dependencies.revisions.putPage(record, { onlyIfNew: true });
+  if (written) return { page: record, created: true };
+  const existing = await dependencies.revisions.getPage(record.page);
+  return { page: existing ?? record, created: false };
+}

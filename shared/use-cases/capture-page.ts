@@ -1,0 +1,172 @@
+import type { Document } from '../domain/document.js';
+import { extract } from '../domain/extract.js';
+import { CaptureError, ExtractionError, type CaptureFailureKind } from '../errors.js';
+import type { CaptureMessage } from '../ports/capture-queue.js';
+import { notificationIds } from '../ports/notifier.js';
+import type { PageRecord } from '../ports/revision-store.js';
+import { addWatch } from './add-watch.js';
+import { recordRevision } from './record-revision.js';
+import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
+
+export type CaptureOutcome =
+  | { outcome: 'captured'; page: string; documentKey: string; documentHash: string; rawKey: string; created: boolean }
+  | { outcome: 'unchanged'; page: string; documentHash: string }
+  | { outcome: 'not-modified'; page: string }
+  | {
+      outcome: 'failed';
+      page: string;
+      kind: CaptureFailureKind;
+      message: string;
+      httpStatus?: number;
+      consecutiveFailures: number;
+      alerted: boolean;
+      nextDueAt: string;
+    }
+  | { outcome: 'skipped'; page: string; reason: string };
+
+/**
+ * Captures one page: conditional fetch, extraction, and storage of the raw body and the Document (content-addressed).
+ * Storing a new Document is what triggers the diff (S3 ObjectCreated on docs/). Nothing here writes a revision,
+ * except when the Document was already stored but never recorded (an earlier run crashed after storing it, and S3
+ * sends no new event for a write that does not happen): then the revision is recorded here, idempotently.
+ *
+ * A failed fetch or an unreadable page is recorded as a capture failure, never as a revision, and the page is
+ * rescheduled with backoff (honouring Retry-After). Errors of redline's own storage are thrown, so the queue retries.
+ */
+export async function capturePage(dependencies: TrackerDependencies, message: CaptureMessage): Promise<CaptureOutcome> {
+  const { revisions, snapshots, fetcher } = dependencies;
+  let page = await revisions.getPage(message.page);
+  if (!page && message.reason !== 'probe') return { outcome: 'skipped', page: message.page, reason: 'not watched' };
+
+  const attemptedAt = dependencies.now();
+  let fetched;
+  try {
+    fetched = await fetcher.fetchPage({
+      url: page?.url ?? message.url,
+      ...(page?.etag ? { etag: page.etag } : {}),
+      ...(page?.lastModified ? { lastModified: page.lastModified } : {}),
+      ...(page?.robotsOverride ? { ignoreRobots: true } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof CaptureError)) throw error;
+    if (!page) return { outcome: 'skipped', page: message.page, reason: `probe found nothing (${error.message})` };
+    return recordCaptureFailure(dependencies, page, attemptedAt, error.kind, error.message, error.details);
+  }
+
+  if (fetched.status === 'not-modified') {
+    if (!page) return { outcome: 'skipped', page: message.page, reason: 'probe answered 304' };
+    await revisions.recordCheck(page.page, {
+      checkedAt: attemptedAt.toISOString(),
+      ...validators(fetched),
+      nextDueAt: nextCheck(dependencies, page, attemptedAt),
+    });
+    return { outcome: 'not-modified', page: page.page };
+  }
+
+  let document: Document;
+  try {
+    document = extract(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) });
+  } catch (error) {
+    if (!(error instanceof ExtractionError)) throw error;
+    if (!page) return { outcome: 'skipped', page: message.page, reason: `probe found no report (${error.message})` };
+    return recordCaptureFailure(dependencies, page, attemptedAt, 'body-missing', error.message, {});
+  }
+
+  if (!page) {
+    // A probe found the next edition: watch it from now on.
+    page = (await addWatch(dependencies, { url: message.url, origin: 'probe' })).page;
+  }
+
+  const documentHash = snapshots.documentHash(document);
+  const latest = await revisions.latestRevision(page.page);
+  const check = {
+    checkedAt: attemptedAt.toISOString(),
+    ...validators(fetched),
+    nextDueAt: nextCheck(dependencies, page, attemptedAt),
+  };
+  if (documentHash === latest?.documentHash || documentHash === page.lastDocumentHash) {
+    await revisions.recordCheck(page.page, check);
+    return { outcome: 'unchanged', page: page.page, documentHash };
+  }
+
+  const raw = await snapshots.putRaw(page.page, fetched.body, fetched.contentType);
+  const stored = await snapshots.putDocument(page.page, document);
+  if (!stored.created) {
+    await recordRevision(dependencies, { page: page.page, documentKey: stored.key, capturedAt: check.checkedAt });
+  }
+  await revisions.recordCheck(page.page, check);
+  return {
+    outcome: 'captured',
+    page: page.page,
+    documentKey: stored.key,
+    documentHash,
+    rawKey: raw.key,
+    created: stored.created,
+  };
+}
+
+async function recordCaptureFailure(
+  dependencies: TrackerDependencies,
+  page: PageRecord,
+  attemptedAt: Date,
+  kind: CaptureFailureKind,
+  message: string,
+  details: { httpStatus?: number; retryAfterSeconds?: number },
+): Promise<CaptureOutcome> {
+  const { revisions, notifier, settings } = dependencies;
+  const failuresSoFar = page.consecutiveFailures ?? 0;
+  const backoffMinutes = Math.min(
+    settings.failureBackoffMinutes * 2 ** failuresSoFar,
+    page.intervalMinutes ?? settings.defaultIntervalMinutes,
+  );
+  const retryAfterMinutes = (details.retryAfterSeconds ?? 0) / 60;
+  const nextDueAt = addMinutes(attemptedAt, Math.max(backoffMinutes, retryAfterMinutes));
+  const capturedAt = attemptedAt.toISOString();
+  const consecutiveFailures = await revisions.recordFailure(page.page, {
+    kind,
+    message,
+    ...(details.httpStatus !== undefined ? { httpStatus: details.httpStatus } : {}),
+    capturedAt,
+    url: page.url,
+    nextDueAt,
+  });
+  // Alert once when the run of failures reaches the threshold, not on every failure after it.
+  const alerted = consecutiveFailures === settings.failureAlertThreshold;
+  if (alerted) {
+    await notifier.publish({
+      type: 'alert',
+      id: notificationIds.alert(page.page, capturedAt),
+      page: page.page,
+      url: page.url,
+      ...(page.series ? { series: page.series } : {}),
+      ...(page.edition !== undefined ? { edition: page.edition } : {}),
+      ...(page.title ? { title: page.title } : {}),
+      occurredAt: capturedAt,
+      kind,
+      message,
+      ...(details.httpStatus !== undefined ? { httpStatus: details.httpStatus } : {}),
+      consecutiveFailures,
+    });
+  }
+  return {
+    outcome: 'failed',
+    page: page.page,
+    kind,
+    message,
+    ...(details.httpStatus !== undefined ? { httpStatus: details.httpStatus } : {}),
+    consecutiveFailures,
+    alerted,
+    nextDueAt,
+  };
+}
+
+function nextCheck(dependencies: Pick<TrackerDependencies, 'settings'>, page: PageRecord, from: Date): string {
+  return addMinutes(from, page.intervalMinutes ?? dependencies.settings.defaultIntervalMinutes);
+}
+
+function validators(result: { etag?: string; lastModified?: string }): { etag?: string; lastModified?: string } {
+  return {
+    ...(result.etag ? { etag: result.etag } : {}),
+    ...(result.lastModified ? { lastModified: result.lastModified } : {}),
+  };
+}

@@ -1,0 +1,66 @@
+import { notificationIds, type Notification } from '../ports/notifier.js';
+import type { RevisionRecord } from '../ports/revision-store.js';
+import type { TrackerDependencies } from './tracker-dependencies.js';
+
+/**
+ * Turns a newly recorded revision into notifications:
+ * - a revision notification for every revision after the baseline (seq 1 of a page has nothing to compare with);
+ * - a new-edition notification when the baseline belongs to a page that a probe discovered.
+ * Ids are stable (page#seq), so a stream retry publishes the same notification again and subscribers can drop it.
+ */
+export async function notifyRevision(
+  dependencies: Pick<TrackerDependencies, 'revisions' | 'notifier'>,
+  revision: RevisionRecord,
+): Promise<Notification[]> {
+  const notifications = await notificationsFor(dependencies, revision);
+  for (const notification of notifications) await dependencies.notifier.publish(notification);
+  return notifications;
+}
+
+export async function notificationsFor(
+  dependencies: Pick<TrackerDependencies, 'revisions'>,
+  revision: RevisionRecord,
+): Promise<Notification[]> {
+  const common = {
+    page: revision.page,
+    url: revision.url,
+    title: revision.title,
+    ...(revision.series ? { series: revision.series } : {}),
+    ...(revision.edition !== undefined ? { edition: revision.edition } : {}),
+    occurredAt: revision.capturedAt,
+  };
+  if (revision.seq > 1 && revision.summary) {
+    return [
+      {
+        ...common,
+        type: 'revision',
+        id: notificationIds.revision(revision.page, revision.seq),
+        seq: revision.seq,
+        ...(revision.previousSeq !== undefined ? { previousSeq: revision.previousSeq } : {}),
+        summary: revision.summary,
+        sections: revision.sections,
+        ...(revision.sectionsTruncated ? { sectionsTruncated: true } : {}),
+        significance: revision.significance,
+        trivial: revision.summary.trivial,
+        ...(revision.diffKey ? { diffKey: revision.diffKey } : {}),
+      },
+    ];
+  }
+  if (revision.seq !== 1 || !revision.series || revision.edition === undefined) return [];
+  const page = await dependencies.revisions.getPage(revision.page);
+  if (page?.origin !== 'probe') return [];
+  const earlier = (await dependencies.revisions.listEditions(revision.series)).filter(
+    (entry) => entry.edition !== undefined && entry.edition < revision.edition!,
+  );
+  const previous = earlier[earlier.length - 1];
+  return [
+    {
+      ...common,
+      type: 'new-edition',
+      id: notificationIds.newEdition(revision.series, revision.edition),
+      series: revision.series,
+      edition: revision.edition,
+      ...(previous?.edition !== undefined ? { previousEdition: previous.edition, previousPage: previous.page } : {}),
+    },
+  ];
+}

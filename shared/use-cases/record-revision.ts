@@ -1,0 +1,96 @@
+import { diffDocuments } from '../domain/diff-documents.js';
+import { ConflictError } from '../errors.js';
+import { revisionSectionsFrom, type RevisionRecord } from '../ports/revision-store.js';
+import type { TrackerDependencies } from './tracker-dependencies.js';
+
+export interface RecordRevisionRequest {
+  page: string;
+  /** docs/<page>/<sha256>.json of the newly stored Document. */
+  documentKey: string;
+  capturedAt: string;
+}
+
+export type RecordRevisionOutcome =
+  | { outcome: 'recorded'; revision: RevisionRecord }
+  /** This Document is already the latest revision (a duplicate event, or a retry after a crash). */
+  | { outcome: 'duplicate'; seq: number }
+  /** The Document differs from the latest only outside its sections (e.g. metadata dates): no revision. */
+  | { outcome: 'no-change'; seq: number }
+  | { outcome: 'skipped'; reason: string };
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Diffs a newly stored Document against the page's latest revision and records the next revision: the full diff is
+ * put to S3 first, then ONE conditional put of the revision item. Two workers racing for the same seq cannot both
+ * win; the loser re-reads, and either finds its own Document there (done) or diffs against the winner and tries
+ * the next seq. Every outcome is idempotent under duplicate delivery.
+ */
+export async function recordRevision(
+  dependencies: Pick<TrackerDependencies, 'revisions' | 'snapshots'>,
+  request: RecordRevisionRequest,
+): Promise<RecordRevisionOutcome> {
+  const { revisions, snapshots } = dependencies;
+  const page = await revisions.getPage(request.page);
+  if (!page) return { outcome: 'skipped', reason: `page ${request.page} is not watched` };
+  const document = await snapshots.getDocument(request.documentKey);
+  const documentHash = snapshots.documentHash(document);
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const latest = await revisions.latestRevision(request.page);
+    if (latest?.documentHash === documentHash) return { outcome: 'duplicate', seq: latest.seq };
+    const seq = (latest?.seq ?? 0) + 1;
+    let revision: RevisionRecord;
+    if (latest) {
+      const previous = await snapshots.getDocument(latest.documentKey);
+      const diff = diffDocuments(previous, document);
+      const { sections, truncated } = revisionSectionsFrom(diff);
+      if (sections.length === 0) {
+        // Same sections, same text: only metadata moved. Remember the hash so the next capture stops here.
+        await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
+        return { outcome: 'no-change', seq: latest.seq };
+      }
+      const diffKey = await snapshots.putDiff(request.page, latest.seq, seq, diff, documentHash);
+      revision = {
+        ...baseRevision(request, document, documentHash, seq),
+        previousSeq: latest.seq,
+        diffKey,
+        summary: diff.summary,
+        sections,
+        ...(truncated ? { sectionsTruncated: true } : {}),
+        significance: diff.summary.significance,
+      };
+    } else {
+      revision = { ...baseRevision(request, document, documentHash, seq), summary: null, sections: [], significance: 0 };
+    }
+    try {
+      await revisions.putRevision(revision);
+    } catch (error) {
+      if (error instanceof ConflictError) continue;
+      throw error;
+    }
+    await snapshots.putSectionLines(document, request.page);
+    await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
+    return { outcome: 'recorded', revision };
+  }
+  throw new ConflictError(`Could not record a revision of ${request.page} after ${MAX_ATTEMPTS} attempts`);
+}
+
+function baseRevision(
+  request: RecordRevisionRequest,
+  document: { url: string; canonicalUrl: string; title: string; series?: string; edition?: number },
+  documentHash: string,
+  seq: number,
+) {
+  return {
+    page: request.page,
+    seq,
+    capturedAt: request.capturedAt,
+    documentHash,
+    documentKey: request.documentKey,
+    url: document.url,
+    title: document.title,
+    ...(document.series !== undefined ? { series: document.series } : {}),
+    ...(document.edition !== undefined ? { edition: document.edition } : {}),
+  };
+}
