@@ -1,0 +1,118 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, LogLevel as EsbuildLogLevel } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { PowertoolsLogLevel } from '../config/stages.js';
+import { acknowledge } from '../nag/acknowledge.js';
+
+/** The repository root: entries, package-lock.json and tsconfig.json are resolved from here. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Node 22 is the major the tests and the bundle checks run on (the `node` devDependency); moving to 24 is this
+ * line plus the `target` below, together with that devDependency.
+ */
+export const TRACKER_RUNTIME = lambda.Runtime.NODEJS_22_X;
+const ESBUILD_TARGET = 'node22';
+
+export const METRICS_NAMESPACE = 'redline';
+
+/**
+ * ESM bundles have no `require`; some CommonJS dependencies call it for Node built-ins. The alias keeps the name
+ * from clashing with anything the bundle itself declares.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __redlineCreateRequire } from 'node:module'; const require = __redlineCreateRequire(import.meta.url);";
+
+export interface TrackerFunctionProps {
+  /** Entry file, relative to the repository root ("functions/capture/handler.ts") or absolute. */
+  readonly entry: string;
+  /** Exported handler name. */
+  readonly handler?: string;
+  /** POWERTOOLS_SERVICE_NAME, also used in the description. */
+  readonly serviceName: string;
+  readonly description: string;
+  readonly logLevel: PowertoolsLogLevel;
+  readonly logRetention: logs.RetentionDays;
+  /** For the function's log group (RETAIN in prod keeps the logs of a deleted stack). */
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+  /** Caps concurrency, e.g. to protect the sites being watched. */
+  readonly reservedConcurrentExecutions?: number;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The defaults every redline function shares: Node 22 on arm64, a minified ESM bundle with source maps, X-Ray
+ * tracing, its own log group with a retention, the Powertools environment, and a role that starts with nothing
+ * but writing to that log group. Permissions come only from the bind helpers (bindings.ts).
+ */
+export class TrackerFunction extends NodejsFunction {
+  readonly serviceName: string;
+
+  constructor(scope: Construct, id: string, props: TrackerFunctionProps) {
+    // Created beside the function (no `this` before super) so that the role is ours: the default role would
+    // attach the AWSLambdaBasicExecutionRole managed policy, which allows writing to every log group.
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `redline ${props.serviceName} function`,
+    });
+
+    super(scope, id, {
+      entry: props.entry.startsWith('/') ? props.entry : join(PROJECT_ROOT, props.entry),
+      handler: props.handler ?? 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+      description: props.description,
+      runtime: TRACKER_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      role,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: props.logLevel,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        mainFields: ['module', 'main'],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        banner: ESM_REQUIRE_BANNER,
+        // The nodejs22.x runtime ships the AWS SDK v3; bundling it would add ~1 MB per client to every cold start.
+        externalModules: ['@aws-sdk/*'],
+        logLevel: EsbuildLogLevel.WARNING,
+      },
+    });
+    this.serviceName = props.serviceName;
+    logGroup.grantWrite(role);
+
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
+    );
+    acknowledge(
+      this,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x on purpose: the tests and the bundle checks run on Node 22 (package.json devDependency "node"), so the runtime that ships is the one tested. TRACKER_RUNTIME moves to 24 with that dependency.',
+    );
+  }
+}
