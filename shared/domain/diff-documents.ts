@@ -1,0 +1,223 @@
+/**
+ * diffDocuments: the section-aware diff of two Documents. Sections are aligned first (section-alignment.ts), then
+ * paragraphs inside each pair (paragraph-alignment.ts), and words only inside paragraphs that changed (word-diff.ts),
+ * so the cost follows the size of the change rather than the size of the documents.
+ */
+import type { Document, Section } from './document.js';
+import type { ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange, SectionChangeKind, Triviality } from './revision-diff.js';
+import { alignParagraphs, paragraphText, TextInterner } from './paragraph-alignment.js';
+import { alignSections, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
+import { classifyTextChange, combineTriviality, revisionSignificance, sectionSignificance } from './change-classification.js';
+import { collapseWhitespace, countWordsWithLetters } from './text-normalisation.js';
+import { WordDiffBudget } from './word-diff.js';
+
+export interface DiffOptions {
+  /** Total time for word-level diffs, in ms (default 2000). Paragraphs past it keep counts but no word operations. */
+  timeBudgetMs?: number;
+  /** Cap on tokens inserted plus deleted in one paragraph's word diff (default 2000). */
+  maxEditLength?: number;
+  /** Clock for the time budget, in ms (default performance.now); tests inject a fake one. */
+  now?: () => number;
+  /** Thresholds for pairing sections whose keys differ. */
+  alignment?: Omit<SectionAlignmentOptions, 'tokenizer'>;
+}
+
+const KIND_PRECEDENCE: readonly SectionChangeKind[] = ['added', 'removed', 'renamed', 'moved', 'modified', 'unchanged'];
+
+function sectionWords(section: Section): number {
+  let words = 0;
+  for (const paragraph of section.paragraphs) words += countWordsWithLetters(paragraphText(paragraph));
+  return words;
+}
+
+function describe(document: Document): RevisionDiff['from'] {
+  const described: RevisionDiff['from'] = { url: document.canonicalUrl || document.url, title: document.title };
+  if (document.edition !== undefined) described.edition = document.edition;
+  return described;
+}
+
+function baseChange(section: Section, kind: SectionChangeKind): SectionChange {
+  const change: SectionChange = {
+    kind,
+    kinds: [kind],
+    key: section.key,
+    heading: section.heading,
+    level: section.level,
+    wordsAdded: 0,
+    wordsRemoved: 0,
+    significance: 0,
+    paragraphs: [],
+  };
+  if (section.number !== undefined) change.number = section.number;
+  return change;
+}
+
+/** A whole section added or removed: every paragraph is listed, every word counted. */
+function wholeSectionChange(section: Section, kind: 'added' | 'removed', words: number): SectionChange {
+  const change = baseChange(section, kind);
+  change.paragraphs = section.paragraphs.map((paragraph, index) =>
+    kind === 'added'
+      ? { kind: 'added', afterIndex: index, after: paragraphText(paragraph) }
+      : { kind: 'removed', beforeIndex: index, before: paragraphText(paragraph) },
+  );
+  if (kind === 'added') change.wordsAdded = words;
+  else change.wordsRemoved = words;
+  change.significance = sectionSignificance({ kinds: [kind], wordsAdded: 0, wordsRemoved: 0, wordsBefore: words, wordsAfter: words });
+  return change;
+}
+
+function pairedChange(
+  before: Section,
+  after: Section,
+  match: SectionMatch,
+  wordsBefore: number,
+  wordsAfter: number,
+  budget: WordDiffBudget,
+  interner: TextInterner,
+): SectionChange {
+  const change = baseChange(after, 'unchanged');
+  if (before.key !== after.key) change.previousKey = before.key;
+  if (before.number !== undefined && before.number !== after.number) change.previousNumber = before.number;
+  change.alignment = { by: match.by, score: match.score };
+
+  const kinds: SectionChangeKind[] = [];
+  const sorts: Array<Triviality | undefined> = [];
+  if (collapseWhitespace(before.heading) !== collapseWhitespace(after.heading)) {
+    kinds.push('renamed');
+    change.previousHeading = before.heading;
+    sorts.push(classifyTextChange(before.heading, after.heading));
+  }
+  if (match.moved) {
+    kinds.push('moved');
+    sorts.push(undefined); // a move is structural, never noise
+  }
+
+  const beforeTexts = before.paragraphs.map(paragraphText);
+  const afterTexts = after.paragraphs.map(paragraphText);
+  const steps = alignParagraphs(beforeTexts, afterTexts, { interner, tokenizer: budget.tokenizer });
+  if (steps.length > 0) {
+    kinds.push('modified');
+    // Classified gap by gap (a gap is one stretch of replaced paragraphs); within a gap, texts joined with spaces
+    // that come out equal mean only the paragraph breaks moved, which is a whitespace change.
+    let removedText: string[] = [];
+    let addedText: string[] = [];
+    const closeGap = (): void => {
+      const removedJoined = removedText.join(' ');
+      const addedJoined = addedText.join(' ');
+      sorts.push(removedJoined === addedJoined ? 'whitespace' : classifyTextChange(removedJoined, addedJoined));
+      removedText = [];
+      addedText = [];
+    };
+    let gap = 0;
+    for (const step of steps) {
+      if (step.gap !== gap) {
+        closeGap();
+        gap = step.gap;
+      }
+      const paragraph: ParagraphChange = { kind: step.kind };
+      if (step.beforeIndex !== undefined) {
+        paragraph.beforeIndex = step.beforeIndex;
+        paragraph.before = beforeTexts[step.beforeIndex] as string;
+        removedText.push(paragraph.before);
+      }
+      if (step.afterIndex !== undefined) {
+        paragraph.afterIndex = step.afterIndex;
+        paragraph.after = afterTexts[step.afterIndex] as string;
+        addedText.push(paragraph.after);
+      }
+      if (step.kind === 'modified') {
+        const words = budget.diff(paragraph.before as string, paragraph.after as string);
+        if (words.words) paragraph.words = words.words;
+        change.wordsAdded += words.wordsAdded;
+        change.wordsRemoved += words.wordsRemoved;
+      } else if (step.kind === 'added') change.wordsAdded += countWordsWithLetters(paragraph.after as string);
+      else change.wordsRemoved += countWordsWithLetters(paragraph.before as string);
+      change.paragraphs.push(paragraph);
+    }
+    closeGap();
+  }
+
+  if (kinds.length > 0) {
+    kinds.sort((x, y) => KIND_PRECEDENCE.indexOf(x) - KIND_PRECEDENCE.indexOf(y));
+    change.kinds = kinds;
+    change.kind = kinds[0] as SectionChangeKind;
+    const trivial = combineTriviality(sorts);
+    if (trivial !== undefined) change.trivial = trivial;
+  }
+  change.significance = sectionSignificance({
+    kinds: change.kinds,
+    wordsAdded: change.wordsAdded,
+    wordsRemoved: change.wordsRemoved,
+    wordsBefore,
+    wordsAfter,
+    trivial: change.trivial,
+  });
+  return change;
+}
+
+/**
+ * The diff of two versions of a document (two revisions of one URL, or two editions of one series). Pure and
+ * deterministic apart from the time budget, which only decides whether word operations are attached.
+ */
+export function diffDocuments(previous: Document, next: Document, options: DiffOptions = {}): RevisionDiff {
+  const budget = new WordDiffBudget(options.timeBudgetMs, options.maxEditLength, options.now);
+  const interner = new TextInterner();
+  const alignment = alignSections(previous.sections, next.sections, { ...options.alignment, tokenizer: budget.tokenizer });
+  const wordsBefore = previous.sections.map(sectionWords);
+  const wordsAfter = next.sections.map(sectionWords);
+
+  const sections: SectionChange[] = [];
+  const weights: Array<{ significance: number; words: number }> = [];
+  for (const entry of alignment.entries) {
+    let change: SectionChange;
+    let words: number;
+    if (entry.match) {
+      const { before, after } = entry.match;
+      const countBefore = wordsBefore[before] as number;
+      const countAfter = wordsAfter[after] as number;
+      words = Math.max(countBefore, countAfter);
+      change = pairedChange(
+        previous.sections[before] as Section,
+        next.sections[after] as Section,
+        entry.match,
+        countBefore,
+        countAfter,
+        budget,
+        interner,
+      );
+    } else if (entry.after !== undefined) {
+      words = wordsAfter[entry.after] as number;
+      change = wholeSectionChange(next.sections[entry.after] as Section, 'added', words);
+    } else {
+      words = wordsBefore[entry.before as number] as number;
+      change = wholeSectionChange(previous.sections[entry.before as number] as Section, 'removed', words);
+    }
+    sections.push(change);
+    weights.push({ significance: change.significance, words });
+  }
+
+  const summary: RevisionDiffSummary = {
+    added: 0,
+    removed: 0,
+    modified: 0,
+    renamed: 0,
+    moved: 0,
+    unchanged: 0,
+    wordsAdded: 0,
+    wordsRemoved: 0,
+    significance: revisionSignificance(weights),
+    trivial: true,
+  };
+  for (const change of sections) {
+    // Counted by primary kind, so the counts add up to the number of sections.
+    summary[change.kind]++;
+    summary.wordsAdded += change.wordsAdded;
+    summary.wordsRemoved += change.wordsRemoved;
+    if (change.kind !== 'unchanged' && change.trivial === undefined) summary.trivial = false;
+  }
+
+  const diff: RevisionDiff = { from: describe(previous), to: describe(next), sections, summary };
+  const bounded = budget.bounded();
+  if (bounded) diff.bounded = bounded;
+  return diff;
+}

@@ -1,0 +1,177 @@
+import fc from 'fast-check';
+import { countWordsWithLetters, multisetWordChanges, sortedDice, WordTokenizer } from '../../shared/domain/text-normalisation.js';
+import { diffTokenIds, toWordOperations, WordDiffBudget, type EditRun } from '../../shared/domain/word-diff.js';
+
+/** Length of a longest common subsequence, by the textbook table. */
+function lcsLength(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const row = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = 0;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] as number;
+      row[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : Math.max(above, row[j - 1] as number);
+      diagonal = above;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/** Replays runs over the two sequences, checking equal runs really are equal. */
+function replay(a: Int32Array, b: Int32Array, runs: EditRun[]): { rebuiltA: number[]; rebuiltB: number[]; edits: number } {
+  const rebuiltA: number[] = [];
+  const rebuiltB: number[] = [];
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  for (const { op, count } of runs) {
+    expect(count).toBeGreaterThan(0);
+    for (let k = 0; k < count; k++) {
+      if (op === 'equal') {
+        expect(a[i]).toBe(b[j]);
+        rebuiltA.push(a[i++] as number);
+        rebuiltB.push(b[j++] as number);
+      } else if (op === 'delete') rebuiltA.push(a[i++] as number);
+      else rebuiltB.push(b[j++] as number);
+    }
+    if (op !== 'equal') edits += count;
+  }
+  return { rebuiltA, rebuiltB, edits };
+}
+
+describe('diffTokenIds (Myers)', () => {
+  it('returns a minimal edit script that rebuilds both sequences', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }), (left, right) => {
+        const a = Int32Array.from(left);
+        const b = Int32Array.from(right);
+        const runs = diffTokenIds(a, b, 1000);
+        if (typeof runs === 'string') throw new Error(runs);
+        const { rebuiltA, rebuiltB, edits } = replay(a, b, runs);
+        expect(rebuiltA).toEqual(left);
+        expect(rebuiltB).toEqual(right);
+        expect(edits).toBe(a.length + b.length - 2 * lcsLength(a, b));
+        // Runs alternate, and inside a changed stretch deletions come first.
+        for (let r = 1; r < runs.length; r++) {
+          expect(runs[r]?.op).not.toBe(runs[r - 1]?.op);
+          expect(runs[r - 1]?.op === 'insert' && runs[r]?.op === 'delete').toBe(false);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('handles empty and identical sequences', () => {
+    expect(diffTokenIds(new Int32Array(0), new Int32Array(0), 10)).toEqual([]);
+    expect(diffTokenIds(Int32Array.of(1, 2), Int32Array.of(1, 2), 0)).toEqual([{ op: 'equal', count: 2 }]);
+    expect(diffTokenIds(Int32Array.of(1, 2), new Int32Array(0), 10)).toEqual([{ op: 'delete', count: 2 }]);
+    expect(diffTokenIds(Int32Array.of(1, 2, 3), Int32Array.of(1, 9, 3), 10)).toEqual([
+      { op: 'equal', count: 1 },
+      { op: 'delete', count: 1 },
+      { op: 'insert', count: 1 },
+      { op: 'equal', count: 1 },
+    ]);
+  });
+
+  it('gives up past the edit-length cap', () => {
+    expect(diffTokenIds(Int32Array.of(1, 2, 3), Int32Array.of(4, 5, 6), 5)).toBe('max-edit-length');
+    expect(diffTokenIds(Int32Array.of(1, 2, 3), Int32Array.of(4, 5, 6), 6)).toHaveLength(2);
+    expect(diffTokenIds(Int32Array.of(1, 2, 3), new Int32Array(0), 2)).toBe('max-edit-length');
+  });
+
+  it('gives up when the clock says time is up', () => {
+    const a = Int32Array.from({ length: 200 }, (_, i) => i);
+    const b = Int32Array.from({ length: 200 }, (_, i) => 1000 + i);
+    let checks = 0;
+    expect(
+      diffTokenIds(a, b, 10_000, () => {
+        checks++;
+        return true;
+      }),
+    ).toBe('timeout');
+    expect(checks).toBe(1);
+  });
+});
+
+describe('WordTokenizer', () => {
+  it('splits words and punctuation, keeps whitespace with the next token, and interns', () => {
+    const tokenizer = new WordTokenizer();
+    const first = tokenizer.tokenize('In 2022, the U.S. said: "no".');
+    const tokens = Array.from(first.ids, (_, i) => first.text.slice(first.starts[i], first.starts[i + 1]));
+    expect(tokens).toEqual(['In', ' 2022', ',', ' the', ' U', '.', 'S', '.', ' said', ':', ' "', 'no', '"', '.']);
+    const second = tokenizer.tokenize('the U.S.');
+    expect(second.ids[0]).toBe(first.ids[3]);
+    expect(second.ids[1]).toBe(first.ids[4]);
+    // Distinct word tokens only: In, 2022, the, U, S, said, no.
+    expect(first.vocabulary).toHaveLength(7);
+    expect(tokenizer.tokenize('In 2022, the U.S. said: "no".')).toBe(first);
+  });
+
+  it('keeps letters with diacritics and other scripts in one token', () => {
+    const tokenizer = new WordTokenizer();
+    const text = tokenizer.tokenize('Qazaqstan Respublikasy\u0301 Қазақстан naïve');
+    expect(text.ids).toHaveLength(4);
+  });
+
+  it('measures similarity as Dice over distinct words', () => {
+    const tokenizer = new WordTokenizer();
+    const a = tokenizer.tokenize('one two three four').vocabulary;
+    const b = tokenizer.tokenize('one two five, six!').vocabulary;
+    expect(sortedDice(a, b)).toBe(0.5);
+    expect(sortedDice(new Int32Array(0), new Int32Array(0))).toBe(1);
+  });
+});
+
+describe('toWordOperations and WordDiffBudget', () => {
+  const word = fc.constantFrom('police', 'detained', 'the', 'U.S.', '2022', 'activists', '"quoted"', '(a)', 'Almaty,', '-');
+  const text = fc.array(fc.tuple(fc.constantFrom(' ', ' ', '  ', '\u00a0'), word), { maxLength: 12 }).map((parts) =>
+    parts.map(([space, token], i) => (i === 0 ? token : space + token)).join(''),
+  );
+
+  it('rebuilds both texts exactly from the operations', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', ' '), text, text, (lead, before, after) => {
+        const budget = new WordDiffBudget();
+        const result = budget.diff(lead + before, after);
+        const words = result.words ?? [];
+        expect(words.filter((op) => op.op !== 'insert').map((op) => op.text).join('')).toBe(lead + before);
+        expect(words.filter((op) => op.op !== 'delete').map((op) => op.text).join('')).toBe(after);
+        for (let k = 1; k < words.length; k++) expect(words[k]?.op).not.toBe(words[k - 1]?.op);
+        expect(result.wordsAdded).toBe(words.filter((op) => op.op === 'insert').reduce((sum, op) => sum + countWordsWithLetters(op.text), 0));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a replacement\'s shared leading space outside the markers', () => {
+    const tokenizer = new WordTokenizer();
+    const before = tokenizer.tokenize('in 2022 there');
+    const after = tokenizer.tokenize('in 2023 there');
+    const runs = diffTokenIds(before.ids, after.ids, 10) as EditRun[];
+    expect(toWordOperations(before, after, runs)).toEqual({
+      words: [
+        { op: 'equal', text: 'in ' },
+        { op: 'delete', text: '2022' },
+        { op: 'insert', text: '2023' },
+        { op: 'equal', text: ' there' },
+      ],
+      wordsAdded: 1,
+      wordsRemoved: 1,
+    });
+  });
+
+  it('counts approximate changes as a multiset difference of words', () => {
+    expect(multisetWordChanges('a b b c', 'b c c d e')).toEqual({ added: 3, removed: 2 });
+    expect(multisetWordChanges('one, two', 'one , two')).toEqual({ added: 0, removed: 0 });
+  });
+
+  it('reports which cap was hit', () => {
+    const capped = new WordDiffBudget(2000, 1);
+    expect(capped.diff('a b c', 'a x c')).toEqual({ wordsAdded: 1, wordsRemoved: 1, bounded: 'max-edit-length' });
+    expect(capped.diff('a b c', 'a b c d')).toMatchObject({ wordsAdded: 1, wordsRemoved: 0 });
+    expect(capped.bounded()).toEqual({ reason: 'max-edit-length', paragraphs: 1 });
+    let clock = 0;
+    const late = new WordDiffBudget(10, 1000, () => (clock += 10));
+    expect(late.diff('a', 'b').bounded).toBe('timeout');
+    expect(late.bounded()).toEqual({ reason: 'timeout', paragraphs: 1 });
+  });
+});
