@@ -4,6 +4,9 @@ import { stageSettings, type StageSettings } from './config/stages.js';
 import { loadWatchList, type WatchList } from './config/watch-list.js';
 import { PrefixGrantAcknowledgements } from './nag/prefix-grant-acknowledgements.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
+import { FUNCTION_ENTRIES, StatelessStack, missingFunctionEntries, type FunctionName } from './stacks/stateless-stack.js';
+
+const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 
 export interface RedlineAppOptions {
   /** Default: `-c stage=...`, then dev. */
@@ -15,12 +18,16 @@ export interface RedlineAppOptions {
    * built when every handler entry exists, so the stateful stack synthesizes on its own while they are written.
    */
   readonly includeStateless?: boolean;
+  /** Handler entry overrides (tests). */
+  readonly entries?: Partial<Record<FunctionName, string>>;
 }
 
 export interface RedlineStacks {
   readonly stage: StageSettings;
   readonly watchList: WatchList;
   readonly stateful: StatefulStack;
+  /** Absent while handler entries are missing, or with `-c stateless=false`. */
+  readonly stateless?: StatelessStack;
 }
 
 /**
@@ -32,6 +39,10 @@ export function buildRedlineApp(app: App, options: RedlineAppOptions = {}): Redl
     options.stage ?? stageSettings(app.node.tryGetContext('stage'), { alarmEmail: app.node.tryGetContext('alarmEmail') });
   const watchList = options.watchList ?? loadWatchList();
 
+  // Strong cross-stack references (CloudFormation exports): the stateful stack cannot drop a resource the stateless
+  // stack still uses. Said explicitly (cdk.json may override) so CDK does not warn on every synth.
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES_FLAG) === undefined) app.node.setContext(CROSS_STACK_REFERENCES_FLAG, 'strong');
+
   Tags.of(app).add('project', 'redline');
   Tags.of(app).add('stage', stage.name);
 
@@ -40,7 +51,25 @@ export function buildRedlineApp(app: App, options: RedlineAppOptions = {}): Redl
     description: `redline (${stage.name}): table, snapshot bucket, notification topic, keys`,
   });
 
+  let stateless: StatelessStack | undefined;
+  const missing = missingFunctionEntries({ ...FUNCTION_ENTRIES, ...options.entries });
+  const include = options.includeStateless ?? (String(app.node.tryGetContext('stateless') ?? 'true') !== 'false' && missing.length === 0);
+  if (include) {
+    stateless = new StatelessStack(app, `${stage.stackPrefix}-Stateless`, {
+      stage,
+      watchList,
+      table: stateful.table,
+      bucket: stateful.bucket,
+      topic: stateful.topic,
+      keys: stateful.keys,
+      entries: options.entries,
+      description: `redline (${stage.name}): functions, queues, schedule, triggers, API, alarms`,
+    });
+  } else if (missing.length > 0 && options.includeStateless === undefined) {
+    process.stderr.write(`redline: stateless stack skipped, handler entries missing: ${missing.join(', ')}\n`);
+  }
+
   // The acknowledger must run before the checks it acknowledges for.
   Validations.of(app).addPlugins(new PrefixGrantAcknowledgements(), new AwsSolutionsChecks(app, { verbose: true }));
-  return { stage, watchList, stateful };
+  return { stage, watchList, stateful, stateless };
 }

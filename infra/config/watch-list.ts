@@ -18,8 +18,6 @@ const watchSchema = z
       .refine((url) => !new URL(url).username && !new URL(url).password, 'must not carry credentials'),
     /** Minutes between checks of this page; the dispatcher runs every 15 minutes, so less makes no sense. */
     intervalMinutes: z.number().int().min(15).max(7 * 24 * 60).optional(),
-    /** Profile name; the URL picks one when absent. */
-    profile: z.string().min(1).optional(),
   })
   .strict();
 

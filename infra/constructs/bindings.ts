@@ -1,3 +1,4 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -28,27 +29,53 @@ type Bindable = lambda.Function;
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 export type TableAccess = 'read' | 'write' | 'readwrite' | readonly TableAction[];
 
+// The adapter (dynamo-revision-store.ts) reads with GetItem and Query, writes with PutItem (conditional where it
+// matters) and UpdateItem, and never scans, batches or deletes.
 const TABLE_ACCESS: Readonly<Record<Exclude<TableAccess, readonly TableAction[]>, readonly TableAction[]>> = {
-  read: ['GetItem', 'BatchGetItem', 'Query'],
-  // The adapter writes with PutItem (conditional where needed) and UpdateItem; nothing deletes items.
+  read: ['GetItem', 'Query'],
   write: ['PutItem', 'UpdateItem'],
-  readwrite: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+  readwrite: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
 };
 /** Only these actions apply to an index ARN. */
 const INDEX_ACTIONS: ReadonlySet<TableAction> = new Set(['Query']);
 
 export interface BindTableOptions {
   readonly access: TableAccess;
-  /** Indexes the function may query; default: every index of the shared table definition. */
+  /** Indexes the function may query; default: every index of the shared table definition; [] for none. */
   readonly indexes?: readonly string[];
+  /** Whether Query applies to the base table as well as the indexes (default true). */
+  readonly queryTable?: boolean;
+  /**
+   * Partition-key prefixes DeleteItem is limited to (dynamodb:LeadingKeys), e.g. ["SUB#"]: required with DeleteItem,
+   * so a function that removes subscriptions cannot remove a page's history.
+   */
+  readonly deleteKeyPrefixes?: readonly string[];
 }
 
 export function bindTable(fn: Bindable, table: dynamodb.ITable, options: BindTableOptions): void {
   const actions = resolveAccess(options.access, TABLE_ACCESS);
   const indexes = options.indexes ?? TABLE_DEFINITION.globalSecondaryIndexes.map((index) => index.indexName);
-  fn.addToRolePolicy(
-    new iam.PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
-  );
+  const known = new Set(TABLE_DEFINITION.globalSecondaryIndexes.map((index) => index.indexName));
+  for (const index of indexes) if (!known.has(index)) throw new Error(`The table has no index ${JSON.stringify(index)}`);
+  const tableActions = actions.filter((action) => action !== 'DeleteItem' && (action !== 'Query' || options.queryTable !== false));
+  if (actions.includes('DeleteItem')) {
+    const prefixes = options.deleteKeyPrefixes ?? [];
+    if (prefixes.length === 0 || prefixes.some((prefix) => !/^[A-Z]+#$/.test(prefix))) {
+      throw new Error('DeleteItem needs deleteKeyPrefixes like "SUB#" (the partition keys it may delete under)');
+    }
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+  }
+  if (tableActions.length > 0) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: tableActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
+    );
+  }
   const indexActions = actions.filter((action) => INDEX_ACTIONS.has(action));
   if (indexActions.length > 0 && indexes.length > 0) {
     fn.addToRolePolicy(
@@ -117,6 +144,14 @@ export function bindBucket(fn: Bindable, bucket: s3.IBucket, options: BindBucket
 }
 
 /**
+ * The bucket name with no permission at all, for functions that never touch S3: shared/config.ts requires
+ * REDLINE_BUCKET in every function (drop this once it is optional there, like the topic and the queue).
+ */
+export function nameBucketWithoutAccess(fn: Bindable, bucket: s3.IBucket): void {
+  fn.addEnvironment(ENVIRONMENT_NAMES.bucket, bucket.bucketName);
+}
+
+/**
  * The bucket statements of one function live in their own policy, so the one cdk-nag finding they raise by
  * nature (an object ARN ends in `<prefix>*`) is acknowledged there, finding by finding, and nowhere else
  * (nag/prefix-grant-acknowledgements.ts).
@@ -128,6 +163,8 @@ function bucketPolicyOf(fn: Bindable): iam.Policy {
   if (!role) throw new Error(`${fn.node.path} has no role to bind to`);
   const policy = new iam.Policy(fn, 'SnapshotBucketAccess', { roles: [role] });
   markPrefixScopedPolicy(policy);
+  // The function (and so its event sources) only once it can reach the bucket, as with its role's own policy.
+  (fn.node.defaultChild as CfnResource).addResourceDependency(policy.node.defaultChild as CfnResource);
   return policy;
 }
 

@@ -62,13 +62,13 @@ describe('bind helpers', () => {
   });
 
   describe('bindTable', () => {
-    it("'read' grants GetItem, BatchGetItem and Query on the table, Query on each index ARN (not index/*), and sets REDLINE_TABLE", () => {
+    it("'read' grants GetItem and Query on the table, Query on each index ARN (not index/*), and sets REDLINE_TABLE", () => {
       const { stack, fn, table, id } = fixture();
       bindTable(fn, table, { access: 'read' });
       const template = Template.fromStack(stack);
       const tableArn = { 'Fn::GetAtt': [id(table), 'Arn'] };
       expect(statementsOf(template)).toEqual([
-        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], Resource: tableArn },
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: tableArn },
         {
           Effect: 'Allow',
           Action: 'dynamodb:Query',
@@ -83,6 +83,34 @@ describe('bind helpers', () => {
       bindTable(fn, table, { access: 'write' });
       expect(statementsOf(Template.fromStack(stack))).toEqual([
         { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [id(table), 'Arn'] } },
+      ]);
+    });
+
+    it('queryTable: false keeps Query to the indexes; an unknown index is refused', () => {
+      const { stack, fn, table, id } = fixture();
+      bindTable(fn, table, { access: ['Query', 'UpdateItem'], indexes: ['gsi2'], queryTable: false });
+      const tableArn = { 'Fn::GetAtt': [id(table), 'Arn'] };
+      expect(statementsOf(Template.fromStack(stack))).toEqual([
+        { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: tableArn },
+        { Effect: 'Allow', Action: 'dynamodb:Query', Resource: { 'Fn::Join': ['', [tableArn, '/index/gsi2']] } },
+      ]);
+      expect(() => bindTable(fn, table, { access: 'read', indexes: ['gsi9'] })).toThrow('The table has no index "gsi9"');
+    });
+
+    it('DeleteItem is only granted under the given partition-key prefixes', () => {
+      const { stack, fn, table, id } = fixture();
+      expect(() => bindTable(fn, table, { access: ['DeleteItem'] })).toThrow('DeleteItem needs deleteKeyPrefixes');
+      expect(() => bindTable(fn, table, { access: ['DeleteItem'], deleteKeyPrefixes: ['*'] })).toThrow('DeleteItem needs deleteKeyPrefixes');
+      bindTable(fn, table, { access: ['GetItem', 'DeleteItem'], indexes: [], deleteKeyPrefixes: ['SUB#'] });
+      const tableArn = { 'Fn::GetAtt': [id(table), 'Arn'] };
+      expect(statementsOf(Template.fromStack(stack))).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:DeleteItem',
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUB#*'] } },
+        },
+        { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: tableArn },
       ]);
     });
 
