@@ -8,7 +8,7 @@ import type { ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange,
 import { alignParagraphs, paragraphText, TextInterner } from './paragraph-alignment.js';
 import { alignSections, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
 import { classifyTextChange, combineTriviality, revisionSignificance, sectionSignificance } from './change-classification.js';
-import { collapseWhitespace, countWordsWithLetters } from './text-normalisation.js';
+import { collapseWhitespace, type WordTokenizer } from './text-normalisation.js';
 import { WordDiffBudget } from './word-diff.js';
 
 export interface DiffOptions {
@@ -24,9 +24,9 @@ export interface DiffOptions {
 
 const KIND_PRECEDENCE: readonly SectionChangeKind[] = ['added', 'removed', 'renamed', 'moved', 'modified', 'unchanged'];
 
-function sectionWords(section: Section): number {
+function sectionWords(section: Section, tokenizer: WordTokenizer): number {
   let words = 0;
-  for (const paragraph of section.paragraphs) words += countWordsWithLetters(paragraphText(paragraph));
+  for (const paragraph of section.paragraphs) words += tokenizer.countWords(paragraphText(paragraph));
   return words;
 }
 
@@ -66,15 +66,29 @@ function wholeSectionChange(section: Section, kind: 'added' | 'removed', words: 
   return change;
 }
 
+/** Joined texts of one gap's removed and added paragraphs, classified when the gap closes. */
+class GapTexts {
+  removed: string[] = [];
+  added: string[] = [];
+
+  /** Equal once joined with spaces means only the paragraph breaks moved: a whitespace change. */
+  classify(): Triviality | undefined {
+    const removed = this.removed.join(' ');
+    const added = this.added.join(' ');
+    this.removed = [];
+    this.added = [];
+    return removed === added ? 'whitespace' : classifyTextChange(removed, added);
+  }
+}
+
 function pairedChange(
   before: Section,
   after: Section,
   match: SectionMatch,
-  wordsBefore: number,
-  wordsAfter: number,
   budget: WordDiffBudget,
   interner: TextInterner,
-): SectionChange {
+): { change: SectionChange; wordsBefore: number; wordsAfter: number } {
+  const tokenizer = budget.tokenizer;
   const change = baseChange(after, 'unchanged');
   if (before.key !== after.key) change.previousKey = before.key;
   if (before.number !== undefined && before.number !== after.number) change.previousNumber = before.number;
@@ -94,49 +108,43 @@ function pairedChange(
 
   const beforeTexts = before.paragraphs.map(paragraphText);
   const afterTexts = after.paragraphs.map(paragraphText);
-  const steps = alignParagraphs(beforeTexts, afterTexts, { interner, tokenizer: budget.tokenizer });
+  const steps = alignParagraphs(beforeTexts, afterTexts, { interner, tokenizer });
   if (steps.length > 0) {
     kinds.push('modified');
-    // Classified gap by gap (a gap is one stretch of replaced paragraphs); within a gap, texts joined with spaces
-    // that come out equal mean only the paragraph breaks moved, which is a whitespace change.
-    let removedText: string[] = [];
-    let addedText: string[] = [];
-    const closeGap = (): void => {
-      const removedJoined = removedText.join(' ');
-      const addedJoined = addedText.join(' ');
-      sorts.push(removedJoined === addedJoined ? 'whitespace' : classifyTextChange(removedJoined, addedJoined));
-      removedText = [];
-      addedText = [];
-    };
+    // Classified gap by gap: a gap is one stretch of replaced paragraphs between unchanged ones.
+    const gapTexts = new GapTexts();
     let gap = 0;
     for (const step of steps) {
       if (step.gap !== gap) {
-        closeGap();
+        sorts.push(gapTexts.classify());
         gap = step.gap;
       }
       const paragraph: ParagraphChange = { kind: step.kind };
       if (step.beforeIndex !== undefined) {
         paragraph.beforeIndex = step.beforeIndex;
         paragraph.before = beforeTexts[step.beforeIndex] as string;
-        removedText.push(paragraph.before);
+        gapTexts.removed.push(paragraph.before);
       }
       if (step.afterIndex !== undefined) {
         paragraph.afterIndex = step.afterIndex;
         paragraph.after = afterTexts[step.afterIndex] as string;
-        addedText.push(paragraph.after);
+        gapTexts.added.push(paragraph.after);
       }
       if (step.kind === 'modified') {
         const words = budget.diff(paragraph.before as string, paragraph.after as string);
         if (words.words) paragraph.words = words.words;
         change.wordsAdded += words.wordsAdded;
         change.wordsRemoved += words.wordsRemoved;
-      } else if (step.kind === 'added') change.wordsAdded += countWordsWithLetters(paragraph.after as string);
-      else change.wordsRemoved += countWordsWithLetters(paragraph.before as string);
+      } else if (step.kind === 'added') change.wordsAdded += tokenizer.countWords(paragraph.after as string);
+      else change.wordsRemoved += tokenizer.countWords(paragraph.before as string);
       change.paragraphs.push(paragraph);
     }
-    closeGap();
+    sorts.push(gapTexts.classify());
   }
 
+  // Counted after the diff, so the paragraphs it tokenized are counted for free.
+  const wordsAfter = sectionWords(after, tokenizer);
+  const wordsBefore = steps.length > 0 ? sectionWords(before, tokenizer) : wordsAfter;
   if (kinds.length > 0) {
     kinds.sort((x, y) => KIND_PRECEDENCE.indexOf(x) - KIND_PRECEDENCE.indexOf(y));
     change.kinds = kinds;
@@ -152,7 +160,7 @@ function pairedChange(
     wordsAfter,
     trivial: change.trivial,
   });
-  return change;
+  return { change, wordsBefore, wordsAfter };
 }
 
 /**
@@ -163,34 +171,29 @@ export function diffDocuments(previous: Document, next: Document, options: DiffO
   const budget = new WordDiffBudget(options.timeBudgetMs, options.maxEditLength, options.now);
   const interner = new TextInterner();
   const alignment = alignSections(previous.sections, next.sections, { ...options.alignment, tokenizer: budget.tokenizer });
-  const wordsBefore = previous.sections.map(sectionWords);
-  const wordsAfter = next.sections.map(sectionWords);
-
   const sections: SectionChange[] = [];
   const weights: Array<{ significance: number; words: number }> = [];
   for (const entry of alignment.entries) {
     let change: SectionChange;
     let words: number;
     if (entry.match) {
-      const { before, after } = entry.match;
-      const countBefore = wordsBefore[before] as number;
-      const countAfter = wordsAfter[after] as number;
-      words = Math.max(countBefore, countAfter);
-      change = pairedChange(
-        previous.sections[before] as Section,
-        next.sections[after] as Section,
+      const paired = pairedChange(
+        previous.sections[entry.match.before] as Section,
+        next.sections[entry.match.after] as Section,
         entry.match,
-        countBefore,
-        countAfter,
         budget,
         interner,
       );
+      change = paired.change;
+      words = Math.max(paired.wordsBefore, paired.wordsAfter);
     } else if (entry.after !== undefined) {
-      words = wordsAfter[entry.after] as number;
-      change = wholeSectionChange(next.sections[entry.after] as Section, 'added', words);
+      const section = next.sections[entry.after] as Section;
+      words = sectionWords(section, budget.tokenizer);
+      change = wholeSectionChange(section, 'added', words);
     } else {
-      words = wordsBefore[entry.before as number] as number;
-      change = wholeSectionChange(previous.sections[entry.before as number] as Section, 'removed', words);
+      const section = previous.sections[entry.before as number] as Section;
+      words = sectionWords(section, budget.tokenizer);
+      change = wholeSectionChange(section, 'removed', words);
     }
     sections.push(change);
     weights.push({ significance: change.significance, words });

@@ -4,14 +4,11 @@
  * modifications. Pairs never cross, so the result reads top to bottom like the section itself.
  */
 import type { Paragraph } from './document.js';
-import { sortedDice, WordTokenizer } from './text-normalisation.js';
+import { sortedDice, WordTokenizer, type TokenizedText } from './text-normalisation.js';
 import { diffTokenIds, type EditRun } from './word-diff.js';
 
 /** Below this Dice score over the paragraphs' distinct words two paragraphs are a removal and an addition rather than one edit. */
 export const DEFAULT_PARAGRAPH_SIMILARITY = 0.5;
-/** Larger gaps only compare paragraphs near the diagonal, so a rewritten 300-paragraph section stays linear-ish. */
-const FULL_GAP_COMPARISONS = 10_000;
-const GAP_BAND = 40;
 
 export interface ParagraphStep {
   kind: 'added' | 'removed' | 'modified';
@@ -44,81 +41,102 @@ export class TextInterner {
   }
 }
 
+/** Gaps up to this many comparisons get a full similarity table; larger ones compare near the diagonal only. */
+const FULL_GAP_COMPARISONS = 250_000;
+const GAP_BAND = 100;
+
+/** Similarity of every (removed, added) pair of a gap, row-major; -1 where not compared. */
+function gapSimilarities(
+  before: readonly string[],
+  removed: readonly number[],
+  after: readonly string[],
+  added: readonly number[],
+  tokenizer: WordTokenizer,
+): Float64Array {
+  const r = removed.length;
+  const s = added.length;
+  const removedTexts = removed.map((index) => tokenizer.tokenize(before[index] as string));
+  const addedTexts = added.map((index) => tokenizer.tokenize(after[index] as string));
+  if (r * s <= FULL_GAP_COMPARISONS) return tokenizer.diceTable(removedTexts, addedTexts);
+  const table = new Float64Array(r * s).fill(-1);
+  for (let i = 0; i < r; i++) {
+    const centre = Math.round((i * s) / r);
+    for (let j = Math.max(0, centre - GAP_BAND); j < Math.min(s, centre + GAP_BAND + 1); j++) {
+      table[i * s + j] = sortedDice((removedTexts[i] as TokenizedText).vocabulary, (addedTexts[j] as TokenizedText).vocabulary);
+    }
+  }
+  return table;
+}
+
 /**
- * Pairs paragraphs of one gap: a maximum-weight, order-preserving matching where a pair weighs its similarity and
- * only pairs at or above the threshold may match (a Needleman-Wunsch table without gap costs).
+ * Pairs paragraphs of one gap into `steps`: a maximum-weight, order-preserving matching where a pair weighs its
+ * similarity and only pairs at or above the threshold may match (a Needleman-Wunsch table without gap costs).
  */
 function pairGap(
+  steps: ParagraphStep[],
+  gap: number,
   before: readonly string[],
   removed: readonly number[],
   after: readonly string[],
   added: readonly number[],
   minSimilarity: number,
   tokenizer: WordTokenizer,
-): Array<Omit<ParagraphStep, 'gap'>> {
+): void {
   const r = removed.length;
   const s = added.length;
-  const steps: Array<Omit<ParagraphStep, 'gap'>> = [];
   if (r === 0 || s === 0) {
-    for (const beforeIndex of removed) steps.push({ kind: 'removed', beforeIndex });
-    for (const afterIndex of added) steps.push({ kind: 'added', afterIndex });
-    return steps;
+    for (const beforeIndex of removed) steps.push({ kind: 'removed', beforeIndex, gap });
+    for (const afterIndex of added) steps.push({ kind: 'added', afterIndex, gap });
+    return;
   }
   if (r === 1 && s === 1) {
     // The common case, one paragraph edited in place: no table needed.
-    const dice = sortedDice(tokenizer.tokenize(before[removed[0] as number] as string).vocabulary, tokenizer.tokenize(after[added[0] as number] as string).vocabulary);
-    if (dice >= minSimilarity) steps.push({ kind: 'modified', beforeIndex: removed[0], afterIndex: added[0], similarity: dice });
-    else steps.push({ kind: 'removed', beforeIndex: removed[0] }, { kind: 'added', afterIndex: added[0] });
-    return steps;
+    const beforeIndex = removed[0] as number;
+    const afterIndex = added[0] as number;
+    const similarity = tokenizer.dice(tokenizer.tokenize(before[beforeIndex] as string), tokenizer.tokenize(after[afterIndex] as string));
+    if (similarity >= minSimilarity) steps.push({ kind: 'modified', beforeIndex, afterIndex, similarity, gap });
+    else steps.push({ kind: 'removed', beforeIndex, gap }, { kind: 'added', afterIndex, gap });
+    return;
   }
-  const removedWords = removed.map((index) => tokenizer.tokenize(before[index] as string).vocabulary);
-  const addedWords = added.map((index) => tokenizer.tokenize(after[index] as string).vocabulary);
-  const banded = r * s > FULL_GAP_COMPARISONS;
+  const similarities = gapSimilarities(before, removed, after, added, tokenizer);
   const width = s + 1;
   const score = new Float64Array((r + 1) * width);
-  const similarity = new Float64Array((r + 1) * width);
   for (let i = 1; i <= r; i++) {
-    const centre = Math.round((i * s) / r);
     for (let j = 1; j <= s; j++) {
-      let pairScore = -1;
-      if (!banded || Math.abs(j - centre) <= GAP_BAND) {
-        const dice = sortedDice(removedWords[i - 1] as Int32Array, addedWords[j - 1] as Int32Array);
-        if (dice >= minSimilarity) pairScore = dice;
-      }
-      similarity[i * width + j] = pairScore;
+      const pairScore = similarities[(i - 1) * s + j - 1] as number;
       const skip = Math.max(score[(i - 1) * width + j] as number, score[i * width + j - 1] as number);
-      const take = pairScore >= 0 ? (score[(i - 1) * width + j - 1] as number) + pairScore : -1;
+      const take = pairScore >= minSimilarity ? (score[(i - 1) * width + j - 1] as number) + pairScore : -1;
       score[i * width + j] = take > skip ? take : skip;
     }
   }
-  const pairs: Array<[number, number, number]> = [];
+  // Walk back to collect the pairs, then emit in order: unpaired removals and additions before each pair.
+  const pairedRemoved = new Int32Array(r).fill(-1);
   let i = r;
   let j = s;
   while (i > 0 && j > 0) {
     const here = score[i * width + j] as number;
-    const pairScore = similarity[i * width + j] as number;
-    if (pairScore >= 0 && here === (score[(i - 1) * width + j - 1] as number) + pairScore) {
-      pairs.push([i - 1, j - 1, pairScore]);
+    const pairScore = similarities[(i - 1) * s + j - 1] as number;
+    if (pairScore >= minSimilarity && here === (score[(i - 1) * width + j - 1] as number) + pairScore) {
+      pairedRemoved[i - 1] = j - 1;
       i--;
       j--;
     } else if (here === score[(i - 1) * width + j]) i--;
     else j--;
   }
-  pairs.reverse();
-  let nextRemoved = 0;
   let nextAdded = 0;
-  const flush = (untilRemoved: number, untilAdded: number): void => {
-    for (; nextRemoved < untilRemoved; nextRemoved++) steps.push({ kind: 'removed', beforeIndex: removed[nextRemoved] });
-    for (; nextAdded < untilAdded; nextAdded++) steps.push({ kind: 'added', afterIndex: added[nextAdded] });
-  };
-  for (const [removedAt, addedAt, pairSimilarity] of pairs) {
-    flush(removedAt, addedAt);
-    steps.push({ kind: 'modified', beforeIndex: removed[removedAt], afterIndex: added[addedAt], similarity: pairSimilarity });
-    nextRemoved++;
-    nextAdded++;
+  let nextRemoved = 0;
+  for (let k = 0; k < r; k++) {
+    const partner = pairedRemoved[k] as number;
+    if (partner === -1) continue;
+    for (; nextRemoved < k; nextRemoved++) steps.push({ kind: 'removed', beforeIndex: removed[nextRemoved], gap });
+    for (; nextAdded < partner; nextAdded++) steps.push({ kind: 'added', afterIndex: added[nextAdded], gap });
+    const similarity = similarities[k * s + partner] as number;
+    steps.push({ kind: 'modified', beforeIndex: removed[k], afterIndex: added[partner], similarity, gap });
+    nextRemoved = k + 1;
+    nextAdded = partner + 1;
   }
-  flush(r, s);
-  return steps;
+  for (; nextRemoved < r; nextRemoved++) steps.push({ kind: 'removed', beforeIndex: removed[nextRemoved], gap });
+  for (; nextAdded < s; nextAdded++) steps.push({ kind: 'added', afterIndex: added[nextAdded], gap });
 }
 
 /** The changed paragraphs between two versions of a section, in reading order. Empty when the texts are equal. */
@@ -143,19 +161,10 @@ export function alignParagraphs(
   const steps: ParagraphStep[] = [];
   const removed: number[] = [];
   const added: number[] = [];
-  let gap = 0;
-  const closeGap = (): void => {
-    if (removed.length === 0 && added.length === 0) return;
-    for (const step of pairGap(before, removed, after, added, minSimilarity, tokenizer)) steps.push({ ...step, gap });
-    gap++;
-    removed.length = 0;
-    added.length = 0;
-  };
-
   if (start === endBefore || start === endAfter) {
     for (let i = start; i < endBefore; i++) removed.push(i);
     for (let j = start; j < endAfter; j++) added.push(j);
-    closeGap();
+    pairGap(steps, 0, before, removed, after, added, minSimilarity, tokenizer);
     return steps;
   }
 
@@ -164,6 +173,7 @@ export function alignParagraphs(
   const afterIds = Int32Array.from(after.slice(start, endAfter), (text) => interner.id(text));
   let beforeAt = start;
   let afterAt = start;
+  let gap = 0;
   // An uncapped LCS: paragraph lists are short, and every paragraph must be accounted for.
   const runs = diffTokenIds(beforeIds, afterIds, beforeIds.length + afterIds.length) as EditRun[];
   for (const { op, count } of runs) {
@@ -172,11 +182,15 @@ export function alignParagraphs(
     } else if (op === 'insert') {
       for (let k = 0; k < count; k++) added.push(afterAt++);
     } else {
-      closeGap();
+      if (removed.length > 0 || added.length > 0) {
+        pairGap(steps, gap++, before, removed, after, added, minSimilarity, tokenizer);
+        removed.length = 0;
+        added.length = 0;
+      }
       beforeAt += count;
       afterAt += count;
     }
   }
-  closeGap();
+  if (removed.length > 0 || added.length > 0) pairGap(steps, gap, before, removed, after, added, minSimilarity, tokenizer);
   return steps;
 }

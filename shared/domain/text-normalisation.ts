@@ -190,11 +190,30 @@ export interface TokenizedText {
   starts: Int32Array;
   /** Interned token texts without whitespace: equal ids mean equal tokens. */
   ids: Int32Array;
-  /** Sorted distinct ids of the tokens that contain a letter or digit (for similarity). */
-  vocabulary: Int32Array;
+  /** Sorted distinct ids of the tokens that contain a letter or digit (for similarity); computed on first use. */
+  readonly vocabulary: Int32Array;
+  /** Words as countWordsWithLetters counts them, found during the same scan. */
+  wordCount: number;
 }
 
 const INITIAL_TABLE_SIZE = 1 << 12;
+
+class Tokenized implements TokenizedText {
+  private words?: Int32Array;
+
+  constructor(
+    readonly text: string,
+    readonly starts: Int32Array,
+    readonly ids: Int32Array,
+    readonly wordCount: number,
+    private readonly tokenizer: WordTokenizer,
+  ) {}
+
+  get vocabulary(): Int32Array {
+    this.words ??= this.tokenizer.vocabularyOf(this.ids);
+    return this.words;
+  }
+}
 
 /**
  * Splits texts into tokens (a run of letters/digits, or one other non-space character) and interns them, so diffs
@@ -203,12 +222,20 @@ const INITIAL_TABLE_SIZE = 1 << 12;
  * characters, which avoids slicing a string per token (the tokenizer is the hot loop of an edition diff).
  */
 export class WordTokenizer {
+  /** Open-addressing table: token id per slot (-1 empty), and the token's hash beside it so most probes stay here. */
   private slots = new Int32Array(INITIAL_TABLE_SIZE).fill(-1);
-  private readonly hashes: number[] = [];
+  private slotHashes = new Int32Array(INITIAL_TABLE_SIZE);
   private readonly cores: string[] = [];
-  private readonly wordFlags: boolean[] = [];
+  private hashes = new Int32Array(INITIAL_TABLE_SIZE / 2);
+  private wordFlags = new Uint8Array(INITIAL_TABLE_SIZE / 2);
   /** Per id, the serial of the last text that listed it in its vocabulary. */
-  private stamps = new Int32Array(INITIAL_TABLE_SIZE);
+  private stamps = new Int32Array(INITIAL_TABLE_SIZE / 2);
+  /** Per id, the gap whose inverted index it heads (a serial), and the first posting of its list. */
+  private postingGap = new Int32Array(INITIAL_TABLE_SIZE / 2);
+  private postingHead = new Int32Array(INITIAL_TABLE_SIZE / 2);
+  /** Postings pool: next posting in the list and the paragraph it names. */
+  private postingNext = new Int32Array(1024);
+  private postingOwner = new Int32Array(1024);
   private serial = 0;
   private scratchStarts = new Int32Array(1024);
   private scratchIds = new Int32Array(1024);
@@ -224,87 +251,244 @@ export class WordTokenizer {
     }
     const starts = this.scratchStarts;
     const ids = this.scratchIds;
-    const serial = ++this.serial;
-    const vocabulary: number[] = [];
     let count = 0;
+    let words = 0;
+    let runHasWord = false;
     let i = 0;
     while (i < length) {
       const start = i;
       let code = text.charCodeAt(i);
-      while (charClass(code) === SPACE && ++i < length) code = text.charCodeAt(i);
+      let kind = CHAR_CLASS[code] || charClass(code);
+      while (kind === SPACE && ++i < length) {
+        code = text.charCodeAt(i);
+        kind = CHAR_CLASS[code] || charClass(code);
+      }
       if (i >= length) {
         // Trailing whitespace belongs to the last token; a text of only whitespace is one empty token.
         if (count === 0) {
           starts[0] = start;
-          ids[0] = this.intern(text, i, i, 0x811c9dc5);
+          ids[0] = this.intern(text, i, i, 0x811c9dc5 | 0);
           count = 1;
         }
         break;
       }
       const coreStart = i;
+      // A new run of non-space characters: the previous one was a word if it had a letter or digit.
+      if (coreStart !== start || count === 0) {
+        if (runHasWord) words++;
+        runHasWord = false;
+      }
       let hash = Math.imul(0x811c9dc5 ^ code, 0x01000193);
       i++;
-      if (charClass(code) === WORD) {
-        while (i < length && charClass((code = text.charCodeAt(i))) === WORD) {
+      if (kind === WORD) {
+        runHasWord = true;
+        while (i < length) {
+          code = text.charCodeAt(i);
+          if ((CHAR_CLASS[code] || charClass(code)) !== WORD) break;
           hash = Math.imul(hash ^ code, 0x01000193);
           i++;
         }
       }
-      const id = this.intern(text, coreStart, i, hash >>> 0);
+      const id = this.intern(text, coreStart, i, hash);
       starts[count] = start;
       ids[count] = id;
       count++;
-      if (this.wordFlags[id] && this.stamps[id] !== serial) {
-        this.stamps[id] = serial;
-        vocabulary.push(id);
-      }
     }
     starts[count] = length;
-    const tokenized: TokenizedText = {
-      text,
-      starts: starts.slice(0, count + 1),
-      ids: ids.slice(0, count),
-      vocabulary: Int32Array.from(vocabulary).sort(),
-    };
+    if (runHasWord) words++;
+    const tokenized = new Tokenized(text, starts.slice(0, count + 1), ids.slice(0, count), words, this);
     this.cache.set(text, tokenized);
     return tokenized;
   }
 
+  /** Sorted distinct word ids of a token list. */
+  vocabularyOf(ids: Int32Array): Int32Array {
+    const serial = ++this.serial;
+    const stamps = this.stamps;
+    const flags = this.wordFlags;
+    const words = this.scratchIds.length >= ids.length ? this.scratchIds : new Int32Array(ids.length);
+    let count = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i] as number;
+      if (flags[id] === 1 && stamps[id] !== serial) {
+        stamps[id] = serial;
+        words[count++] = id;
+      }
+    }
+    return words.slice(0, count).sort();
+  }
+
+  /**
+   * Dice coefficients over distinct words for every (removed, added) pair of a gap, row-major (removed x added),
+   * through an inverted index of the removed paragraphs' words kept in reusable arrays: one pass over each text, no
+   * sorting, no per-paragraph allocation.
+   */
+  diceTable(removed: readonly TokenizedText[], added: readonly TokenizedText[]): Float64Array {
+    const r = removed.length;
+    const s = added.length;
+    const table = new Float64Array(r * s);
+    const distinctRemoved = new Int32Array(r);
+    const gap = ++this.serial;
+    const stamps = this.stamps;
+    const flags = this.wordFlags;
+    const postingGap = this.postingGap;
+    const postingHead = this.postingHead;
+    let pool = 0;
+    for (let a = 0; a < r; a++) {
+      const mark = ++this.serial;
+      const ids = (removed[a] as TokenizedText).ids;
+      if (pool + ids.length > this.postingNext.length) this.growPostings(pool + ids.length);
+      const next = this.postingNext;
+      const owner = this.postingOwner;
+      let distinct = 0;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as number;
+        if (flags[id] !== 1 || stamps[id] === mark) continue;
+        stamps[id] = mark;
+        distinct++;
+        if (postingGap[id] !== gap) {
+          postingGap[id] = gap;
+          postingHead[id] = -1;
+        }
+        next[pool] = postingHead[id] as number;
+        owner[pool] = a;
+        postingHead[id] = pool++;
+      }
+      distinctRemoved[a] = distinct;
+    }
+    const next = this.postingNext;
+    const owner = this.postingOwner;
+    for (let b = 0; b < s; b++) {
+      const mark = ++this.serial;
+      const ids = (added[b] as TokenizedText).ids;
+      let distinct = 0;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k] as number;
+        if (flags[id] !== 1 || stamps[id] === mark) continue;
+        stamps[id] = mark;
+        distinct++;
+        if (postingGap[id] !== gap) continue;
+        for (let posting = postingHead[id] as number; posting >= 0; posting = next[posting] as number) {
+          const at = (owner[posting] as number) * s + b;
+          table[at] = (table[at] as number) + 1;
+        }
+      }
+      for (let a = 0; a < r; a++) {
+        const total = (distinctRemoved[a] as number) + distinct;
+        const at = a * s + b;
+        table[at] = total === 0 ? 1 : (2 * (table[at] as number)) / total;
+      }
+    }
+    return table;
+  }
+
+  private growPostings(needed: number): void {
+    const size = Math.max(needed, this.postingNext.length * 2);
+    const next = new Int32Array(size);
+    next.set(this.postingNext);
+    this.postingNext = next;
+    const owner = new Int32Array(size);
+    owner.set(this.postingOwner);
+    this.postingOwner = owner;
+  }
+
+  /**
+   * Dice coefficient over the distinct words of two tokenized texts, as sortedDice of their vocabularies, but in one
+   * pass over each without sorting or allocating (the common case compares each pair once).
+   */
+  dice(a: TokenizedText, b: TokenizedText): number {
+    const inA = ++this.serial;
+    const seenInB = ++this.serial;
+    const stamps = this.stamps;
+    const flags = this.wordFlags;
+    let distinctA = 0;
+    for (let i = 0; i < a.ids.length; i++) {
+      const id = a.ids[i] as number;
+      if (flags[id] === 1 && stamps[id] !== inA) {
+        stamps[id] = inA;
+        distinctA++;
+      }
+    }
+    let distinctB = 0;
+    let shared = 0;
+    for (let i = 0; i < b.ids.length; i++) {
+      const id = b.ids[i] as number;
+      if (flags[id] !== 1) continue;
+      const stamp = stamps[id];
+      if (stamp === seenInB) continue;
+      if (stamp === inA) shared++;
+      stamps[id] = seenInB;
+      distinctB++;
+    }
+    if (distinctA === 0 && distinctB === 0) return 1;
+    return (2 * shared) / (distinctA + distinctB);
+  }
+
+  /** countWordsWithLetters, free when the text was tokenized already. */
+  countWords(text: string): number {
+    const tokenized = this.cache.get(text);
+    return tokenized ? tokenized.wordCount : countWordsWithLetters(text);
+  }
+
   /** Whether the token with this id has a letter or digit. */
   isWord(id: number): boolean {
-    return this.wordFlags[id] === true;
+    return this.wordFlags[id] === 1;
   }
 
   private intern(text: string, start: number, end: number, hash: number): number {
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const slotHashes = this.slotHashes;
+    const mask = slots.length - 1;
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[slot] as number;
-      if (id === -1) {
-        const created = this.cores.length;
-        const core = text.slice(start, end);
-        this.cores.push(core);
-        this.hashes.push(hash);
-        this.wordFlags.push(core.length > 0 && isWordCode(core.charCodeAt(0)));
-        this.slots[slot] = created;
-        if (this.cores.length * 2 > this.slots.length) this.grow();
-        return created;
-      }
-      if (this.hashes[id] === hash && sameText(this.cores[id] as string, text, start, end)) return id;
+      const id = slots[slot] as number;
+      if (id === -1) return this.add(text, start, end, hash, slot);
+      if (slotHashes[slot] === hash && sameText(this.cores[id] as string, text, start, end)) return id;
     }
   }
 
+  private add(text: string, start: number, end: number, hash: number, slot: number): number {
+    const id = this.cores.length;
+    if (id >= this.hashes.length) {
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const flags = new Uint8Array(this.wordFlags.length * 2);
+      flags.set(this.wordFlags);
+      this.wordFlags = flags;
+      const stamps = new Int32Array(this.stamps.length * 2);
+      stamps.set(this.stamps);
+      this.stamps = stamps;
+      const postingGap = new Int32Array(this.postingGap.length * 2);
+      postingGap.set(this.postingGap);
+      this.postingGap = postingGap;
+      const postingHead = new Int32Array(this.postingHead.length * 2);
+      postingHead.set(this.postingHead);
+      this.postingHead = postingHead;
+    }
+    const core = text.slice(start, end);
+    this.cores.push(core);
+    this.hashes[id] = hash;
+    this.wordFlags[id] = core.length > 0 && isWordCode(core.charCodeAt(0)) ? 1 : 0;
+    this.slots[slot] = id;
+    this.slotHashes[slot] = hash;
+    if (this.cores.length * 2 > this.slots.length) this.grow();
+    return id;
+  }
+
   private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(-1);
-    const mask = slots.length - 1;
-    this.hashes.forEach((hash, id) => {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const slotHashes = new Int32Array(size);
+    const mask = size - 1;
+    for (let id = 0; id < this.cores.length; id++) {
+      const hash = this.hashes[id] as number;
       let slot = hash & mask;
       while (slots[slot] !== -1) slot = (slot + 1) & mask;
       slots[slot] = id;
-    });
+      slotHashes[slot] = hash;
+    }
     this.slots = slots;
-    const stamps = new Int32Array(slots.length);
-    stamps.set(this.stamps);
-    this.stamps = stamps;
+    this.slotHashes = slotHashes;
   }
 }
 

@@ -28,13 +28,23 @@ export interface EditRun {
   count: number;
 }
 
-/** Checking the clock is cheap but not free: once every this many edit-distance steps. */
+/** Checking the clock is cheap but not free: once every this many edit-distance steps (or rows). */
 const CLOCK_CHECK_INTERVAL = 16;
+/** The bit-parallel LCS keeps one bit per (row, column): above this many 32-bit words it is not used. */
+const BIT_PARALLEL_MAX_WORDS = 1 << 22;
+
+/** Operations of the middle part, from its end backwards (each with a count). */
+type ReversedOps = Array<[EditOp, number]>;
 
 /**
- * Shortest edit script between two sequences of ids (tokens here, paragraphs in paragraph-alignment.ts (Myers 1986), as runs in order; inside each changed stretch
- * deletions come before insertions. Returns a reason instead when the edit distance exceeds maxEditLength or
- * expired() turns true.
+ * Shortest edit script between two sequences of ids (tokens here, paragraphs in paragraph-alignment.ts), as runs in
+ * order; inside each changed stretch deletions come before insertions. Returns a reason instead when the edit
+ * distance exceeds maxEditLength or expired() turns true.
+ *
+ * After trimming the common prefix and suffix it runs Myers' O(ND) diff, which is fastest for small edits. When the
+ * edit distance turns out large (a paragraph largely rewritten between editions), Myers costs O(D²) and a
+ * bit-parallel LCS (Allison-Dix / Hyyrö: O(N·M/32)) is far cheaper, so Myers hands over to it once it has spent
+ * about what the bit-parallel pass would cost. Both give a minimal edit script.
  */
 export function diffTokenIds(
   a: Int32Array,
@@ -51,38 +61,79 @@ export function diffTokenIds(
   const n = lengthA - prefix - suffix;
   const m = lengthB - prefix - suffix;
 
-  const runs: EditRun[] = [];
-  let pendingDelete = 0;
-  let pendingInsert = 0;
-  const flush = (): void => {
-    if (pendingDelete > 0) runs.push({ op: DELETE, count: pendingDelete });
-    if (pendingInsert > 0) runs.push({ op: INSERT, count: pendingInsert });
-    pendingDelete = 0;
-    pendingInsert = 0;
-  };
-  const push = (op: EditOp, count: number): void => {
-    if (count <= 0) return;
-    if (op === DELETE) pendingDelete += count;
-    else if (op === INSERT) pendingInsert += count;
-    else {
-      flush();
-      const last = runs[runs.length - 1];
-      if (last && last.op === EQUAL) last.count += count;
-      else runs.push({ op, count });
-    }
-  };
-
+  let middle: ReversedOps | BoundedReason;
   if (n === 0 || m === 0) {
-    if (n + m > maxEditLength) return 'max-edit-length';
-    push(EQUAL, prefix);
-    push(DELETE, n);
-    push(INSERT, m);
-    push(EQUAL, suffix);
-    flush();
-    return runs;
+    middle = n + m > maxEditLength ? 'max-edit-length' : [[INSERT, m], [DELETE, n]];
+  } else {
+    const limit = Math.min(n + m, maxEditLength);
+    const words = (m + 31) >>> 5;
+    // Myers spends about D²/2 steps, the bit-parallel pass about 3 per (row, word): hand over where they meet.
+    const handOver = n * words <= BIT_PARALLEL_MAX_WORDS ? Math.ceil(Math.sqrt(6 * n * words + 2 * m)) + 8 : Infinity;
+    if (handOver < limit) {
+      middle = myers(a, b, prefix, n, m, handOver, expired);
+      if (middle === 'max-edit-length') {
+        middle = bitParallelLcs(a, b, prefix, n, m, expired);
+        if (typeof middle !== 'string') {
+          let edits = 0;
+          for (const [op, count] of middle) if (op !== EQUAL) edits += count;
+          if (edits > maxEditLength) middle = 'max-edit-length';
+        }
+      }
+    } else middle = myers(a, b, prefix, n, m, limit, expired);
+  }
+  if (typeof middle === 'string') return middle;
+
+  const runs = new RunBuilder();
+  runs.push(EQUAL, prefix);
+  for (let i = middle.length - 1; i >= 0; i--) {
+    const [op, count] = middle[i] as [EditOp, number];
+    runs.push(op, count);
+  }
+  runs.push(EQUAL, suffix);
+  return runs.finish();
+}
+
+/** Collects runs in order, merging neighbours and putting each changed stretch's deletions before its insertions. */
+class RunBuilder {
+  private readonly runs: EditRun[] = [];
+  private pendingDelete = 0;
+  private pendingInsert = 0;
+
+  push(op: EditOp, count: number): void {
+    if (count <= 0) return;
+    if (op === DELETE) this.pendingDelete += count;
+    else if (op === INSERT) this.pendingInsert += count;
+    else {
+      this.flush();
+      const last = this.runs[this.runs.length - 1];
+      if (last && last.op === EQUAL) last.count += count;
+      else this.runs.push({ op, count });
+    }
   }
 
-  const max = Math.min(n + m, maxEditLength);
+  finish(): EditRun[] {
+    this.flush();
+    return this.runs;
+  }
+
+  private flush(): void {
+    if (this.pendingDelete > 0) this.runs.push({ op: DELETE, count: this.pendingDelete });
+    if (this.pendingInsert > 0) this.runs.push({ op: INSERT, count: this.pendingInsert });
+    this.pendingDelete = 0;
+    this.pendingInsert = 0;
+  }
+}
+
+/** Myers' greedy O(ND) diff of a[offset, offset+n) and b[offset, offset+m), keeping each round's furthest points. */
+function myers(
+  a: Int32Array,
+  b: Int32Array,
+  offsetInput: number,
+  n: number,
+  m: number,
+  max: number,
+  expired: () => boolean,
+): ReversedOps | BoundedReason {
   const offset = max + 1;
   // Furthest x reached on each diagonal k = x - y; -1 marks a diagonal no path reaches inside the grid.
   const v = new Int32Array(2 * max + 3).fill(-1);
@@ -106,14 +157,14 @@ export function diffTokenIds(
         continue;
       }
       let y = x - k;
-      while (x < n && y < m && a[prefix + x] === b[prefix + y]) {
+      while (x < n && y < m && a[offsetInput + x] === b[offsetInput + y]) {
         x++;
         y++;
       }
       v[offset + k] = x;
       if (x >= n && y >= m) {
         // Walk back through the rows of earlier rounds, collecting operations from the end.
-        const reversed: Array<[EditOp, number]> = [];
+        const reversed: ReversedOps = [];
         let kk = k;
         let xx = x;
         for (let dd = d; dd > 0; dd--) {
@@ -129,14 +180,7 @@ export function diffTokenIds(
           xx = previousX;
         }
         reversed.push([EQUAL, xx]);
-        push(EQUAL, prefix);
-        for (let i = reversed.length - 1; i >= 0; i--) {
-          const [op, count] = reversed[i] as [EditOp, number];
-          push(op, count);
-        }
-        push(EQUAL, suffix);
-        flush();
-        return runs;
+        return reversed;
       }
     }
     const rowEnd = (d + 1) * (d + 1);
@@ -148,6 +192,73 @@ export function diffTokenIds(
     for (let k = -d, at = d * d; k <= d; k++, at++) trace[at] = v[offset + k] as number;
   }
   return 'max-edit-length';
+}
+
+/**
+ * LCS of a[offset, offset+n) and b[offset, offset+m) by bit-vector rows (Allison & Dix 1986, Hyyrö 2004): bit j of
+ * row i is 1 when LCS(i, j+1) = LCS(i, j). Row i comes from row i-1 with a few word operations per 32 columns:
+ * U = V & match(a[i]); V' = (V + U) | (V - U). The rows are kept, so the walk back from (n, m) is O(n + m): equal
+ * ids step diagonally, a set bit steps left (an insertion), anything else steps up (a deletion).
+ */
+function bitParallelLcs(
+  a: Int32Array,
+  b: Int32Array,
+  offsetInput: number,
+  n: number,
+  m: number,
+  expired: () => boolean,
+): ReversedOps | BoundedReason {
+  const words = (m + 31) >>> 5;
+  const matches = new Map<number, Int32Array>();
+  for (let j = 0; j < m; j++) {
+    const id = b[offsetInput + j] as number;
+    let mask = matches.get(id);
+    if (!mask) {
+      mask = new Int32Array(words);
+      matches.set(id, mask);
+    }
+    mask[j >>> 5] = (mask[j >>> 5] as number) | (1 << (j & 31));
+  }
+  const rows = new Int32Array((n + 1) * words);
+  rows.fill(-1, 0, words);
+  for (let i = 1; i <= n; i++) {
+    if (i % CLOCK_CHECK_INTERVAL === 0 && expired()) return 'timeout';
+    const previous = (i - 1) * words;
+    const current = i * words;
+    const mask = matches.get(a[offsetInput + i - 1] as number);
+    if (!mask) {
+      rows.copyWithin(current, previous, current);
+      continue;
+    }
+    let carry = 0;
+    for (let w = 0; w < words; w++) {
+      const v = (rows[previous + w] as number) >>> 0;
+      const match = mask[w] as number;
+      const u = (v & match) >>> 0;
+      const sum = v + u + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      rows[current + w] = (sum | 0) | (v & ~match);
+    }
+  }
+  const reversed: ReversedOps = [];
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    if (a[offsetInput + i - 1] === b[offsetInput + j - 1]) {
+      reversed.push([EQUAL, 1]);
+      i--;
+      j--;
+    } else if (((rows[i * words + ((j - 1) >>> 5)] as number) >>> ((j - 1) & 31)) & 1) {
+      reversed.push([INSERT, 1]);
+      j--;
+    } else {
+      reversed.push([DELETE, 1]);
+      i--;
+    }
+  }
+  if (j > 0) reversed.push([INSERT, j]);
+  if (i > 0) reversed.push([DELETE, i]);
+  return reversed;
 }
 
 export interface ParagraphWordDiff {
@@ -179,43 +290,41 @@ export function toWordOperations(before: TokenizedText, after: TokenizedText, ru
   const operations: WordOperation[] = [];
   let atBefore = 0;
   let atAfter = 0;
-  // Consecutive tokens are one slice of the text.
-  const beforeSlice = (count: number): string => before.text.slice(before.starts[atBefore], before.starts[(atBefore += count)]);
-  const afterSlice = (count: number): string => after.text.slice(after.starts[atAfter], after.starts[(atAfter += count)]);
-  const push = (op: WordOperation['op'], text: string): void => {
-    if (text) operations.push({ op, text });
-  };
-  const pushEqual = (count: number): void => {
-    const kept = before.text.slice(before.starts[atBefore], before.starts[atBefore + count]);
-    const shown = after.text.slice(after.starts[atAfter], after.starts[atAfter + count]);
-    if (kept === shown) {
-      push('equal', shown);
+  for (const run of runs) {
+    const count = run.count;
+    if (run.op === DELETE) {
+      // Consecutive tokens are one slice of the text.
+      pushOperation(operations, 'delete', before.text.slice(before.starts[atBefore], before.starts[atBefore + count]));
+      atBefore += count;
+    } else if (run.op === INSERT) {
+      pushOperation(operations, 'insert', after.text.slice(after.starts[atAfter], after.starts[atAfter + count]));
+      atAfter += count;
+    } else {
+      const kept = before.text.slice(before.starts[atBefore], before.starts[atBefore + count]);
+      const shown = after.text.slice(after.starts[atAfter], after.starts[atAfter + count]);
+      if (kept === shown) pushOperation(operations, 'equal', shown);
+      else {
+        for (let k = 0; k < count; k++) {
+          const old = before.text.slice(before.starts[atBefore + k], before.starts[atBefore + k + 1]);
+          const current = after.text.slice(after.starts[atAfter + k], after.starts[atAfter + k + 1]);
+          if (old === current) {
+            pushOperation(operations, 'equal', current);
+            continue;
+          }
+          const oldLead = leadingSpaceLength(old);
+          const currentLead = leadingSpaceLength(current);
+          const oldTrail = trailingSpaceLength(old, oldLead);
+          const currentTrail = trailingSpaceLength(current, currentLead);
+          pushOperation(operations, 'delete', old.slice(0, oldLead));
+          pushOperation(operations, 'insert', current.slice(0, currentLead));
+          pushOperation(operations, 'equal', current.slice(currentLead, current.length - currentTrail));
+          pushOperation(operations, 'delete', old.slice(old.length - oldTrail));
+          pushOperation(operations, 'insert', current.slice(current.length - currentTrail));
+        }
+      }
       atBefore += count;
       atAfter += count;
-      return;
     }
-    for (let k = 0; k < count; k++) {
-      const old = beforeSlice(1);
-      const current = afterSlice(1);
-      if (old === current) {
-        push('equal', current);
-        continue;
-      }
-      const oldLead = leadingSpaceLength(old);
-      const currentLead = leadingSpaceLength(current);
-      const oldTrail = trailingSpaceLength(old, oldLead);
-      const currentTrail = trailingSpaceLength(current, currentLead);
-      push('delete', old.slice(0, oldLead));
-      push('insert', current.slice(0, currentLead));
-      push('equal', current.slice(currentLead, current.length - currentTrail));
-      push('delete', old.slice(old.length - oldTrail));
-      push('insert', current.slice(current.length - currentTrail));
-    }
-  };
-  for (const run of runs) {
-    if (run.op === EQUAL) pushEqual(run.count);
-    else if (run.op === DELETE) push('delete', beforeSlice(run.count));
-    else push('insert', afterSlice(run.count));
   }
   const words = normaliseOperations(operations);
   let wordsAdded = 0;
@@ -225,6 +334,18 @@ export function toWordOperations(before: TokenizedText, after: TokenizedText, ru
     else if (operation.op === 'delete') wordsRemoved += countWordsWithLetters(operation.text);
   }
   return { words, wordsAdded, wordsRemoved };
+}
+
+function pushOperation(operations: WordOperation[], op: WordOperation['op'], text: string): void {
+  if (text) operations.push({ op, text });
+}
+
+/** Appends, merging with the previous operation when it is of the same kind. */
+function appendOperation(operations: WordOperation[], op: WordOperation['op'], text: string): void {
+  if (!text) return;
+  const last = operations[operations.length - 1];
+  if (last && last.op === op) last.text += text;
+  else operations.push({ op, text });
 }
 
 function commonSpacePrefix(a: string, b: string): number {
@@ -254,17 +375,11 @@ function commonSpaceSuffix(a: string, b: string): number {
  */
 export function normaliseOperations(operations: readonly WordOperation[]): WordOperation[] {
   const result: WordOperation[] = [];
-  const append = (op: WordOperation['op'], text: string): void => {
-    if (!text) return;
-    const last = result[result.length - 1];
-    if (last && last.op === op) last.text += text;
-    else result.push({ op, text });
-  };
   let i = 0;
   while (i < operations.length) {
     const operation = operations[i] as WordOperation;
     if (operation.op === 'equal') {
-      append('equal', operation.text);
+      appendOperation(result, 'equal', operation.text);
       i++;
       continue;
     }
@@ -278,7 +393,7 @@ export function normaliseOperations(operations: readonly WordOperation[]): WordO
     let trailing = '';
     if (deleted && inserted) {
       const lead = commonSpacePrefix(deleted, inserted);
-      append('equal', inserted.slice(0, lead));
+      appendOperation(result, 'equal', inserted.slice(0, lead));
       deleted = deleted.slice(lead);
       inserted = inserted.slice(lead);
       const trail = commonSpaceSuffix(deleted, inserted);
@@ -286,9 +401,9 @@ export function normaliseOperations(operations: readonly WordOperation[]): WordO
       deleted = deleted.slice(0, deleted.length - trail);
       inserted = inserted.slice(0, inserted.length - trail);
     }
-    append('delete', deleted);
-    append('insert', inserted);
-    append('equal', trailing);
+    appendOperation(result, 'delete', deleted);
+    appendOperation(result, 'insert', inserted);
+    appendOperation(result, 'equal', trailing);
   }
   return result;
 }

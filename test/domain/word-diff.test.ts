@@ -60,6 +60,28 @@ describe('diffTokenIds (Myers)', () => {
     );
   });
 
+  it('stays minimal on long, very different sequences (where it switches to the bit-parallel LCS)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 100, maxLength: 300 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 100, maxLength: 300 }),
+        (left, right) => {
+          const a = Int32Array.from(left);
+          const b = Int32Array.from(right);
+          const runs = diffTokenIds(a, b, 10_000);
+          if (typeof runs === 'string') throw new Error(runs);
+          const { rebuiltA, rebuiltB, edits } = replay(a, b, runs);
+          expect(rebuiltA).toEqual(left);
+          expect(rebuiltB).toEqual(right);
+          expect(edits).toBe(a.length + b.length - 2 * lcsLength(a, b));
+          // The cap applies whichever algorithm finished the job.
+          expect(diffTokenIds(a, b, edits - 1)).toBe('max-edit-length');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('handles empty and identical sequences', () => {
     expect(diffTokenIds(new Int32Array(0), new Int32Array(0), 10)).toEqual([]);
     expect(diffTokenIds(Int32Array.of(1, 2), Int32Array.of(1, 2), 0)).toEqual([{ op: 'equal', count: 2 }]);
@@ -110,6 +132,20 @@ describe('WordTokenizer', () => {
     const tokenizer = new WordTokenizer();
     const text = tokenizer.tokenize('Qazaqstan Respublikasy\u0301 Қазақстан naïve');
     expect(text.ids).toHaveLength(4);
+  });
+
+  it('computes the same Dice from token lists as from sorted vocabularies', () => {
+    const tokenizer = new WordTokenizer();
+    const word = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', ',', '.', '2022');
+    const text = fc.array(word, { maxLength: 15 }).map((words) => words.join(' '));
+    fc.assert(
+      fc.property(text, text, (left, right) => {
+        const a = tokenizer.tokenize(left);
+        const b = tokenizer.tokenize(right);
+        expect(tokenizer.dice(a, b)).toBeCloseTo(sortedDice(a.vocabulary, b.vocabulary), 12);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('measures similarity as Dice over distinct words', () => {
