@@ -45,11 +45,12 @@ export function entriesForTests(): RedlineAppOptions['entries'] {
  */
 export function synthRedline(
   stage: StageName = 'dev',
-  options: Omit<RedlineAppOptions, 'stage'> & { outdir?: string } = {},
+  options: Omit<RedlineAppOptions, 'stage'> & { outdir?: string; bundle?: boolean } = {},
 ): SynthesizedRedline {
-  const { outdir: requestedOutdir, ...appOptions } = options;
+  const { outdir: requestedOutdir, bundle = true, ...appOptions } = options;
   const outdir = requestedOutdir ?? mkdtempSync(join(tmpdir(), 'redline-cdk-'));
-  const app = new App({ outdir, context: cdkJsonContext() });
+  // `aws:cdk:bundling-stacks: []` is how `cdk synth --exclusively` skips bundling: the templates are the same.
+  const app = new App({ outdir, context: { ...cdkJsonContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stacks = buildRedlineApp(app, { entries: entriesForTests(), ...appOptions, stage: stageSettings(stage) });
   let synthError: Error | undefined;
   try {
