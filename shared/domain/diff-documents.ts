@@ -14,7 +14,7 @@ import { WordDiffBudget } from './word-diff.js';
 export interface DiffOptions {
   /** Total time for word-level diffs, in ms (default 2000). Paragraphs past it keep counts but no word operations. */
   timeBudgetMs?: number;
-  /** Cap on tokens inserted plus deleted in one paragraph's word diff (default 2000). */
+  /** Cap on tokens (words and punctuation marks) inserted plus deleted in one paragraph's word diff (default 1000). */
   maxEditLength?: number;
   /** Clock for the time budget, in ms (default performance.now); tests inject a fake one. */
   now?: () => number;

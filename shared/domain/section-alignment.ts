@@ -10,7 +10,8 @@
  *    its parent is settled, and step 2 runs again between rounds, since a newly aligned parent lets its children
  *    align by slug.
  * Then moves: a pair whose parent is not the counterpart of its old parent, or that is out of order among its
- * aligned siblings (everything outside a heaviest increasing subsequence of the sibling order).
+ * aligned siblings (everything outside a longest increasing subsequence of the sibling order, ties going to the
+ * order that keeps more text in place).
  */
 import type { Section } from './document.js';
 import { paragraphText } from './paragraph-alignment.js';
@@ -355,9 +356,13 @@ export function alignSections(
   }
   for (const group of siblings.values()) {
     if (group.length < 2) continue;
+    // Keep as many sections in place as possible; among equally long orders keep the bigger sections in place, so of
+    // two swapped siblings the smaller one is the one reported as moved.
+    const sizes = group.map((match) => textSize(previous[match.before] as Section));
+    const total = sizes.reduce((sum, size) => sum + size, 0);
     const kept = heaviestIncreasing(
       group.map((match) => match.before),
-      group.map((match) => 1 + textSize(previous[match.before] as Section)),
+      sizes.map((size) => 1 + size / (total + 1)),
     );
     group.forEach((match, index) => {
       if (!kept.has(index)) match.moved = true;

@@ -30,11 +30,6 @@ export function collapseWhitespace(text: string): string {
   return text.replace(INVISIBLE, '').replace(WHITESPACE_RUN, ' ').trim();
 }
 
-/** Removes punctuation, symbols and whitespace: what is left are letters, digits and combining marks. */
-export function stripPunctuationAndWhitespace(text: string): string {
-  return text.replace(/[^\p{L}\p{N}\p{M}]+/gu, '');
-}
-
 /** Words for similarity: folded runs of letters and digits ("Anti-Semitism" gives "anti", "semitism"). */
 export function wordTokens(text: string): string[] {
   return foldForComparison(text).match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -65,35 +60,6 @@ export function diceCoefficient<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number
   let shared = 0;
   for (const item of small) if (large.has(item)) shared++;
   return (2 * shared) / (a.size + b.size);
-}
-
-/** 32-bit FNV-1a over UTF-16 code units: fast and good enough to bucket shingles (collisions only blur scores). */
-export function hashString(text: string, seed = 0x811c9dc5): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-/**
- * Hashes of overlapping word n-grams ("shingles"). Word order matters within a shingle, so two sections that
- * merely share vocabulary score lower than two that share sentences.
- */
-export function shingleHashes(words: readonly string[], size = 3): Set<number> {
-  const hashes = new Set<number>();
-  if (words.length < size) {
-    if (words.length > 0) hashes.add(hashString(words.join(' ')));
-    return hashes;
-  }
-  const wordHashes = words.map((word) => hashString(word));
-  for (let i = 0; i + size <= words.length; i++) {
-    let hash = 0x811c9dc5;
-    for (let j = 0; j < size; j++) hash = Math.imul(hash ^ (wordHashes[i + j] as number), 0x01000193) >>> 0;
-    hashes.add(hash >>> 0);
-  }
-  return hashes;
 }
 
 const UNKNOWN = 0;

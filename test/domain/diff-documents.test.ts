@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { sectionWordCount, type Document } from '../../shared/domain/document.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
+import { renderJson } from '../../shared/domain/diff-rendering.js';
 import type { RevisionDiff, SectionChange } from '../../shared/domain/revision-diff.js';
 import { buildDocument, cloneSpecs, findSpec, REPORT, type SectionSpec } from './diff-fixtures.js';
 
@@ -399,5 +400,48 @@ describeCorpus('diffDocuments on real editions (Kazakhstan 2022 -> 2023)', () =>
     }
     // Generous: the point is "milliseconds, not the tens of seconds of a whole-document word diff".
     expect(elapsed).toBeLessThan(2000);
+  });
+});
+
+const CORPUS_ROOT = new URL('../fixtures/corpus/hrr/', import.meta.url);
+const COUNTRIES = ['andorra', 'china', 'kazakhstan', 'nigeria', 'russia', 'tuvalu'];
+const YEARS = [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024];
+const wholeCorpus = existsSync(extractModule) && COUNTRIES.every((country) => YEARS.every((year) => existsSync(new URL(`${country}/${year}.html.gz`, CORPUS_ROOT))));
+
+(wholeCorpus ? describe : describe.skip)('diffDocuments over every consecutive edition pair of the corpus', () => {
+  it.each(COUNTRIES)('%s: every section once, word operations rebuild both texts, counts add up', async (country) => {
+    const { extract } = await import('../../shared/domain/extract.js');
+    const documents = YEARS.map((year) =>
+      extract(gunzipSync(readFileSync(new URL(`${country}/${year}.html.gz`, CORPUS_ROOT))).toString('utf8'), {
+        url: `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/${country}/`,
+      }),
+    );
+    for (let index = 1; index < documents.length; index++) {
+      const previous = documents[index - 1] as Document;
+      const next = documents[index] as Document;
+      const diff = diffDocuments(previous, next);
+      expect(diff.bounded).toBeUndefined();
+      expect(diff.sections.filter((section) => section.kind !== 'removed').map((section) => section.key)).toEqual(next.sections.map((section) => section.key));
+      const previousKeys = diff.sections.filter((section) => section.kind !== 'added').map((section) => section.previousKey ?? section.key);
+      expect(previousKeys.sort()).toEqual(previous.sections.map((section) => section.key).sort());
+      let wordsAdded = 0;
+      let wordsRemoved = 0;
+      for (const section of diff.sections) {
+        expect(section.kinds[0]).toBe(section.kind);
+        expect(section.significance).toBeGreaterThanOrEqual(0);
+        expect(section.significance).toBeLessThanOrEqual(1);
+        wordsAdded += section.wordsAdded;
+        wordsRemoved += section.wordsRemoved;
+        for (const paragraph of section.paragraphs) {
+          if (!paragraph.words) continue;
+          expect(paragraph.words.filter((word) => word.op !== 'delete').map((word) => word.text).join('')).toBe(paragraph.after);
+          expect(paragraph.words.filter((word) => word.op !== 'insert').map((word) => word.text).join('')).toBe(paragraph.before);
+        }
+      }
+      expect(diff.summary).toMatchObject({ wordsAdded, wordsRemoved });
+      const counts = diff.summary.added + diff.summary.removed + diff.summary.modified + diff.summary.renamed + diff.summary.moved + diff.summary.unchanged;
+      expect(counts).toBe(diff.sections.length);
+      expect(renderJson(diffDocuments(previous, next), { includeUnchanged: true })).toBe(renderJson(diff, { includeUnchanged: true }));
+    }
   });
 });

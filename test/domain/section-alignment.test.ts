@@ -126,6 +126,14 @@ describe('alignSections', () => {
     expect(alignment.matches.map((match) => match.parentChanged)).toEqual([false, false, false, true, false]);
   });
 
+  it('reports one big section moved past several small ones as the one that moved', () => {
+    const long = (heading: string): SectionSpec => ({ heading, paragraphs: Array.from({ length: 20 }, (_, i) => `Long paragraph ${i} about ${heading}.`) });
+    const short = (heading: string): SectionSpec => ({ heading, paragraphs: [`Short note on ${heading}.`] });
+    const previous = sections([short('Women'), short('Children'), short('Antisemitism'), short('Trafficking'), long('Minorities')]);
+    const next = sections([short('Women'), long('Minorities'), short('Children'), short('Antisemitism'), short('Trafficking')]);
+    expect(alignSections(previous, next).matches.filter((match) => match.moved).map((match) => next[match.after]!.key)).toEqual(['minorities']);
+  });
+
   it('pairs repeated keys in order', () => {
     const previous = sections([{ heading: 'Overview', paragraphs: ['First.'] }, { heading: 'Overview', paragraphs: ['Second.'] }]);
     const next = sections([{ heading: 'Overview', paragraphs: ['First!'] }, { heading: 'Overview', paragraphs: ['Second!'] }]);
