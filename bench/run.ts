@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
@@ -11,6 +12,7 @@ import { printTable, type SuiteResult } from './bench-kit.js';
 const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   extraction: () => extractionThroughputSuite(),
   diff: () => diffSpeedSuite(),
+  api: () => apiLatencySuite(),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -13,6 +13,10 @@ const environmentSchema = z.object({
   REDLINE_DYNAMODB_ENDPOINT: z.url().optional(),
   REDLINE_S3_ENDPOINT: z.url().optional(),
   REDLINE_SNS_ENDPOINT: z.url().optional(),
+  /** Bearer token for the API's write routes when no IAM authorizer is in front (the local server only). */
+  REDLINE_API_TOKEN: z.string().min(16).optional(),
+  /** Public base URL of the API for links in feeds (default: derived from the request). */
+  REDLINE_API_BASE_URL: z.url().optional(),
   REDLINE_USER_AGENT: z.string().min(1).default('redline/0.1 (+https://github.com/redline-watch/redline; change tracker)'),
   REDLINE_FAILURE_ALERT_THRESHOLD: z.coerce.number().int().min(1).default(3),
   REDLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),

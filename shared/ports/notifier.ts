@@ -31,6 +31,11 @@ export interface RevisionNotification extends NotificationBase {
   /** True when every change is trivial (whitespace, punctuation, numbers). */
   trivial: boolean;
   diffKey?: string;
+  /**
+   * Subscribed terms (folded, see subscription-filter.ts) found in a sentence this revision added or removed; set
+   * only when some subscription filters on terms.
+   */
+  terms?: string[];
 }
 
 export interface PageAlertNotification extends NotificationBase {

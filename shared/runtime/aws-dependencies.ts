@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, type RedlineConfig } from '../config.js';
 import { DynamoRevisionStore } from '../adapters/dynamodb/dynamo-revision-store.js';
+import { DynamoSubscriptionStore } from '../adapters/dynamodb/dynamo-subscription-store.js';
 import { HttpFetcher, httpFetcherOptionsFromConfig } from '../adapters/http/http-fetcher.js';
 import { S3SnapshotStore } from '../adapters/s3/s3-snapshot-store.js';
 import { SnsNotifier } from '../adapters/sns/sns-notifier.js';
@@ -42,6 +43,7 @@ export function awsDependencies(config: RedlineConfig = loadConfig()): TrackerDe
       : unconfigured<Notifier>('REDLINE_TOPIC_ARN', 'publish'),
     now: () => new Date(),
     settings: { ...DEFAULT_TRACKER_SETTINGS, failureAlertThreshold: config.REDLINE_FAILURE_ALERT_THRESHOLD },
+    subscriptions: new DynamoSubscriptionStore({ client: dynamodb, tableName: config.REDLINE_TABLE }),
   };
 }
 

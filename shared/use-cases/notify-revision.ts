@@ -1,6 +1,10 @@
 import { notificationIds, type Notification } from '../ports/notifier.js';
 import type { RevisionRecord } from '../ports/revision-store.js';
+import { changedSubscribedTerms } from './subscriptions/subscribed-terms.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
+
+/** With snapshots and subscriptions, revision notifications carry the subscribed terms their changes touch. */
+type NotifyDependencies = Pick<TrackerDependencies, 'revisions'> & Partial<Pick<TrackerDependencies, 'snapshots' | 'subscriptions'>>;
 
 /**
  * Turns a newly recorded revision into notifications:
@@ -9,7 +13,7 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  * Ids are stable (page#seq), so a stream retry publishes the same notification again and subscribers can drop it.
  */
 export async function notifyRevision(
-  dependencies: Pick<TrackerDependencies, 'revisions' | 'notifier'>,
+  dependencies: NotifyDependencies & Pick<TrackerDependencies, 'notifier'>,
   revision: RevisionRecord,
 ): Promise<Notification[]> {
   const notifications = await notificationsFor(dependencies, revision);
@@ -18,7 +22,7 @@ export async function notifyRevision(
 }
 
 export async function notificationsFor(
-  dependencies: Pick<TrackerDependencies, 'revisions'>,
+  dependencies: NotifyDependencies,
   revision: RevisionRecord,
 ): Promise<Notification[]> {
   const common = {
@@ -30,6 +34,7 @@ export async function notificationsFor(
     occurredAt: revision.capturedAt,
   };
   if (revision.seq > 1 && revision.summary) {
+    const terms = await changedSubscribedTerms(dependencies, revision);
     return [
       {
         ...common,
@@ -43,6 +48,7 @@ export async function notificationsFor(
         significance: revision.significance,
         trivial: revision.summary.trivial,
         ...(revision.diffKey ? { diffKey: revision.diffKey } : {}),
+        ...(terms.length > 0 ? { terms } : {}),
       },
     ];
   }

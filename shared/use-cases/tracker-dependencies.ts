@@ -3,6 +3,7 @@ import type { Fetcher } from '../ports/fetcher.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { RevisionStore } from '../ports/revision-store.js';
 import type { SnapshotStore } from '../ports/snapshot-store.js';
+import type { SubscriptionStore } from '../ports/subscription-store.js';
 
 /** Everything the use cases need, passed in by the composition root (Lambda, local runtime, CLI, tests). */
 export interface TrackerDependencies {
@@ -13,6 +14,8 @@ export interface TrackerDependencies {
   notifier: Notifier;
   now: () => Date;
   settings: TrackerSettings;
+  /** Subscriptions (their terms are computed into revision notifications); optional for functions that need none. */
+  subscriptions?: SubscriptionStore;
 }
 
 export interface TrackerSettings {

@@ -2,7 +2,8 @@ import { notificationKinds, type Notification } from '../../ports/notifier.js';
 
 /**
  * The attributes subscribers filter on. SNS gets them as MessageAttributes; the local runtime evaluates the same
- * subscription filters against this map in process. SNS allows at most 10 attributes per message: a revision uses 9.
+ * subscription filters against this map in process. SNS allows at most 10 attributes per message: a revision uses 9,
+ * and 10 when it carries subscribed `terms`.
  */
 export type NotificationAttribute =
   | { type: 'String'; value: string }
@@ -37,6 +38,7 @@ export function notificationAttributes(notification: Notification): Record<strin
       // SNS compares numbers to five decimal places.
       attributes.significance = { type: 'Number', value: Math.round(notification.significance * 1e5) / 1e5 };
       attributes.trivial = { type: 'String', value: String(notification.trivial) };
+      if (notification.terms && notification.terms.length > 0) attributes.terms = { type: 'String.Array', value: notification.terms };
       break;
     }
     case 'alert':

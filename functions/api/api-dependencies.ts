@@ -1,0 +1,19 @@
+import type { SubscriptionGateway } from '../../shared/ports/subscription-gateway.js';
+import type { SubscriptionStore } from '../../shared/ports/subscription-store.js';
+import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
+
+export interface ApiSettings {
+  /** Bearer token accepted on write routes when no IAM authorizer is in front (REDLINE_API_TOKEN; the local server). */
+  token?: string;
+  /** Public base URL for links in feeds (REDLINE_API_BASE_URL); by default taken from the request. */
+  baseUrl?: string;
+  /** Policy for URLs that users submit (watches, webhooks). Default: assertPublicUrl, the SSRF guard. */
+  assertPublicUrl?: (url: string) => URL;
+}
+
+/** What the API function needs: the stores, the clock and tracker settings (for addWatch), subscriptions. */
+export interface ApiDependencies extends Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'now' | 'settings'> {
+  subscriptions: SubscriptionStore;
+  subscriptionGateway: SubscriptionGateway;
+  api: ApiSettings;
+}

@@ -1,0 +1,53 @@
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler from '@middy/http-router';
+import type { Context } from 'aws-lambda';
+import { apiErrorMiddleware } from '../../shared/adapters/http-api/api-error-middleware.js';
+import { canonicalRoutePath, type ApiEvent } from '../../shared/adapters/http-api/api-request.js';
+import type { ApiResult } from '../../shared/adapters/http-api/api-response.js';
+import { conditionalGetMiddleware } from '../../shared/adapters/http-api/conditional-get-middleware.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
+import { MetricUnit, type Observability } from '../../shared/runtime/observability.js';
+import type { ApiDependencies } from './api-dependencies.js';
+import { apiRoutes } from './api-routes.js';
+
+/**
+ * HTTP API (payload 2.0) -> the route table (api-routes.ts). Cross-cutting concerns are middlewares: header
+ * normalisation, CORS (preflight answered here), one error mapping, ETag / 304 on GETs, and folding slashed
+ * series ids and section keys back into one path segment before routing.
+ */
+export function createApiHandler(dependencies: ApiDependencies, observability: Observability) {
+  const router = httpRouterHandler<ApiEvent, ApiResult>({
+    routes: apiRoutes(dependencies, observability),
+    notFoundResponse: ({ method, path }) => {
+      throw new NotFoundError(`No route ${method} ${path}`);
+    },
+  });
+  return trackerHandler<ApiEvent, ApiResult>(observability, (event: ApiEvent, context: Context) => router(event, context))
+    .use({
+      // A before middleware that returns a value ends the request early: this one returns nothing.
+      before: () => {
+        observability.metrics.addMetric('ApiRequests', MetricUnit.Count, 1);
+      },
+    })
+    .use(httpHeaderNormalizer())
+    .use(
+      httpCors({
+        origin: '*',
+        methods: 'GET,POST,DELETE,OPTIONS',
+        headers: 'authorization,content-type,if-none-match',
+        exposeHeaders: 'etag,location',
+        maxAge: 600,
+        disableBeforePreflightResponse: false,
+      }),
+    )
+    .use(apiErrorMiddleware(observability.logger))
+    .use(conditionalGetMiddleware())
+    .use({
+      before: (request) => {
+        const http = request.event.requestContext.http;
+        http.path = canonicalRoutePath(http.path);
+      },
+    });
+}

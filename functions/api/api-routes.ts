@@ -1,0 +1,222 @@
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { assertPublicUrl } from '../../shared/adapters/http/address-guard.js';
+import {
+  jsonBody,
+  pathParameter,
+  queryParameters,
+  requestBaseUrl,
+  slashedPathParameter,
+  type ApiEvent,
+} from '../../shared/adapters/http-api/api-request.js';
+import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from '../../shared/adapters/http-api/api-response.js';
+import { assertAuthorized } from '../../shared/adapters/http-api/write-authorization.js';
+import { ValidationError } from '../../shared/errors.js';
+import { withPageKeys, type Observability } from '../../shared/runtime/observability.js';
+import { addWatch } from '../../shared/use-cases/add-watch.js';
+import { compareEditions } from '../../shared/use-cases/queries/compare-editions.js';
+import { DIFF_FORMATS, renderDiffOutput } from '../../shared/use-cases/queries/diff-output.js';
+import { getPage, listPages } from '../../shared/use-cases/queries/pages.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../shared/use-cases/queries/query-input.js';
+import { diffRevisions } from '../../shared/use-cases/queries/revision-diffs.js';
+import { revisionFeed } from '../../shared/use-cases/queries/revision-feeds.js';
+import { getRevision, listRevisions } from '../../shared/use-cases/queries/revisions.js';
+import { sectionHistory } from '../../shared/use-cases/queries/section-history.js';
+import { listEditions, listSeries } from '../../shared/use-cases/queries/series.js';
+import { auditStoredTerms, auditToCsv } from '../../shared/use-cases/queries/term-audit.js';
+import { pageView } from '../../shared/use-cases/queries/views.js';
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+} from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
+import { parseCreateSubscription } from '../../shared/use-cases/subscriptions/subscription-input.js';
+import type { ApiDependencies } from './api-dependencies.js';
+
+/**
+ * The routes: each parses its parameters, calls one use case and shapes the response. Read logic lives in the use
+ * cases (shared/use-cases/queries, shared/use-cases/subscriptions), which the CLI calls too.
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
+}
+
+const listQuery = z.object({
+  cursor: z.string().min(1).max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+});
+const seriesQuery = z.string().min(1).max(200).transform((series) => series.replaceAll('~', '/'));
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const revisionNumber = z.coerce.number().int().min(1).max(9_999_999_999);
+const editionNumber = z.coerce.number().int().min(0).max(999_999);
+const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial: flag.default(false) };
+
+const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
+const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
+const auditQuery = z.object({
+  terms: z
+    .string()
+    .transform((value) => value.split(',').map((term) => term.trim()).filter((term) => term.length > 0))
+    .pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
+  series: seriesQuery.optional(),
+  by: z.enum(['edition', 'section']).default('edition'),
+  format: z.enum(['json', 'csv']).default('json'),
+  wholeWord: flag.optional(),
+});
+const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
+
+export function apiRoutes(dependencies: ApiDependencies, observability: Observability): ApiRoute[] {
+  const settings = dependencies.api;
+  const checkUrl = settings.assertPublicUrl ?? ((url: string) => assertPublicUrl(url));
+  // The policy's message names the URL's problem; prefix the parameter.
+  const assertUrl = (url: string) => {
+    try {
+      return checkUrl(url);
+    } catch (error) {
+      throw new ValidationError(`url: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const route = (
+    method: ApiRoute['method'],
+    path: string,
+    handle: (event: ApiEvent) => Promise<ApiResult>,
+    options: { authorized?: boolean } = {},
+  ): ApiRoute => ({
+    method,
+    path,
+    handler: async (event) => {
+      if (options.authorized) assertAuthorized(event, settings.token);
+      const page = event.pathParameters?.page;
+      return page ? withPageKeys(observability.logger, { page }, () => handle(event)) : handle(event);
+    },
+  });
+
+  return [
+    route('GET', '/pages', async (event) => {
+      const query = queryParameters(event, listQuery.extend({ series: seriesQuery.optional() }));
+      return jsonResult(listBody(await listPages(dependencies, query)), 'list');
+    }),
+    route('GET', '/pages/{page}', async (event) => jsonResult(await getPage(dependencies, pathParameter(event, 'page')), 'list')),
+    route('GET', '/pages/{page}/revisions', async (event) => {
+      const page = await listRevisions(dependencies, pathParameter(event, 'page'), queryParameters(event, listQuery));
+      return jsonResult(listBody(page), 'list');
+    }),
+    route('GET', '/pages/{page}/revisions/{seq}', async (event) => {
+      const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
+      return jsonResult(await getRevision(dependencies, pathParameter(event, 'page'), seq), 'immutable');
+    }),
+    route('GET', '/pages/{page}/diff', async (event) => {
+      const query = queryParameters(event, diffQuery);
+      const result = await diffRevisions(dependencies, { page: pathParameter(event, 'page'), from: query.from, to: query.to });
+      const output = renderDiffOutput(
+        {
+          title: `${result.to.title || result.page}: revision ${result.from.seq} to ${result.to.seq}`,
+          meta: { page: result.page, from: result.from, to: result.to, source: result.source },
+          diff: result.diff,
+        },
+        query.format,
+        { includeUnchanged: query.unchanged, hideTrivial: query.hideTrivial },
+      );
+      return textResult(output.body, output.contentType, 'immutable');
+    }),
+    route('GET', '/pages/{page}/sections/{key}/history', async (event) => {
+      const history = await sectionHistory(dependencies, pathParameter(event, 'page'), slashedPathParameter(event, 'key'));
+      return jsonResult(history, 'list');
+    }),
+    route('GET', '/series', async (event) => jsonResult(listBody(await listSeries(dependencies, queryParameters(event, listQuery))), 'list')),
+    route('GET', '/series/{series}/editions', async (event) => {
+      const series = slashedPathParameter(event, 'series');
+      return jsonResult({ series, editions: await listEditions(dependencies, series) }, 'list');
+    }),
+    route('GET', '/series/{series}/compare', async (event) => {
+      const query = queryParameters(event, compareQuery);
+      const comparison = await compareEditions(dependencies, { series: slashedPathParameter(event, 'series'), from: query.from, to: query.to });
+      const output = renderDiffOutput(
+        {
+          title: `${comparison.series}: edition ${comparison.from.edition} to ${comparison.to.edition}`,
+          meta: { series: comparison.series, from: comparison.from, to: comparison.to },
+          diff: comparison.diff,
+        },
+        query.format,
+        { includeUnchanged: query.unchanged, hideTrivial: query.hideTrivial },
+      );
+      return textResult(output.body, output.contentType, 'derived');
+    }),
+    route('GET', '/audit', async (event) => {
+      const query = queryParameters(event, auditQuery);
+      const table = await auditStoredTerms(dependencies, {
+        terms: query.terms,
+        by: query.by,
+        ...(query.series !== undefined ? { series: query.series } : {}),
+        ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
+      });
+      return query.format === 'csv' ? textResult(auditToCsv(table), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(table, 'derived');
+    }),
+    route('GET', '/feeds/all.atom', async (event) => atomResult(await revisionFeed(dependencies, { kind: 'all' }, feedOptions(event, '/feeds/all.atom')))),
+    route('GET', '/feeds/pages/{page}.atom', async (event) => {
+      const page = pathParameter(event, 'page');
+      return atomResult(await revisionFeed(dependencies, { kind: 'page', page }, feedOptions(event, `/feeds/pages/${encodeURIComponent(page)}.atom`)));
+    }),
+    route('GET', '/feeds/series/{series}.atom', async (event) => {
+      const series = slashedPathParameter(event, 'series');
+      const selfPath = `/feeds/series/${series.replaceAll('/', '~')}.atom`;
+      return atomResult(await revisionFeed(dependencies, { kind: 'series', series }, feedOptions(event, selfPath)));
+    }),
+    route(
+      'POST',
+      '/watches',
+      async (event) => {
+        const body = parseWithSchema(watchBody, jsonBody(event), 'body');
+        const { page, created } = await addWatch(dependencies, body, assertUrl);
+        const result = jsonResult({ page: pageView(page), created }, 'private', created ? 201 : 200);
+        result.headers.location = `/pages/${encodeURIComponent(page.page)}`;
+        return result;
+      },
+      { authorized: true },
+    ),
+    route(
+      'POST',
+      '/subscriptions',
+      async (event) => {
+        const input = parseCreateSubscription(jsonBody(event));
+        const created = await createSubscription(dependencies, input, { assertWebhookUrl: assertUrl });
+        const result = jsonResult(created, 'private', 201);
+        result.headers.location = `/subscriptions/${created.subscription.id}`;
+        return result;
+      },
+      { authorized: true },
+    ),
+    route('GET', '/subscriptions', async (event) => jsonResult(listBody(await listSubscriptions(dependencies, queryParameters(event, listQuery))), 'private'), {
+      authorized: true,
+    }),
+    route('GET', '/subscriptions/{id}', async (event) => jsonResult(await getSubscription(dependencies, subscriptionId(event)), 'private'), {
+      authorized: true,
+    }),
+    route(
+      'DELETE',
+      '/subscriptions/{id}',
+      async (event) => {
+        await deleteSubscription(dependencies, subscriptionId(event));
+        return noContentResult();
+      },
+      { authorized: true },
+    ),
+  ];
+
+  function feedOptions(event: ApiEvent, selfPath: string) {
+    return { baseUrl: requestBaseUrl(event, settings.baseUrl), selfPath };
+  }
+}
+
+function atomResult(xml: string): ApiResult {
+  return textResult(xml, 'application/atom+xml; charset=utf-8', 'derived');
+}
+
+function subscriptionId(event: ApiEvent): string {
+  const id = pathParameter(event, 'id');
+  if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) throw new ValidationError('id: not a subscription id');
+  return id;
+}
