@@ -8,7 +8,7 @@ import type { ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange,
 import { alignParagraphs, paragraphText, TextInterner } from './paragraph-alignment.js';
 import { alignSections, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
 import { classifyTextChange, combineTriviality, revisionSignificance, sectionSignificance } from './change-classification.js';
-import { collapseWhitespace, type WordTokenizer } from './text-normalisation.js';
+import { collapseWhitespace, foldForComparison, type WordTokenizer } from './text-normalisation.js';
 import { WordDiffBudget } from './word-diff.js';
 
 export interface DiffOptions {
@@ -70,6 +70,8 @@ function wholeSectionChange(section: Section, kind: 'added' | 'removed', words: 
 class GapTexts {
   removed: string[] = [];
   added: string[] = [];
+  wordsAdded = 0;
+  wordsRemoved = 0;
 
   /** Equal once joined with spaces means only the paragraph breaks moved: a whitespace change. */
   classify(): Triviality | undefined {
@@ -97,9 +99,12 @@ function pairedChange(
   const kinds: SectionChangeKind[] = [];
   const sorts: Array<Triviality | undefined> = [];
   if (collapseWhitespace(before.heading) !== collapseWhitespace(after.heading)) {
-    kinds.push('renamed');
     change.previousHeading = before.heading;
-    sorts.push(classifyTextChange(before.heading, after.heading));
+    // Letter-case and typographic drift ("TRIAL PROCEDURES" -> "Trial Procedures") is shown, not reported as a rename.
+    if (foldForComparison(before.heading) !== foldForComparison(after.heading)) {
+      kinds.push('renamed');
+      sorts.push(classifyTextChange(before.heading, after.heading));
+    }
   }
   if (match.moved) {
     kinds.push('moved');
@@ -114,9 +119,20 @@ function pairedChange(
     // Classified gap by gap: a gap is one stretch of replaced paragraphs between unchanged ones.
     const gapTexts = new GapTexts();
     let gap = 0;
+    const closeGap = () => {
+      const sort = gapTexts.classify();
+      sorts.push(sort);
+      // Only paragraph breaks moved in this gap: no word was added or removed.
+      if (sort !== 'whitespace') {
+        change.wordsAdded += gapTexts.wordsAdded;
+        change.wordsRemoved += gapTexts.wordsRemoved;
+      }
+      gapTexts.wordsAdded = 0;
+      gapTexts.wordsRemoved = 0;
+    };
     for (const step of steps) {
       if (step.gap !== gap) {
-        sorts.push(gapTexts.classify());
+        closeGap();
         gap = step.gap;
       }
       const paragraph: ParagraphChange = { kind: step.kind };
@@ -133,13 +149,13 @@ function pairedChange(
       if (step.kind === 'modified') {
         const words = budget.diff(paragraph.before as string, paragraph.after as string);
         if (words.words) paragraph.words = words.words;
-        change.wordsAdded += words.wordsAdded;
-        change.wordsRemoved += words.wordsRemoved;
-      } else if (step.kind === 'added') change.wordsAdded += tokenizer.countWords(paragraph.after as string);
-      else change.wordsRemoved += tokenizer.countWords(paragraph.before as string);
+        gapTexts.wordsAdded += words.wordsAdded;
+        gapTexts.wordsRemoved += words.wordsRemoved;
+      } else if (step.kind === 'added') gapTexts.wordsAdded += tokenizer.countWords(paragraph.after as string);
+      else gapTexts.wordsRemoved += tokenizer.countWords(paragraph.before as string);
       change.paragraphs.push(paragraph);
     }
-    sorts.push(gapTexts.classify());
+    closeGap();
   }
 
   // Counted after the diff, so the paragraphs it tokenized are counted for free.
