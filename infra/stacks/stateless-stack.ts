@@ -136,10 +136,11 @@ export class StatelessStack extends Stack {
     bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
 
-    // notify: getPage and listEditions (Query on gsi1) for new-edition notices; publish.
-    bindTable(notify, table, { access: 'read', indexes: ['gsi1'], queryTable: false });
+    // notify: getPage and listEditions (Query on gsi1) for new-edition notices; for term filters, the subscriptions
+    // (Query on gsi2), the previous revision (GetItem) and both Documents (docs/); publish.
+    bindTable(notify, table, { access: 'read', indexes: ['gsi1', 'gsi2'], queryTable: false });
+    bindBucket(notify, bucket, { prefixes: ['docs/'], access: 'read' });
     bindTopic(notify, topic, { access: 'publish', masterKey: keys.messaging });
-    nameBucketWithoutAccess(notify, bucket);
 
     // api: the queries (pages, revisions, series, editions, recent revisions on both indexes), addWatch,
     // subscriptions (stored as SUB# items, delivered as SNS subscriptions); stored Documents and diffs.

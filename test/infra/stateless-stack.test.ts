@@ -42,6 +42,8 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     ...XRAY_AND_LOGS('notify'),
     'dynamodb:GetItem on table',
     'dynamodb:Query on table/index/gsi1',
+    'dynamodb:Query on table/index/gsi2',
+    's3:GetObject on bucket/docs/*',
     'dynamodb:ListStreams on *',
     ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((action) => `dynamodb:${action} on table-stream`),
     ...PUBLISH,
@@ -125,6 +127,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ DiffFunction',
         'diffs @ DiffFunction',
         'sections @ DiffFunction',
+        'docs @ NotifyFunction',
         'docs @ ApiFunction',
         'diffs @ ApiFunction',
       ]
