@@ -27,12 +27,17 @@ export function createCaptureHandler(dependencies: TrackerDependencies, observab
     return withPageKeys(logger, { page: message.page, capture: record.messageId }, async () => {
       const result = await capturePage(dependencies, message);
       metrics.addMetric(OUTCOME_METRICS[result.outcome], MetricUnit.Count, 1);
-      if (result.outcome === 'failed') logger.warn('capture failed', { ...result });
-      else logger.info(`capture ${result.outcome}`, { ...result });
+      if (result.outcome === 'failed') {
+        // `message` is a reserved log key (Powertools drops it with a warning): log the failure's under `failure`.
+        const { message: failure, ...rest } = result;
+        logger.warn('capture failed', { ...rest, failure });
+      } else logger.info(`capture ${result.outcome}`, { ...result });
       return result;
     });
   };
   return trackerHandler(observability, (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, captureRecord, processor, { context }),
+    // One record at a time: withPageKeys sets the page keys on the shared logger, so parallel records would log
+    // under each other's keys.
+    processPartialResponse(event, captureRecord, processor, { context, processInParallel: false }),
   );
 }

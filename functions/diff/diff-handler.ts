@@ -31,6 +31,8 @@ export function createDiffHandler(dependencies: TrackerDependencies, observabili
     return outcomes;
   };
   return trackerHandler(observability, (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, diffRecord, processor, { context }),
+    // One record at a time: withPageKeys sets the page keys on the shared logger, so parallel records would log
+    // under each other's keys.
+    processPartialResponse(event, diffRecord, processor, { context, processInParallel: false }),
   );
 }

@@ -25,6 +25,8 @@ export function createNotifyHandler(dependencies: TrackerDependencies, observabi
     });
   };
   return trackerHandler(observability, (event: DynamoDBStreamEvent, context: Context) =>
-    processPartialResponse(event, notifyRecord, processor, { context }),
+    // One record at a time: withPageKeys sets the page keys on the shared logger, so parallel records would log
+    // under each other's keys.
+    processPartialResponse(event, notifyRecord, processor, { context, processInParallel: false }),
   );
 }

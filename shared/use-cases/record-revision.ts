@@ -1,3 +1,4 @@
+import type { Document } from '../domain/document.js';
 import { diffDocuments } from '../domain/diff-documents.js';
 import { ConflictError } from '../errors.js';
 import { revisionSectionsFrom, type RevisionRecord } from '../ports/revision-store.js';
@@ -14,6 +15,11 @@ export type RecordRevisionOutcome =
   | { outcome: 'recorded'; revision: RevisionRecord }
   /** This Document is already the latest revision (a duplicate event, or a retry after a crash). */
   | { outcome: 'duplicate'; seq: number }
+  /**
+   * Captured before the latest revision (a late duplicate, or events delivered out of order): recording it now would
+   * put an older text after a newer one. Its change, if any, is part of the latest revision's diff.
+   */
+  | { outcome: 'stale'; seq: number }
   /** The Document differs from the latest only outside its sections (e.g. metadata dates): no revision. */
   | { outcome: 'no-change'; seq: number }
   | { outcome: 'skipped'; reason: string };
@@ -38,7 +44,12 @@ export async function recordRevision(
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const latest = await revisions.latestRevision(request.page);
-    if (latest?.documentHash === documentHash) return { outcome: 'duplicate', seq: latest.seq };
+    if (latest?.documentHash === documentHash) {
+      // A crash after the revision put may have left the rest undone: finish it (both steps are idempotent).
+      if (page.lastDocumentHash !== documentHash) await completeRecording(dependencies, request, document, documentHash);
+      return { outcome: 'duplicate', seq: latest.seq };
+    }
+    if (latest && Date.parse(request.capturedAt) < Date.parse(latest.capturedAt)) return { outcome: 'stale', seq: latest.seq };
     const seq = (latest?.seq ?? 0) + 1;
     let revision: RevisionRecord;
     if (latest) {
@@ -69,11 +80,21 @@ export async function recordRevision(
       if (error instanceof ConflictError) continue;
       throw error;
     }
-    await snapshots.putSectionLines(document, request.page);
-    await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
+    await completeRecording(dependencies, request, document, documentHash);
     return { outcome: 'recorded', revision };
   }
   throw new ConflictError(`Could not record a revision of ${request.page} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/** What follows the revision put: the Athena section lines, then the page's last document hash (the marker of done). */
+async function completeRecording(
+  { revisions, snapshots }: Pick<TrackerDependencies, 'revisions' | 'snapshots'>,
+  request: RecordRevisionRequest,
+  document: Document,
+  documentHash: string,
+): Promise<void> {
+  await snapshots.putSectionLines(document, request.page);
+  await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
 }
 
 function baseRevision(

@@ -1,0 +1,332 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
+import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
+import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds } from './demo-output.js';
+import { startLocalRuntime, type CycleReport, type LocalRuntime } from './local-runtime.js';
+import { startReportSite, type ReportSite } from './report-site.js';
+import { RuntimeClock } from './runtime-clock.js';
+import { DEMO_CYCLES, DEMO_FAILURE_ALERT_THRESHOLD, DEMO_SCHEDULE, DEMO_VALIDATORS, DEMO_WATCHES, describeSiteChange } from './site-schedule.js';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+
+/**
+ * `npm start`: the whole event flow on this machine, with no network and no AWS account. It starts dynalite,
+ * s3rver, a local copy of the State Department report site and a webhook receiver, watches a few pages, and runs
+ * DEMO_CYCLES capture cycles (one simulated day each) while the site edits pages, rotates its chrome, publishes a
+ * new edition and fails now and then.
+ *
+ * Data: `.redline/` by default. The demo owns it: every run starts from empty data (dynamodb/, s3/, logs/ and
+ * exports/ are removed first) so the story is the same each time; `--keep-data` continues from what is there and
+ * `--data-dir` picks another folder. A folder in use by a running `npm run dev` is never reset.
+ *
+ * `--keep-running` (npm run dev): afterwards everything keeps serving, and every `--tick-seconds` (default 30) is
+ * another simulated day: the scheduler dispatches what is due while the site moves on a cycle. Ctrl-C stops it.
+ */
+const { values: args } = parseArgs({
+  options: {
+    'keep-running': { type: 'boolean', default: false },
+    'keep-data': { type: 'boolean', default: false },
+    'data-dir': { type: 'string', default: '.redline' },
+    'tick-seconds': { type: 'string', default: '30' },
+    'site-port': { type: 'string', default: '4380' },
+  },
+  strict: true,
+});
+
+const DAY_MINUTES = 24 * 60;
+const started = performance.now();
+const out = (text = ''): void => {
+  process.stdout.write(`${text}\n`);
+};
+const elapsed = () => `[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s]`;
+
+// Quiet by default: the handlers' logs go to the log file, not the terminal.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+const dataDir = resolve(args['data-dir']);
+const shown = (path: string) => relative(process.cwd(), path) || '.';
+
+let site: ReportSite | undefined;
+let receiver: WebhookReceiver | undefined;
+let runtime: LocalRuntime | undefined;
+
+async function main(): Promise<void> {
+  out('redline local demo: the AWS event flow on one machine (dynalite, s3rver, in-process queues and stream)');
+  await prepareDataDir();
+
+  const secret = randomBytes(24).toString('base64url');
+  site = await startReportSite({
+    schedule: DEMO_SCHEDULE,
+    pageValidators: DEMO_VALIDATORS,
+    port: Number(args['site-port']),
+    fallbackToFreePort: true,
+  });
+  receiver = await startWebhookReceiver({ secret });
+  // The clock starts DEMO_CYCLES days ago, so the last cycle is about now.
+  const clock = new RuntimeClock({ start: new Date(Date.now() - DEMO_CYCLES * DAY_MINUTES * 60_000) });
+  const consoleLines: string[] = [];
+  runtime = await startLocalRuntime({
+    dataDir,
+    clock,
+    allowedOrigins: [site.origin],
+    console: { write: (text: string) => consoleLines.push(text.trimEnd()) },
+    webhooks: [
+      { url: receiver.url('/hooks/all'), secret },
+      // Section 2 (civil liberties) only, and no trivial edits: the filter policy SNS would apply.
+      {
+        url: receiver.url('/hooks/civil-liberties'),
+        secret,
+        filterPolicy: { sections: [{ prefix: 'respect-for-civil-liberties' }], trivial: ['false'] },
+      },
+    ],
+    settings: { failureAlertThreshold: DEMO_FAILURE_ALERT_THRESHOLD },
+    writeRuntimeFile: true,
+  });
+  const live = runtime;
+  out(`${elapsed()} started in ${seconds(performance.now() - started)}:`);
+  out(line('dynamodb', `${live.servers.endpoints.dynamodb}  (dynalite, data in ${shown(join(dataDir, 'dynamodb'))})`));
+  out(line('s3', `${live.servers.endpoints.s3}  (s3rver, bucket "${live.servers.bucketName}" in ${shown(join(dataDir, 's3'))})`));
+  out(line('site', `${site.origin}  (corpus pages at state.gov paths; chrome changes on every request)`));
+  out(line('webhooks', `${receiver.origin}  (verifies the HMAC signature of every delivery)`));
+
+  const rawKeys = new Map<string, string>();
+  const printLive = followActivity(live, receiver, consoleLines, rawKeys);
+
+  out();
+  out(`watching ${DEMO_WATCHES.length} pages:`);
+  for (const page of DEMO_WATCHES) {
+    const { page: record } = await live.watch({ url: site.url(page.country, page.year) });
+    out(`  ${record.page.padEnd(22)}${record.url}`);
+  }
+  out('subscribers: console; webhook /hooks/all; webhook /hooks/civil-liberties (filter: sections prefix "respect-for-civil-liberties", trivial = false)');
+
+  const reports: CycleReport[] = [];
+  for (let cycle = 1; cycle <= DEMO_CYCLES; cycle++) {
+    const changes = site.advance();
+    if (cycle > 1) clock.advanceMinutes(DAY_MINUTES);
+    out();
+    out(`${elapsed()} cycle ${cycle} of ${DEMO_CYCLES}, simulated time ${clock.now().toISOString().slice(0, 16)}Z`);
+    if (changes.length === 0) out(line('site', cycle === 1 ? 'baseline: the pages as published' : 'no edits (chrome only)'));
+    for (const change of changes) out(line('site', describeSiteChange(change)));
+    printLive.enabled = true;
+    const report = await live.runCycle();
+    printLive.enabled = false;
+    await printLive.flush();
+    reports.push(report);
+    out(line('done', cycleSummary(report)));
+  }
+
+  await summary(live, reports, rawKeys);
+
+  if (!args['keep-running']) return;
+  const tickMs = Math.max(1, Number(args['tick-seconds'])) * 1000;
+  out();
+  out(`dev mode: serving until Ctrl-C. Every ${tickMs / 1000} s is one simulated day: the site moves on a cycle and the scheduler dispatches what is due.`);
+  printLive.enabled = true;
+  const tick = setInterval(() => {
+    site!.advance();
+    clock.advanceMinutes(DAY_MINUTES);
+    out(`${elapsed()} day ${clock.now().toISOString().slice(0, 10)} (site cycle ${site!.cycle})`);
+    live.dispatch().catch((error: unknown) => out(line('error', String(error))));
+  }, tickMs);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      clearInterval(tick);
+      resolveStop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out('stopping...');
+}
+
+/**
+ * Live progress lines from the runtime's activity, the console subscriber and the webhook receiver. Lines go
+ * through one promise chain, so a revision (whose section numbers are read from its diff in S3) prints before the
+ * notification that follows it.
+ */
+function followActivity(live: LocalRuntime, webhooks: WebhookReceiver, consoleLines: string[], rawKeys: Map<string, string>) {
+  let chain: Promise<void> = Promise.resolve();
+  const state = { enabled: false, flush: (): Promise<void> => chain };
+  const print = (lines: () => string[] | Promise<string[]>) => {
+    if (!state.enabled) return;
+    chain = chain.then(async () => out((await lines()).join('\n'))).catch((error: unknown) => out(line('error', String(error))));
+  };
+  live.onActivity((activity) => {
+    switch (activity.type) {
+      case 'capture': {
+        const outcome: CaptureOutcome = activity.outcome;
+        if (outcome.outcome === 'captured') rawKeys.set(outcome.documentHash, outcome.rawKey);
+        const { tag, text } = describeCapture(outcome);
+        return print(() => [line(tag, text)]);
+      }
+      case 'revision':
+        return print(() => revisionLines(live, activity.revision));
+      case 'no-revision':
+        if (activity.outcome !== 'no-change') return;
+        return print(() => [line('diff', `${activity.page}  new document, but no section changed (markup or metadata only): no revision`)]);
+      case 'notification': {
+        const text = describeNotification(activity.notification);
+        return print(() => [line('notify', text), ...consoleLines.splice(0).map((entry) => line('console', entry, 4))]);
+      }
+      case 'retry':
+        return print(() => [line('retry', `${activity.source}: ${activity.messageIds.length} message(s) will be redelivered${activity.error ? ` (${activity.error})` : ''}`)]);
+      case 'dead-letter':
+        return print(() => [line('DLQ', `${activity.source}: message ${activity.messageId} moved to the dead-letter queue`)]);
+      case 'error':
+        return print(() => [line('error', `${activity.where}: ${activity.message}`)]);
+      default:
+        return;
+    }
+  });
+  webhooks.onReceipt((receipt) => {
+    const verdict = receipt.verified ? (receipt.duplicate ? 'signature verified, duplicate id dropped' : 'signature verified') : 'REJECTED: bad signature';
+    print(() => [line('webhook', `${receipt.path.padEnd(24)} ${receipt.id ?? '(no id)'}  ${verdict}`, 4)]);
+  });
+  return state;
+}
+
+/** The revision with its section summary; the section numbers come from the full diff in S3. */
+async function revisionLines(live: LocalRuntime, revision: RevisionRecord): Promise<string[]> {
+  let diff: RevisionDiff | undefined;
+  if (revision.diffKey) diff = await live.dependencies.snapshots.getDiff(revision.diffKey).catch(() => undefined);
+  return [line('revision', describeRevision(revision)), ...describeSections(revision.sections, diff).map((text) => line('', text, 4))];
+}
+
+function cycleSummary(report: CycleReport): string {
+  const count = (outcome: CaptureOutcome['outcome']) => report.captures.filter((capture) => capture.outcome === outcome).length;
+  const probes = report.dispatch.probes.length;
+  return (
+    `in ${seconds(report.durationMs)}: ${report.dispatch.dispatched.length} dispatched${probes ? ` + ${probes} probe(s)` : ''}; ` +
+    `${count('captured')} captured, ${count('unchanged') + count('not-modified')} unchanged (${count('not-modified')} by 304), ` +
+    `${count('failed')} failed; ${report.revisions.length} revision(s); ${report.notifications.length} notification(s)` +
+    `${report.retries ? `; ${report.retries} redelivery(ies)` : ''}${report.deadLetters ? `; ${report.deadLetters} dead letter(s)` : ''}`
+  );
+}
+
+async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<string, string>): Promise<void> {
+  const captures = reports.flatMap((report) => report.captures);
+  const count = (outcome: CaptureOutcome['outcome']) => captures.filter((capture) => capture.outcome === outcome).length;
+  const revisions = reports.flatMap((report) => report.revisions);
+  const notifications = live.notifications.notifications;
+  const byType = (type: string) => notifications.filter((notification) => notification.type === type).length;
+  const accepted = (path: string) => receiver!.accepted(path).length;
+  const rejected = receiver!.receipts.filter((receipt) => !receipt.verified).length;
+  const pages = await live.dependencies.revisions.listPages({ limit: 100 });
+  const probed = pages.items.filter((page) => page.origin === 'probe');
+  const cyclesMs = reports.reduce((sum, report) => sum + report.durationMs, 0);
+
+  out();
+  out(`${elapsed()} summary`);
+  out(line('cycles', `${reports.length} in ${seconds(cyclesMs)} (${seconds(cyclesMs / reports.length)} per cycle)`));
+  out(line('pages', `${pages.items.length} watched, ${probed.length} found by the new-edition probe (${probed.map((page) => page.page).join(', ') || 'none'})`));
+  out(line('captures', `${count('captured')} stored, ${count('unchanged')} unchanged (chrome or markup only), ${count('not-modified')} not modified (304), ${count('failed')} failed, ${count('skipped')} probes that found nothing`));
+  out(line('revisions', `${revisions.length} (${revisions.filter((revision) => revision.seq === 1).length} baselines, ${revisions.filter((revision) => revision.seq > 1).length} changes)`));
+  out(line('notified', `${notifications.length}: ${byType('revision')} revision, ${byType('new-edition')} new edition, ${byType('alert')} alert`));
+  out(line('webhooks', `/hooks/all ${accepted('/hooks/all')} delivered, /hooks/civil-liberties ${accepted('/hooks/civil-liberties')} delivered, all signatures verified${rejected ? ` except ${rejected} REJECTED` : ''}`));
+  const deadLetters = live.queues.captureDeadLetters.size + live.queues.diffDeadLetters.size + live.queues.streamFailures.size;
+  out(line('DLQs', `${deadLetters} message(s)`));
+  const step = (label: string, keys: string[]) => {
+    const ms = keys.reduce((sum, key) => sum + live.timings.total(key), 0);
+    const calls = keys.reduce((sum, key) => sum + live.timings.count(key), 0);
+    return `${label} ${seconds(ms)} (${calls})`;
+  };
+  out(
+    line(
+      'time',
+      [
+        step('fetch', ['fetcher.fetchPage']),
+        step('S3 put', ['snapshots.putRaw', 'snapshots.putDocument', 'snapshots.putDiff', 'snapshots.putSectionLines']),
+        step('S3 get', ['snapshots.getDocument']),
+        step('DynamoDB', [...live.timings.samples.keys()].filter((key) => key.startsWith('revisions.'))),
+        step('notify', ['notifier.publish']),
+      ].join(', ') + '  (summed over concurrent calls; extraction and diffing are the rest)',
+    ),
+  );
+
+  const exported = await exportExample(live, revisions, rawKeys);
+  out();
+  out('where to look next:');
+  out(line('data', `${shown(dataDir)}/  (dynamodb/ LevelDB, s3/${live.servers.bucketName}/ objects: raw/, docs/, diffs/, sections/)`));
+  out(line('logs', `${shown(live.logFile ?? join(dataDir, 'logs'))}  (the handlers' Powertools JSON logs)`));
+  if (exported) {
+    out(line('diff', `npx redline diff ${exported.before} ${exported.after}`));
+    out(line('', `(${exported.what}; add --format html > diff.html for a page to open)`, 2));
+  }
+  out(line('outline', `npx redline extract ${exported?.after ?? '<saved page>'}`));
+  out(line('dev', 'npm run dev  (same demo, then everything keeps running: site, queues, scheduler)'));
+  out(line('tests', 'npm test -- test/local  (the pipeline properties: duplicates, races, crashes, error pages)'));
+  out();
+  out(`${elapsed()} done in ${seconds(performance.now() - started)}`);
+}
+
+/** Writes the two captures of the first changed page as HTML files, for `npx redline diff`. */
+async function exportExample(
+  live: LocalRuntime,
+  revisions: RevisionRecord[],
+  rawKeys: Map<string, string>,
+): Promise<{ before: string; after: string; what: string } | undefined> {
+  const changed = revisions.find((revision) => revision.seq > 1 && revision.previousSeq !== undefined);
+  if (!changed) return undefined;
+  const previous = revisions.find((revision) => revision.page === changed.page && revision.seq === changed.previousSeq);
+  const beforeKey = previous && rawKeys.get(previous.documentHash);
+  const afterKey = rawKeys.get(changed.documentHash);
+  if (!beforeKey || !afterKey) return undefined;
+  const directory = join(dataDir, 'exports');
+  await mkdir(directory, { recursive: true });
+  const write = async (seq: number, key: string) => {
+    const raw = await live.dependencies.snapshots.getRaw(key);
+    const file = join(directory, `${changed.page}-rev${seq}.html`);
+    await writeFile(file, raw.body);
+    return shown(file);
+  };
+  return {
+    before: await write(previous.seq, beforeKey),
+    after: await write(changed.seq, afterKey),
+    what: `revisions #${previous.seq} and #${changed.seq} of ${changed.page} as captured, chrome and all`,
+  };
+}
+
+async function prepareDataDir(): Promise<void> {
+  const runtimeFile = join(dataDir, 'runtime.json');
+  if (existsSync(runtimeFile)) {
+    const { pid } = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid?: number };
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(`${shown(dataDir)} is in use by a running local runtime (pid ${pid}): stop it, or pass --data-dir <another folder>`);
+    }
+  }
+  if (args['keep-data']) {
+    out(`data: ${shown(dataDir)}/ (kept from the last run: the first cycle compares the site's original pages with what was stored)`);
+    return;
+  }
+  await Promise.all(['dynamodb', 's3', 'logs', 'exports', 'runtime.json'].map((entry) => rm(join(dataDir, entry), { recursive: true, force: true })));
+  out(`data: ${shown(dataDir)}/ (reset for the demo; --keep-data keeps it, --data-dir picks another folder)`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function shutdown(): Promise<void> {
+  await Promise.allSettled([runtime?.close(), site?.close(), receiver?.close()]);
+}
+
+main()
+  .then(shutdown)
+  .then(() => process.exit(0))
+  .catch(async (error: unknown) => {
+    process.stderr.write(`\ndemo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    await shutdown();
+    process.exit(1);
+  });
+

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { LocalQueue, QueueEventSource, sqsRecord, type InvocationReport } from '../../infra/local/local-queue.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function queues(options: { visibilityTimeoutMs?: number; maxReceiveCount?: number } = {}) {
+  const deadLetters = new LocalQueue<string>({ name: 'work-dlq' });
+  const queue = new LocalQueue<string>({
+    name: 'work',
+    visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30,
+    maxReceiveCount: options.maxReceiveCount ?? 3,
+    deadLetterQueue: deadLetters,
+    clock: () => Date.parse('2025-03-01T12:00:00Z'),
+  });
+  return { queue, deadLetters };
+}
+
+/** An SQS event source whose handler fails the bodies `fails` says, and records every delivery. */
+function source(queue: LocalQueue<string>, fails: (body: string, receiveCount: number) => boolean | 'throw', options: { batchSize?: number; concurrency?: number } = {}) {
+  const deliveries: { body: string; receiveCount: number; batch: number }[] = [];
+  const reports: InvocationReport<string>[] = [];
+  let batches = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const eventSource = new QueueEventSource<string, SQSEvent, SQSBatchResponse>({
+    queue,
+    batchSize: options.batchSize ?? 10,
+    concurrency: options.concurrency ?? 1,
+    toEvent: (messages) => ({ Records: messages.map((message) => sqsRecord(queue, message)) }),
+    invoke: async (event) => {
+      const batch = ++batches;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await sleep(5);
+        const failures: { itemIdentifier: string }[] = [];
+        for (const record of event.Records) {
+          const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+          deliveries.push({ body: record.body, receiveCount, batch });
+          const verdict = fails(record.body, receiveCount);
+          if (verdict === 'throw') throw new Error('handler crashed');
+          if (verdict) failures.push({ itemIdentifier: record.messageId });
+        }
+        return { batchItemFailures: failures };
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    failedIds: (result) => result.batchItemFailures.map((failure) => failure.itemIdentifier),
+    onInvocation: (report) => reports.push(report),
+  });
+  return { eventSource, deliveries, reports, maxInFlight: () => maxInFlight };
+}
+
+describe('LocalQueue', () => {
+  it('hides a received message for the visibility timeout, then delivers it again with a higher receive count', async () => {
+    const { queue } = queues({ visibilityTimeoutMs: 40 });
+    const [sent] = queue.send(['{"page":"a"}']);
+    const [first] = queue.receive(10);
+    expect(first).toMatchObject({ messageId: sent!.messageId, payload: '{"page":"a"}', receiveCount: 1 });
+    expect(queue.receive(10)).toEqual([]);
+    expect(queue.size).toBe(1);
+    await sleep(60);
+    const [second] = queue.receive(10);
+    expect(second).toMatchObject({ messageId: sent!.messageId, receiveCount: 2 });
+    expect(second!.receiptHandle).not.toBe(first!.receiptHandle);
+    // The first receipt handle is stale now.
+    expect(queue.delete(first!.receiptHandle)).toBe(false);
+    expect(queue.delete(second!.receiptHandle)).toBe(true);
+    expect(queue.size).toBe(0);
+  });
+
+  it('makes a message visible at once with a zero visibility change', () => {
+    const { queue } = queues({ visibilityTimeoutMs: 60_000 });
+    queue.send(['x']);
+    const [received] = queue.receive(1);
+    expect(queue.receive(1)).toEqual([]);
+    expect(queue.changeVisibility(received!.receiptHandle, 0)).toBe(true);
+    expect(queue.receive(1)[0]).toMatchObject({ payload: 'x', receiveCount: 2 });
+  });
+
+  it('moves a message to the dead-letter queue on the receive after maxReceiveCount', () => {
+    const { queue, deadLetters } = queues({ visibilityTimeoutMs: 0, maxReceiveCount: 2 });
+    const [sent] = queue.send(['poison']);
+    expect(queue.receive(1)[0]!.receiveCount).toBe(1);
+    expect(queue.receive(1)[0]!.receiveCount).toBe(2);
+    expect(queue.receive(1)).toEqual([]);
+    expect(queue.size).toBe(0);
+    expect(deadLetters.deadLetters).toEqual([expect.objectContaining({ messageId: sent!.messageId, payload: 'poison', receiveCount: 2, sourceQueue: 'work' })]);
+    // Dead letters can be received from the DLQ (a redrive), with a fresh count.
+    expect(deadLetters.receive(1)[0]).toMatchObject({ messageId: sent!.messageId, receiveCount: 1 });
+  });
+
+  it('builds the SQSRecord Lambda receives', () => {
+    const { queue } = queues();
+    queue.send(['{"a":1}']);
+    const [message] = queue.receive(1);
+    expect(sqsRecord(queue, message!)).toEqual({
+      messageId: message!.messageId,
+      receiptHandle: message!.receiptHandle,
+      body: '{"a":1}',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.parse('2025-03-01T12:00:00Z')),
+        SenderId: expect.any(String),
+        ApproximateFirstReceiveTimestamp: String(Date.parse('2025-03-01T12:00:00Z')),
+      },
+      messageAttributes: {},
+      md5OfBody: createHash('md5').update('{"a":1}').digest('hex'),
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:work',
+      awsRegion: 'us-east-1',
+    });
+  });
+});
+
+describe('QueueEventSource (the SQS event source mapping)', () => {
+  it('deletes what succeeded and redelivers the partial batch failures after the visibility timeout', async () => {
+    const { queue, deadLetters } = queues({ visibilityTimeoutMs: 30, maxReceiveCount: 5 });
+    const { eventSource, deliveries, reports } = source(queue, (body, receiveCount) => body === 'flaky' && receiveCount < 3);
+    eventSource.start();
+    try {
+      queue.send(['ok-1', 'flaky', 'ok-2']);
+      await eventSource.idle();
+    } finally {
+      await eventSource.stop();
+    }
+    expect(deliveries.map(({ body, receiveCount }) => `${body}#${receiveCount}`)).toEqual(['ok-1#1', 'flaky#1', 'ok-2#1', 'flaky#2', 'flaky#3']);
+    expect(reports.map((report) => report.failedMessageIds.length)).toEqual([1, 1, 0]);
+    expect(queue.size).toBe(0);
+    expect(deadLetters.size).toBe(0);
+  });
+
+  it('sends a message that keeps failing to the DLQ after maxReceiveCount deliveries, and nothing else', async () => {
+    const { queue, deadLetters } = queues({ visibilityTimeoutMs: 10, maxReceiveCount: 3 });
+    const { eventSource, deliveries } = source(queue, (body) => body === 'poison');
+    eventSource.start();
+    try {
+      queue.send(['a', 'poison', 'b']);
+      await eventSource.idle();
+    } finally {
+      await eventSource.stop();
+    }
+    expect(deliveries.filter((delivery) => delivery.body === 'poison').map((delivery) => delivery.receiveCount)).toEqual([1, 2, 3]);
+    expect(deliveries.filter((delivery) => delivery.body !== 'poison').map((delivery) => delivery.body)).toEqual(['a', 'b']);
+    expect(deadLetters.deadLetters.map((letter) => [letter.payload, letter.receiveCount, letter.sourceQueue])).toEqual([['poison', 3, 'work']]);
+  });
+
+  it('redelivers the whole batch when the handler throws', async () => {
+    const { queue } = queues({ visibilityTimeoutMs: 10, maxReceiveCount: 5 });
+    let crashes = 1;
+    const { eventSource, deliveries, reports } = source(queue, () => (crashes-- > 0 ? 'throw' : false), { batchSize: 2 });
+    eventSource.start();
+    try {
+      queue.send(['x', 'y']);
+      await eventSource.idle();
+    } finally {
+      await eventSource.stop();
+    }
+    // The crash happened on the first record; both come back together.
+    expect(deliveries.map(({ body, receiveCount }) => `${body}#${receiveCount}`)).toEqual(['x#1', 'x#2', 'y#2']);
+    expect(reports[0]).toMatchObject({ failedMessageIds: expect.arrayContaining(reports[0]!.messages.map((message) => message.messageId)) });
+    expect(reports[0]!.error).toBeInstanceOf(Error);
+  });
+
+  it('respects the batch size and the concurrency limit', async () => {
+    const { queue } = queues();
+    const { eventSource, deliveries, maxInFlight } = source(queue, () => false, { batchSize: 3, concurrency: 2 });
+    queue.send(Array.from({ length: 10 }, (_, index) => `m${index}`));
+    eventSource.start();
+    try {
+      await eventSource.idle();
+    } finally {
+      await eventSource.stop();
+    }
+    const sizes = new Map<number, number>();
+    for (const delivery of deliveries) sizes.set(delivery.batch, (sizes.get(delivery.batch) ?? 0) + 1);
+    expect([...sizes.values()].sort()).toEqual([1, 3, 3, 3]);
+    expect(maxInFlight()).toBe(2);
+    expect(deliveries.map((delivery) => delivery.body).sort()).toEqual(Array.from({ length: 10 }, (_, index) => `m${index}`).sort());
+  });
+
+  it('stops without losing messages: what is left is delivered after a restart', async () => {
+    const { queue } = queues();
+    const { eventSource, deliveries } = source(queue, () => false);
+    queue.send(['kept']);
+    await eventSource.stop();
+    expect(queue.size).toBe(1);
+    await expect(eventSource.idle()).rejects.toThrow(/stopped with messages left/);
+    eventSource.start();
+    try {
+      await eventSource.idle();
+    } finally {
+      await eventSource.stop();
+    }
+    expect(deliveries.map((delivery) => delivery.body)).toEqual(['kept']);
+  });
+});
