@@ -385,3 +385,32 @@ it('synthesizes the stateful stack alone when the stateless stack is left out', 
     synthesized.cleanup();
   }
 });
+
+describe('gateway routes against the api function route table (functions/api/api-routes.ts)', () => {
+  /** Which gateway route an HTTP API request would take: exact paths first, then the longest greedy prefix. */
+  function gatewayRouteFor(method: string, path: string) {
+    const candidates = API_ROUTES.filter((route) => route.method === method);
+    const exact = candidates.find((route) => !route.path.includes('{proxy+}') && new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+    if (exact) return exact;
+    return candidates
+      .filter((route) => route.path.endsWith('/{proxy+}') && path.startsWith(route.path.replace('{proxy+}', '')))
+      .sort((a, b) => b.path.length - a.path.length)[0];
+  }
+
+  it('reaches every route of the function, and puts exactly the credentialed ones behind IAM', async () => {
+    const { apiRoutes } = await import('../../functions/api/api-routes.js');
+    const routes = apiRoutes({ api: {} } as never, { logger: {}, metrics: {} } as never);
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) {
+      // A concrete request path for the route ("{page}" -> "p"; section keys may hold slashes).
+      const path = route.path.replace(/\{key\}/g, 'a/b').replace(/\{[^}]+\}/g, 'p');
+      const gateway = gatewayRouteFor(route.method, path);
+      expect({ route: `${route.method} ${route.path}`, reachable: gateway !== undefined }).toEqual({ route: `${route.method} ${route.path}`, reachable: true });
+      const credentialed = /^\/(watches|subscriptions)(\/|$)/.test(route.path);
+      expect({ route: `${route.method} ${route.path}`, access: gateway!.access }).toEqual({
+        route: `${route.method} ${route.path}`,
+        access: credentialed ? 'iam' : 'public',
+      });
+    }
+  });
+});
