@@ -107,7 +107,7 @@ export class TrackerFunction extends NodejsFunction {
     acknowledge(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so CDK grants them on "*".',
+      'Actions with no resource-level permissions, which IAM only accepts on "*": xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing), and dynamodb:ListStreams (granted by a DynamoDB stream event source).',
     );
     acknowledge(
       this,
