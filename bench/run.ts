@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
+import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
 
 /**
@@ -12,6 +13,7 @@ import { printTable, type SuiteResult } from './bench-kit.js';
 const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   extraction: () => extractionThroughputSuite(),
   diff: () => diffSpeedSuite(),
+  pipeline: () => pipelineThroughputSuite(),
   api: () => apiLatencySuite(),
 };
 

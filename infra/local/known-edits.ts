@@ -130,6 +130,24 @@ export function rotateChrome(seed: number): PageEdit {
   };
 }
 
+/**
+ * Appends a sentence to the first paragraph of the report body, whatever its headings: the one edit that applies to
+ * every corpus page (the pipeline benchmark edits all 54).
+ */
+export function appendToFirstParagraph(sentence: string): PageEdit {
+  return {
+    description: `append a sentence to the first paragraph of the report`,
+    apply(dom) {
+      // The "READ A SECTION: ..." navigation of the 2016-2018 pages is not report text.
+      const paragraph = outlineElements(dom).find(
+        (element) => element.name === 'p' && visibleText(element) !== '' && !/^read (?:a )?section\b/i.test(visibleText(element)),
+      );
+      if (!paragraph) throw new Error('the report body has no paragraph');
+      DomUtils.appendChild(paragraph, new Text(` ${sentence}`));
+    },
+  };
+}
+
 /** Re-indents the report body: every space between words becomes a newline plus indentation. */
 export function reflowWhitespace(): PageEdit {
   return {

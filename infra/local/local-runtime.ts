@@ -143,7 +143,7 @@ export interface LocalRuntime {
     stream: QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>;
   };
   readonly activity: readonly RuntimeActivity[];
-  /** Time spent in each port method (`fetcher.fetchPage`, `snapshots.putDocument`, ...). */
+  /** Time spent in each port method (`fetcher.fetchPage`, `snapshots.putDocument`, ...) and handler invocation (`handler.<queue>`). */
   readonly timings: CallTimings;
   readonly logFile: string | undefined;
   watch(request: AddWatchRequest): Promise<AddWatchResult>;
@@ -495,6 +495,7 @@ class Runtime implements LocalRuntime {
   }
 
   private onInvocation(report: InvocationReport<unknown>): void {
+    this.timings.record(`handler.${report.source}`, report.durationMs);
     if (report.failedMessageIds.length > 0) {
       this.record({
         type: 'retry',
