@@ -1,27 +1,33 @@
-import { z } from 'zod';
+// zod/mini: the same schemas with tree-shakable checks, so every Lambda bundle stays small (zod classic is ~440 KB).
+import * as z from 'zod/mini';
 
 /**
  * Runtime configuration, parsed once from the environment at cold start into a frozen, typed object.
  * Missing or malformed variables fail fast with every problem named.
  */
+const text = () => z.string().check(z.minLength(1));
+const integer = (minimum: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(minimum)), fallback);
+
 const environmentSchema = z.object({
-  REDLINE_TABLE: z.string().min(1),
-  REDLINE_BUCKET: z.string().min(1),
-  REDLINE_TOPIC_ARN: z.string().min(1).optional(),
-  REDLINE_CAPTURE_QUEUE_URL: z.string().min(1).optional(),
+  REDLINE_TABLE: text(),
+  /** Every function but dispatch works with the bucket. */
+  REDLINE_BUCKET: z.optional(text()),
+  REDLINE_TOPIC_ARN: z.optional(text()),
+  REDLINE_CAPTURE_QUEUE_URL: z.optional(text()),
   /** Endpoint overrides for the local runtime (dynalite, s3rver). */
-  REDLINE_DYNAMODB_ENDPOINT: z.url().optional(),
-  REDLINE_S3_ENDPOINT: z.url().optional(),
-  REDLINE_SNS_ENDPOINT: z.url().optional(),
+  REDLINE_DYNAMODB_ENDPOINT: z.optional(z.url()),
+  REDLINE_S3_ENDPOINT: z.optional(z.url()),
+  REDLINE_SNS_ENDPOINT: z.optional(z.url()),
   /** Bearer token for the API's write routes when no IAM authorizer is in front (the local server only). */
-  REDLINE_API_TOKEN: z.string().min(16).optional(),
+  REDLINE_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** Public base URL of the API for links in feeds (default: derived from the request). */
-  REDLINE_API_BASE_URL: z.url().optional(),
-  REDLINE_USER_AGENT: z.string().min(1).default('redline/0.1 (+https://github.com/redline-watch/redline; change tracker)'),
-  REDLINE_FAILURE_ALERT_THRESHOLD: z.coerce.number().int().min(1).default(3),
-  REDLINE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
-  REDLINE_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  REDLINE_API_BASE_URL: z.optional(z.url()),
+  REDLINE_USER_AGENT: z._default(text(), 'redline/0.1 (+https://github.com/redline-watch/redline; change tracker)'),
+  REDLINE_FAILURE_ALERT_THRESHOLD: integer(1, 3),
+  REDLINE_MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024),
+  REDLINE_FETCH_TIMEOUT_MS: integer(100, 30_000),
+  AWS_REGION: z._default(text(), 'us-east-1'),
 });
 
 export type RedlineConfig = Readonly<z.infer<typeof environmentSchema>>;

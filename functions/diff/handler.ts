@@ -1,5 +1,14 @@
-import { awsDependencies } from '../../shared/runtime/aws-dependencies.js';
+import { loadConfig } from '../../shared/config.js';
+import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
+import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
+import { composeDependencies } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/runtime/observability.js';
 import { createDiffHandler } from './diff-handler.js';
 
-export const handler = createDiffHandler(awsDependencies(), createObservability('diff'));
+const config = loadConfig();
+const { revisions } = dynamoStores(config);
+
+export const handler = createDiffHandler(
+  composeDependencies(config, { revisions, snapshots: s3Snapshots(config) }),
+  createObservability('diff'),
+);

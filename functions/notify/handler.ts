@@ -1,5 +1,20 @@
-import { awsDependencies } from '../../shared/runtime/aws-dependencies.js';
+import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
+import { loadConfig } from '../../shared/config.js';
+import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
+import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
+import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
+import { composeDependencies, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/runtime/observability.js';
 import { createNotifyHandler } from './notify-handler.js';
 
-export const handler = createNotifyHandler(awsDependencies(), createObservability('notify'));
+const config = loadConfig();
+
+export const handler = createNotifyHandler(
+  composeDependencies(config, {
+    ...dynamoStores(config),
+    // Term-filtered subscriptions read the two Documents of a revision.
+    snapshots: s3Snapshots(config),
+    notifier: new SnsNotifier({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
+  }),
+  createObservability('notify'),
+);

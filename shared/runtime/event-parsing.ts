@@ -1,5 +1,5 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
 import type { RevisionRecord } from '../ports/revision-store.js';
@@ -7,12 +7,12 @@ import type { RevisionRecord } from '../ports/revision-store.js';
 /** Parsing of the AWS event shapes the handlers receive, with zod; anything malformed is a named ValidationError. */
 
 const captureMessageSchema = z.object({
-  page: z.string().min(1).max(200),
+  page: z.string().check(z.minLength(1), z.maxLength(200)),
   url: z.url(),
   reason: z.enum(['scheduled', 'manual', 'probe']),
   requestedAt: z.iso.datetime(),
-  series: z.string().min(1).optional(),
-  edition: z.number().int().optional(),
+  series: z.optional(z.string().check(z.minLength(1))),
+  edition: z.optional(z.int()),
 });
 
 export function parseCaptureMessage(body: string): CaptureMessage {
@@ -37,7 +37,7 @@ const s3NotificationSchema = z.object({
         s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string() }) }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export interface StoredObjectEvent {
@@ -94,7 +94,7 @@ function parseJsonValue(body: string, what: string): unknown {
   }
 }
 
-function parseJson<T>(schema: z.ZodType<T>, body: string, what: string): T {
+function parseJson<T>(schema: z.ZodMiniType<T>, body: string, what: string): T {
   const result = schema.safeParse(parseJsonValue(body, what));
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
