@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
 import type { RevisionRecord } from '../../shared/ports/revision-store.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
-import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds } from './demo-output.js';
+import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds, truncate } from './demo-output.js';
 import { startLocalRuntime, type CycleReport, type LocalRuntime } from './local-runtime.js';
 import { startReportSite, type ReportSite } from './report-site.js';
 import { RuntimeClock } from './runtime-clock.js';
@@ -20,8 +20,9 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.j
  * new edition and fails now and then.
  *
  * Data: `.redline/` by default. The demo owns it: every run starts from empty data (dynamodb/, s3/, logs/ and
- * exports/ are removed first) so the story is the same each time; `--keep-data` continues from what is there and
- * `--data-dir` picks another folder. A folder in use by a running `npm run dev` is never reset.
+ * exports/ are removed first) so the story is the same each time. `--keep-data` carries on from what is stored
+ * instead (the site after its scheduled changes, the clock after the last check: the pages are found unchanged),
+ * and `--data-dir` picks another folder. A folder in use by a running `npm run dev` is never reset.
  *
  * `--keep-running` (npm run dev): afterwards everything keeps serving, and every `--tick-seconds` (default 30) is
  * another simulated day: the scheduler dispatches what is due while the site moves on a cycle. Ctrl-C stops it.
@@ -33,6 +34,7 @@ const { values: args } = parseArgs({
     'data-dir': { type: 'string', default: '.redline' },
     'tick-seconds': { type: 'string', default: '30' },
     'site-port': { type: 'string', default: '4380' },
+    'api-port': { type: 'string', default: '4381' },
   },
   strict: true,
 });
@@ -75,22 +77,16 @@ async function main(): Promise<void> {
     clock,
     allowedOrigins: [site.origin],
     console: { write: (text: string) => consoleLines.push(text.trimEnd()) },
-    webhooks: [
-      { url: receiver.url('/hooks/all'), secret },
-      // Section 2 (civil liberties) only, and no trivial edits: the filter policy SNS would apply.
-      {
-        url: receiver.url('/hooks/civil-liberties'),
-        secret,
-        filterPolicy: { sections: [{ prefix: 'respect-for-civil-liberties' }], trivial: ['false'] },
-      },
-    ],
     settings: { failureAlertThreshold: DEMO_FAILURE_ALERT_THRESHOLD },
     writeRuntimeFile: true,
+    api: { port: Number(args['api-port']), allowedUrlOrigins: [receiver.origin] },
   });
   const live = runtime;
+  const api = live.api!;
   out(`${elapsed()} started in ${seconds(performance.now() - started)}:`);
   out(line('dynamodb', `${live.servers.endpoints.dynamodb}  (dynalite, data in ${shown(join(dataDir, 'dynamodb'))})`));
   out(line('s3', `${live.servers.endpoints.s3}  (s3rver, bucket "${live.servers.bucketName}" in ${shown(join(dataDir, 's3'))})`));
+  out(line('api', `${api.url}  (the same api handler as Lambda; write routes take the bearer token in ${shown(join(dataDir, 'runtime.json'))})`));
   out(line('site', `${site.origin}  (corpus pages at state.gov paths; chrome changes on every request)`));
   out(line('webhooks', `${receiver.origin}  (verifies the HMAC signature of every delivery)`));
 
@@ -98,20 +94,29 @@ async function main(): Promise<void> {
   const printLive = followActivity(live, receiver, consoleLines, rawKeys);
 
   out();
-  out(`watching ${DEMO_WATCHES.length} pages:`);
+  out(`watching ${DEMO_WATCHES.length} pages (POST /watches):`);
   for (const page of DEMO_WATCHES) {
-    const { page: record } = await live.watch({ url: site.url(page.country, page.year) });
+    const { page: record } = (await callApi(api, 'POST', '/watches', { url: site.url(page.country, page.year) })) as { page: { page: string; url: string } };
     out(`  ${record.page.padEnd(22)}${record.url}`);
   }
-  out('subscribers: console; webhook /hooks/all; webhook /hooks/civil-liberties (filter: sections prefix "respect-for-civil-liberties", trivial = false)');
+  if (args['keep-data']) await continueFromStoredData(live, site, clock, api);
+  out('subscriptions (POST /subscriptions; delivered in process with the filters SNS would apply):');
+  for (const [path, filters, what] of [
+    ['/hooks/all', { includeTrivial: true }, 'everything'],
+    ['/hooks/civil-liberties', { sectionPrefixes: ['respect-for-civil-liberties'] }, 'Section 2 (civil liberties) only, no trivial edits'],
+  ] as const) {
+    const { subscription } = (await callApi(api, 'POST', '/subscriptions', { filters, delivery: { type: 'webhook', url: receiver.url(path), secret } })) as { subscription: { id: string } };
+    out(`  webhook ${path.padEnd(24)} ${what}  (subscription ${subscription.id.slice(0, 8)}…)`);
+  }
+  out('  console                         every notification, as lines');
 
   const reports: CycleReport[] = [];
   for (let cycle = 1; cycle <= DEMO_CYCLES; cycle++) {
     const changes = site.advance();
     if (cycle > 1) clock.advanceMinutes(DAY_MINUTES);
     out();
-    out(`${elapsed()} cycle ${cycle} of ${DEMO_CYCLES}, simulated time ${clock.now().toISOString().slice(0, 16)}Z`);
-    if (changes.length === 0) out(line('site', cycle === 1 ? 'baseline: the pages as published' : 'no edits (chrome only)'));
+    out(`${elapsed()} cycle ${cycle} of ${DEMO_CYCLES} (site cycle ${site.cycle}), simulated time ${clock.now().toISOString().slice(0, 16)}Z`);
+    if (changes.length === 0) out(line('site', site.cycle === 1 ? 'baseline: the pages as published' : 'no edits (chrome only)'));
     for (const change of changes) out(line('site', describeSiteChange(change)));
     printLive.enabled = true;
     const report = await live.runCycle();
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     out(line('done', cycleSummary(report)));
   }
 
+  await showApi(api);
   await summary(live, reports, rawKeys);
 
   if (!args['keep-running']) return;
@@ -142,7 +148,8 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  out('stopping...');
+  printLive.enabled = false;
+  out('stopping (work in flight finishes first)...');
 }
 
 /**
@@ -209,6 +216,40 @@ function cycleSummary(report: CycleReport): string {
   );
 }
 
+/**
+ * --keep-data: the site carries on after its scheduled changes (so the stored pages are still what it serves), the
+ * clock after the last stored check, and the old subscriptions (to the last run's webhook receiver) are replaced.
+ */
+async function continueFromStoredData(live: LocalRuntime, site: ReportSite, clock: RuntimeClock, api: { url: string; token: string }): Promise<void> {
+  site.setCycle(DEMO_CYCLES);
+  const { items } = await live.dependencies.revisions.listPages({ limit: 500 });
+  const lastCheck = Math.max(0, ...items.map((page) => Date.parse(page.lastCheckedAt ?? '') || 0));
+  if (lastCheck > 0) clock.set(new Date(Math.max(lastCheck + DAY_MINUTES * 60_000, clock.now().getTime())));
+  const { items: subscriptions } = (await callApi(api, 'GET', '/subscriptions?limit=100')) as { items: { id: string }[] };
+  for (const subscription of subscriptions) await callApi(api, 'DELETE', `/subscriptions/${subscription.id}`);
+  out(`continuing: ${items.length} stored pages, site from cycle ${DEMO_CYCLES + 1}, ${subscriptions.length} old subscription(s) replaced`);
+}
+
+async function callApi(api: { url: string; token: string }, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${api.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${api.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return response.headers.get('content-type')?.includes('json') && text !== '' ? JSON.parse(text) : text;
+}
+
+/** The API reads what the pipeline wrote: the first change of the demo, as a text diff. */
+async function showApi(api: { url: string; token: string }): Promise<void> {
+  const path = '/pages/hrr.kazakhstan.2023/diff?from=1&to=2&format=text';
+  const text = String(await callApi(api, 'GET', path));
+  out();
+  out(`${elapsed()} GET ${path}`);
+  for (const entry of text.split('\n').slice(0, 4)) out(`  ${truncate(entry, 160)}`);
+}
+
 async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<string, string>): Promise<void> {
   const captures = reports.flatMap((report) => report.captures);
   const count = (outcome: CaptureOutcome['outcome']) => captures.filter((capture) => capture.outcome === outcome).length;
@@ -259,7 +300,12 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
     out(line('', `(${exported.what}; add --format html > diff.html for a page to open)`, 2));
   }
   out(line('outline', `npx redline extract ${exported?.after ?? '<saved page>'}`));
-  out(line('dev', 'npm run dev  (same demo, then everything keeps running: site, queues, scheduler)'));
+  const api = live.api!;
+  out(line('api', `npm run dev keeps it up at ${api.url}, then for example:`));
+  for (const path of ['/pages', '/pages/hrr.kazakhstan.2022/revisions', '/pages/hrr.kazakhstan.2022/diff?from=1&to=2&format=html', '/series/hrr~kazakhstan/compare?from=2023&to=2024&format=text', '/feeds/all.atom']) {
+    out(line('', `curl -s '${api.url}${path}'`, 4));
+  }
+  out(line('dev', 'npm run dev  (same demo, then everything keeps running: site, API, queues, scheduler)'));
   out(line('tests', 'npm test -- test/local  (the pipeline properties: duplicates, races, crashes, error pages)'));
   out();
   out(`${elapsed()} done in ${seconds(performance.now() - started)}`);
@@ -301,7 +347,7 @@ async function prepareDataDir(): Promise<void> {
     }
   }
   if (args['keep-data']) {
-    out(`data: ${shown(dataDir)}/ (kept from the last run: the first cycle compares the site's original pages with what was stored)`);
+    out(`data: ${shown(dataDir)}/ (kept from the last run: the site and the clock carry on after it)`);
     return;
   }
   await Promise.all(['dynamodb', 's3', 'logs', 'exports', 'runtime.json'].map((entry) => rm(join(dataDir, entry), { recursive: true, force: true })));
@@ -317,8 +363,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The runtime first (it waits for the invocations in flight), then what they talk to. */
 async function shutdown(): Promise<void> {
-  await Promise.allSettled([runtime?.close(), site?.close(), receiver?.close()]);
+  await runtime?.close().catch((error: unknown) => process.stderr.write(`closing the runtime: ${String(error)}\n`));
+  await Promise.allSettled([site?.close(), receiver?.close()]);
 }
 
 main()

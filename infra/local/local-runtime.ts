@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,13 +6,15 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createApiHandler } from '../../functions/api/api-handler.js';
 import { createCaptureHandler } from '../../functions/capture/capture-handler.js';
 import { createDiffHandler } from '../../functions/diff/diff-handler.js';
 import { createDispatchHandler } from '../../functions/dispatch/dispatch-handler.js';
 import { createNotifyHandler } from '../../functions/notify/notify-handler.js';
 import { ConsoleNotifier, type LineWriter } from '../../shared/adapters/console/console-notifier.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
-import { allowLoopbackOrigins } from '../../shared/adapters/http/address-guard.js';
+import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
+import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/http/address-guard.js';
 import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/http/http-fetcher.js';
 import {
   localDynamoDbClientConfig,
@@ -19,6 +22,7 @@ import {
   startLocalAwsServers,
   type LocalAwsServers,
 } from '../../shared/adapters/local/local-aws-servers.js';
+import { LocalSubscriptionGateway, SubscriptionNotifier } from '../../shared/adapters/local/subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';
@@ -31,6 +35,7 @@ import { addWatch, type AddWatchRequest, type AddWatchResult } from '../../share
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
 import type { DispatchResult } from '../../shared/use-cases/dispatch-due.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies, type TrackerSettings } from '../../shared/use-cases/tracker-dependencies.js';
+import { startApiServer, type ApiServer } from './api-server.js';
 import { objectCreatedFromS3rver, scheduledEvent } from './aws-event-shapes.js';
 import { localObservability, type LogEntry } from './local-observability.js';
 import { LocalQueue, QueueEventSource, sqsRecord, type DeadLetter, type InvocationReport } from './local-queue.js';
@@ -83,10 +88,15 @@ export interface LocalRuntimeOptions {
   decorate?: (dependencies: TrackerDependencies) => TrackerDependencies;
   /** Start the event sources (default true); tests that deliver events by hand pass false. */
   startEventSources?: boolean;
-  /** Write <dataDir>/runtime.json with the endpoints while running (default: not when ephemeral). */
+  /** Write <dataDir>/runtime.json with the endpoints (and the API's URL and token) while running (default: not when ephemeral). */
   writeRuntimeFile?: boolean;
   /** s3rver's paged listings need --openssl-legacy-provider; nothing in the pipeline lists, so this may be false. */
   requireListPaging?: boolean;
+  /**
+   * Serve the HTTP API (the same api handler as Lambda) on 127.0.0.1. Write routes take `Authorization: Bearer
+   * <token>`. URLs submitted to it (watches, webhook subscriptions) must be public, or on one of `allowedUrlOrigins`.
+   */
+  api?: { port?: number; token?: string; allowedUrlOrigins?: readonly string[] };
 }
 
 export type RuntimeActivity =
@@ -146,6 +156,8 @@ export interface LocalRuntime {
   /** Time spent in each port method (`fetcher.fetchPage`, `snapshots.putDocument`, ...) and handler invocation (`handler.<queue>`). */
   readonly timings: CallTimings;
   readonly logFile: string | undefined;
+  /** The local HTTP API, when started (options.api). */
+  readonly api: { url: string; token: string } | undefined;
   watch(request: AddWatchRequest): Promise<AddWatchResult>;
   /** Invokes the dispatch handler with a ScheduledEvent for the runtime clock's now. */
   dispatch(): Promise<DispatchResult>;
@@ -211,11 +223,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 
     const runtime = new Runtime(options, dataDir, servers, { dynamodb, s3 }, logStream, logFile);
     cleanups.push(() => runtime.shutdown());
+    if (options.api) await runtime.startApi(options.api, options.allowedOrigins ?? []);
     if (options.writeRuntimeFile ?? !ephemeral) {
       const file = join(dataDir, 'runtime.json');
       await writeFile(
         file,
-        `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), dataDir, endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName }, null, 2)}\n`,
+        `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), dataDir, endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName, ...(runtime.api ? { api: runtime.api } : {}) }, null, 2)}\n`,
       );
       cleanups.push(() => rm(file, { force: true }));
     }
@@ -245,6 +258,9 @@ class Runtime implements LocalRuntime {
   private scheduler: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly revisionStream: RevisionStream;
+  private apiServer: ApiServer | undefined;
+  api: { url: string; token: string } | undefined;
+  private readonly sink: (entry: LogEntry) => void;
 
   constructor(
     options: LocalRuntimeOptions,
@@ -322,6 +338,15 @@ class Runtime implements LocalRuntime {
       subscribers.push(new FilteredNotifier(notifier, webhook.filterPolicy));
     }
     for (const subscriber of options.subscribers ?? []) subscribers.push(new FilteredNotifier(subscriber.notifier, subscriber.filterPolicy));
+    // Subscriptions made through the API (or the CLI) get their deliveries here, as SNS would deliver them.
+    const subscriptions = new DynamoSubscriptionStore({ client: clients.dynamodb, tableName: servers.tableName });
+    subscribers.push(
+      new SubscriptionNotifier({
+        subscriptions,
+        output: options.console || { write: () => true },
+        webhookNotifier: (delivery) => new WebhookNotifier({ url: delivery.url, secret: delivery.secret, retries: 2, minRetryDelayMs: 50, maxRetryDelayMs: 250, timeoutMs: 5_000 }),
+      }),
+    );
     subscribers.push(this.notifications);
 
     const built: TrackerDependencies = {
@@ -336,10 +361,11 @@ class Runtime implements LocalRuntime {
       notifier: interceptPort(new FanoutNotifier(subscribers, { name: 'local-topic' }), 'notifier', timed),
       now: this.clock.now,
       settings: { ...DEFAULT_TRACKER_SETTINGS, ...options.settings },
+      subscriptions: interceptPort(subscriptions, 'subscriptions', timed),
     };
     this.dependencies = options.decorate ? options.decorate(built) : built;
 
-    const sink = (entry: LogEntry) => this.onLog(entry);
+    const sink = (this.sink = (entry: LogEntry) => this.onLog(entry));
     const dependencies = this.dependencies;
     this.handlers = {
       dispatch: createDispatchHandler(dependencies, localObservability('dispatch', sink)) as LocalHandlers['dispatch'],
@@ -396,6 +422,39 @@ class Runtime implements LocalRuntime {
 
   watch(request: AddWatchRequest): Promise<AddWatchResult> {
     return addWatch(this.dependencies, request);
+  }
+
+  async startApi(options: NonNullable<LocalRuntimeOptions['api']>, fetchOrigins: readonly string[]): Promise<void> {
+    const token = options.token ?? randomBytes(18).toString('base64url');
+    const allowed = new Set([...fetchOrigins, ...(options.allowedUrlOrigins ?? [])].map((origin) => new URL(origin).origin));
+    const { revisions, snapshots, now, settings, subscriptions } = this.dependencies;
+    const handler = createApiHandler(
+      {
+        revisions,
+        snapshots,
+        now,
+        settings,
+        subscriptions: subscriptions!,
+        subscriptionGateway: new LocalSubscriptionGateway(),
+        api: {
+          token,
+          // The local site and receivers are on loopback, which the public-URL guard refuses.
+          assertPublicUrl: (url) => {
+            const parsed = new URL(url);
+            return allowed.has(parsed.origin) ? parsed : assertPublicUrl(url);
+          },
+        },
+      },
+      localObservability('api', this.sink),
+    );
+    const start = (port: number) => startApiServer({ handler, port });
+    try {
+      this.apiServer = await start(options.port ?? 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      this.apiServer = await start(0);
+    }
+    this.api = { url: this.apiServer.url, token };
   }
 
   async dispatch(): Promise<DispatchResult> {
@@ -477,6 +536,7 @@ class Runtime implements LocalRuntime {
   /** Stops the timers and event sources, then the fetcher (called by close before the servers stop). */
   async shutdown(): Promise<void> {
     this.stopScheduler();
+    await this.apiServer?.close();
     this.unsubscribeS3();
     await Promise.all(this.sources.map((source) => source.stop()));
     await this.revisionStream.settled();

@@ -208,6 +208,38 @@ describe('SNS filter policies evaluated in process', () => {
   });
 });
 
+describe('the local runtime with its HTTP API', () => {
+  it('serves the api handler, takes subscriptions through it and delivers to them, and keeps the URL guard for other origins', async () => {
+    const hooks = await startWebhookReceiver({ secret: SECRET });
+    const runtime = await startLocalRuntime({ ephemeral: true, startEventSources: false, api: { token: 'test-token', allowedUrlOrigins: [hooks.origin] } });
+    try {
+      const api = runtime.api!;
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${api.url}${path}`, {
+          method,
+          headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const created = await call('POST', '/subscriptions', {
+        filters: { sectionPrefixes: ['respect-for-civil-liberties'] },
+        delivery: { type: 'webhook', url: hooks.url('/api-subscription'), secret: SECRET },
+      });
+      expect(created.status).toBe(201);
+      // Loopback is refused unless it is an allowed origin (the SSRF guard still applies to everything else).
+      const refused = await call('POST', '/watches', { url: 'http://127.0.0.1:9/reports/2023-country-reports-on-human-rights-practices/tuvalu/' });
+      expect(refused.status).toBe(400);
+      expect((await call('POST', '/watches', { url: URL_2023 })).status).toBe(201);
+      expect((await (await fetch(`${api.url}/pages`)).json()) as unknown).toMatchObject({ items: [expect.objectContaining({ page: 'hrr.tuvalu.2023' })] });
+
+      for (const notification of [revisionNotification, trivialNotification, alert]) await runtime.dependencies.notifier.publish(notification);
+      expect(hooks.accepted('/api-subscription').map((notification) => notification.id)).toEqual([revisionNotification.id]);
+    } finally {
+      await runtime.close();
+      await hooks.close();
+    }
+  });
+});
+
 describe('the local runtime on a data folder', () => {
   it('writes runtime.json while running, keeps the data across a restart, and removes runtime.json on close', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'redline-runtime-data-'));
