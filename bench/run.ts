@@ -3,6 +3,7 @@ import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
+import { bundlesSuite } from './suites/bundles.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
 
 /**
@@ -15,6 +16,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   diff: () => diffSpeedSuite(),
   pipeline: () => pipelineThroughputSuite(),
   api: () => apiLatencySuite(),
+  bundles: () => bundlesSuite(),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -17,7 +17,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * line plus the `target` below, together with that devDependency.
  */
 export const TRACKER_RUNTIME = lambda.Runtime.NODEJS_22_X;
-const ESBUILD_TARGET = 'node22';
+export const ESBUILD_TARGET = 'node22';
 
 export const METRICS_NAMESPACE = 'redline';
 

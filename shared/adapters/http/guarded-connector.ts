@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import net from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector as BuildConnector } from 'undici';
+import { buildConnector } from './undici-core.js';
 import { addressBlockReason, isAddressAllowed, type AddressTarget, type PrivateAddressPolicy } from './address-guard.js';
 
 /** Resolve a hostname to every address it has (the shape of `dns.lookup(name, {all: true})`). */
@@ -42,7 +43,7 @@ export interface GuardedConnectorOptions {
  * check happens here, on the address actually dialled, a name that resolves to a public address once and to
  * 127.0.0.1 or 169.254.169.254 the next time (DNS rebinding) is refused at the second connection.
  */
-export function createGuardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
+export function createGuardedConnector(options: GuardedConnectorOptions): BuildConnector.connector {
   const lookup = options.lookup ?? systemLookup;
   const dial = buildConnector({ timeout: options.connectTimeoutMs });
   return (connectOptions, callback) => {
@@ -62,7 +63,7 @@ export function createGuardedConnector(options: GuardedConnectorOptions): buildC
 }
 
 async function vetAddress(
-  connectOptions: buildConnector.Options,
+  connectOptions: BuildConnector.Options,
   policy: PrivateAddressPolicy,
   lookup: HostLookup,
   timeoutMs: number,

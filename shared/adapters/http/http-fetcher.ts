@@ -1,9 +1,10 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { CaptureError } from '../../errors.js';
 import type { RedlineConfig } from '../../config.js';
 import type { FetchRequest, FetchResult, Fetcher } from '../../ports/fetcher.js';
 import { urlBlockReason, type PrivateAddressPolicy } from './address-guard.js';
 import { decodeHtml } from './charset.js';
+import { Agent, request } from './undici-core.js';
 import { BlockedAddressError, createGuardedConnector, LookupTimeoutError, type HostLookup } from './guarded-connector.js';
 import { HostPoliteness } from './host-politeness.js';
 import { ACCEPT_ENCODING, BodyTooLargeError, readBody, UnsupportedContentEncodingError } from './response-body.js';
@@ -80,7 +81,7 @@ interface HopContext {
  * the robots cache) and `close()` it on shutdown.
  */
 export class HttpFetcher implements Fetcher {
-  private readonly agent: Agent;
+  private readonly agent: UndiciAgent;
   private readonly politeness: HostPoliteness;
   private readonly robots: RobotsRules | undefined;
   private readonly settings: Required<Omit<HttpFetcherOptions, 'robots' | 'lookup' | 'clock'>> & {
@@ -161,9 +162,8 @@ export class HttpFetcher implements Fetcher {
       const hop = await this.politeness.run(current.hostname, async (): Promise<HopOutcome<T>> => {
         context.deadline.start();
         try {
-          const response = await request(current, {
+          const response = await request(this.agent, current, {
             method: 'GET',
-            dispatcher: this.agent,
             headers: { 'user-agent': this.settings.userAgent, 'accept-encoding': ACCEPT_ENCODING, ...context.headers },
             signal: context.deadline.signal,
             headersTimeout: this.settings.headersTimeoutMs,
