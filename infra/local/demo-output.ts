@@ -39,7 +39,7 @@ export function describeCapture(outcome: CaptureOutcome): { tag: string; text: s
           ` [${outcome.consecutiveFailures} in a row${outcome.alerted ? ', alert raised' : ''}; next try ${outcome.nextDueAt}]`,
       };
     case 'skipped':
-      return { tag: 'probe', text: `${outcome.page}  ${probeReason(outcome.reason)}` };
+      return { tag: outcome.reason.startsWith('probe') ? 'probe' : 'skipped', text: `${outcome.page}  ${probeReason(outcome.reason)}` };
   }
 }
 

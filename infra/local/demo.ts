@@ -46,8 +46,7 @@ const out = (text = ''): void => {
 };
 const elapsed = () => `[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s]`;
 
-// Quiet by default: the handlers' logs go to the log file, not the terminal.
-process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+// The handlers' logs go to the log file, not the terminal; EMF metrics are not published locally.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 const dataDir = resolve(args['data-dir']);

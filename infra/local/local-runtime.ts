@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -230,7 +230,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         file,
         `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), dataDir, endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName, ...(runtime.api ? { api: runtime.api } : {}) }, null, 2)}\n`,
       );
-      cleanups.push(() => rm(file, { force: true }));
+      // Only our own file: another process may have replaced it meanwhile.
+      cleanups.push(async () => {
+        const current = await readFile(file, 'utf8').then((text) => JSON.parse(text) as { pid?: number }, () => undefined);
+        if (current?.pid === process.pid) await rm(file, { force: true });
+      });
     }
     runtime.closer = runCleanups;
     if (options.startEventSources ?? true) runtime.startEventSources();
