@@ -62,7 +62,7 @@ const BLOCK_ELEMENTS = new Set([
 ]);
 const HEAD_ELEMENTS = new Set(['html', 'head', 'title', 'meta', 'link', 'script', 'style', 'base', 'noscript']);
 const RUN_IN_FORMATTING = new Set(['u', 'b', 'strong', 'em']);
-const MAX_RUN_IN_OFFSET = 120;
+const MAX_RUN_IN_LENGTH = 120;
 const MAX_RUN_IN_WORDS = 12;
 
 interface OpenSection {
@@ -384,9 +384,10 @@ class ExtractionRun {
 /** A run-in head: the paragraph opens with formatted text ending in a colon ("Physical Conditions: ..."). */
 function detectRunInHead(raw: string): string | undefined {
   const colon = raw.indexOf(':');
-  if (colon <= 0 || colon > MAX_RUN_IN_OFFSET) return undefined;
+  if (colon <= 0) return undefined;
+  // Measured on the cleaned text, so re-indented markup reads the same as compact markup.
   const head = cleanText(raw.slice(0, colon));
-  if (head === '' || /[.!?;]/.test(head) || !/^[\p{Lu}\p{N}]/u.test(head)) return undefined;
+  if (head === '' || head.length > MAX_RUN_IN_LENGTH || /[.!?;]/.test(head) || !/^[\p{Lu}\p{N}]/u.test(head)) return undefined;
   return countWords(head) <= MAX_RUN_IN_WORDS ? head : undefined;
 }
 

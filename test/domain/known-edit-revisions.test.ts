@@ -136,3 +136,12 @@ describe('known-edit revisions of Kazakhstan 2022', () => {
     ]);
   });
 });
+
+describe('extraction is independent of markup whitespace', () => {
+  it('re-indented markup gives the identical Document, run-in heads included', () => {
+    for (const [country, year] of [['kazakhstan', 2022], ['china', 2023]] as const) {
+      const page = loadCorpusPage(country, year);
+      expect(extract(applyEdits(page, [reflowWhitespace()]))).toEqual(extract(page));
+    }
+  });
+});
