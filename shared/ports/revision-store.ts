@@ -29,8 +29,10 @@ export interface PageRecord {
   nextDueAt?: string;
   /** When the dispatcher last put the page on the capture queue. */
   dispatchedAt?: string;
-  /** How the page came to be watched: asked for, or found by probing for a series' next edition. */
-  origin?: 'watch' | 'probe';
+  /** Set once the alert about the current run of failures was delivered; cleared by the next successful check. */
+  alertedAt?: string;
+  /** How the page came to be watched: asked for, found by probing for a series' next edition, or read from an archive. */
+  origin?: 'watch' | 'probe' | 'import';
 }
 
 export interface SeriesRecord {
@@ -131,6 +133,11 @@ export interface RevisionStore {
   /** Creates or replaces the page item. With `onlyIfNew`, an existing page is left alone and `written` is false. */
   putPage(page: PageRecord, options?: { onlyIfNew?: boolean }): Promise<{ written: boolean }>;
   getPage(page: string): Promise<PageRecord | undefined>;
+  /**
+   * Stops watching: deletes the page item only. Its revisions, failures and stored objects stay, and watching the
+   * page again continues its history. False when the page was not watched.
+   */
+  removePage(page: string): Promise<boolean>;
   /** All pages (by page id), or one series' pages ordered by edition. */
   listPages(options?: ListOptions & { series?: string }): Promise<PageOfItems<PageRecord>>;
   listSeries(options?: ListOptions): Promise<PageOfItems<SeriesRecord>>;
@@ -147,6 +154,8 @@ export interface RevisionStore {
 
   /** Records that the page was put on the capture queue. NotFoundError for an unknown page. */
   markDispatched(page: string, dispatchedAt: string): Promise<void>;
+  /** The alert about the current run of failures was delivered; recordCheck clears it. */
+  markAlerted(page: string, alertedAt: string): Promise<void>;
   /** A successful check: stores the validators and resets consecutiveFailures. NotFoundError for an unknown page. */
   recordCheck(page: string, check: CheckResult): Promise<void>;
   /**

@@ -130,8 +130,9 @@ async function recordCaptureFailure(
     url: page.url,
     nextDueAt,
   });
-  // Alert once when the run of failures reaches the threshold, not on every failure after it.
-  const alerted = consecutiveFailures === settings.failureAlertThreshold;
+  // Alert once per run of failures, when it reaches the threshold. The page remembers a delivered alert (until the
+  // next success), so a publish that failed is retried with the next failure instead of being lost past the threshold.
+  const alerted = consecutiveFailures >= settings.failureAlertThreshold && !page.alertedAt;
   if (alerted) {
     await notifier.publish({
       type: 'alert',
@@ -147,6 +148,7 @@ async function recordCaptureFailure(
       ...(details.httpStatus !== undefined ? { httpStatus: details.httpStatus } : {}),
       consecutiveFailures,
     });
+    await revisions.markAlerted(page.page, capturedAt);
   }
   return {
     outcome: 'failed',

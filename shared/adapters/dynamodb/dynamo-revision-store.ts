@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -109,6 +110,18 @@ export class DynamoRevisionStore implements RevisionStore {
       new GetCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConsistentRead: true }),
     );
     return Item ? (fromItem(Item) as unknown as PageRecord) : undefined;
+  }
+
+  async removePage(page: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConditionExpression: 'attribute_exists(pk)' }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
   }
 
   async listPages(options: ListOptions & { series?: string } = {}): Promise<PageOfItems<PageRecord>> {
@@ -287,18 +300,28 @@ export class DynamoRevisionStore implements RevisionStore {
   async recordCheck(page: string, check: CheckResult): Promise<void> {
     parseInstant(check.checkedAt, 'checkedAt');
     if (check.nextDueAt !== undefined) parseInstant(check.nextDueAt, 'nextDueAt');
-    await this.updatePage(page, {
-      lastCheckedAt: check.checkedAt,
-      consecutiveFailures: 0,
-      etag: check.etag,
-      lastModified: check.lastModified,
-      lastDocumentHash: check.documentHash,
-      nextDueAt: check.nextDueAt,
-    });
+    await this.updatePage(
+      page,
+      {
+        lastCheckedAt: check.checkedAt,
+        consecutiveFailures: 0,
+        etag: check.etag,
+        lastModified: check.lastModified,
+        lastDocumentHash: check.documentHash,
+        nextDueAt: check.nextDueAt,
+      },
+      // A success ends the run of failures, and with it the alert about that run.
+      ['alertedAt'],
+    );
   }
 
-  /** SET the defined fields on an existing page item; NotFoundError for an unknown page. */
-  private async updatePage(page: string, fields: Record<string, unknown>): Promise<void> {
+  async markAlerted(page: string, alertedAt: string): Promise<void> {
+    parseInstant(alertedAt, 'alertedAt');
+    await this.updatePage(page, { alertedAt });
+  }
+
+  /** SET the defined fields (and REMOVE the named ones) on an existing page item; NotFoundError for an unknown page. */
+  private async updatePage(page: string, fields: Record<string, unknown>, remove: readonly string[] = []): Promise<void> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const assignments: string[] = [];
@@ -308,12 +331,14 @@ export class DynamoRevisionStore implements RevisionStore {
       values[`:${name}`] = value;
       assignments.push(`#${name} = :${name}`);
     }
+    for (const name of remove) names[`#${name}`] = name;
+    const removal = remove.length > 0 ? ` REMOVE ${remove.map((name) => `#${name}`).join(', ')}` : '';
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: pageKey(assertPageId(page)),
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
