@@ -4,8 +4,8 @@ import { gunzipSync } from 'node:zlib';
 
 /**
  * The corpus pages the local report site serves and the pipeline benchmark reads: the real State Department pages
- * shipped with the tests (test/fixtures/corpus/hrr/<country>/<year>.html.gz). A copy of the test loader, so the
- * runtime does not import from test/.
+ * shipped with the tests (test/fixtures/corpus/hrr/<country>/<year>.html.gz). The one loader: it lives here so the
+ * runtime does not import from test/; test/support/corpus.ts re-exports it.
  */
 export const CORPUS_DIRECTORY = fileURLToPath(new URL('../../test/fixtures/corpus/hrr/', import.meta.url));
 
