@@ -43,7 +43,7 @@ import { FilteredNotifier, NotificationRecorder } from './notification-recorder.
 import { CallTimings, interceptPort } from './port-interceptor.js';
 import { RevisionStream } from './revision-stream.js';
 import { RuntimeClock } from './runtime-clock.js';
-import type { FilterPolicy } from './subscription-filter.js';
+import type { FilterPolicy } from '../../shared/adapters/sns/filter-policy.js';
 
 /**
  * The whole event flow on one machine (architecture.md, "The same flow on one machine"): dynalite and s3rver

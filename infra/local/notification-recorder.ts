@@ -1,5 +1,5 @@
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
-import { notificationMatches, type FilterPolicy } from './subscription-filter.js';
+import { notificationMatches, type FilterPolicy } from '../../shared/adapters/sns/filter-policy.js';
 
 export interface RecordedDelivery {
   notification: Notification;

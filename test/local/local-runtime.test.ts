@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { scheduledEvent } from '../../infra/local/aws-event-shapes.js';
 import { loadCorpusHtml } from '../../infra/local/corpus-pages.js';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/local-runtime.js';
-import { attributesMatch, notificationMatches } from '../../infra/local/subscription-filter.js';
+import { attributesMatch, notificationMatches } from '../../shared/adapters/sns/filter-policy.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../infra/local/webhook-receiver.js';
 import { notificationAttributes } from '../../shared/adapters/sns/notification-attributes.js';
 import { extract } from '../../shared/domain/extract.js';

@@ -1,9 +1,9 @@
-import { notificationAttributes, type NotificationAttribute } from '../../shared/adapters/sns/notification-attributes.js';
-import type { Notification } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../ports/notifier.js';
+import { notificationAttributes, type NotificationAttribute } from './notification-attributes.js';
 
 /**
  * SNS subscription filter policies (message-attribute scope), evaluated in process so that local subscribers get
- * what SNS would deliver to them: the same attributes as the SNS notifier sends (notificationAttributes), and the
+ * what SNS would deliver to them (the one evaluator: the local runtime and subscription-policy.ts use it): the same attributes as the SNS notifier sends (notificationAttributes), and the
  * same operators: exact strings and numbers, prefix, suffix, equals-ignore-case, anything-but, numeric ranges and
  * exists. Every key of the policy must match; within a key any condition may; a String.Array attribute matches
  * when any of its elements does.
