@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.redline/', 'dist/', 'coverage/', 'web/dist/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.redline/', 'dist/', 'coverage/', 'test-artifacts/', 'test-artifacts-*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Plain JS files (launcher, configs) run on Node.
