@@ -55,13 +55,14 @@ function source(queue: LocalQueue<string>, fails: (body: string, receiveCount: n
 
 describe('LocalQueue', () => {
   it('hides a received message for the visibility timeout, then delivers it again with a higher receive count', async () => {
-    const { queue } = queues({ visibilityTimeoutMs: 40 });
+    // Long enough that a loaded machine cannot let it lapse between two consecutive lines.
+    const { queue } = queues({ visibilityTimeoutMs: 500 });
     const [sent] = queue.send(['{"page":"a"}']);
     const [first] = queue.receive(10);
     expect(first).toMatchObject({ messageId: sent!.messageId, payload: '{"page":"a"}', receiveCount: 1 });
     expect(queue.receive(10)).toEqual([]);
     expect(queue.size).toBe(1);
-    await sleep(60);
+    await sleep(600);
     const [second] = queue.receive(10);
     expect(second).toMatchObject({ messageId: sent!.messageId, receiveCount: 2 });
     expect(second!.receiptHandle).not.toBe(first!.receiptHandle);
