@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
+import { importThroughputSuite } from './suites/import-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
 import { bundlesSuite } from './suites/bundles.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
@@ -16,6 +17,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   diff: () => diffSpeedSuite(),
   pipeline: () => pipelineThroughputSuite(),
   api: () => apiLatencySuite(),
+  import: () => importThroughputSuite(),
   bundles: () => bundlesSuite(),
 };
 

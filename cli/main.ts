@@ -1,18 +1,55 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
 import { RedlineError } from '../shared/errors.js';
-import { diffFiles, extractFile, formatOutline, type DiffFormat } from './file-commands.js';
+import { registerAuditCommand } from './audit-command.js';
+import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io.js';
+import { registerDiffCommands } from './diff-commands.js';
+import { extractFile, formatOutline } from './file-commands.js';
+import { registerHistoryCommands } from './history-commands.js';
+import { registerImportCommand } from './import-command.js';
+import { registerRunCommand } from './run-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerSubscribeCommands } from './subscribe-commands.js';
+import { registerWatchCommands } from './watch-commands.js';
+
+export { parsePositiveInteger } from './output.js';
 
 /**
- * The `redline` command line. File commands need no store; the store-backed commands work against the local
- * store (.redline/) by default, or against a deployed stack when configured.
+ * The `redline` command line. File commands (`extract`, `diff OLD NEW`) need no store; the others work against the
+ * local store (.redline/) by default, a deployed stack's table and bucket (REDLINE_TABLE...), or a redline HTTP
+ * API (--api / REDLINE_API_URL): see store-selection.ts and README-cli.md.
+ *
+ * `io` is where the commands write and what they read from the environment; tests pass buffers and run commands
+ * in process (`runCli`).
  */
-
-export function buildProgram(): Command {
+export function buildProgram(io: CliIo = processIo()): Command {
   const program = new Command('redline')
-    .description('Section-aware change tracking for report pages.')
+    .description('Section-aware change tracking for report pages: watch, capture, diff, compare editions, audit terms.')
     .version('0.1.0')
     .showHelpAfterError()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    // Before any command is added: subcommands inherit these.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(text),
+    })
+    .addHelpText(
+      'after',
+      `
+Store: the local folder .redline/ by default (--data-dir or REDLINE_DATA_DIR for another); a deployed stack
+with REDLINE_TABLE/REDLINE_BUCKET (AWS credentials); or a redline HTTP API with --api URL (or REDLINE_API_URL).
+Every command takes --json. Exit codes: 0 ok, 1 differences found or work failed, 2 bad usage or input.
+
+Examples:
+  $ redline watch add https://www.state.gov/reports/2024-country-reports-on-human-rights-practices/kazakhstan/
+  $ redline run
+  $ redline history hrr.kazakhstan.2024
+  $ redline import ~/saved-reports/ crawl.warc.gz
+  $ redline compare hrr/kazakhstan --from 2023 --to 2024
+  $ redline audit --by edition --terms "human rights,torture,climate change" --format csv > terms.csv`,
+    );
 
   program
     .command('extract')
@@ -30,66 +67,65 @@ Examples:
     )
     .action(async (file: string, options: { url?: string; profile?: string; json?: boolean }) => {
       const document = await extractFile(file, options);
-      process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : formatOutline(document));
+      io.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : formatOutline(document));
     });
 
-  program
-    .command('diff')
-    .description('Show the section-level diff of two saved pages, as `git diff --no-index` does for files.')
-    .argument('<old>', 'the earlier page (.html or .html.gz)')
-    .argument('<new>', 'the later page')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'html', 'json']).default('text'))
-    .option('--old-url <url>', 'URL of the earlier page (default: its canonical link)')
-    .option('--new-url <url>', 'URL of the later page')
-    .option('--hide-trivial', 'leave out whitespace-, punctuation- and number-only changes')
-    .option('--include-unchanged', 'list unchanged sections too')
-    .option('--exit-code', 'exit with 1 when the pages differ (like git diff --exit-code)')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ redline diff kazakhstan-2023.html kazakhstan-2024.html
-  $ redline diff before.html after.html --format html > diff.html
-  $ redline diff before.html after.html --format json | jq '.summary'`,
-    )
-    .action(
-      async (
-        oldFile: string,
-        newFile: string,
-        options: {
-          format: DiffFormat;
-          oldUrl?: string;
-          newUrl?: string;
-          hideTrivial?: boolean;
-          includeUnchanged?: boolean;
-          exitCode?: boolean;
-        },
-      ) => {
-        const { output, changed } = await diffFiles(oldFile, newFile, options);
-        process.stdout.write(output);
-        if (options.exitCode && changed) process.exitCode = 1;
-      },
-    );
-
+  registerDiffCommands(program, io);
+  registerWatchCommands(program, io);
+  registerRunCommand(program, io);
+  registerHistoryCommands(program, io);
+  registerAuditCommand(program, io);
+  registerSubscribeCommands(program, io);
+  registerImportCommand(program, io);
+  registerServeCommand(program, io);
   return program;
 }
 
-export function parsePositiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive integer');
-  return parsed;
-}
-
-async function main(argv: string[]): Promise<void> {
+/**
+ * Parses and runs one command line (`args` without the node and script paths) and returns the exit code: 0 ok,
+ * 1 differences or failure, 2 usage or input errors (commander's own included). Errors are printed to io.stderr.
+ */
+export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(io).parseAsync([...args], { from: 'user' });
+    return io.exitCode;
   } catch (error) {
-    const message = error instanceof RedlineError && error.expose ? error.message : String(error);
-    process.stderr.write(`redline: ${message}\n`);
-    process.exitCode = error instanceof RedlineError && error.status < 500 ? 2 : 1;
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with 0; commander has printed its message already.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    const expose = error instanceof RedlineError && error.expose;
+    const message = expose ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr.write(`redline: ${message}\n`);
+    return error instanceof RedlineError && error.status < 500 ? EXIT_USAGE : EXIT_DIFFERENCES_OR_FAILURE;
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
-  await main(process.argv);
+async function main(): Promise<void> {
+  // `redline ... | head`: a closed pipe ends the output, not the command (its servers still close properly).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const io = processIo(controller.signal);
+  process.exitCode = await runCli(process.argv.slice(2), io);
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
 }
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return script.endsWith('/cli/main.ts');
+  }
+}
+
+if (isEntryPoint()) await main();

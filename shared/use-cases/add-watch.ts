@@ -9,8 +9,8 @@ export interface AddWatchRequest {
   intervalMinutes?: number;
   /** Fetch even where robots.txt disallows it: only for pages whose owner agreed. */
   robotsOverride?: boolean;
-  /** How the page came to be watched: by a person, or found by a new-edition probe. */
-  origin?: 'watch' | 'probe';
+  /** How the page came to be watched: by a person, found by a new-edition probe, or read from an archive (import). */
+  origin?: 'watch' | 'probe' | 'import';
 }
 
 export interface AddWatchResult {

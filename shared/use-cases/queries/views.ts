@@ -14,7 +14,7 @@ export interface PageView {
   profile: string;
   title?: string;
   createdAt: string;
-  origin?: 'watch' | 'probe';
+  origin?: 'watch' | 'probe' | 'import';
   intervalMinutes?: number;
   lastCheckedAt?: string;
   nextDueAt?: string;

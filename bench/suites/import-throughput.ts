@@ -1,0 +1,158 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { WARCRecord, WARCSerializer } from 'warcio';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
+import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
+import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import { archiveCaptures } from '../../shared/adapters/warc/archive-captures.js';
+import { extract } from '../../shared/domain/extract.js';
+import { importPages, type ImportReport } from '../../shared/use-cases/import-pages.js';
+import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
+import { CORPUS_DIRECTORY, corpusPages } from '../../test/support/corpus.js';
+import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
+
+/**
+ * (d) Backfill throughput: `redline import` of every corpus page end to end (walk, read, gunzip, extract, store the
+ * raw body and the Document in s3rver, watch the page and record its revision in dynalite), into a fresh store each
+ * time, in pages/s and MB/s of HTML. The reference, measured in the same run, is the pure part of the work:
+ * reading and extracting the same pages in process with no store. The ratio says what the storage round trips
+ * cost on top of extraction (and how much concurrency wins back).
+ */
+interface Measured {
+  ms: number;
+  report?: ImportReport;
+}
+
+async function importIntoFreshStore(paths: string[], concurrency: number, repeat = false): Promise<{ first: Measured; second?: Measured }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'redline-bench-import-'));
+  const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false });
+  const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
+  const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
+  const dependencies = {
+    revisions: new DynamoRevisionStore({ client: dynamodb, tableName: servers.tableName }),
+    snapshots: new S3SnapshotStore({ client: s3, bucket: servers.bucketName }),
+    now: () => new Date(),
+    settings: DEFAULT_TRACKER_SETTINGS,
+  };
+  const run = async (): Promise<Measured> => {
+    const started = performance.now();
+    const report = await importPages(dependencies, archiveCaptures(paths), { concurrency });
+    return { ms: performance.now() - started, report };
+  };
+  try {
+    const first = await run();
+    return { first, ...(repeat ? { second: await run() } : {}) };
+  } finally {
+    dynamodb.destroy();
+    s3.destroy();
+    await servers.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The same pages as one gzip-compressed WARC of response records. */
+async function corpusWarc(file: string): Promise<void> {
+  const parts: Uint8Array[] = [];
+  for (const page of corpusPages()) {
+    const html = gunzipSync(await readFile(page.file));
+    const record = WARCRecord.create(
+      {
+        url: `https://www.state.gov/reports/${page.year}-country-reports-on-human-rights-practices/${page.country}/`,
+        date: '2025-09-01T00:00:00Z',
+        type: 'response',
+        warcVersion: 'WARC/1.1',
+        httpHeaders: { 'Content-Type': 'text/html; charset=utf-8' },
+      },
+      (async function* () {
+        yield new Uint8Array(html);
+      })(),
+    );
+    parts.push(await WARCSerializer.serialize(record, { gzip: true }));
+  }
+  await writeFile(file, Buffer.concat(parts));
+}
+
+export async function importThroughputSuite(): Promise<SuiteResult> {
+  const pages = corpusPages();
+  const rows: BenchRow[] = [];
+
+  // Reference: read, gunzip and extract every page in process (warm-up pass first).
+  const extractAll = async () => {
+    let bytes = 0;
+    for (const page of pages) {
+      const html = gunzipSync(await readFile(page.file)).toString('utf8');
+      bytes += Buffer.byteLength(html);
+      extract(html);
+    }
+    return bytes;
+  };
+  await extractAll();
+  const referenceStart = performance.now();
+  const htmlBytes = await extractAll();
+  const referenceMs = performance.now() - referenceStart;
+  const megabytes = htmlBytes / 1e6;
+  const referencePagesPerSecond = pages.length / (referenceMs / 1000);
+  rows.push({
+    suite: 'import',
+    case: `reference: read + extract in process (${pages.length} pages)`,
+    ms: round(referenceMs),
+    pages_per_s: round(referencePagesPerSecond),
+    mb_per_s: round(megabytes / (referenceMs / 1000)),
+    ratio: 1,
+  });
+
+  const row = (name: string, measured: Measured) => {
+    const pagesPerSecond = pages.length / (measured.ms / 1000);
+    rows.push({
+      suite: 'import',
+      case: name,
+      ms: round(measured.ms),
+      pages_per_s: round(pagesPerSecond),
+      mb_per_s: round(megabytes / (measured.ms / 1000)),
+      ratio: round(pagesPerSecond / referencePagesPerSecond, 3),
+      imported: measured.report?.imported,
+      skipped: measured.report?.skipped,
+    });
+    return pagesPerSecond;
+  };
+
+  // A warm-up import (module loading, first connections), then the measured ones, each into a fresh store.
+  await importIntoFreshStore([CORPUS_DIRECTORY], 4);
+  let defaultRate = 0;
+  for (const concurrency of [1, 4, 8]) {
+    const { first, second } = await importIntoFreshStore([CORPUS_DIRECTORY], concurrency, concurrency === 4);
+    const rate = row(`import saved pages, concurrency ${concurrency}`, first);
+    if (concurrency === 4) {
+      defaultRate = rate;
+      row('  second run (resumed: everything skipped)', second!);
+    }
+  }
+
+  const warcDir = await mkdtemp(join(tmpdir(), 'redline-bench-warc-'));
+  try {
+    const warc = join(warcDir, 'corpus.warc.gz');
+    await corpusWarc(warc);
+    const { first } = await importIntoFreshStore([warc], 4);
+    row('import one WARC (.warc.gz), concurrency 4', first);
+  } finally {
+    await rm(warcDir, { recursive: true, force: true });
+  }
+
+  const ratio = defaultRate / referencePagesPerSecond;
+  return {
+    suite: 'import',
+    rows,
+    summary: {
+      pages: pages.length,
+      html_mb: round(megabytes),
+      import_pages_per_s: round(defaultRate),
+      import_mb_per_s: round(megabytes * (defaultRate / pages.length)),
+      reference_pages_per_s: round(referencePagesPerSecond),
+      ratio_to_extract: round(ratio, 3),
+    },
+  };
+}

@@ -1,0 +1,128 @@
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { archiveCaptures, surveyArchives, type ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
+import { importPages, type ImportProgress, type ImportReport } from '../shared/use-cases/import-pages.js';
+import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
+import { optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
+import { bar, megabytes, progressLine, rate } from './progress.js';
+import { addStoreOptions, announceLocalStore, openLocalStore, runningStoreProcess } from './store-selection.js';
+
+/** `redline import PATH...`: backfill history from saved pages and WARC files into the local store. */
+export function registerImportCommand(program: Command, io: CliIo): void {
+  addStoreOptions(
+    program
+      .command('import')
+      .description('Backfill history: import saved pages (.html, .htm, .html.gz) and WARC files (.warc, .warc.gz) as captures.')
+      .argument('<paths...>', 'files and folders (folders are walked recursively)')
+      .option('--concurrency <n>', 'captures processed at once (default 4)', parsePositiveInteger, 4)
+      .addOption(
+        new Option('--time-source <source>', "capture time: the page's own dates (modified, else published, else the archive's), or the archive's time only (WARC-Date, file mtime)")
+          .choices(['page', 'archive'])
+          .default('page'),
+      )
+      .option('--interval-minutes <n>', 'check interval of the pages this import starts watching (default daily)', parsePositiveInteger)
+      .option('--json', 'print the report as JSON'),
+  )
+    .addHelpText(
+      'after',
+      `
+Each capture is read like a live one: the page's canonical link says which page it is (unwatched pages are
+watched, origin "import"), its raw body and normalised Document are stored, and revisions are recorded per page
+in capture-time order, each diffed against the one before. Edition comparisons and audits of imported series
+work at once.
+
+Resumable: a capture whose Document is already a revision of its page is skipped, so running the same import
+again stores nothing new. History is append-only: a capture older than its page's latest revision (recorded by
+an earlier run or a live capture) is refused as out of order; import older archives first.
+
+Exit code 1 when some input failed or was out of order.
+
+Examples:
+  $ redline import ~/archive/state-hrr/
+  $ redline import crawl-2024.warc.gz crawl-2025.warc.gz --concurrency 8
+  $ redline import saved/*.html --time-source archive --json > import-report.json`,
+    )
+    .action(async (paths: string[], _options: unknown, command: Command) => {
+      const options = optionsOf<{ concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(command);
+      const target = storeTargetOf(command, io);
+      if (target.kind !== 'local') {
+        throw new UsageError(
+          target.kind === 'api'
+            ? 'import writes to the store itself: it runs against a local store (--data-dir), not an HTTP API'
+            : "import runs against a local store (--data-dir): in a deployed stack the diff function would record each uploaded Document at its upload time, out of capture order",
+        );
+      }
+      const missing = paths.filter((path) => !existsSync(path));
+      if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}`);
+      const running = await runningStoreProcess(target.dataDir);
+      if (running && running.processesEvents !== false) {
+        throw new UsageError(
+          `${running.owner ?? 'the local runtime'} (pid ${running.pid}) is running on ${target.dataDir} and records every stored Document itself; stop it before importing`,
+        );
+      }
+
+      const progress = progressLine(io.stdout, { enabled: !options.json });
+      const survey = progress.enabled ? await surveyArchives(paths) : undefined;
+      let diskBytes = 0;
+      let ignoredRecords = 0;
+      const store = await openLocalStore(target);
+      let unannounce: (() => Promise<void>) | undefined;
+      let report: ImportReport;
+      try {
+        unannounce = store.sharedWith ? undefined : await announce(store, target.dataDir);
+        report = await importPages(
+          store.dependencies,
+          archiveCaptures(paths, { onDiskBytes: (bytes) => (diskBytes += bytes), onIgnoredRecord: () => ignoredRecords++ }),
+          {
+            concurrency: options.concurrency,
+            timeSource: options.timeSource,
+            ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
+            onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+          },
+        );
+      } finally {
+        progress.clear();
+        await unannounce?.();
+        await store.close();
+      }
+
+      if (report.failed > 0 || report.outOfOrder > 0) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
+      if (options.json) return printJson(io, { ...report, ignoredRecords });
+      printLines(io, summaryLines(report, ignoredRecords));
+    });
+}
+
+/** Lets other commands read the folder while a long import holds it (they connect to these servers). */
+async function announce(store: Awaited<ReturnType<typeof openLocalStore>>, dataDir: string): Promise<(() => Promise<void>) | undefined> {
+  const servers = store.servers;
+  if (!servers) return undefined;
+  return announceLocalStore(dataDir, { endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName }, 'redline import');
+}
+
+function progressText(state: ImportProgress, survey: ArchiveSurvey | undefined, diskBytes: number): string {
+  const seconds = state.elapsedMs;
+  if (state.phase === 'record') {
+    return `import: recording revisions ${bar(state.recorded, state.toRecord)} ${state.recorded}/${state.toRecord}`;
+  }
+  const total = survey && survey.warcFiles === 0 ? `/${survey.htmlFiles}` : '';
+  const size = survey ? ` ${bar(diskBytes, survey.bytes)} ${megabytes(diskBytes)}/${megabytes(survey.bytes)} on disk` : '';
+  return `import: read ${state.read}${total} pages${size}  ${rate(state.read, seconds)} pages/s  ${(state.bytes / 1_000_000 / Math.max(seconds / 1000, 0.001)).toFixed(1)} MB/s`;
+}
+
+function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
+  const seconds = report.durationMs / 1000;
+  const lines = [
+    `imported ${report.imported} revision(s) of ${report.pages.length} page(s) from ${report.read} capture(s), ${megabytes(report.bytes)} in ${seconds.toFixed(1)} s ` +
+      `(${rate(report.read, report.durationMs)} pages/s, ${(report.bytes / 1_000_000 / Math.max(seconds, 0.001)).toFixed(1)} MB/s)`,
+    `  newly watched: ${report.watched}; skipped (already stored): ${report.skipped}; unchanged: ${report.unchanged}; out of order: ${report.outOfOrder}; failed: ${report.failed}` +
+      (ignoredRecords > 0 ? `; WARC records that are not HTML pages: ${ignoredRecords}` : ''),
+  ];
+  const problems = report.notImported.filter((item) => item.outcome === 'failed' || item.outcome === 'out-of-order');
+  for (const item of problems.slice(0, 20)) lines.push(`  ${item.outcome}: ${item.source}: ${item.message}`);
+  if (problems.length > 20) lines.push(`  ... and ${problems.length - 20} more (--json lists them all)`);
+  const series = [...new Set(report.pages.map((page) => page.series).filter((value): value is string => value !== undefined))];
+  if (series.length > 0 && report.imported > 0) {
+    lines.push(`  series: ${series.slice(0, 8).join(', ')}${series.length > 8 ? `, ... (${series.length})` : ''}  (try: redline compare ${series[0]})`);
+  }
+  return lines;
+}

@@ -1,0 +1,253 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Command } from 'commander';
+import { DynamoRevisionStore } from '../shared/adapters/dynamodb/dynamo-revision-store.js';
+import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
+import type { LocalAwsServers } from '../shared/adapters/local/local-aws-servers.js';
+import { LocalSubscriptionGateway } from '../shared/adapters/local/subscription-notifier.js';
+import { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
+import { SnsSubscriptionGateway } from '../shared/adapters/sns/sns-subscription-gateway.js';
+import { loadConfig } from '../shared/config.js';
+import { RedlineError } from '../shared/errors.js';
+import type { SubscriptionGateway } from '../shared/ports/subscription-gateway.js';
+import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
+import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies } from '../shared/use-cases/tracker-dependencies.js';
+import { UsageError, type CliIo } from './cli-io.js';
+
+/**
+ * Which store a command works on, and opening it.
+ *
+ * - `local` (the default): the data folder (`--data-dir`, REDLINE_DATA_DIR, else `.redline`), opened by starting the
+ *   embedded dynalite and s3rver on it for the duration of the command. When a long-running redline process already
+ *   has the folder open (`npm run dev`, `redline serve`, a long `redline import`: they write `runtime.json`), the
+ *   command connects to its servers instead, since the folder's database cannot be opened twice.
+ * - `aws`: a deployed stack's table and bucket, straight through the SDK, from the same REDLINE_* variables the
+ *   functions read (REDLINE_TABLE, REDLINE_BUCKET, REDLINE_TOPIC_ARN, AWS_REGION; infra/README-deploy.md), with the
+ *   caller's AWS credentials.
+ * - `api`: a redline HTTP API (`--api`, REDLINE_API_URL): a deployed stack's API or `redline serve`. Read commands
+ *   only need the URL; write commands send `Authorization: Bearer $REDLINE_API_TOKEN` (the local server's scheme;
+ *   a deployed API authorizes writes with IAM instead, see README-cli.md).
+ *
+ * Precedence: `--api`, then `--data-dir`, then REDLINE_TABLE, then REDLINE_API_URL, then the local folder.
+ */
+export type StoreTarget =
+  | { kind: 'local'; dataDir: string }
+  | { kind: 'aws'; table: string }
+  | { kind: 'api'; url: string; token?: string };
+
+export interface StoreOptions {
+  dataDir?: string;
+  api?: string;
+}
+
+export const DEFAULT_DATA_DIR = '.redline';
+
+export function addStoreOptions(command: Command): Command {
+  return command
+    .option('--data-dir <dir>', `local store folder (default: $REDLINE_DATA_DIR or ${DEFAULT_DATA_DIR})`)
+    .option('--api <url>', 'work against a redline HTTP API instead (default: $REDLINE_API_URL)');
+}
+
+export function resolveStoreTarget(options: StoreOptions, env: NodeJS.ProcessEnv): StoreTarget {
+  if (options.api !== undefined && options.dataDir !== undefined) throw new UsageError('--api and --data-dir exclude each other');
+  const token = env.REDLINE_API_TOKEN || undefined;
+  if (options.api !== undefined) return { kind: 'api', url: checkedApiUrl(options.api), ...(token ? { token } : {}) };
+  if (options.dataDir !== undefined) return { kind: 'local', dataDir: resolve(options.dataDir) };
+  if (env.REDLINE_TABLE) return { kind: 'aws', table: env.REDLINE_TABLE };
+  if (env.REDLINE_API_URL) return { kind: 'api', url: checkedApiUrl(env.REDLINE_API_URL), ...(token ? { token } : {}) };
+  return { kind: 'local', dataDir: resolve(env.REDLINE_DATA_DIR || DEFAULT_DATA_DIR) };
+}
+
+export function describeTarget(target: StoreTarget): string {
+  switch (target.kind) {
+    case 'local':
+      return `local store ${target.dataDir}`;
+    case 'aws':
+      return `table ${target.table} (AWS)`;
+    case 'api':
+      return `API ${target.url}`;
+  }
+}
+
+function checkedApiUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--api: not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--api: expected an http(s) URL, got ${value}`);
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** The stores a command works on, and how to let go of them. */
+export interface OpenStore {
+  target: Exclude<StoreTarget, { kind: 'api' }>;
+  dependencies: StoreDependencies;
+  /** Set when the local folder is served by another process (whose pid and owner are given). */
+  sharedWith?: RuntimeFile;
+  /** The embedded servers this command started on the local folder. */
+  servers?: LocalAwsServers;
+  close(): Promise<void>;
+}
+
+export type StoreDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'now' | 'settings'> & {
+  subscriptions: SubscriptionStore;
+  subscriptionGateway: SubscriptionGateway;
+};
+
+/** `<dataDir>/runtime.json`, written by processes that keep a local store open (the local runtime, `redline serve`). */
+export interface RuntimeFile {
+  pid: number;
+  startedAt?: string;
+  dataDir?: string;
+  endpoints: { dynamodb: string; s3: string };
+  region: string;
+  table: string;
+  bucket: string;
+  /** Who wrote it; the local runtime writes none. */
+  owner?: string;
+  /** False for processes that do not turn stored Documents into revisions (redline serve, redline import). */
+  processesEvents?: boolean;
+}
+
+export async function openStore(target: Exclude<StoreTarget, { kind: 'api' }>, io: Pick<CliIo, 'env'>): Promise<OpenStore> {
+  return target.kind === 'local' ? openLocalStore(target) : openAwsStore(target, io.env);
+}
+
+/** The running process that has the folder open, if any (a runtime.json left by a process that died is ignored). */
+export async function runningStoreProcess(dataDir: string): Promise<RuntimeFile | undefined> {
+  let file: RuntimeFile;
+  try {
+    file = JSON.parse(await readFile(join(dataDir, 'runtime.json'), 'utf8')) as RuntimeFile;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(file.pid) || !file.endpoints?.dynamodb || !file.endpoints.s3) return undefined;
+  try {
+    process.kill(file.pid, 0);
+    return file;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? file : undefined;
+  }
+}
+
+export async function openLocalStore(target: { kind: 'local'; dataDir: string }): Promise<OpenStore> {
+  const running = await runningStoreProcess(target.dataDir);
+  // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
+  // extract and --api need neither.
+  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await import('../shared/adapters/local/local-aws-servers.js');
+  let servers: LocalAwsServers | undefined;
+  let endpoints: { dynamodb: string; s3: string };
+  let region: string;
+  let table: string;
+  let bucket: string;
+  if (running) {
+    ({ endpoints, region, table, bucket } = running);
+  } else {
+    try {
+      // Nothing here pages through S3 listings, so the OpenSSL legacy provider is not needed.
+      servers = await startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false });
+    } catch (error) {
+      throw new RedlineError(`Cannot open the local store ${target.dataDir}: ${lockHint(error)}`, { cause: error });
+    }
+    ({ endpoints, region, tableName: table, bucketName: bucket } = servers);
+  }
+  const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(endpoints.dynamodb, region));
+  const s3 = new S3Client(localS3ClientConfig(endpoints.s3, region));
+  return {
+    target,
+    dependencies: {
+      revisions: new DynamoRevisionStore({ client: dynamodb, tableName: table }),
+      snapshots: new S3SnapshotStore({ client: s3, bucket }),
+      subscriptions: new DynamoSubscriptionStore({ client: dynamodb, tableName: table }),
+      // Locally nothing is set up per subscription: `redline run` reads them for every notification.
+      subscriptionGateway: new LocalSubscriptionGateway(),
+      now: () => new Date(),
+      settings: DEFAULT_TRACKER_SETTINGS,
+    },
+    ...(running ? { sharedWith: running } : {}),
+    ...(servers ? { servers } : {}),
+    async close() {
+      dynamodb.destroy();
+      s3.destroy();
+      await servers?.close();
+    },
+  };
+}
+
+/** Announces a long-running command's servers in runtime.json, so other commands can share the folder meanwhile. */
+export async function announceLocalStore(
+  dataDir: string,
+  servers: { endpoints: { dynamodb: string; s3: string }; region: string; table: string; bucket: string },
+  owner: string,
+): Promise<() => Promise<void>> {
+  const file = join(dataDir, 'runtime.json');
+  const content: RuntimeFile = { pid: process.pid, startedAt: new Date().toISOString(), dataDir, ...servers, owner, processesEvents: false };
+  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  return async () => {
+    // Only our own file: another process may have replaced it meanwhile.
+    const current = await readFile(file, 'utf8').then((text) => JSON.parse(text) as RuntimeFile, () => undefined);
+    if (current?.pid === process.pid) await rm(file, { force: true });
+  };
+}
+
+function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.ProcessEnv): OpenStore {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const region = config.AWS_REGION;
+  // Keys in the given environment come first, as in the SDK's own chain (which reads process.env, not `env`).
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      : {};
+  const dynamodb = new DynamoDBClient({ region, ...credentials, ...(config.REDLINE_DYNAMODB_ENDPOINT ? { endpoint: config.REDLINE_DYNAMODB_ENDPOINT } : {}) });
+  const s3 = new S3Client({
+    region,
+    ...credentials,
+    ...(config.REDLINE_S3_ENDPOINT
+      ? { endpoint: config.REDLINE_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
+  });
+  const sns = config.REDLINE_TOPIC_ARN
+    ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
+    : undefined;
+  const bucket = config.REDLINE_BUCKET;
+  const missing = (what: string) => {
+    throw new UsageError(`${what} is not set: export the stack's outputs (infra/README-deploy.md)`);
+  };
+  const snapshots = bucket ? new S3SnapshotStore({ client: s3, bucket }) : undefined;
+  return {
+    target,
+    dependencies: {
+      revisions: new DynamoRevisionStore({ client: dynamodb, tableName: target.table }),
+      snapshots: snapshots ?? (new Proxy({}, { get: () => () => missing('REDLINE_BUCKET') }) as S3SnapshotStore),
+      subscriptions: new DynamoSubscriptionStore({ client: dynamodb, tableName: target.table }),
+      subscriptionGateway:
+        sns && config.REDLINE_TOPIC_ARN
+          ? new SnsSubscriptionGateway({ client: sns, topicArn: config.REDLINE_TOPIC_ARN })
+          : { subscribe: async () => missing('REDLINE_TOPIC_ARN'), unsubscribe: async () => missing('REDLINE_TOPIC_ARN') },
+      now: () => new Date(),
+      settings: { ...DEFAULT_TRACKER_SETTINGS, failureAlertThreshold: config.REDLINE_FAILURE_ALERT_THRESHOLD },
+    },
+    async close() {
+      dynamodb.destroy();
+      s3.destroy();
+      sns?.destroy();
+    },
+  };
+}
+
+function lockHint(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return /lock/i.test(message)
+    ? `${message} (another process has this folder open without announcing it; stop it or use another --data-dir)`
+    : message;
+}

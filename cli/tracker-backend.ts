@@ -1,0 +1,346 @@
+import type { AuditTable } from '../shared/domain/audit.js';
+import type { RevisionDiff } from '../shared/domain/revision-diff.js';
+import { assertPublicUrl } from '../shared/adapters/http/address-guard.js';
+import { RedlineError, ValidationError } from '../shared/errors.js';
+import type { EditionEntry, PageOfItems } from '../shared/ports/revision-store.js';
+import { addWatch } from '../shared/use-cases/add-watch.js';
+import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
+import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
+import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
+import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
+import { listEditions } from '../shared/use-cases/queries/series.js';
+import { auditStoredTerms, type StoredAuditRequest } from '../shared/use-cases/queries/term-audit.js';
+import { pageView, type PageView, type RevisionView } from '../shared/use-cases/queries/views.js';
+import {
+  createSubscription,
+  deleteSubscription,
+  listSubscriptions,
+  type CreatedSubscription,
+  type SubscriptionView,
+} from '../shared/use-cases/subscriptions/manage-subscriptions.js';
+import type { CreateSubscriptionInput } from '../shared/use-cases/subscriptions/subscription-input.js';
+import { UsageError, type CliIo } from './cli-io.js';
+import { describeTarget, openStore, type OpenStore, type StoreTarget } from './store-selection.js';
+
+/**
+ * What the store-backed commands ask for, answered either by the use cases over the stores (local folder, AWS) or
+ * by a redline HTTP API. Diffs and comparisons come back as data and are rendered by the CLI, so every format and
+ * the exit code work the same way in both.
+ */
+export interface RenderableDiff {
+  title: string;
+  meta: Record<string, unknown>;
+  diff: RevisionDiff;
+}
+
+export interface DiffRequestOptions {
+  includeUnchanged: boolean;
+  hideTrivial: boolean;
+}
+
+export interface WatchRequest {
+  url: string;
+  intervalMinutes?: number;
+  robotsOverride?: boolean;
+}
+
+export interface TrackerBackend {
+  readonly target: StoreTarget;
+  readonly description: string;
+  /** The stores themselves; undefined over the HTTP API (commands that need them say so). */
+  readonly store: OpenStore | undefined;
+  listPages(options: { series?: string; cursor?: string; limit?: number }): Promise<PageOfItems<PageView>>;
+  getPage(page: string): Promise<PageDetails>;
+  listRevisions(page: string, options: { cursor?: string; limit?: number }): Promise<PageOfItems<RevisionView>>;
+  getRevision(page: string, seq: number): Promise<RevisionView>;
+  diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
+  compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
+  listEditions(series: string): Promise<EditionEntry[]>;
+  audit(request: StoredAuditRequest): Promise<AuditTable>;
+  addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
+  createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
+  listSubscriptions(options: { cursor?: string; limit?: number }): Promise<PageOfItems<SubscriptionView>>;
+  deleteSubscription(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openBackend(target: StoreTarget, io: Pick<CliIo, 'env'>): Promise<TrackerBackend> {
+  if (target.kind === 'api') return new ApiBackend(target);
+  return new StoreBackend(await openStore(target, io));
+}
+
+/** Opens the backend for `work` and always closes it (the local servers must never outlive a command). */
+export async function withBackend<T>(target: StoreTarget, io: Pick<CliIo, 'env'>, work: (backend: TrackerBackend) => Promise<T>): Promise<T> {
+  const backend = await openBackend(target, io);
+  try {
+    return await work(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Commands that need the stores themselves (not available over the HTTP API). */
+export function requireStore(backend: TrackerBackend, what: string): OpenStore {
+  if (!backend.store) {
+    throw new UsageError(`${what} needs the store itself, not an HTTP API: run it with --data-dir, or with REDLINE_TABLE/REDLINE_BUCKET set for a deployed stack`);
+  }
+  return backend.store;
+}
+
+export function diffTitle(page: string, title: string | undefined, from: number, to: number): string {
+  return `${title || page}: revision ${from} to ${to}`;
+}
+
+export function comparisonTitle(series: string, from: number, to: number): string {
+  return `${series}: edition ${from} to ${to}`;
+}
+
+class StoreBackend implements TrackerBackend {
+  readonly target: StoreTarget;
+  readonly description: string;
+
+  constructor(readonly store: OpenStore) {
+    this.target = store.target;
+    this.description = describeTarget(store.target);
+  }
+
+  private get dependencies() {
+    return this.store.dependencies;
+  }
+
+  listPages(options: { series?: string; cursor?: string; limit?: number }) {
+    return listPages(this.dependencies, options);
+  }
+
+  getPage(page: string) {
+    return getPage(this.dependencies, page);
+  }
+
+  listRevisions(page: string, options: { cursor?: string; limit?: number }) {
+    return listRevisions(this.dependencies, page, options);
+  }
+
+  getRevision(page: string, seq: number) {
+    return getRevision(this.dependencies, page, seq);
+  }
+
+  async diffRevisions(page: string, from: number, to: number): Promise<RenderableDiff> {
+    const result = await diffRevisions(this.dependencies, { page, from, to });
+    return {
+      title: diffTitle(result.page, result.to.title, result.from.seq, result.to.seq),
+      meta: { page: result.page, from: result.from, to: result.to, source: result.source },
+      diff: result.diff,
+    };
+  }
+
+  async compareEditions(series: string, from: number, to: number): Promise<RenderableDiff> {
+    const comparison = await compareEditions(this.dependencies, { series, from, to });
+    return {
+      title: comparisonTitle(comparison.series, comparison.from.edition, comparison.to.edition),
+      meta: { series: comparison.series, from: comparison.from, to: comparison.to },
+      diff: comparison.diff,
+    };
+  }
+
+  listEditions(series: string) {
+    return listEditions(this.dependencies, series);
+  }
+
+  audit(request: StoredAuditRequest) {
+    return auditStoredTerms(this.dependencies, request);
+  }
+
+  async addWatch(request: WatchRequest) {
+    // The operator's own store: any http(s) URL; the fetcher's address guard still applies when it is fetched.
+    const { page, created } = await addWatch(this.dependencies, request, operatorUrl);
+    return { page: pageView(page), created };
+  }
+
+  createSubscription(input: CreateSubscriptionInput) {
+    return createSubscription(this.dependencies, input, { assertWebhookUrl: (url) => assertPublicUrl(url) });
+  }
+
+  listSubscriptions(options: { cursor?: string; limit?: number }) {
+    return listSubscriptions(this.dependencies, options);
+  }
+
+  deleteSubscription(id: string) {
+    return deleteSubscription(this.dependencies, id);
+  }
+
+  close() {
+    return this.store.close();
+  }
+}
+
+function operatorUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ValidationError(`url: not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError(`url: expected http or https, got ${url.protocol}`);
+  if (url.username || url.password) throw new ValidationError('url: credentials in URLs are not stored');
+  return url;
+}
+
+/** An HTTP error from the API, keeping its status (so 4xx exit 2) and its message (safe: the API shows it). */
+export class ApiRequestError extends RedlineError {
+  override readonly expose = true;
+  constructor(
+    override readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const API_LIST_LIMIT = 100;
+
+class ApiBackend implements TrackerBackend {
+  readonly store = undefined;
+  readonly description: string;
+
+  constructor(readonly target: { kind: 'api'; url: string; token?: string }) {
+    this.description = describeTarget(target);
+  }
+
+  async listPages(options: { series?: string; cursor?: string; limit?: number }) {
+    return this.list<PageView>('/pages', { series: options.series, cursor: options.cursor, limit: options.limit });
+  }
+
+  getPage(page: string) {
+    return this.get<PageDetails>(`/pages/${segment(page)}`);
+  }
+
+  listRevisions(page: string, options: { cursor?: string; limit?: number }) {
+    return this.list<RevisionView>(`/pages/${segment(page)}/revisions`, options);
+  }
+
+  getRevision(page: string, seq: number) {
+    return this.get<RevisionView>(`/pages/${segment(page)}/revisions/${seq}`);
+  }
+
+  async diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff> {
+    const { diff, ...meta } = await this.get<{ diff: RevisionDiff; page: string; to: { title?: string } }>(`/pages/${segment(page)}/diff`, {
+      from,
+      to,
+      format: 'json',
+      unchanged: options.includeUnchanged,
+      hideTrivial: options.hideTrivial,
+    });
+    return { title: diffTitle(page, meta.to.title, from, to), meta, diff };
+  }
+
+  async compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff> {
+    const { diff, ...meta } = await this.get<{ diff: RevisionDiff; series: string }>(`/series/${seriesSegment(series)}/compare`, {
+      from,
+      to,
+      format: 'json',
+      unchanged: options.includeUnchanged,
+      hideTrivial: options.hideTrivial,
+    });
+    return { title: comparisonTitle(meta.series, from, to), meta, diff };
+  }
+
+  async listEditions(series: string) {
+    return (await this.get<{ editions: EditionEntry[] }>(`/series/${seriesSegment(series)}/editions`)).editions;
+  }
+
+  audit(request: StoredAuditRequest) {
+    return this.get<AuditTable>('/audit', {
+      terms: request.terms.join(','),
+      series: request.series,
+      by: request.by,
+      format: 'json',
+      wholeWord: request.wholeWord,
+    });
+  }
+
+  async addWatch(request: WatchRequest) {
+    if (request.robotsOverride) throw new UsageError('--ignore-robots is an operator setting of the store; the HTTP API does not take it');
+    return this.send<{ page: PageView; created: boolean }>('POST', '/watches', {
+      url: request.url,
+      ...(request.intervalMinutes !== undefined ? { intervalMinutes: request.intervalMinutes } : {}),
+    });
+  }
+
+  createSubscription(input: CreateSubscriptionInput) {
+    return this.send<CreatedSubscription>('POST', '/subscriptions', input);
+  }
+
+  listSubscriptions(options: { cursor?: string; limit?: number }) {
+    return this.list<SubscriptionView>('/subscriptions', options, true);
+  }
+
+  async deleteSubscription(id: string) {
+    await this.send('DELETE', `/subscriptions/${segment(id)}`);
+  }
+
+  async close() {}
+
+  private async list<T>(path: string, query: Record<string, string | number | undefined>, authorized = false): Promise<PageOfItems<T>> {
+    const limit = query.limit === undefined ? undefined : Math.min(Number(query.limit), API_LIST_LIMIT);
+    const body = await this.request<{ items: T[]; nextCursor?: string }>('GET', path, { ...query, limit }, undefined, authorized);
+    return { items: body.items, ...(body.nextCursor ? { cursor: body.nextCursor } : {}) };
+  }
+
+  private get<T>(path: string, query: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+    return this.request<T>('GET', path, query);
+  }
+
+  private send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    return this.request<T>(method, path, {}, body, true);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    body?: unknown,
+    authorized = false,
+  ): Promise<T> {
+    const url = new URL(`${this.target.url}${path}`);
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (authorized) {
+      if (!this.target.token) {
+        throw new UsageError(
+          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); a deployed API takes IAM-signed requests (see README-cli.md)`,
+        );
+      }
+      headers.authorization = `Bearer ${this.target.token}`;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(60_000) });
+    } catch (error) {
+      throw new RedlineError(`Cannot reach the API at ${this.target.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        const parsed = JSON.parse(text) as { error?: { message?: string }; message?: string };
+        message = parsed.error?.message ?? parsed.message ?? message;
+      } catch {
+        // Not JSON: keep the status line.
+      }
+      throw new ApiRequestError(response.status, `${message} (${method} ${url.pathname})`);
+    }
+    if (response.status === 204 || text === '') return undefined as T;
+    return JSON.parse(text) as T;
+  }
+}
+
+function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+/** Series ids carry slashes; the API takes them as `~` in a path segment. */
+function seriesSegment(series: string): string {
+  return encodeURIComponent(series.replaceAll('/', '~'));
+}

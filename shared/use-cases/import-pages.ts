@@ -1,0 +1,379 @@
+import pLimit from 'p-limit';
+import type { Document } from '../domain/document.js';
+import { extract } from '../domain/extract.js';
+import { identify, pageIdFor } from '../domain/page-identity.js';
+import { ExtractionError, RedlineError, ValidationError } from '../errors.js';
+import type { PageRecord } from '../ports/revision-store.js';
+import { addWatch } from './add-watch.js';
+import { recordRevision } from './record-revision.js';
+import type { TrackerDependencies } from './tracker-dependencies.js';
+
+/**
+ * Backfill: saved pages and archived responses become captures, so a page's history (and its series' editions) can
+ * start before redline watched it.
+ *
+ * Two passes, so that thousands of inputs never sit in memory at once and every page's revisions are still recorded
+ * in capture-time order (history is append-only: a capture older than a page's latest revision cannot follow it):
+ *
+ * 1. read: captures stream in one at a time (at most ~2x `concurrency` in memory); each is extracted, its page is
+ *    watched if it was not (origin `import`), and its raw body and Document are stored, content-addressed. Only a
+ *    small descriptor per capture is kept. A capture whose Document is already a revision of its page is skipped
+ *    here (so a second run stores nothing), as is a second copy of one Document within the run.
+ * 2. record: per page (pages in parallel), the descriptors sorted by capture time go through recordRevision, the
+ *    diff function's use case: diff against the previous revision, full diff to S3, one conditional revision put.
+ *
+ * Capture time: the page's own modified date, else its published date, else the archive's time (the file's mtime,
+ * or the WARC-Date of the record); with `timeSource: 'archive'` the archive's time only.
+ */
+
+/** One saved page, as a capture source yields it. */
+export interface ArchivedCapture {
+  /** Where it came from, for messages: a file path, or `<file.warc.gz>#<record offset>`. */
+  source: string;
+  /** The body as saved, decompressed (what gets archived under raw/). */
+  body: Uint8Array;
+  /** The body decoded as text (BOM, Content-Type charset, <meta charset>, else UTF-8). */
+  text: string;
+  /** Media type without parameters (`text/html` for saved files). */
+  contentType: string;
+  /** The URL the archive says the page came from (WARC-Target-URI); saved files have none. */
+  url?: string;
+  /** ISO-8601: the WARC-Date of the record, or the file's modification time. */
+  archivedAt: string;
+}
+
+/** An input that could not be read as a capture (an unreadable file, a broken WARC record, a size cap). */
+export interface UnreadableInput {
+  source: string;
+  error: string;
+}
+
+export type CaptureSourceItem = { capture: ArchivedCapture; unreadable?: never } | { unreadable: UnreadableInput; capture?: never };
+
+export type ImportDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'now' | 'settings'>;
+
+export interface ImportOptions {
+  /** Captures read, extracted and stored at once, and pages recorded at once (default 4). */
+  concurrency?: number;
+  /** `page` (default): modified, else published, else the archive's time. `archive`: the archive's time only. */
+  timeSource?: 'page' | 'archive';
+  /** Minutes between checks of pages this import starts watching (default: the tracker's default). */
+  intervalMinutes?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  phase: 'read' | 'record';
+  /** Captures read so far (including skipped and failed ones). */
+  read: number;
+  /** Decompressed bytes of the captures read. */
+  bytes: number;
+  /** Revisions to record (known once reading is done) and those done so far. */
+  toRecord: number;
+  recorded: number;
+  elapsedMs: number;
+}
+
+export type ImportItemOutcome =
+  /** Recorded as revision `seq`. */
+  | 'imported'
+  /** Its Document is already a revision of the page (an earlier run, or a copy within this run). */
+  | 'skipped'
+  /** Same sections and text as the revision before it (only metadata differs): no revision. */
+  | 'unchanged'
+  /** Captured before the page's latest revision, which an earlier run or a live capture recorded. */
+  | 'out-of-order'
+  | 'failed';
+
+export interface ImportItemResult {
+  source: string;
+  outcome: Exclude<ImportItemOutcome, 'imported'>;
+  page?: string;
+  capturedAt?: string;
+  message: string;
+}
+
+export interface ImportedPage {
+  page: string;
+  url: string;
+  series?: string;
+  edition?: number;
+  /** True when this import started watching it. */
+  watched: boolean;
+  imported: number;
+  skipped: number;
+  /** Seq of the page's latest revision after the import. */
+  latestSeq?: number;
+}
+
+export interface ImportReport {
+  /** Captures read (saved files and WARC response records), unreadable inputs included. */
+  read: number;
+  /** Decompressed bytes of the captures read. */
+  bytes: number;
+  imported: number;
+  skipped: number;
+  unchanged: number;
+  outOfOrder: number;
+  failed: number;
+  /** Pages this import started watching. */
+  watched: number;
+  pages: ImportedPage[];
+  /** Every capture that was not imported, with why (skips included). */
+  notImported: ImportItemResult[];
+  durationMs: number;
+}
+
+interface PendingCapture {
+  source: string;
+  page: string;
+  capturedAt: string;
+  archivedAt: string;
+  documentKey: string;
+  documentHash: string;
+}
+
+interface PageState {
+  record: PageRecord;
+  watched: boolean;
+  /** Document hashes that are revisions of the page already, or stored in this run. */
+  known: Set<string>;
+  pending: PendingCapture[];
+  imported: number;
+}
+
+const DEFAULT_CONCURRENCY = 4;
+
+export async function importPages(
+  dependencies: ImportDependencies,
+  source: AsyncIterable<CaptureSourceItem>,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new ValidationError('concurrency must be an integer from 1 to 64');
+  }
+  const started = performance.now();
+  const pages = new Map<string, Promise<PageState>>();
+  const notImported: ImportItemResult[] = [];
+  const progress: ImportProgress = { phase: 'read', read: 0, bytes: 0, toRecord: 0, recorded: 0, elapsedMs: 0 };
+  const report = () => options.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
+
+  const pageState = (url: string, page: string): Promise<PageState> => {
+    let state = pages.get(page);
+    if (!state) {
+      state = loadPageState(dependencies, url, options.intervalMinutes);
+      pages.set(page, state);
+      // A failed lookup is retried by the next capture of the page rather than cached.
+      state.catch(() => pages.delete(page));
+    }
+    return state;
+  };
+
+  const readOne = async (capture: ArchivedCapture): Promise<void> => {
+    try {
+      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page');
+      if (result) notImported.push(result);
+    } catch (error) {
+      notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
+    }
+  };
+
+  // Pass 1: read, extract and store, with backpressure on the source.
+  const limit = pLimit(concurrency);
+  const inFlight = new Set<Promise<void>>();
+  for await (const item of source) {
+    progress.read++;
+    if (item.unreadable) {
+      notImported.push({ source: item.unreadable.source, outcome: 'failed', message: item.unreadable.error });
+      report();
+      continue;
+    }
+    progress.bytes += item.capture.body.byteLength;
+    const task = limit(() => readOne(item.capture)).finally(() => {
+      inFlight.delete(task);
+      report();
+    });
+    inFlight.add(task);
+    while (inFlight.size >= concurrency * 2) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+
+  // Pass 2: per page, in capture-time order.
+  const states = await settledStates(pages);
+  progress.phase = 'record';
+  progress.toRecord = states.reduce((sum, state) => sum + state.pending.length, 0);
+  report();
+  await Promise.all(
+    states.map((state) =>
+      limit(async () => {
+        state.pending.sort(
+          (a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.archivedAt.localeCompare(b.archivedAt) || a.source.localeCompare(b.source),
+        );
+        for (const capture of state.pending) {
+          const result = await recordCapture(dependencies, capture);
+          if (result.outcome === 'imported') state.imported++;
+          else notImported.push(result);
+          progress.recorded++;
+          report();
+        }
+      }),
+    ),
+  );
+
+  const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
+  const skippedByPage = new Map<string, number>();
+  for (const item of notImported) {
+    if (item.outcome === 'skipped' && item.page !== undefined) skippedByPage.set(item.page, (skippedByPage.get(item.page) ?? 0) + 1);
+  }
+  const importedPages = states
+    .map((state, index): ImportedPage => {
+      const { record } = state;
+      const seq = latest[index]?.seq;
+      return {
+        page: record.page,
+        url: record.url,
+        ...(record.series !== undefined ? { series: record.series } : {}),
+        ...(record.edition !== undefined ? { edition: record.edition } : {}),
+        watched: state.watched,
+        imported: state.imported,
+        skipped: skippedByPage.get(record.page) ?? 0,
+        ...(seq !== undefined ? { latestSeq: seq } : {}),
+      };
+    })
+    .sort((a, b) => a.page.localeCompare(b.page));
+  const count = (outcome: ImportItemOutcome) => notImported.filter((item) => item.outcome === outcome).length;
+  return {
+    read: progress.read,
+    bytes: progress.bytes,
+    imported: importedPages.reduce((sum, page) => sum + page.imported, 0),
+    skipped: count('skipped'),
+    unchanged: count('unchanged'),
+    outOfOrder: count('out-of-order'),
+    failed: count('failed'),
+    watched: importedPages.filter((page) => page.watched).length,
+    pages: importedPages,
+    notImported,
+    durationMs: performance.now() - started,
+  };
+}
+
+async function settledStates(pages: Map<string, Promise<PageState>>): Promise<PageState[]> {
+  const results = await Promise.allSettled(pages.values());
+  return results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+}
+
+/** The page of a URL, watched now if it was not, with the Document hashes it already has. */
+async function loadPageState(dependencies: ImportDependencies, url: string, intervalMinutes: number | undefined): Promise<PageState> {
+  const { page: record, created } = await addWatch(dependencies, { url, origin: 'import', ...(intervalMinutes !== undefined ? { intervalMinutes } : {}) });
+  const known = new Set<string>();
+  if (record.lastDocumentHash) known.add(record.lastDocumentHash);
+  if (!created) {
+    let cursor: string | undefined;
+    do {
+      const batch = await dependencies.revisions.listRevisions(record.page, { cursor, limit: 500, newestFirst: false });
+      for (const revision of batch.items) known.add(revision.documentHash);
+      cursor = batch.cursor;
+    } while (cursor);
+  }
+  return { record, watched: created, known, pending: [], imported: 0 };
+}
+
+/** Pass 1 for one capture: undefined when it is stored and waits for pass 2, else why not. */
+async function storeCapture(
+  dependencies: ImportDependencies,
+  capture: ArchivedCapture,
+  pageState: (url: string, page: string) => Promise<PageState>,
+  timeSource: 'page' | 'archive',
+): Promise<ImportItemResult | undefined> {
+  let document: Document;
+  try {
+    document = extract(capture.text, capture.url !== undefined ? { url: capture.url } : {});
+  } catch (error) {
+    if (error instanceof ExtractionError) return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
+    throw error;
+  }
+  const pageUrl = watchableUrl(document.canonicalUrl);
+  if (!pageUrl) {
+    return {
+      source: capture.source,
+      outcome: 'failed',
+      message: 'the page names no http(s) URL (no <link rel="canonical">), so it cannot be matched to a watched page',
+    };
+  }
+  const state = await pageState(pageUrl, pageIdFor(pageUrl, identify(pageUrl).identity));
+  const page = state.record;
+  // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
+  if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
+
+  const documentHash = dependencies.snapshots.documentHash(document);
+  if (state.known.has(documentHash)) {
+    return { source: capture.source, outcome: 'skipped', page: page.page, message: 'already stored: this Document is a revision of the page' };
+  }
+  state.known.add(documentHash);
+  await dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType);
+  const stored = await dependencies.snapshots.putDocument(page.page, document);
+  state.pending.push({
+    source: capture.source,
+    page: page.page,
+    capturedAt: captureTime(document, capture, timeSource),
+    archivedAt: capture.archivedAt,
+    documentKey: stored.key,
+    documentHash,
+  });
+  return undefined;
+}
+
+/** Pass 2 for one capture, in its page's capture-time order. */
+async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<ImportItemResult | { outcome: 'imported' }> {
+  const base = { source: capture.source, page: capture.page, capturedAt: capture.capturedAt };
+  try {
+    const result = await recordRevision(dependencies, { page: capture.page, documentKey: capture.documentKey, capturedAt: capture.capturedAt });
+    switch (result.outcome) {
+      case 'recorded':
+        return { outcome: 'imported' };
+      case 'duplicate':
+        return { ...base, outcome: 'skipped', message: `already stored as revision ${result.seq}` };
+      case 'no-change':
+        return { ...base, outcome: 'unchanged', message: `same sections and text as revision ${result.seq} (only metadata differs)` };
+      case 'stale': {
+        const latest = await dependencies.revisions.getRevision(capture.page, result.seq);
+        return {
+          ...base,
+          outcome: 'out-of-order',
+          message:
+            `captured ${capture.capturedAt}, before the page's latest revision ${result.seq} (${latest?.capturedAt ?? 'later'}); ` +
+            'history is append-only, so older captures must be imported before newer ones (all of them in one run are sorted)',
+        };
+      }
+      case 'skipped':
+        return { ...base, outcome: 'failed', message: result.reason };
+    }
+  } catch (error) {
+    return { ...base, outcome: 'failed', message: errorMessage(error) };
+  }
+}
+
+function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive'): string {
+  if (timeSource === 'page') {
+    for (const candidate of [document.modified, document.published]) {
+      const time = candidate !== undefined ? Date.parse(candidate) : Number.NaN;
+      if (!Number.isNaN(time)) return new Date(time).toISOString();
+    }
+  }
+  return new Date(capture.archivedAt).toISOString();
+}
+
+function watchableUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof RedlineError) return error.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
