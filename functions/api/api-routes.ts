@@ -11,6 +11,7 @@ import {
 } from '../../shared/adapters/http-api/api-request.js';
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from '../../shared/adapters/http-api/api-response.js';
 import { assertAuthorized } from '../../shared/adapters/http-api/write-authorization.js';
+import { uiRoutes } from '../../shared/adapters/web-ui/ui-routes.js';
 import { ValidationError } from '../../shared/errors.js';
 import { withPageKeys, type Observability } from '../../shared/runtime/observability.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
@@ -204,6 +205,8 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       },
       { authorized: true },
     ),
+    // The web UI (GET /ui/..., GET / redirects there): server-rendered pages over the same use cases.
+    ...uiRoutes(dependencies, observability),
   ];
 
   function feedOptions(event: ApiEvent, selfPath: string) {

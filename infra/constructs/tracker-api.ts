@@ -29,6 +29,10 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'GET', path: '/series/{proxy+}', access: 'public' },
   { method: 'GET', path: '/audit', access: 'public' },
   { method: 'GET', path: '/feeds/{proxy+}', access: 'public' },
+  // The web UI (shared/adapters/web-ui): `/` redirects to `/ui`.
+  { method: 'GET', path: '/', access: 'public' },
+  { method: 'GET', path: '/ui', access: 'public' },
+  { method: 'GET', path: '/ui/{proxy+}', access: 'public' },
   { method: 'POST', path: '/watches', access: 'iam' },
   // The listing shows delivery addresses (e-mails, webhook URLs): IAM like the writes.
   { method: 'GET', path: '/subscriptions', access: 'iam' },

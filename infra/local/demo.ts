@@ -292,6 +292,7 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
   const exported = await exportExample(live, revisions, rawKeys);
   out();
   out('where to look next:');
+  out(line('ui', `${live.api!.url}/ui  (the web UI: timelines, diffs, edition comparisons, audits; served while npm run dev runs)`));
   out(line('data', `${shown(dataDir)}/  (dynamodb/ LevelDB, s3/${live.servers.bucketName}/ objects: raw/, docs/, diffs/, sections/)`));
   out(line('logs', `${shown(live.logFile ?? join(dataDir, 'logs'))}  (the handlers' Powertools JSON logs)`));
   if (exported) {

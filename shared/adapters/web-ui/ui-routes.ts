@@ -1,0 +1,388 @@
+import type { Context } from 'aws-lambda';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import type { AuditTable } from '../../domain/audit.js';
+import { NotFoundError, type RedlineError } from '../../errors.js';
+import type { RevisionRecord } from '../../ports/revision-store.js';
+import { withPageKeys, type Observability } from '../../runtime/observability.js';
+import { compareEditions } from '../../use-cases/queries/compare-editions.js';
+import { getPage, listPages } from '../../use-cases/queries/pages.js';
+import { parseWithSchema } from '../../use-cases/queries/query-input.js';
+import { diffRevisions } from '../../use-cases/queries/revision-diffs.js';
+import { getRevision, listRevisions } from '../../use-cases/queries/revisions.js';
+import { sectionHistory } from '../../use-cases/queries/section-history.js';
+import { listEditions, listSeries } from '../../use-cases/queries/series.js';
+import { auditStoredTerms } from '../../use-cases/queries/term-audit.js';
+import { revisionView as toRevisionView, type QueryDependencies } from '../../use-cases/queries/views.js';
+import { pathParameter, requestBaseUrl, slashedPathParameter, type ApiEvent } from '../http-api/api-request.js';
+import { CACHE, type ApiResult, type CachePolicy } from '../http-api/api-response.js';
+import { auditView, type AuditRequestFields } from './audit-view.js';
+import { errorView, homeView, revisionView, sectionHistoryView, seriesView, timelineView, type LastChange } from './browse-views.js';
+import { renderDiffPage } from './diff-view.js';
+import { html, timeElement, type SafeHtml } from './html.js';
+import { findAsset, UI_CONTENT_SECURITY_POLICY } from './ui-assets.js';
+import { layout, type LayoutOptions } from './ui-layout.js';
+import { UI_ROOT, UiLinks, type DiffDisplay } from './ui-links.js';
+import { subscribeView } from './subscribe-view.js';
+import { subscriptionRequestFrom } from './subscription-form.js';
+
+/**
+ * The web UI's routes, served by the api function next to the JSON routes (so the same handler serves it in Lambda,
+ * behind `redline serve` and in `npm run dev`). Every page is rendered on the server from the same query use cases
+ * the API calls; a small script (ui-client) only enhances it. All GET: writes go to the API's own routes.
+ */
+export interface UiRoute {
+  method: 'GET';
+  path: string;
+  handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
+}
+
+export interface UiDependencies extends QueryDependencies {
+  api: { token?: string; baseUrl?: string };
+}
+
+const LIST_LIMIT = 50;
+const TIMELINE_LIMIT = 25;
+const STORE_READS = 8;
+
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const revisionNumber = z.coerce.number().int().min(1).max(9_999_999_999);
+const editionNumber = z.coerce.number().int().min(0).max(999_999);
+const cursorQuery = z.object({ cursor: z.string().min(1).max(2048).optional() });
+const displayQuery = {
+  view: z.enum(['inline', 'side-by-side']).default('inline'),
+  hideTrivial: flag.default(false),
+  unchanged: flag.default(false),
+};
+const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
+const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
+const auditQuery = z.object({
+  terms: z.string().max(2100).optional(),
+  series: z.string().max(200).optional(),
+  by: z.enum(['edition', 'section']).default('edition'),
+  wholeWord: flag.default(false),
+});
+
+/** Query parameters as the browser sent them (repeated names kept apart, unlike queryStringParameters). */
+function searchParameters(event: ApiEvent): URLSearchParams {
+  if (event.rawQueryString) return new URLSearchParams(event.rawQueryString);
+  return new URLSearchParams(Object.entries(event.queryStringParameters ?? {}).map(([name, value]) => [name, value ?? '']));
+}
+
+function query<T extends z.ZodType>(event: ApiEvent, schema: T): z.infer<T> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of searchParameters(event)) if (value !== '' && !(name in values)) values[name] = value;
+  return parseWithSchema(schema, values, 'query');
+}
+
+/** The base path of links: the configured public URL's path, or the stage (empty on `$default` and locally). */
+function basePath(event: ApiEvent, configured: string | undefined): string {
+  if (configured) {
+    try {
+      return new URL(configured).pathname.replace(/\/+$/, '');
+    } catch {
+      return '';
+    }
+  }
+  const stage = event.requestContext.stage;
+  return stage && stage !== '$default' ? `/${stage}` : '';
+}
+
+function htmlResult(body: SafeHtml, status = 200, cache: CachePolicy = 'list'): ApiResult {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': status === 200 ? CACHE[cache] : CACHE.private,
+      'content-security-policy': UI_CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'same-origin',
+    },
+    body: body.value,
+  };
+}
+
+function diffDisplay(parsed: { view: 'inline' | 'side-by-side'; hideTrivial: boolean; unchanged: boolean }) {
+  return { view: parsed.view, hideTrivial: parsed.hideTrivial, unchanged: parsed.unchanged };
+}
+
+export function uiRoutes(dependencies: UiDependencies, observability: Observability): UiRoute[] {
+  const settings = dependencies.api;
+
+  const page = (
+    path: string,
+    render: (event: ApiEvent, links: UiLinks) => Promise<{ options: Omit<LayoutOptions, 'links'>; status?: number; cache?: CachePolicy }>,
+  ): UiRoute => ({
+    method: 'GET',
+    path,
+    handler: async (event) => {
+      const links = new UiLinks(basePath(event, settings.baseUrl));
+      const work = async () => {
+        try {
+          const { options, status, cache } = await render(event, links);
+          return htmlResult(layout({ ...options, links }), status, cache);
+        } catch (error) {
+          const failure = error as RedlineError & { statusCode?: number };
+          const status = failure.status ?? failure.statusCode;
+          // Errors safe to show become an HTML page; anything else goes to the API's error middleware (a generic 500).
+          if (!(typeof status === 'number' && status >= 400 && status < 500 && failure.expose !== false)) throw error;
+          observability.logger.info('ui request refused', { status, message: failure.message });
+          return htmlResult(layout({ title: 'Error', links, body: errorView(links, status, failure.message) }), status);
+        }
+      };
+      const pageId = event.pathParameters?.page;
+      return pageId ? withPageKeys(observability.logger, { page: pageId }, work) : work();
+    },
+  });
+
+  const limit = pLimit(STORE_READS);
+  const latestOf = (pageId: string): Promise<RevisionRecord | undefined> => limit(() => dependencies.revisions.latestRevision(pageId));
+  const lastChange = (record: RevisionRecord | undefined): LastChange | undefined => {
+    if (!record) return undefined;
+    const { page: id, seq, capturedAt, summary, significance, previousSeq, title } = toRevisionView(record);
+    return { page: id, seq, capturedAt, summary, significance, title, ...(previousSeq !== undefined ? { previousSeq } : {}) };
+  };
+
+  return [
+    {
+      method: 'GET',
+      path: '/',
+      handler: async (event) => ({
+        statusCode: 302,
+        headers: { location: new UiLinks(basePath(event, settings.baseUrl)).home(), 'cache-control': CACHE.list },
+        body: '',
+      }),
+    },
+    page(UI_ROOT, async (event, links) => {
+      const { cursor } = query(event, cursorQuery);
+      const [seriesPage, pagesPage] = await Promise.all([
+        listSeries(dependencies, { limit: LIST_LIMIT }),
+        listPages(dependencies, { limit: LIST_LIMIT, ...(cursor ? { cursor } : {}) }),
+      ]);
+      const latest = new Map<string, Promise<RevisionRecord | undefined>>();
+      const latestRevision = (id: string) => {
+        let found = latest.get(id);
+        if (!found) latest.set(id, (found = latestOf(id)));
+        return found;
+      };
+      const [series, pages] = await Promise.all([
+        Promise.all(
+          seriesPage.items.map(async (record) => {
+            const editions = await limit(() => listEditions(dependencies, record.series)).catch(() => []);
+            const revisions = await Promise.all(editions.map((entry) => latestRevision(entry.page)));
+            const newest = revisions.reduce<RevisionRecord | undefined>((best, revision) => (revision && (!best || revision.capturedAt > best.capturedAt) ? revision : best), undefined);
+            const change = lastChange(newest);
+            return { record, editions, ...(change ? { lastChange: change } : {}) };
+          }),
+        ),
+        Promise.all(
+          pagesPage.items.map(async (view) => {
+            const change = lastChange(await latestRevision(view.page));
+            return { page: view, ...(change ? { lastChange: change } : {}) };
+          }),
+        ),
+      ]);
+      return {
+        options: {
+          title: 'Series and pages',
+          current: 'browse',
+          feeds: [{ title: 'redline: every page', href: links.feedAll() }],
+          body: homeView({
+            links,
+            series,
+            pages,
+            moreSeries: seriesPage.cursor !== undefined,
+            ...(pagesPage.cursor ? { nextPagesCursor: pagesPage.cursor } : {}),
+          }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/series/{series}`, async (event, links) => {
+      const series = slashedPathParameter(event, 'series');
+      const entries = await listEditions(dependencies, series);
+      const editions = await Promise.all(
+        entries.map(async (entry) => {
+          const change = lastChange(await latestOf(entry.page));
+          return { entry, ...(change ? { lastChange: change } : {}) };
+        }),
+      );
+      return {
+        options: {
+          title: `Series ${series}`,
+          current: 'browse',
+          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series }],
+          feeds: [{ title: `redline: ${series}`, href: links.feedSeries(series) }],
+          body: seriesView({ links, series, editions }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/series/{series}/compare`, async (event, links) => {
+      const series = slashedPathParameter(event, 'series');
+      const parsed = query(event, compareQuery);
+      const display = diffDisplay(parsed);
+      const comparison = await compareEditions(dependencies, { series, from: parsed.from, to: parsed.to });
+      const fromLabel = `${comparison.from.edition} edition`;
+      const toLabel = `${comparison.to.edition} edition`;
+      const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
+(revision #${comparison.from.seq}, ${timeElement(comparison.from.capturedAt)}) against <a href="${links.page(comparison.to.page)}">${comparison.to.page}</a>
+(revision #${comparison.to.seq}, ${timeElement(comparison.to.capturedAt)}). Sections are paired by key, then by heading and text similarity, so a
+renamed or moved section is shown against its old self.</p>`;
+      return {
+        options: {
+          title: `${series}: ${parsed.from} vs ${parsed.to}`,
+          current: 'browse',
+          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series, href: links.series(series) }, { label: `${parsed.from} vs ${parsed.to}` }],
+          body: renderDiffPage({
+            mode: 'editions',
+            heading: `${series}: the ${comparison.from.edition} and ${comparison.to.edition} editions compared`,
+            intro,
+            fromLabel,
+            toLabel,
+            diff: comparison.diff,
+            display,
+            urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
+            form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
+            alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
+          }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/pages/{page}`, async (event, links) => {
+      const id = pathParameter(event, 'page');
+      const { cursor } = query(event, cursorQuery);
+      const [details, revisions] = await Promise.all([
+        getPage(dependencies, id),
+        listRevisions(dependencies, id, { limit: TIMELINE_LIMIT, ...(cursor ? { cursor } : {}) }),
+      ]);
+      return {
+        options: {
+          title: details.title ?? details.latestRevision?.title ?? id,
+          current: 'browse',
+          breadcrumbs: [
+            { label: 'Series and pages', href: links.home() },
+            ...(details.series ? [{ label: details.series, href: links.series(details.series) }] : []),
+            { label: id },
+          ],
+          feeds: [{ title: `redline: ${id}`, href: links.feedPage(id) }],
+          body: timelineView({ links, page: details, revisions: revisions.items, paged: cursor !== undefined, ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}) }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/pages/{page}/revisions/{seq}`, async (event, links) => {
+      const id = pathParameter(event, 'page');
+      const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
+      const [revision, details] = await Promise.all([getRevision(dependencies, id, seq), getPage(dependencies, id)]);
+      return {
+        options: {
+          title: `Revision #${seq} of ${id}`,
+          current: 'browse',
+          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${seq}` }],
+          body: revisionView(links, revision, details),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/pages/{page}/diff`, async (event, links) => {
+      const id = pathParameter(event, 'page');
+      const parsed = query(event, diffQuery);
+      const display = diffDisplay(parsed);
+      const result = await diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to });
+      const intro = html`<p class="lead"><a href="${links.page(id)}">${id}</a>: <a href="${links.revision(id, result.from.seq)}">revision #${result.from.seq}</a>
+(${timeElement(result.from.capturedAt)}) to <a href="${links.revision(id, result.to.seq)}">revision #${result.to.seq}</a> (${timeElement(result.to.capturedAt)}).
+Insertions are <ins>underlined in green</ins>, deletions <del>struck through in red</del>.</p>`;
+      return {
+        options: {
+          title: `${id}: #${result.from.seq} to #${result.to.seq}`,
+          current: 'browse',
+          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${result.from.seq} → #${result.to.seq}` }],
+          body: renderDiffPage({
+            mode: 'revisions',
+            heading: `${result.to.title || id}: revision #${result.from.seq} to #${result.to.seq}`,
+            intro,
+            fromLabel: `#${result.from.seq} (${result.from.capturedAt.slice(0, 10)})`,
+            toLabel: `#${result.to.seq} (${result.to.capturedAt.slice(0, 10)})`,
+            diff: result.diff,
+            display,
+            urlFor: (next: DiffDisplay) => links.diff(id, parsed.from, parsed.to, next),
+            form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
+            historyFor: (key) => links.sectionHistory(id, key),
+            alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),
+          }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, async (event, links) => {
+      const id = pathParameter(event, 'page');
+      const key = slashedPathParameter(event, 'key');
+      const [history, details] = await Promise.all([sectionHistory(dependencies, id, key), getPage(dependencies, id)]);
+      return {
+        options: {
+          title: `Section history: ${key}`,
+          current: 'browse',
+          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: 'section history' }],
+          body: sectionHistoryView(links, history, details),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/audit`, async (event, links) => {
+      const parsed = query(event, auditQuery);
+      const seriesOptions = (await listSeries(dependencies, { limit: 100 })).items.map((item) => item.series);
+      const terms = (parsed.terms ?? '')
+        .split(',')
+        .map((term) => term.trim())
+        .filter((term) => term.length > 0);
+      const series = parsed.series ? parsed.series.replaceAll('~', '/') : undefined;
+      const request: AuditRequestFields | undefined = parsed.terms !== undefined ? { terms: terms.join(', '), by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) } : undefined;
+      let table: AuditTable | undefined;
+      let error: string | undefined;
+      if (request) {
+        if (terms.length === 0) error = 'terms: give at least one term';
+        else if (terms.length > 20) error = 'terms: at most 20 terms';
+        else if (terms.some((term) => term.length > 100)) error = 'terms: at most 100 characters each';
+        else table = await auditStoredTerms(dependencies, { terms, by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) });
+      }
+      return {
+        status: error ? 400 : 200,
+        cache: request ? 'derived' : 'list',
+        options: {
+          title: request ? `Audit: ${request.terms}` : 'Term audit',
+          current: 'audit',
+          body: auditView({ links, seriesOptions, ...(request ? { request } : {}), ...(table ? { table } : {}), ...(error ? { error } : {}) }),
+        },
+      };
+    }),
+    page(`${UI_ROOT}/subscribe`, async (event, links) => {
+      const fields = searchParameters(event);
+      const endpoint = `${requestBaseUrl(event, settings.baseUrl)}/subscriptions`;
+      return {
+        cache: 'private',
+        options: {
+          title: 'Subscribe',
+          current: 'subscribe',
+          body: subscribeView({
+            links,
+            endpoint,
+            tokenAccepted: settings.token !== undefined,
+            fields,
+            ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
+          }),
+        },
+      };
+    }),
+    {
+      method: 'GET',
+      path: `${UI_ROOT}/assets/{name}`,
+      handler: async (event) => {
+        const asset = findAsset(pathParameter(event, 'name'));
+        if (!asset) throw new NotFoundError('No such asset (the UI was redeployed: reload the page)');
+        return {
+          statusCode: 200,
+          headers: { 'content-type': asset.contentType, 'cache-control': CACHE.immutable, 'x-content-type-options': 'nosniff' },
+          body: asset.body,
+        };
+      },
+    },
+    page(`${UI_ROOT}/{proxy+}`, async () => {
+      throw new NotFoundError('No such page in the UI');
+    }),
+  ];
+}

@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createApiHandler } from '../../functions/api/api-handler.js';
+import { BUNDLE_MODULE, buildUiClient, bundleModuleSource } from '../../shared/adapters/web-ui/client/build-ui-client.js';
+import { auditChart } from '../../shared/adapters/web-ui/audit-chart.js';
+import { renderDiffPage, type DiffPageModel } from '../../shared/adapters/web-ui/diff-view.js';
+import { html, rawHtml } from '../../shared/adapters/web-ui/html.js';
+import { removedSentences } from '../../shared/adapters/web-ui/removed-sentences.js';
+import { cliCommand, curlCommand, SUBSCRIPTION_KINDS, subscriptionRequestFrom } from '../../shared/adapters/web-ui/subscription-form.js';
+import { UI_ASSETS } from '../../shared/adapters/web-ui/ui-assets.js';
+import { UiLinks } from '../../shared/adapters/web-ui/ui-links.js';
+import type { AuditTable } from '../../shared/domain/audit.js';
+import { diffDocuments } from '../../shared/domain/diff-documents.js';
+import type { Document } from '../../shared/domain/document.js';
+import { extract } from '../../shared/domain/extract.js';
+import type { RevisionDiff, SectionChange } from '../../shared/domain/revision-diff.js';
+import { CHANGE_KINDS } from '../../shared/domain/subscription-filter.js';
+import { loadCorpusPage } from '../support/corpus.js';
+import { quietObservability } from '../api/api-fixture.js';
+
+/** The UI's server-side pieces without a browser: escaping, the diff page, removed sentences, the form, the chart. */
+
+function section(overrides: Partial<SectionChange>): SectionChange {
+  return {
+    kind: 'modified',
+    kinds: ['modified'],
+    key: 'a',
+    heading: 'A',
+    level: 1,
+    wordsAdded: 0,
+    wordsRemoved: 0,
+    significance: 0.1,
+    paragraphs: [],
+    ...overrides,
+  };
+}
+
+function diffOf(sections: SectionChange[]): RevisionDiff {
+  return {
+    from: { url: 'https://example.org/a', title: 'A' },
+    to: { url: 'https://example.org/a', title: 'A' },
+    sections,
+    summary: { added: 0, removed: 0, modified: sections.length, renamed: 0, moved: 0, unchanged: 0, wordsAdded: 0, wordsRemoved: 0, significance: 0.1, trivial: false },
+  };
+}
+
+function model(diff: RevisionDiff, overrides: Partial<DiffPageModel> = {}): DiffPageModel {
+  return {
+    mode: 'revisions',
+    heading: 'A diff',
+    intro: html``,
+    fromLabel: '#1',
+    toLabel: '#2',
+    diff,
+    display: { view: 'inline', hideTrivial: false, unchanged: false },
+    urlFor: () => '/ui/x',
+    form: { action: '/ui/x', fields: { from: 1, to: 2 } },
+    alternates: [],
+    ...overrides,
+  };
+}
+
+describe('escaping', () => {
+  it('escapes every interpolated value and keeps SafeHtml as is', () => {
+    const hostile = `<script>alert("x")</script>&'`;
+    expect(html`<p title="${hostile}">${hostile}${rawHtml('<b>ok</b>')}${[hostile, 1, null, undefined, false]}</p>`.value).toBe(
+      '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;<b>ok</b>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;1</p>',
+    );
+  });
+
+  it('escapes report text, headings and keys in a rendered diff', () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    const diff = diffOf([
+      section({
+        key: 'k/<x>',
+        heading: hostile,
+        previousHeading: hostile,
+        kinds: ['renamed', 'modified'],
+        kind: 'renamed',
+        paragraphs: [
+          { kind: 'modified', before: hostile, after: `${hostile}!`, words: [{ op: 'equal', text: hostile }, { op: 'insert', text: '<script>' }] },
+          { kind: 'removed', before: hostile },
+        ],
+      }),
+    ]);
+    for (const view of ['inline', 'side-by-side'] as const) {
+      const page = renderDiffPage(model(diff, { display: { view, hideTrivial: false, unchanged: false } })).value;
+      expect(page).not.toMatch(/<img|<script/);
+      expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    }
+  });
+});
+
+describe('the diff page', () => {
+  const diff = diffOf([
+    section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was 20.', after: 'It was 21.', words: [{ op: 'equal', text: 'It was ' }, { op: 'delete', text: '20' }, { op: 'insert', text: '21' }, { op: 'equal', text: '.' }] }], trivial: 'numbers' }),
+    section({ key: 'gone', heading: 'Gone', kind: 'removed', kinds: ['removed'], number: '2', paragraphs: [{ kind: 'removed', before: 'Old text.' }] }),
+    section({ key: 'same', heading: 'Same', kind: 'unchanged', kinds: ['unchanged'] }),
+  ]);
+
+  it('renders inline and side by side with <ins>/<del>, a removed banner, trivial sections hidden on request', () => {
+    const inline = renderDiffPage(model(diff)).value;
+    expect(inline).toContain('<p class="para">It was <del>20</del><ins>21</ins>.</p>');
+    expect(inline).toContain('Section removed: it is not in #2.');
+    expect(inline).not.toContain('data-key="same"');
+    const side = renderDiffPage(model(diff, { display: { view: 'side-by-side', hideTrivial: true, unchanged: true } })).value;
+    expect(side).toContain('<tr><td>It was <del>20</del>.</td><td>It was <ins>21</ins>.</td></tr>');
+    expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="numbers" hidden>/);
+    expect(side).toMatch(/<li class="level-1" data-for="sec-intro" hidden>/);
+    expect(side).toContain('data-key="same"');
+  });
+
+  it('renders a 300 KB report diffed against a copy with every paragraph edited, in linear time', () => {
+    const before = extract(loadCorpusPage('kazakhstan', 2020));
+    const after: Document = {
+      ...before,
+      sections: before.sections.map((one) => ({ ...one, paragraphs: one.paragraphs.map((paragraph) => ({ ...paragraph, text: `${paragraph.text} Amended.` })) })),
+    };
+    const full = diffDocuments(before, after);
+    const paragraphs = full.sections.reduce((sum, one) => sum + one.paragraphs.length, 0);
+    expect(paragraphs).toBeGreaterThan(250);
+    const half = { ...full, sections: full.sections.slice(0, Math.floor(full.sections.length / 2)) };
+    const time = (target: RevisionDiff) => {
+      renderDiffPage(model(target));
+      const started = performance.now();
+      const body = renderDiffPage(model(target, { display: { view: 'side-by-side', hideTrivial: false, unchanged: true } })).value;
+      return { ms: performance.now() - started, size: body.length };
+    };
+    const whole = time(full);
+    const part = time(half);
+    // About 10 ms here; the bound leaves room for a slow machine.
+    expect(whole.ms).toBeLessThan(1_000);
+    expect(whole.size).toBeLessThan(4 * 400_000);
+    // Output (and work) grows with the diff, not with its square.
+    expect(whole.size / part.size).toBeLessThan(3);
+  });
+});
+
+describe('removed sentences', () => {
+  it('lists sentences cut from paragraphs that remain, not edited, moved or wholly removed ones', () => {
+    const diff = diffOf([
+      section({
+        key: 'one',
+        paragraphs: [
+          {
+            kind: 'modified',
+            before: 'The minister resigned in May. Protests continued for weeks. Officials denied the reports.',
+            after: 'The minister resigned in June. Officials denied the reports.',
+            words: [],
+          },
+          { kind: 'removed', before: 'A paragraph removed whole.' },
+        ],
+      }),
+      section({
+        key: 'two',
+        paragraphs: [
+          { kind: 'modified', before: 'This sentence moves elsewhere. Kept.', after: 'Kept.', words: [] },
+          { kind: 'added', after: 'New text. This sentence moves elsewhere.' },
+        ],
+      }),
+    ]);
+    const { bySection, total } = removedSentences(diff);
+    expect([...bySection.entries()]).toEqual([[0, ['Protests continued for weeks.']]]);
+    expect(total).toBe(1);
+  });
+});
+
+describe('the subscribe form', () => {
+  const fields = (entries: [string, string][]) => new URLSearchParams(entries);
+
+  it('offers the kinds the API accepts', () => {
+    expect([...SUBSCRIPTION_KINDS]).toEqual([...CHANGE_KINDS]);
+  });
+
+  it('turns fields into the POST /subscriptions body, and names bad fields', () => {
+    const result = subscriptionRequestFrom(
+      fields([
+        ['deliveryType', 'webhook'],
+        ['webhookUrl', ' https://hooks.example.org/x '],
+        ['series', 'hrr~kazakhstan, hrr/china'],
+        ['editions', '2023 2024'],
+        ['terms', 'torture, climate change\nLGBT'],
+        ['kinds', 'removed'],
+        ['kinds', 'renamed'],
+        ['minSignificance', '0.25'],
+        ['includeTrivial', 'true'],
+        ['email', 'ignored@example.org'],
+      ]),
+    );
+    expect(result).toEqual({
+      errors: [],
+      body: {
+        delivery: { type: 'webhook', url: 'https://hooks.example.org/x' },
+        filters: { series: ['hrr/kazakhstan', 'hrr/china'], editions: [2023, 2024], terms: ['torture', 'climate change', 'LGBT'], kinds: ['removed', 'renamed'], minSignificance: 0.25, includeTrivial: true },
+      },
+    });
+    expect(cliCommand(result.body!)).toBe(
+      "redline subscribe --webhook https://hooks.example.org/x --series hrr/kazakhstan --series hrr/china --edition 2023 --edition 2024 --kind removed --kind renamed --min-significance 0.25 --term torture --term 'climate change' --term LGBT --include-trivial",
+    );
+    expect(curlCommand('http://127.0.0.1:4381/subscriptions', result.body!)).toContain(`--data '{"filters":`);
+    expect(subscriptionRequestFrom(fields([['deliveryType', 'email'], ['editions', 'x'], ['minSignificance', '2']])).errors).toEqual([
+      'email: give an address',
+      'editions: whole numbers (years), separated by commas',
+      'minSignificance: a number from 0 to 1',
+    ]);
+    // Every kind ticked is no kind filter.
+    const all = subscriptionRequestFrom(fields([['deliveryType', 'email'], ['email', 'a@example.org'], ...SUBSCRIPTION_KINDS.map((kind): [string, string] => ['kinds', kind])]));
+    expect(all.body!.filters).toEqual({});
+  });
+});
+
+describe('the audit chart', () => {
+  it('draws one bar per edition and term with its exact rate, heights to scale, with a title and description', () => {
+    const table: AuditTable = {
+      by: 'edition',
+      wholeWord: false,
+      terms: ['torture', 'press'],
+      rows: [
+        { edition: 2023, reports: 1, wordCount: 1000, counts: { torture: 3, press: 1 }, rates: { torture: 300, press: 100 } },
+        { edition: 2024, reports: 1, wordCount: 3000, counts: { torture: 1, press: 0 }, rates: { torture: 33.333333333333336, press: 0 } },
+      ],
+    };
+    const svg = auditChart(table, { id: 'c', caption: 'Rates' }).value;
+    const bars = [...svg.matchAll(/<rect class="bar"[^>]* height="([\d.]+)"[^>]* data-term="(\w+)" data-edition="(\d+)" data-rate="([\d.]+)"/g)].map((match) => ({
+      height: Number(match[1]),
+      term: match[2],
+      edition: Number(match[3]),
+      rate: Number(match[4]),
+    }));
+    expect(bars.map(({ term, edition, rate }) => [term, edition, rate])).toEqual([
+      ['torture', 2023, 300],
+      ['press', 2023, 100],
+      ['torture', 2024, 33.333333333333336],
+      ['press', 2024, 0],
+    ]);
+    expect(bars[0]!.height / bars[1]!.height).toBeCloseTo(3, 2);
+    expect(bars[3]!.height).toBe(0);
+    expect(svg).toMatch(/<svg class="chart" id="c" role="img" aria-labelledby="c-title c-desc"/);
+    expect(svg).toContain('<title id="c-title">Rates</title>');
+  });
+});
+
+describe('the UI routes in the api handler', () => {
+  // Routes that read no store: the subscribe form, the UI's 404, the assets and the redirect.
+  const handler = createApiHandler({ api: {} } as never, quietObservability());
+  const call = async (path: string, stage = '$default'): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: path,
+      rawQueryString: '',
+      headers: { host: 'api.example.org' },
+      isBase64Encoded: false,
+      requestContext: { domainName: 'api.example.org', stage, http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', time: '', timeEpoch: 0, accountId: '1', apiId: 'a', domainPrefix: 'api' },
+    } as unknown as APIGatewayProxyEventV2;
+    return (await handler(event, {} as never)) as never;
+  };
+
+  it('serves pages with a content security policy, assets as immutable, and HTML 404s', async () => {
+    const form = await call('/ui/subscribe');
+    expect(form.statusCode).toBe(200);
+    expect(form.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(form.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(form.body).toContain('authorizes subscriptions with IAM');
+    expect(form.body).toContain(`<script type="module" src="/ui/assets/${UI_ASSETS.script.name}"></script>`);
+
+    const script = await call(`/ui/assets/${UI_ASSETS.script.name}`);
+    expect(script.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(script.body).toBe(UI_ASSETS.script.body);
+    expect((await call('/ui/assets/ui-000000000000.js')).statusCode).toBe(404);
+
+    const missing = await call('/ui/no/such/view');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(missing.body).toContain('<h1>Not found</h1>');
+
+    expect(await call('/')).toMatchObject({ statusCode: 302, headers: { location: '/ui' } });
+  });
+
+  it('prefixes links with the stage on a named API Gateway stage', async () => {
+    const page = await call('/ui/subscribe', 'prod');
+    expect(page.body).toContain(`href="/prod/ui/assets/${UI_ASSETS.css.name}"`);
+    expect(page.body).toContain('data-endpoint="/prod/subscriptions"');
+    expect(new UiLinks('/prod').compare('hrr/kazakhstan', 2023, 2024, { view: 'side-by-side' })).toBe('/prod/ui/series/hrr~kazakhstan/compare?from=2023&to=2024&view=side-by-side');
+  });
+});
+
+describe('the browser script', () => {
+  it('is bundled from client/ui-client.ts (run build-ui-client.ts after editing it)', async () => {
+    expect(readFileSync(BUNDLE_MODULE, 'utf8')).toBe(bundleModuleSource(await buildUiClient()));
+  });
+});
