@@ -17,6 +17,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Ends long-running commands (`serve`); main wires SIGINT/SIGTERM to it. */
   signal?: AbortSignal;
+  /** Set by a command that stops cleanly on `signal`; main ends any other command on a signal at once. */
+  stoppable?: boolean;
   /** The exit code a command asks for (0 unless set). */
   exitCode: number;
 }

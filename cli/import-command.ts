@@ -70,6 +70,8 @@ Examples:
       let report: ImportReport;
       try {
         unannounce = store.sharedWith ? undefined : await announce(store, target.dataDir);
+        // Ctrl-C stops it cleanly (writes under way finish, so no half-written object is left); a second one at once.
+        io.stoppable = true;
         report = await importPages(
           store.dependencies,
           archiveCaptures(paths, { onDiskBytes: (bytes) => (diskBytes += bytes), onIgnoredRecord: () => ignoredRecords++ }),
@@ -78,15 +80,17 @@ Examples:
             timeSource: options.timeSource,
             ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
             onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+            ...(io.signal ? { signal: io.signal } : {}),
           },
         );
       } finally {
+        io.stoppable = false;
         progress.clear();
         await unannounce?.();
         await store.close();
       }
 
-      if (report.failed > 0 || report.outOfOrder > 0) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
+      if (report.failed > 0 || report.outOfOrder > 0 || report.interrupted) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
       if (options.json) return printJson(io, { ...report, ignoredRecords });
       printLines(io, summaryLines(report, ignoredRecords));
     });
@@ -112,6 +116,7 @@ function progressText(state: ImportProgress, survey: ArchiveSurvey | undefined, 
 function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
   const seconds = report.durationMs / 1000;
   const lines = [
+    ...(report.interrupted ? [`interrupted ${report.interrupted}: run the same import again to complete it (what is stored is kept)`] : []),
     `imported ${report.imported} revision(s) of ${report.pages.length} page(s) from ${report.read} capture(s), ${megabytes(report.bytes)} in ${seconds.toFixed(1)} s ` +
       `(${rate(report.read, report.durationMs)} pages/s, ${(report.bytes / 1_000_000 / Math.max(seconds, 0.001)).toFixed(1)} MB/s)`,
     `  newly watched: ${report.watched}; skipped (already stored): ${report.skipped}; unchanged: ${report.unchanged}; out of order: ${report.outOfOrder}; failed: ${report.failed}` +

@@ -94,8 +94,8 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
       // --help and --version end here too, with 0; commander has printed its message already.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    const expose = error instanceof RedlineError && error.expose;
-    const message = expose ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    // redline's own errors read as sentences (`expose` is about HTTP clients; the CLI user is the operator).
+    const message = error instanceof RedlineError ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     io.stderr.write(`redline: ${message}\n`);
     return error instanceof RedlineError && error.status < 500 ? EXIT_USAGE : EXIT_DIFFERENCES_OR_FAILURE;
   }
@@ -109,10 +109,15 @@ async function main(): Promise<void> {
     });
   }
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const io = processIo(controller.signal);
+  // `serve` stops cleanly (closing its servers); anything else ends at once, as without a handler (the servers
+  // are in this process and the database lock goes with it).
+  const stop = (signal: NodeJS.Signals) => {
+    if (io.stoppable && !controller.signal.aborted) controller.abort();
+    else process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   process.exitCode = await runCli(process.argv.slice(2), io);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);

@@ -9,7 +9,7 @@ import { dispatchDue, type DispatchResult } from '../shared/use-cases/dispatch-d
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, openStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, assertDatabaseFree, openStore, runningStoreProcess } from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -53,6 +53,7 @@ Examples:
           `${running.owner ?? 'the local runtime'} (pid ${running.pid}) has ${target.dataDir} open${running.processesEvents === false ? '' : ' and runs cycles itself'}; stop it first`,
         );
       }
+      await assertDatabaseFree(target.dataDir);
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const out = options.json ? io.stderr : io.stdout;
       const deliveries: string[] = [];

@@ -60,6 +60,7 @@ Examples:
             '  Ctrl-C stops',
           ]);
         }
+        io.stoppable = true;
         await stopped(io.signal);
       } finally {
         await server?.close();

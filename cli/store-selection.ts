@@ -1,4 +1,6 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -148,6 +150,7 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
   if (running) {
     ({ endpoints, region, table, bucket } = running);
   } else {
+    await assertDatabaseFree(target.dataDir);
     try {
       // Nothing here pages through S3 listings, so the OpenSSL legacy provider is not needed.
       servers = await startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false });
@@ -188,10 +191,18 @@ export async function announceLocalStore(
   const file = join(dataDir, 'runtime.json');
   const content: RuntimeFile = { pid: process.pid, startedAt: new Date().toISOString(), dataDir, ...servers, owner, processesEvents: false };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  // Only our own file: another process may have replaced it meanwhile. Also on a hard exit (Ctrl-C).
+  const removeOwn = () => {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as RuntimeFile).pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      // Gone already.
+    }
+  };
+  process.once('exit', removeOwn);
   return async () => {
-    // Only our own file: another process may have replaced it meanwhile.
-    const current = await readFile(file, 'utf8').then((text) => JSON.parse(text) as RuntimeFile, () => undefined);
-    if (current?.pid === process.pid) await rm(file, { force: true });
+    process.off('exit', removeOwn);
+    removeOwn();
   };
 }
 
@@ -243,6 +254,28 @@ function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.Proces
       sns?.destroy();
     },
   };
+}
+
+/**
+ * A folder's database (LevelDB) opens in one process at a time, and dynalite fails on a locked one by throwing
+ * from its request handler, which ends the process. So try the lock first, with the same LevelDB binding.
+ */
+export async function assertDatabaseFree(dataDir: string): Promise<void> {
+  const location = join(dataDir, 'dynamodb');
+  if (!existsSync(location)) return;
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const { Level } = fromDynalite('level') as { Level: new (location: string) => { open(): Promise<void>; close(): Promise<void> } };
+  const database = new Level(location);
+  try {
+    await database.open();
+  } catch (error) {
+    throw new RedlineError(
+      `The local store ${dataDir} is in use by another process (its database is locked). Stop that process, or let it announce ` +
+        'itself: `redline serve` and `npm run dev` do, and other commands then share their servers.',
+      { cause: error },
+    );
+  }
+  await database.close();
 }
 
 function lockHint(error: unknown): string {

@@ -60,6 +60,12 @@ export interface ImportOptions {
   /** Minutes between checks of pages this import starts watching (default: the tracker's default). */
   intervalMinutes?: number;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Stops the import cleanly: no more input is read and the writes under way finish. Stopped while reading, nothing
+   * is recorded (a page's unread captures might be older than its read ones); stopped while recording, each page
+   * stops after its current revision. Either way, running the same import again completes it.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ImportProgress {
@@ -119,6 +125,8 @@ export interface ImportReport {
   /** Pages this import started watching. */
   watched: number;
   pages: ImportedPage[];
+  /** Set when `signal` stopped the import before the end: run it again to complete it. */
+  interrupted?: 'while reading' | 'while recording';
   /** Every capture that was not imported, with why (skips included). */
   notImported: ImportItemResult[];
   durationMs: number;
@@ -162,7 +170,7 @@ export async function importPages(
   const pageState = (url: string, page: string): Promise<PageState> => {
     let state = pages.get(page);
     if (!state) {
-      state = loadPageState(dependencies, url, options.intervalMinutes);
+      state = loadPageState(dependencies, url, page, options.intervalMinutes);
       pages.set(page, state);
       // A failed lookup is retried by the next capture of the page rather than cached.
       state.catch(() => pages.delete(page));
@@ -183,6 +191,7 @@ export async function importPages(
   const limit = pLimit(concurrency);
   const inFlight = new Set<Promise<void>>();
   for await (const item of source) {
+    if (options.signal?.aborted) break;
     progress.read++;
     if (item.unreadable) {
       notImported.push({ source: item.unreadable.source, outcome: 'failed', message: item.unreadable.error });
@@ -198,9 +207,11 @@ export async function importPages(
     while (inFlight.size >= concurrency * 2) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
+  const interruptedReading = options.signal?.aborted === true;
 
   // Pass 2: per page, in capture-time order.
   const states = await settledStates(pages);
+  if (interruptedReading) for (const state of states) state.pending = [];
   progress.phase = 'record';
   progress.toRecord = states.reduce((sum, state) => sum + state.pending.length, 0);
   report();
@@ -211,6 +222,7 @@ export async function importPages(
           (a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.archivedAt.localeCompare(b.archivedAt) || a.source.localeCompare(b.source),
         );
         for (const capture of state.pending) {
+          if (options.signal?.aborted) break;
           const result = await recordCapture(dependencies, capture);
           if (result.outcome === 'imported') state.imported++;
           else notImported.push(result);
@@ -253,6 +265,7 @@ export async function importPages(
     failed: count('failed'),
     watched: importedPages.filter((page) => page.watched).length,
     pages: importedPages,
+    ...(interruptedReading ? { interrupted: 'while reading' as const } : options.signal?.aborted ? { interrupted: 'while recording' as const } : {}),
     notImported,
     durationMs: performance.now() - started,
   };
@@ -264,8 +277,12 @@ async function settledStates(pages: Map<string, Promise<PageState>>): Promise<Pa
 }
 
 /** The page of a URL, watched now if it was not, with the Document hashes it already has. */
-async function loadPageState(dependencies: ImportDependencies, url: string, intervalMinutes: number | undefined): Promise<PageState> {
-  const { page: record, created } = await addWatch(dependencies, { url, origin: 'import', ...(intervalMinutes !== undefined ? { intervalMinutes } : {}) });
+async function loadPageState(dependencies: ImportDependencies, url: string, page: string, intervalMinutes: number | undefined): Promise<PageState> {
+  // Read first: on a resumed import every page exists, and a read is one call where addWatch takes three.
+  const existing = await dependencies.revisions.getPage(page);
+  const { page: record, created } = existing
+    ? { page: existing, created: false }
+    : await addWatch(dependencies, { url, origin: 'import', ...(intervalMinutes !== undefined ? { intervalMinutes } : {}) });
   const known = new Set<string>();
   if (record.lastDocumentHash) known.add(record.lastDocumentHash);
   if (!created) {
@@ -313,6 +330,21 @@ async function storeCapture(
   state.known.add(documentHash);
   await dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType);
   const stored = await dependencies.snapshots.putDocument(page.page, document);
+  if (!stored.created) {
+    // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes
+    // objects in place, so a killed process can leave half of one, and content-addressed writes never redo it).
+    try {
+      await dependencies.snapshots.getDocument(stored.key);
+    } catch (error) {
+      state.known.delete(documentHash);
+      return {
+        source: capture.source,
+        outcome: 'failed',
+        page: page.page,
+        message: `the stored copy ${stored.key} is damaged (${errorMessage(error)}), probably by an interrupted earlier run: delete that object and import again`,
+      };
+    }
+  }
   state.pending.push({
     source: capture.source,
     page: page.page,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildProgram } from '../../cli/main.js';
 import { BufferedOutput } from '../../cli/cli-io.js';
+import { startLocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
@@ -238,6 +239,19 @@ describe('redline store commands', () => {
     expect(await cli(['subscribe', '--email', 'desk@example.org'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('REDLINE_TOPIC_ARN is not set') });
     expect(await cli(['run'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('REDLINE_CAPTURE_QUEUE_URL') });
     expect((await cli(['subscribe', 'list'], { env })).stdout).toContain('No subscriptions');
+  });
+
+  test('a folder held by a process that did not announce itself is refused with a reason, not a crash', async () => {
+    const held = join(folder.path, 'held');
+    const servers = await startLocalAwsServers({ dataDir: held, requireListPaging: false });
+    try {
+      const result = await cli(['watch', 'list', '--data-dir', held]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`The local store ${held} is in use by another process`);
+    } finally {
+      await servers.close();
+    }
+    expect((await cli(['watch', 'list', '--data-dir', held])).code).toBe(0);
   });
 
   test('usage errors exit 2; --help shows examples; buildProgram parses in process', async () => {

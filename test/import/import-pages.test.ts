@@ -189,6 +189,23 @@ describe('importPages', () => {
     expect(ahead).toBeLessThanOrEqual(2 * 2 + 1);
   });
 
+  test('stopped while reading, nothing is recorded; the same import run again completes it', async () => {
+    const items = [2016, 2017, 2018].map((year) => capture(`china-${year}`, loadCorpusPage('china', year)));
+    const stop = new AbortController();
+    async function* stoppingSource(): AsyncGenerator<CaptureSourceItem> {
+      yield items[0]!;
+      yield items[1]!;
+      stop.abort();
+      yield items[2]!;
+    }
+    const interrupted = await importPages(dependencies, stoppingSource(), { signal: stop.signal, concurrency: 1 });
+    expect(interrupted).toMatchObject({ interrupted: 'while reading', read: 2, imported: 0 });
+    expect(await dependencies.revisions.latestRevision('hrr.china.2016')).toBeUndefined();
+    const resumed = await importPages(dependencies, fromList(items));
+    expect(resumed).toMatchObject({ read: 3, imported: 3, skipped: 0, failed: 0 });
+    expect(resumed.interrupted).toBeUndefined();
+  });
+
   test('progress is reported for both passes', async () => {
     const phases = new Set<string>();
     let last: { read: number; recorded: number; toRecord: number } | undefined;
