@@ -13,7 +13,7 @@ import { extract } from '../../shared/domain/extract.js';
 import { importPages, type ImportReport } from '../../shared/use-cases/import-pages.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { CORPUS_DIRECTORY, corpusPages } from '../../test/support/corpus.js';
-import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
+import { median, round, timeMedianAsync, type BenchRow, type SuiteResult } from '../bench-kit.js';
 
 /**
  * (d) Backfill throughput: `redline import` of every corpus page end to end (walk, read, gunzip, extract, store the
@@ -80,20 +80,17 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
   const pages = corpusPages();
   const rows: BenchRow[] = [];
 
-  // Reference: read, gunzip and extract every page in process (warm-up pass first).
+  // Reference: read, gunzip and extract every page in process (median of 5 after a warm-up).
+  let htmlBytes = 0;
   const extractAll = async () => {
-    let bytes = 0;
+    htmlBytes = 0;
     for (const page of pages) {
       const html = gunzipSync(await readFile(page.file)).toString('utf8');
-      bytes += Buffer.byteLength(html);
+      htmlBytes += Buffer.byteLength(html);
       extract(html);
     }
-    return bytes;
   };
-  await extractAll();
-  const referenceStart = performance.now();
-  const htmlBytes = await extractAll();
-  const referenceMs = performance.now() - referenceStart;
+  const referenceMs = await timeMedianAsync(5, extractAll);
   const megabytes = htmlBytes / 1e6;
   const referencePagesPerSecond = pages.length / (referenceMs / 1000);
   rows.push({
@@ -120,16 +117,21 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     return pagesPerSecond;
   };
 
-  // A warm-up import (module loading, first connections), then the measured ones, each into a fresh store.
+  // A warm-up import (module loading, first connections), then the measured ones, each into a fresh store; the
+  // default concurrency three times (median), the others once.
   await importIntoFreshStore([CORPUS_DIRECTORY], 4);
   let defaultRate = 0;
   for (const concurrency of [1, 4, 8]) {
-    const { first, second } = await importIntoFreshStore([CORPUS_DIRECTORY], concurrency, concurrency === 4);
-    const rate = row(`import saved pages, concurrency ${concurrency}`, first);
-    if (concurrency === 4) {
-      defaultRate = rate;
-      row('  second run (resumed: everything skipped)', second!);
+    if (concurrency !== 4) {
+      row(`import saved pages, concurrency ${concurrency}`, (await importIntoFreshStore([CORPUS_DIRECTORY], concurrency)).first);
+      continue;
     }
+    const runs = [];
+    for (let run = 0; run < 3; run++) runs.push(await importIntoFreshStore([CORPUS_DIRECTORY], concurrency, run === 0));
+    const firsts = runs.map((run) => run.first.ms);
+    const middle = runs.find((run) => run.first.ms === median(firsts)) ?? runs[0]!;
+    defaultRate = row(`import saved pages, concurrency 4 (median of 3)`, middle.first);
+    row('  second run (resumed: everything skipped)', runs[0]!.second!);
   }
 
   const warcDir = await mkdtemp(join(tmpdir(), 'redline-bench-warc-'));
