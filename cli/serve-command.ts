@@ -52,10 +52,12 @@ Examples:
           const { endpoints, region, tableName, bucketName } = store.servers;
           unannounce = await announceLocalStore(store.servers.dataDir, { endpoints, region, table: tableName, bucket: bucketName }, 'redline serve');
         }
-        if (options.json) printJson(io, { url: server.url, store: describeTarget(target), writeRoutes: token ? 'bearer token' : 'disabled' });
-        else {
+        if (options.json) {
+          printJson(io, { url: server.url, ui: `${server.url}/ui`, store: describeTarget(target), writeRoutes: token ? 'bearer token' : 'disabled' });
+        } else {
           printLines(io, [
             `redline API on ${server.url}  (${describeTarget(target)})`,
+            `  web UI: ${server.url}/ui`,
             token ? '  write routes: Authorization: Bearer $REDLINE_API_TOKEN' : '  write routes answer 401: set REDLINE_API_TOKEN to enable them',
             '  Ctrl-C stops',
           ]);
