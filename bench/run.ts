@@ -4,6 +4,7 @@ import { diffSpeedSuite } from './suites/diff-speed.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
 import { importThroughputSuite } from './suites/import-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
+import { provenanceSuite } from './suites/provenance.js';
 import { bundlesSuite } from './suites/bundles.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
 
@@ -19,6 +20,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   api: () => apiLatencySuite(),
   import: () => importThroughputSuite(),
   bundles: () => bundlesSuite(),
+  provenance: () => provenanceSuite(),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));

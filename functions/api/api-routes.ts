@@ -34,6 +34,7 @@ import {
 } from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { parseCreateSubscription } from '../../shared/use-cases/subscriptions/subscription-input.js';
 import type { ApiDependencies } from './api-dependencies.js';
+import { provenanceRoutes } from './provenance-routes.js';
 
 /**
  * The routes: each parses its parameters, calls one use case and shapes the response. Read logic lives in the use
@@ -166,6 +167,8 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const selfPath = `/feeds/series/${series.replaceAll('/', '~')}.atom`;
       return atomResult(await revisionFeed(dependencies, { kind: 'series', series }, feedOptions(event, selfPath)));
     }),
+    // Sentence provenance: blame, the removal ledger, the index status (provenance-routes.ts).
+    ...provenanceRoutes(dependencies, route),
     route(
       'POST',
       '/watches',

@@ -3,6 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { pageOfDocumentKey, parseObjectCreated } from '../../shared/runtime/event-parsing.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/runtime/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
+import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';
 import { recordRevision, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 
@@ -23,6 +24,12 @@ export function createDiffHandler(dependencies: TrackerDependencies, observabili
         if (result.outcome === 'recorded') {
           metrics.addMetric('RevisionsRecorded', MetricUnit.Count, 1);
           logger.info('revision recorded', { revision: result.revision.seq, significance: result.revision.significance });
+          // Sentence provenance is derived: a failed update is logged, never retried as a diff; the next update (or
+          // read) catches up on what it missed.
+          await updateProvenanceAfterRevision(dependencies, result.revision).then(
+            (update) => logger.debug('provenance updated', { ...update }),
+            (error: unknown) => logger.warn('provenance not updated', { error }),
+          );
         } else logger.info(`no revision: ${result.outcome}`, { ...result });
         return result;
       });

@@ -1,4 +1,5 @@
 import type { Document } from '../domain/document.js';
+import type { ProvenanceIndexData } from '../domain/provenance/provenance-index.js';
 import type { RevisionDiff } from '../domain/revision-diff.js';
 
 /**
@@ -52,6 +53,26 @@ export interface SnapshotStore {
   /** Stored raw bodies of a page (in key order). */
   listRaw(page: string): AsyncIterable<StoredObjectSummary>;
   exists(key: string): Promise<boolean>;
+  /**
+   * The newest stored generation of a provenance index (`series:<series>` or `page:<page>` scope), as stored: the
+   * caller checks its schema and algorithm. Undefined when none is stored.
+   */
+  getProvenanceIndex(scope: string): Promise<StoredProvenanceIndex | undefined>;
+  /**
+   * Creates generation `generation` of the scope's provenance index unless that generation exists (a conditional
+   * create); false when another writer created it first. Generations older than the one before are then deleted
+   * (best effort: a reader that raced the delete reads the newest again).
+   */
+  putProvenanceIndex(scope: string, generation: number, index: ProvenanceIndexData): Promise<boolean>;
+}
+
+/** A stored provenance index (`provenance/<scope>/<generation>.json.gz`). */
+export interface StoredProvenanceIndex {
+  key: string;
+  /** 1 for the first index of the scope, then +1 per update. */
+  generation: number;
+  /** The parsed JSON, unchecked. */
+  data: unknown;
 }
 
 /** One line of `sections/series=.../edition=.../<page>.jsonl`. */

@@ -1,6 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -9,6 +10,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { Document } from '../../domain/document.js';
+import type { ProvenanceIndexData } from '../../domain/provenance/provenance-index.js';
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
 import { NotFoundError, RedlineError, ValidationError } from '../../errors.js';
@@ -18,6 +20,7 @@ import type {
   SectionLine,
   SnapshotStore,
   StoredObjectSummary,
+  StoredProvenanceIndex,
   StoredSnapshot,
 } from '../../ports/snapshot-store.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
@@ -35,11 +38,22 @@ export const snapshotKeys = {
     `diffs/${assertPageId(page)}/${assertSeq(fromSeq)}..${assertSeq(toSeq)}-${assertHash(toDocumentHash).slice(0, DIFF_HASH_CHARS)}.json`,
   sectionLines: (page: string, series: string | undefined, edition: number | undefined) =>
     `sections/series=${series ? series.replaceAll('/', '~') : NULL_PARTITION}/edition=${edition ?? NULL_PARTITION}/${assertPageId(page)}.jsonl`,
+  provenancePrefix: (scope: string) => `provenance/${provenanceScopeSegment(scope)}/`,
+  provenance: (scope: string, generation: number) =>
+    `provenance/${provenanceScopeSegment(scope)}/${String(assertSeq(generation)).padStart(10, '0')}.json.gz`,
 };
+
+/** `series:hrr/kazakhstan` -> `series=hrr~kazakhstan`, `page:<page>` -> `page=<page>` (one key segment). */
+export function provenanceScopeSegment(scope: string): string {
+  const match = /^(series|page):([A-Za-z0-9][A-Za-z0-9._/-]{0,199})$/.exec(scope);
+  if (!match || (match[1] === 'page' && match[2]!.includes('/'))) throw new ValidationError(`Invalid provenance scope: ${JSON.stringify(scope.slice(0, 100))}`);
+  return `${match[1]}=${match[2]!.replaceAll('/', '~')}`;
+}
 
 const RAW_KEY = /^raw\/[^/]+\/([0-9a-f]{64})\.html\.gz$/;
 const DOCUMENT_KEY = /^docs\/[^/]+\/([0-9a-f]{64})\.json$/;
 const DIFF_KEY = /^diffs\/[^/]+\/\d+\.\.\d+-[0-9a-f]{16}\.json$/;
+const PROVENANCE_KEY = /\/(\d{10})\.json\.gz$/;
 /** Enough of the `to` Document hash to tell racing captures apart. */
 const DIFF_HASH_CHARS = 16;
 
@@ -156,6 +170,72 @@ export class S3SnapshotStore implements SnapshotStore {
 
   listRaw(page: string): AsyncIterable<StoredObjectSummary> {
     return this.listPrefix(`raw/${assertPageId(page)}/`);
+  }
+
+  async getProvenanceIndex(scope: string): Promise<StoredProvenanceIndex | undefined> {
+    // A writer may delete an old generation between the listing and the read: list again then.
+    for (let attempt = 1; ; attempt++) {
+      const newest = await this.newestProvenanceGeneration(scope);
+      if (!newest) return undefined;
+      let body: Uint8Array;
+      try {
+        body = (await this.getBytes(newest.key)).body;
+      } catch (error) {
+        if (error instanceof NotFoundError && attempt < 3) continue;
+        throw error;
+      }
+      try {
+        return { ...newest, data: JSON.parse(Buffer.from(await gunzipAsync(body)).toString('utf8')) as unknown };
+      } catch (error) {
+        throw new RedlineError(`Stored object ${newest.key} is not gzipped JSON`, { cause: error });
+      }
+    }
+  }
+
+  async putProvenanceIndex(scope: string, generation: number, index: ProvenanceIndexData): Promise<boolean> {
+    const key = snapshotKeys.provenance(scope, generation);
+    if (await this.exists(key)) return false;
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: await gzipAsync(Buffer.from(JSON.stringify(index), 'utf8')),
+          ContentType: 'application/json; charset=utf-8',
+          ContentEncoding: 'gzip',
+          // Atomic on S3 (a racing writer gets 412); s3rver ignores it, where the HEAD above narrows the race.
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof S3ServiceException && (error.$metadata?.httpStatusCode === 412 || error.$metadata?.httpStatusCode === 409)) return false;
+      throw error;
+    }
+    await this.deleteProvenanceBefore(scope, generation - 1);
+    return true;
+  }
+
+  private async newestProvenanceGeneration(scope: string): Promise<{ key: string; generation: number } | undefined> {
+    let newest: { key: string; generation: number } | undefined;
+    for await (const object of this.listPrefix(snapshotKeys.provenancePrefix(scope))) {
+      const match = PROVENANCE_KEY.exec(object.key);
+      if (!match) continue;
+      const generation = Number(match[1]);
+      if (!newest || generation > newest.generation) newest = { key: object.key, generation };
+    }
+    return newest;
+  }
+
+  /** Best effort: a leftover generation costs storage, never correctness (readers take the newest). */
+  private async deleteProvenanceBefore(scope: string, generation: number): Promise<void> {
+    try {
+      for await (const object of this.listPrefix(snapshotKeys.provenancePrefix(scope))) {
+        const match = PROVENANCE_KEY.exec(object.key);
+        if (match && Number(match[1]) < generation) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
+      }
+    } catch {
+      // Left for the next update (or a lifecycle rule).
+    }
   }
 
   async exists(key: string): Promise<boolean> {

@@ -1,0 +1,198 @@
+import pLimit from 'p-limit';
+import type { Document } from '../../domain/document.js';
+import { isCurrentIndexData, ProvenanceIndex, type VersionRef } from '../../domain/provenance/provenance-index.js';
+import { versionSentences } from '../../domain/provenance/version-sentences.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { PageRecord, RevisionRecord } from '../../ports/revision-store.js';
+import type { TrackerDependencies } from '../tracker-dependencies.js';
+
+/**
+ * Keeping a scope's provenance index in step with the store. The index is derived data: the revisions in the table
+ * and the Documents in S3 are the truth, and the index is caught up from them whenever it lacks a version. So an
+ * update lost to a crash or a race is repaired by the next one (or by the next read), and nothing else ever needs
+ * to be recomputed; a full rebuild happens only when asked for (or when the stored index was built by another
+ * algorithm).
+ */
+export type ProvenanceDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots'>;
+
+/** A series, or a page that belongs to none (its revisions are its whole timeline). */
+export type ProvenanceScope = { kind: 'series'; series: string } | { kind: 'page'; page: string };
+
+export function scopeId(scope: ProvenanceScope): string {
+  return scope.kind === 'series' ? `series:${scope.series}` : `page:${scope.page}`;
+}
+
+export function scopeOfPageRecord(record: Pick<PageRecord, 'page' | 'series'>): ProvenanceScope {
+  return record.series ? { kind: 'series', series: record.series } : { kind: 'page', page: record.page };
+}
+
+/** A version the store lists, with the key of its Document. */
+export interface ScopeVersion extends VersionRef {
+  documentKey: string;
+}
+
+const LIST_BATCH = 500;
+const PAGE_READS = 4;
+const DOCUMENT_READS = 4;
+const MAX_ATTEMPTS = 5;
+
+/** Every captured version of the scope, from the revision table, in no particular order. */
+export async function listScopeVersions(dependencies: ProvenanceDependencies, scope: ProvenanceScope): Promise<ScopeVersion[]> {
+  const { revisions } = dependencies;
+  if (scope.kind === 'page') {
+    if (!(await revisions.getPage(scope.page))) throw new NotFoundError(`No page ${scope.page}`);
+    return (await allRevisions(dependencies, scope.page)).map((revision) => scopeVersion(revision, revision.edition));
+  }
+  const editions = await revisions.listEditions(scope.series);
+  if (editions.length === 0) throw new NotFoundError(`No series ${scope.series}`);
+  const limit = pLimit(PAGE_READS);
+  const perPage = await Promise.all(
+    editions.map((entry) => limit(async () => (await allRevisions(dependencies, entry.page)).map((revision) => scopeVersion(revision, entry.edition ?? revision.edition)))),
+  );
+  return perPage.flat();
+}
+
+async function allRevisions(dependencies: ProvenanceDependencies, page: string): Promise<RevisionRecord[]> {
+  const records: RevisionRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const batch = await dependencies.revisions.listRevisions(page, { newestFirst: false, limit: LIST_BATCH, cursor });
+    records.push(...batch.items);
+    cursor = batch.cursor;
+  } while (cursor);
+  return records;
+}
+
+function scopeVersion(revision: RevisionRecord, edition: number | undefined): ScopeVersion {
+  return {
+    page: revision.page,
+    seq: revision.seq,
+    ...(edition !== undefined ? { edition } : {}),
+    documentHash: revision.documentHash,
+    capturedAt: revision.capturedAt,
+    documentKey: revision.documentKey,
+  };
+}
+
+/** Where the stored index stood when it was read. */
+export type StoredIndexState = 'current' | 'absent' | 'outdated' | 'unreadable';
+
+export interface ProvenanceState {
+  scope: ProvenanceScope;
+  index: ProvenanceIndex;
+  /** The stored generation this state was built on (0: none). */
+  generation: number;
+  storedIndex: StoredIndexState;
+  /** Versions added now from their Documents (missing from the stored index, or all of them on a rebuild). */
+  added: number;
+  /** The generation written, when one was. */
+  written?: number;
+  /** What the store lists (the index may hold more: versions of pages no longer watched stay in the history). */
+  listed: ScopeVersion[];
+}
+
+export interface SyncOptions {
+  /** Write the caught-up index as the next generation (when it changed). Readers that may not write pass false. */
+  persist: boolean;
+  /** Ignore the stored index and rebuild from every Document (the on-demand full recompute). */
+  rebuild?: boolean;
+  /** Documents already in hand, by their docs/ key (the hook passes the one just recorded). */
+  documents?: ReadonlyMap<string, Document>;
+}
+
+/**
+ * Loads the scope's index and adds the versions the store lists but the index lacks, reading only their Documents.
+ * With `persist`, writes the result as the next generation; a writer that loses the race for that generation reads
+ * the winner's index and tries again. A reader (`persist: false`) that cannot read the stored index (missing
+ * permission, corrupt object) carries on from the Documents alone.
+ */
+export async function syncProvenance(dependencies: ProvenanceDependencies, scope: ProvenanceScope, options: SyncOptions): Promise<ProvenanceState> {
+  const id = scopeId(scope);
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const [stored, listed] = await Promise.all([readStored(dependencies, id, options.persist), listScopeVersions(dependencies, scope)]);
+    const usable = !options.rebuild && stored.state === 'current';
+    const index = usable ? ProvenanceIndex.fromData(stored.data as never) : new ProvenanceIndex(id);
+    const missing = listed.filter((version) => !index.has(version));
+    await addVersions(dependencies, index, missing, options.documents);
+    const state: ProvenanceState = { scope, index, generation: stored.generation, storedIndex: stored.state, added: missing.length, listed };
+    if (!options.persist || (usable && missing.length === 0)) return state;
+    const generation = stored.generation + 1;
+    if (await dependencies.snapshots.putProvenanceIndex(id, generation, index.toData())) return { ...state, written: generation };
+  }
+  throw new ConflictError(`Could not update the provenance index of ${id} after ${MAX_ATTEMPTS} attempts`);
+}
+
+async function readStored(
+  dependencies: ProvenanceDependencies,
+  id: string,
+  mustRead: boolean,
+): Promise<{ state: StoredIndexState; generation: number; data?: unknown }> {
+  try {
+    const stored = await dependencies.snapshots.getProvenanceIndex(id);
+    if (!stored) return { state: 'absent', generation: 0 };
+    return { state: isCurrentIndexData(stored.data, id) ? 'current' : 'outdated', generation: stored.generation, data: stored.data };
+  } catch (error) {
+    // A writer must not build on a guess: it would only lose the race for generation 1 again and again.
+    if (mustRead) throw error;
+    return { state: 'unreadable', generation: 0 };
+  }
+}
+
+/** Reads the missing versions' Documents (a few at a time) and adds them to the index. */
+async function addVersions(
+  dependencies: ProvenanceDependencies,
+  index: ProvenanceIndex,
+  versions: readonly ScopeVersion[],
+  known: ReadonlyMap<string, Document> | undefined,
+): Promise<void> {
+  const limit = pLimit(DOCUMENT_READS);
+  await Promise.all(
+    versions.map((version) =>
+      limit(async () => {
+        const document = known?.get(version.documentKey) ?? (await dependencies.snapshots.getDocument(version.documentKey));
+        const { documentKey: _documentKey, ...ref } = version;
+        index.addVersion(ref, versionSentences(document));
+      }),
+    ),
+  );
+  // Adding in any order gives the same index; settling here keeps the expensive part out of the callers' reads.
+  index.settle();
+}
+
+/**
+ * Runs work for one scope of one store at a time within this process, and folds callers that arrive while a run is
+ * waiting to start into that run: it starts after they recorded their revision, so it picks it up. Parallel
+ * recordings of one series (an import, a batch of diff events) cost at most two updates in a row.
+ */
+export class ScopeSerializer {
+  private readonly entries = new WeakMap<object, Map<string, { tail: Promise<unknown>; queued?: Promise<unknown> }>>();
+
+  run<T>(store: object, scope: string, work: () => Promise<T>): Promise<T> {
+    let scopes = this.entries.get(store);
+    if (!scopes) {
+      scopes = new Map();
+      this.entries.set(store, scopes);
+    }
+    let entry = scopes.get(scope);
+    if (!entry) {
+      entry = { tail: Promise.resolve() };
+      scopes.set(scope, entry);
+    }
+    if (entry.queued) return entry.queued as Promise<T>;
+    const current = entry;
+    const queued = current.tail.then(() => {
+      current.queued = undefined;
+      return work();
+    });
+    current.queued = queued;
+    const tail = queued.then(
+      () => undefined,
+      () => undefined,
+    );
+    current.tail = tail;
+    void tail.then(() => {
+      if (scopes.get(scope) === current && current.tail === tail && !current.queued) scopes.delete(scope);
+    });
+    return queued;
+  }
+}

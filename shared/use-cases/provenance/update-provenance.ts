@@ -1,0 +1,33 @@
+import type { Document } from '../../domain/document.js';
+import { ScopeSerializer, scopeId, scopeOfPageRecord, syncProvenance, type ProvenanceDependencies } from './provenance-sync.js';
+
+export interface ProvenanceUpdate {
+  scope: string;
+  /** Versions added to the index (0 when it was up to date already: a duplicate event, a retry). */
+  added: number;
+  /** The index generation now stored. */
+  generation: number;
+}
+
+const serializer = new ScopeSerializer();
+
+/**
+ * The pipeline hook, run once a revision is durable: brings the provenance index of the page's scope up to date.
+ * In the steady state that adds the one new version (its Document is read, or taken from `documents`); it also
+ * picks up any version an earlier update missed. Idempotent, and safe to run late, twice or never: the index is
+ * derived, and readers catch up on what it lacks. Undefined for a page that is no longer watched.
+ */
+export async function updateProvenanceAfterRevision(
+  dependencies: ProvenanceDependencies,
+  revision: { page: string },
+  documents?: ReadonlyMap<string, Document>,
+): Promise<ProvenanceUpdate | undefined> {
+  const record = await dependencies.revisions.getPage(revision.page);
+  if (!record) return undefined;
+  const scope = scopeOfPageRecord(record);
+  const id = scopeId(scope);
+  return serializer.run(dependencies.snapshots, id, async () => {
+    const state = await syncProvenance(dependencies, scope, { persist: true, ...(documents ? { documents } : {}) });
+    return { scope: id, added: state.added, generation: state.written ?? state.generation };
+  });
+}
