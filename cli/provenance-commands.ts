@@ -131,9 +131,11 @@ Examples:
   ).action(async (target: string, _options: unknown, command: Command) => {
     const options = optionsOf<{ json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
+      const parsed = targetOf(target);
+      if (!backend.store && parsed.series === undefined) throw new UsageError('over an HTTP API, give a series (the API reports the status of series)');
       const status = backend.store
-        ? await provenanceStatus(backend.store.dependencies, targetOf(target))
-        : await apiGet<Awaited<ReturnType<typeof provenanceStatus>>>(backend, `/series/${seriesSegment(targetOf(target).series ?? '')}/provenance`, {});
+        ? await provenanceStatus(backend.store.dependencies, parsed)
+        : await apiGet<Awaited<ReturnType<typeof provenanceStatus>>>(backend, `/series/${seriesSegment(parsed.series!)}/provenance`, {});
       if (options.json) return printJson(io, status);
       printLines(io, [
         `${status.scope}: stored index generation ${status.generation} (${status.storedIndex}), ${status.indexedVersions} versions, ${status.sentences} sentences`,
