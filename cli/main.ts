@@ -8,6 +8,7 @@ import { registerDiffCommands } from './diff-commands.js';
 import { extractFile, formatOutline } from './file-commands.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerImportCommand } from './import-command.js';
+import { registerProvenanceCommands } from './provenance-commands.js';
 import { registerRunCommand } from './run-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSubscribeCommands } from './subscribe-commands.js';
@@ -77,6 +78,7 @@ Examples:
   registerAuditCommand(program, io);
   registerSubscribeCommands(program, io);
   registerImportCommand(program, io);
+  registerProvenanceCommands(program, io);
   registerServeCommand(program, io);
   return program;
 }

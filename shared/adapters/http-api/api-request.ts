@@ -17,7 +17,7 @@ export type ApiEvent = APIGatewayProxyEventV2 & {
  */
 const SLASHED_SEGMENT_ROUTES: readonly RegExp[] = [
   /^(\/pages\/[^/]+\/sections\/)(.+)(\/history\/?)$/,
-  /^(\/series\/)(.+)(\/(?:editions|compare)\/?)$/,
+  /^(\/series\/)(.+)(\/(?:editions|compare|removed|provenance)\/?)$/,
   /^(\/feeds\/series\/)(.+)(\.atom)$/,
 ];
 
