@@ -92,7 +92,7 @@ export function bindTable(fn: Bindable, table: dynamodb.ITable, options: BindTab
 // S3
 
 /** get: GetObject; put: PutObject; head: GetObject plus a 404 (not 403) for a missing key; list: ListBucket under the prefixes. */
-export type BucketAction = 'get' | 'put' | 'head' | 'list';
+export type BucketAction = 'get' | 'put' | 'head' | 'list' | 'delete';
 export type BucketAccess = 'read' | 'write' | 'readwrite' | readonly BucketAction[];
 
 const BUCKET_ACCESS: Readonly<Record<Exclude<BucketAccess, readonly BucketAction[]>, readonly BucketAction[]>> = {
@@ -117,6 +117,7 @@ export function bindBucket(fn: Bindable, bucket: s3.IBucket, options: BindBucket
   const objectActions = [
     ...(actions.has('get') || actions.has('head') ? ['s3:GetObject'] : []),
     ...(actions.has('put') ? ['s3:PutObject'] : []),
+    ...(actions.has('delete') ? ['s3:DeleteObject'] : []),
   ];
   if (objectActions.length > 0) {
     policy.addStatements(
@@ -140,14 +141,6 @@ export function bindBucket(fn: Bindable, bucket: s3.IBucket, options: BindBucket
       }),
     );
   }
-  fn.addEnvironment(ENVIRONMENT_NAMES.bucket, bucket.bucketName);
-}
-
-/**
- * The bucket name with no permission at all, for functions that never touch S3: shared/config.ts requires
- * REDLINE_BUCKET in every function (drop this once it is optional there, like the topic and the queue).
- */
-export function nameBucketWithoutAccess(fn: Bindable, bucket: s3.IBucket): void {
   fn.addEnvironment(ENVIRONMENT_NAMES.bucket, bucket.bucketName);
 }
 

@@ -15,6 +15,7 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   docs: 'docs/',
   diffs: 'diffs/',
   sections: 'sections/',
+  provenance: 'provenance/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];

@@ -8,7 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { StageSettings } from '../config/stages.js';
 import type { WatchList } from '../config/watch-list.js';
-import { bindBucket, bindQueue, bindTable, bindTopic, nameBucketWithoutAccess } from '../constructs/bindings.js';
+import { bindBucket, bindQueue, bindTable, bindTopic } from '../constructs/bindings.js';
 import { DispatchSchedule } from '../constructs/dispatch-schedule.js';
 import { DocumentEvents } from '../constructs/document-events.js';
 import { Monitoring } from '../constructs/monitoring.js';
@@ -121,7 +121,6 @@ export class StatelessStack extends Stack {
     // dispatch: listPages (Query on gsi2), markDispatched (UpdateItem), enqueue (SendMessageBatch).
     bindTable(dispatch, table, { access: ['Query', 'UpdateItem'], indexes: ['gsi2'], queryTable: false });
     bindQueue(dispatch, this.captureQueue.queue, { access: 'send' });
-    nameBucketWithoutAccess(dispatch, bucket);
 
     // capture: getPage, latestRevision (Query on the table), recordCheck/recordFailure, addWatch for probes,
     // and recordRevision when a stored Document was never recorded; alerts after repeated failures.
@@ -135,6 +134,8 @@ export class StatelessStack extends Stack {
     bindTable(diff, table, { access: 'readwrite', indexes: [] });
     bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
+    // the provenance index after each revision: a new generation written once (HEAD before PUT), older ones deleted.
+    bindBucket(diff, bucket, { prefixes: ['provenance/'], access: ['head', 'get', 'put', 'delete'] });
 
     // notify: getPage and listEditions (Query on gsi1) for new-edition notices; for term filters, the subscriptions
     // (Query on gsi2), the previous revision (GetItem) and both Documents (docs/); publish.
@@ -146,6 +147,8 @@ export class StatelessStack extends Stack {
     // subscriptions (stored as SUB# items, delivered as SNS subscriptions); stored Documents and diffs.
     bindTable(api, table, { access: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], deleteKeyPrefixes: ['SUB#'] });
     bindBucket(api, bucket, { prefixes: ['docs/', 'diffs/'], access: 'read' });
+    // blame and removal ledgers read the newest generation of a series' provenance index.
+    bindBucket(api, bucket, { prefixes: ['provenance/'], access: ['get', 'list'] });
     bindTopic(api, topic, { access: ['subscribe', 'unsubscribe'] });
 
     // Triggers

@@ -36,6 +36,11 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:GetObject on bucket/docs/*',
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',
+    // The provenance index: generations written once (HEAD before PUT needs ListBucket), older ones deleted.
+    's3:GetObject on bucket/provenance/*',
+    's3:PutObject on bucket/provenance/*',
+    's3:DeleteObject on bucket/provenance/*',
+    's3:ListBucket on bucket',
     ...CONSUME('diff-queue'),
   ],
   notify: [
@@ -57,6 +62,8 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     'dynamodb:Query on table/index/gsi2',
     's3:GetObject on bucket/docs/*',
     's3:GetObject on bucket/diffs/*',
+    's3:GetObject on bucket/provenance/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["provenance/*"]}}',
     'sns:Subscribe on topic',
     'sns:Unsubscribe on topic',
   ],
@@ -64,7 +71,7 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
 };
 
 const EXPECTED_ENVIRONMENT: Record<FunctionName, string[]> = {
-  dispatch: ['REDLINE_BUCKET', 'REDLINE_CAPTURE_QUEUE_URL', 'REDLINE_TABLE'],
+  dispatch: ['REDLINE_CAPTURE_QUEUE_URL', 'REDLINE_TABLE'],
   capture: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
   diff: ['REDLINE_BUCKET', 'REDLINE_TABLE'],
   notify: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
@@ -111,7 +118,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     const acknowledgements = acknowledgementsUnder(synthesized.app);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
     const ids = acknowledgements.map(({ id, path }) => {
-      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections)\/\*/, 'Resource::<bucket>/$1/*');
+      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -127,9 +134,11 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ DiffFunction',
         'diffs @ DiffFunction',
         'sections @ DiffFunction',
+        'provenance @ DiffFunction',
         'docs @ NotifyFunction',
         'docs @ ApiFunction',
         'diffs @ ApiFunction',
+        'provenance @ ApiFunction',
       ]
         .map((entry) => {
           const [prefix, fn] = entry.split(' @ ');
