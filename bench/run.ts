@@ -20,6 +20,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   api: () => apiLatencySuite(),
   import: () => importThroughputSuite(),
   bundles: () => bundlesSuite(),
+  hardening: async () => (await import('./suites/hardening.js')).hardeningSuite(),
   provenance: () => provenanceSuite(),
 };
 

@@ -15,8 +15,10 @@ export const handler = createApiHandler(
     ...composeDependencies(config, { revisions, snapshots: s3Snapshots(config) }),
     subscriptions,
     subscriptionGateway: new SnsSubscriptionGateway({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
+    // No bearer token in the cloud: the HTTP API authorizes the credentialed routes with IAM, and a token here
+    // would be a secret in a plain environment variable. (Should one ever be wanted, read it at cold start from an
+    // SSM SecureString or Secrets Manager named by the environment, never the value itself.)
     api: {
-      ...(config.REDLINE_API_TOKEN ? { token: config.REDLINE_API_TOKEN } : {}),
       ...(config.REDLINE_API_BASE_URL ? { baseUrl: config.REDLINE_API_BASE_URL } : {}),
     },
   },

@@ -5,7 +5,8 @@ import type { Notification } from '../../shared/ports/notifier.js';
 
 /**
  * A local webhook subscriber, as a receiver should be written: it verifies the HMAC signature and the timestamp of
- * every delivery before reading it (401 otherwise), and drops repeated ids (at-least-once delivery) with a 200.
+ * every delivery before reading it (401 otherwise), and drops repeated ids (at-least-once delivery, and replays within
+ * the timestamp window) with a 200, keyed on the id in the signed body.
  */
 export interface WebhookReceipt {
   path: string;
@@ -65,17 +66,24 @@ export async function startWebhookReceiver(options: { secret: string; host?: str
         record({ path, id, verified, duplicate: false, status: 401, receivedAt });
         return;
       }
-      const key = `${path}#${id}`;
-      const duplicate = seen.has(key);
-      seen.add(key);
       let notification: Notification | undefined;
       try {
         notification = JSON.parse(body.toString('utf8')) as Notification;
       } catch {
         response.writeHead(400, { 'content-type': 'text/plain' }).end('not JSON');
-        record({ path, id, verified, duplicate, status: 400, receivedAt });
+        record({ path, id, verified, duplicate: false, status: 400, receivedAt });
         return;
       }
+      // Dedupe on the id inside the signed body: the x-redline-id header is not signed, so a replay within the
+      // timestamp window with another header id must still be recognised as the same delivery.
+      if (typeof notification?.id !== 'string' || (id !== undefined && id !== notification.id)) {
+        response.writeHead(400, { 'content-type': 'text/plain' }).end('x-redline-id does not match the signed body');
+        record({ path, id, verified, duplicate: false, status: 400, receivedAt });
+        return;
+      }
+      const key = `${path}#${notification.id}`;
+      const duplicate = seen.has(key);
+      seen.add(key);
       const status = duplicate ? 200 : 204;
       response.writeHead(status).end();
       record({ path, id, verified, duplicate, status, notification, receivedAt });

@@ -87,8 +87,13 @@ class ExtractionRun {
 
   // Body
   rootSeen = false;
+  /** Set while the parser closes what is still open at the end of the input. */
+  private atEndOfInput = false;
+  /** The input ended inside the report body: its end tag never came, so the page was cut short. */
+  private truncated = false;
   private bodyStarted = false;
   private rootDepth = -1;
+  private rootName = '';
   private chromeDepth = -1;
   private headingDepth = -1;
   private headingElement: ElementInfo | undefined;
@@ -140,6 +145,7 @@ class ExtractionRun {
       { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
     );
     parser.write(html);
+    this.atEndOfInput = true;
     parser.end();
   }
 
@@ -202,6 +208,7 @@ class ExtractionRun {
     if (isRoot) {
       this.rootSeen = true;
       this.rootDepth = depth;
+      this.rootName = name;
     }
   }
 
@@ -247,6 +254,8 @@ class ExtractionRun {
     if (this.headingDepth >= 0 || this.labelDepth >= 0) return;
     if (depth === this.anchorDepth) this.anchorDepth = -1;
     if (depth === this.rootDepth) {
+      // <body> may legally end without its end tag; a landmark (main, article, section...) may not.
+      if (this.atEndOfInput && !this.useFallbackRoot) this.truncated = true;
       this.flushParagraph();
       this.rootDepth = -1;
       return;
@@ -330,6 +339,11 @@ class ExtractionRun {
         `No report body found for profile "${profile.name}" (the page may be an error page or its layout changed)`,
         'body-missing',
       );
+    }
+    if (this.truncated) {
+      // A partial download (a server that failed mid-page) would otherwise read as a revision removing every
+      // section after the cut.
+      throw new ExtractionError(`The page ends inside the report body (no closing </${this.rootName}>): it was truncated`, 'body-missing');
     }
     const sections = withoutEmptyLeaves(this.sections);
     if (profile.requiresHeadings && this.headingCount === 0) {

@@ -85,6 +85,12 @@ export async function capturePage(dependencies: TrackerDependencies, message: Ca
     nextDueAt: nextCheck(dependencies, page, attemptedAt),
   };
   if (documentHash === latest?.documentHash || documentHash === page.lastDocumentHash) {
+    if (latest && documentHash === latest.documentHash && page.lastDocumentHash !== documentHash) {
+      // The latest revision's recording was cut short after its put (a crash). For a Document stored before (the page
+      // went back to an older text) no S3 event will come to finish it, and a stale lastDocumentHash would hide the
+      // next change back: finish it here (idempotent).
+      await recordRevision(dependencies, { page: page.page, documentKey: latest.documentKey, capturedAt: check.checkedAt });
+    }
     await revisions.recordCheck(page.page, check);
     return { outcome: 'unchanged', page: page.page, documentHash };
   }

@@ -43,9 +43,10 @@ export function isDue(page: PageRecord, now: Date, redispatchAfterMinutes: numbe
   const dueAt = page.nextDueAt ? Date.parse(page.nextDueAt) : 0;
   if (dueAt > now.getTime()) return false;
   if (!page.dispatchedAt) return true;
-  // Enqueued after the last check: wait for that capture unless it is overdue.
+  // Enqueued after the last check: wait for that capture unless it is overdue. A failed capture is a finished check
+  // too (it set nextDueAt to its backoff): without it, every retry before redispatchAfterMinutes would wait for it.
   const dispatched = Date.parse(page.dispatchedAt);
-  const checked = page.lastCheckedAt ? Date.parse(page.lastCheckedAt) : 0;
+  const checked = Math.max(page.lastCheckedAt ? Date.parse(page.lastCheckedAt) : 0, page.lastFailureAt ? Date.parse(page.lastFailureAt) : 0);
   return dispatched <= checked || now.getTime() >= Date.parse(addMinutes(new Date(dispatched), redispatchAfterMinutes));
 }
 
