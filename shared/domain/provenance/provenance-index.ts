@@ -43,7 +43,7 @@ export function compareVersions(a: Pick<VersionRef, 'page' | 'seq' | 'edition'>,
   return a.seq - b.seq;
 }
 
-/** A version as stored (README-provenance.md, "Storage"). */
+/** A version as stored (README, "Sentence provenance: storage"). */
 export interface StoredVersion extends VersionRef {
   /** Sections in document order as `[sectionId, paragraphCount]` pairs, flattened. */
   sections: number[];

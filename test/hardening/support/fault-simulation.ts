@@ -518,7 +518,7 @@ export function compareWithClean(
       }
     }
   }
-  // One known, benign difference (README-reliability.md, "Known deviation"): a LATE duplicate S3 event (after a later
+  // One known, benign difference (README, "Known limitations"): a LATE duplicate S3 event (after a later
   // capture) that finds only metadata changed, or that finds its revision already recorded, sets lastDocumentHash
   // back to that older Document. The marker still names a Document with the latest revision's sections (checked
   // above), so no change can be skipped; the next capture diffs once more and sets it again. Allowed only then.
