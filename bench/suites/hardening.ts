@@ -25,7 +25,7 @@ import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-depende
 import { TORTURE_KEY, corpusDocument, editSection, hrrUrl, startApiFixture } from '../../test/api/api-fixture.js';
 import { startAwsServersProcess } from '../../test/hardening/support/aws-servers-process.js';
 import { silentObservability } from '../../test/hardening/support/hardening-kit.js';
-import { KZ, answerProblems, authorization, body, contentType, method, path, query } from '../../test/hardening/support/api-fuzz.js';
+import { answerProblems, authorization, body, contentType, method, path, query, readRouteMix } from '../../test/hardening/support/api-fuzz.js';
 import { diffProblems } from '../../test/hardening/support/diff-reference.js';
 import {
   CLEAN_PLAN,
@@ -335,17 +335,7 @@ async function apiUnderLoad(row: (fields: HardeningRow) => void): Promise<number
 }
 
 /** The read-route mix of the load test and the soak, 10 connections. */
-const ROUTE_MIX = [
-  '/pages',
-  `/pages/${KZ}`,
-  `/pages/${KZ}/revisions?limit=10`,
-  `/pages/${KZ}/revisions/2`,
-  `/pages/${KZ}/diff?from=1&to=2`,
-  `/pages/${KZ}/sections/${TORTURE_KEY.replaceAll('/', '~')}/history`,
-  '/series',
-  '/series/hrr~kazakhstan/editions',
-  '/feeds/all.atom',
-].map((route) => ({ method: 'GET', path: route }));
+const ROUTE_MIX = readRouteMix(TORTURE_KEY);
 
 function loadMix(url: string, seconds: number) {
   return autocannon({ url, connections: 10, duration: seconds, timeout: 30, requests: ROUTE_MIX } as unknown as Parameters<typeof autocannon>[0]);

@@ -118,3 +118,18 @@ export const body = fc.oneof(
 export const contentType = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'multipart/form-data; boundary=x', 'application/json; charset=latin1');
 export const authorization = fc.constantFrom(undefined, bearer.authorization, 'Bearer wrong', `Basic ${API_TOKEN}`);
 export const method = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD');
+
+/** The read-route mix of the short load test and the bench's load and soak (10 connections). */
+export function readRouteMix(tortureKey: string): Array<{ method: 'GET'; path: string }> {
+  return [
+    '/pages',
+    `/pages/${KZ}`,
+    `/pages/${KZ}/revisions?limit=10`,
+    `/pages/${KZ}/revisions/2`,
+    `/pages/${KZ}/diff?from=1&to=2`,
+    `/pages/${KZ}/sections/${tortureKey.replaceAll('/', '~')}/history`,
+    '/series',
+    '/series/hrr~kazakhstan/editions',
+    '/feeds/all.atom',
+  ].map((route) => ({ method: 'GET' as const, path: route }));
+}
