@@ -27,7 +27,7 @@ import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';
 import type { Fetcher } from '../../shared/ports/fetcher.js';
-import { FanoutNotifier } from '../../shared/ports/fanout-notifier.js';
+import { FanoutNotifier } from '../../shared/adapters/fanout/fanout-notifier.js';
 import type { Notification, Notifier } from '../../shared/ports/notifier.js';
 import type { RevisionRecord } from '../../shared/ports/revision-store.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';

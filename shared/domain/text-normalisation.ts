@@ -415,21 +415,11 @@ export class WordTokenizer {
   private add(text: string, start: number, end: number, hash: number, slot: number): number {
     const id = this.cores.length;
     if (id >= this.hashes.length) {
-      const hashes = new Int32Array(this.hashes.length * 2);
-      hashes.set(this.hashes);
-      this.hashes = hashes;
-      const flags = new Uint8Array(this.wordFlags.length * 2);
-      flags.set(this.wordFlags);
-      this.wordFlags = flags;
-      const stamps = new Int32Array(this.stamps.length * 2);
-      stamps.set(this.stamps);
-      this.stamps = stamps;
-      const postingGap = new Int32Array(this.postingGap.length * 2);
-      postingGap.set(this.postingGap);
-      this.postingGap = postingGap;
-      const postingHead = new Int32Array(this.postingHead.length * 2);
-      postingHead.set(this.postingHead);
-      this.postingHead = postingHead;
+      this.hashes = doubled(this.hashes);
+      this.wordFlags = doubled(this.wordFlags);
+      this.stamps = doubled(this.stamps);
+      this.postingGap = doubled(this.postingGap);
+      this.postingHead = doubled(this.postingHead);
     }
     const core = text.slice(start, end);
     this.cores.push(core);
@@ -482,4 +472,11 @@ export function sortedDice(a: Int32Array, b: Int32Array): number {
     else j++;
   }
   return (2 * shared) / (a.length + b.length);
+}
+
+/** A copy of a per-id table with twice the room. */
+function doubled<T extends Int32Array | Uint8Array>(table: T): T {
+  const grown = new (table.constructor as new (length: number) => T)(table.length * 2);
+  grown.set(table);
+  return grown;
 }

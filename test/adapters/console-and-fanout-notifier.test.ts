@@ -1,5 +1,5 @@
 import { ConsoleNotifier, formatNotificationLine } from '../../shared/adapters/console/console-notifier.js';
-import { FanoutNotifier } from '../../shared/ports/fanout-notifier.js';
+import { FanoutNotifier } from '../../shared/adapters/fanout/fanout-notifier.js';
 import { NotificationDeliveryError, notificationIds, type Notification, type Notifier, type PageAlertNotification, type RevisionNotification } from '../../shared/ports/notifier.js';
 
 const revision: RevisionNotification = {

@@ -1,5 +1,5 @@
 import { matchesSubscription, type Subscription } from '../../domain/subscription-filter.js';
-import { FanoutNotifier, type FanoutResult } from '../../ports/fanout-notifier.js';
+import { FanoutNotifier, type FanoutResult } from '../fanout/fanout-notifier.js';
 import type { Notification, Notifier } from '../../ports/notifier.js';
 import type { SubscriptionGateway } from '../../ports/subscription-gateway.js';
 import { allSubscriptions, type SubscriptionStore } from '../../ports/subscription-store.js';

@@ -1,4 +1,4 @@
-import { NotificationDeliveryError, type DeliveryFailure, type Notification, type Notifier } from './notifier.js';
+import { NotificationDeliveryError, type DeliveryFailure, type Notification, type Notifier } from '../../ports/notifier.js';
 
 export interface FanoutResult {
   delivered: string[];
