@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import type { CycleReport, RuntimeActivity } from '../infra/local/local-runtime.js';
+import type { CycleReport, RuntimeActivity } from '../local/runtime/local-runtime.js';
 import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import { SqsCaptureQueue } from '../shared/adapters/sqs/sqs-capture-queue.js';
 import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
@@ -64,8 +64,8 @@ Examples:
       });
       // The local runtime (every handler, the fetcher) is loaded only for this command.
       // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
-      const { startLocalRuntime } = await import('../infra/local/local-runtime.js');
-      const { SubscriptionNotifier } = await import('../shared/adapters/local/subscription-notifier.js');
+      const { startLocalRuntime } = await import('../local/runtime/local-runtime.js');
+      const { SubscriptionNotifier } = await import('../local/runtime/subscription-notifier.js');
       const runtime = await startLocalRuntime({
         dataDir: target.dataDir,
         allowedOrigins: options.allowOrigin ?? [],

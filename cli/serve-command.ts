@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Command } from 'commander';
 import type { ApiDependencies } from '../functions/api/api-dependencies.js';
-import type { ApiServer } from '../infra/local/api-server.js';
+import type { ApiServer } from '../local/runtime/api-server.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { addStoreOptions, announceLocalStore, describeTarget, openStore, type OpenStore } from './store-selection.js';
@@ -41,7 +41,7 @@ Examples:
       // The api function's handler (middy, Powertools, every route) is loaded only for this command.
       // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
       const { createApiHandler } = await import('../functions/api/api-handler.js');
-      const { startApiServer } = await import('../infra/local/api-server.js');
+      const { startApiServer } = await import('../local/runtime/api-server.js');
       const store = await openStore(target, io);
       let server: ApiServer | undefined;
       let unannounce: (() => Promise<void>) | undefined;

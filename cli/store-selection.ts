@@ -8,8 +8,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import type { Command } from 'commander';
 import { DynamoRevisionStore } from '../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import type { LocalAwsServers } from '../shared/adapters/local/local-aws-servers.js';
-import { LocalSubscriptionGateway } from '../shared/adapters/local/subscription-notifier.js';
+import type { LocalAwsServers } from '../local/runtime/local-aws-servers.js';
+import { LocalSubscriptionGateway } from '../local/runtime/subscription-notifier.js';
 import { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
 import { SnsSubscriptionGateway } from '../shared/adapters/sns/sns-subscription-gateway.js';
 import { loadConfig } from '../shared/config.js';
@@ -141,7 +141,7 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
   const running = await runningStoreProcess(target.dataDir);
   // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
   // extract and --api need neither.
-  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await import('../shared/adapters/local/local-aws-servers.js');
+  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await import('../local/runtime/local-aws-servers.js');
   let servers: LocalAwsServers | undefined;
   let endpoints: { dynamodb: string; s3: string };
   let region: string;

@@ -8,11 +8,11 @@ import { S3Client } from '@aws-sdk/client-s3';
 import autocannon from 'autocannon';
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import type { ApiDependencies } from '../../functions/api/api-dependencies.js';
-import { startApiServer } from '../../infra/local/api-server.js';
+import { startApiServer } from '../../local/runtime/api-server.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
-import { LocalSubscriptionGateway } from '../../shared/adapters/local/subscription-notifier.js';
+import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
+import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
@@ -23,7 +23,7 @@ import { loadCorpusPage } from '../../test/support/corpus.js';
 import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
 
 /**
- * API latency under load: autocannon against infra/local/api-server (the same api handler as the Lambda, over
+ * API latency under load: autocannon against local/runtime/api-server (the same api handler as the Lambda, over
  * dynalite and s3rver on 127.0.0.1) for the section-history, diff and edition-compare routes, each for a few
  * seconds, against GET /series measured in the same run (a route that is one small DynamoDB query). The ratios of
  * p50 to the reference p50 are the figures that count; absolute times on a shared machine are noise.

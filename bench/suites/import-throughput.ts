@@ -6,7 +6,7 @@ import { WARCRecord, WARCSerializer } from 'warcio';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
-import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
+import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { archiveCaptures } from '../../shared/adapters/warc/archive-captures.js';
 import { extract } from '../../shared/domain/extract.js';

@@ -1,8 +1,8 @@
-import { allCorpusPages, type CorpusPageRef } from '../../infra/local/corpus-pages.js';
-import { appendToFirstParagraph } from '../../infra/local/known-edits.js';
-import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../../infra/local/local-runtime.js';
-import { startReportSite, type ReportSite, type SiteChange } from '../../infra/local/report-site.js';
-import { RuntimeClock } from '../../infra/local/runtime-clock.js';
+import { allCorpusPages, type CorpusPageRef } from '../../local/demo/corpus-pages.js';
+import { appendToFirstParagraph } from '../../local/demo/known-edits.js';
+import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../../local/runtime/local-runtime.js';
+import { startReportSite, type ReportSite, type SiteChange } from '../../local/demo/report-site.js';
+import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { extract } from '../../shared/domain/extract.js';
 import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';

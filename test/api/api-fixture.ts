@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { LocalSubscriptionGateway } from '../../shared/adapters/local/subscription-notifier.js';
+import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document, Section } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
@@ -12,7 +12,7 @@ import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import type { ApiDependencies } from '../../functions/api/api-dependencies.js';
-import { startApiServer, type ApiServer } from '../../infra/local/api-server.js';
+import { startApiServer, type ApiServer } from '../../local/runtime/api-server.js';
 import { loadCorpusPage, type CorpusCountry } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 

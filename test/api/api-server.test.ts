@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { startApiServer, type ApiServer } from '../../infra/local/api-server.js';
+import { startApiServer, type ApiServer } from '../../local/runtime/api-server.js';
 
 /** The local server's mapping of requests to HTTP API events and of results back to responses. */
 let server: ApiServer;

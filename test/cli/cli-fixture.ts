@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { BufferedOutput, type CliIo } from '../../cli/cli-io.js';
 import { runCli } from '../../cli/main.js';
 import { announceLocalStore } from '../../cli/store-selection.js';
-import { startLocalAwsServers, type LocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
+import { startLocalAwsServers, type LocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { loadCorpusPage, type CorpusCountry } from '../support/corpus.js';
 
 /** Runs the CLI in process with captured output. */

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BufferedOutput } from '../../cli/cli-io.js';
-import { appendToFirstParagraph } from '../../infra/local/known-edits.js';
-import { startReportSite, type ReportSite } from '../../infra/local/report-site.js';
+import { appendToFirstParagraph } from '../../local/demo/known-edits.js';
+import { startReportSite, type ReportSite } from '../../local/demo/report-site.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, saveCorpusPage, temporaryFolder, type CliResult } from './cli-fixture.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildProgram } from '../../cli/main.js';
 import { BufferedOutput } from '../../cli/cli-io.js';
-import { startLocalAwsServers } from '../../shared/adapters/local/local-aws-servers.js';
+import { startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';

@@ -9,7 +9,7 @@ import {
   rotateChrome,
   splitParagraph,
   type PageEdit,
-} from '../../infra/local/known-edits.js';
+} from '../../local/demo/known-edits.js';
 import { countWords } from '../../shared/domain/document.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { extract } from '../../shared/domain/extract.js';

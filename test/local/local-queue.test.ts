@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { LocalQueue, QueueEventSource, sqsRecord, type InvocationReport } from '../../infra/local/local-queue.js';
+import { LocalQueue, QueueEventSource, sqsRecord, type InvocationReport } from '../../local/runtime/local-queue.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

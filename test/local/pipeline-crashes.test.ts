@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { insertSentence } from '../../infra/local/known-edits.js';
+import { insertSentence } from '../../local/demo/known-edits.js';
 import { snapshotKeys } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { TORTURE, TORTURE_KEY, captureOutcomes, crashOnce, startPipeline, type CrashPoint } from './pipeline-fixture.js';
 

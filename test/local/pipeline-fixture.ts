@@ -1,8 +1,8 @@
-import type { CorpusCountry } from '../../infra/local/corpus-pages.js';
-import { startLocalRuntime, type CycleReport, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/local-runtime.js';
-import { interceptPort } from '../../infra/local/port-interceptor.js';
-import { startReportSite, type ReportSite, type ReportSiteOptions } from '../../infra/local/report-site.js';
-import { RuntimeClock } from '../../infra/local/runtime-clock.js';
+import type { CorpusCountry } from '../../local/demo/corpus-pages.js';
+import { startLocalRuntime, type CycleReport, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime/local-runtime.js';
+import { interceptPort } from '../../local/runtime/port-interceptor.js';
+import { startReportSite, type ReportSite, type ReportSiteOptions } from '../../local/demo/report-site.js';
+import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
 import type { RevisionRecord } from '../../shared/ports/revision-store.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 

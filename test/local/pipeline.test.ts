@@ -1,10 +1,10 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { objectCreatedEvent } from '../../infra/local/aws-event-shapes.js';
-import { loadCorpusHtml, stateGovPath } from '../../infra/local/corpus-pages.js';
-import { insertSentence, replaceInParagraph } from '../../infra/local/known-edits.js';
+import { objectCreatedEvent } from '../../local/runtime/aws-event-shapes.js';
+import { loadCorpusHtml, stateGovPath } from '../../local/demo/corpus-pages.js';
+import { insertSentence, replaceInParagraph } from '../../local/demo/known-edits.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
-import { LocalQueue, sqsRecord } from '../../infra/local/local-queue.js';
+import { LocalQueue, sqsRecord } from '../../local/runtime/local-queue.js';
 import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { loadCorpusHtml, stateGovPath } from '../../infra/local/corpus-pages.js';
-import { deleteParagraph, insertSentence } from '../../infra/local/known-edits.js';
-import { ROBOTS_TXT, startReportSite, type ReportSite } from '../../infra/local/report-site.js';
+import { loadCorpusHtml, stateGovPath } from '../../local/demo/corpus-pages.js';
+import { deleteParagraph, insertSentence } from '../../local/demo/known-edits.js';
+import { ROBOTS_TXT, startReportSite, type ReportSite } from '../../local/demo/report-site.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { extract } from '../../shared/domain/extract.js';
 import { ExtractionError } from '../../shared/errors.js';

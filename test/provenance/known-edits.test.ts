@@ -6,7 +6,7 @@ import {
   renameHeading,
   replaceInParagraph,
   type PageEdit,
-} from '../../infra/local/known-edits.js';
+} from '../../local/demo/known-edits.js';
 import { extract } from '../../shared/domain/extract.js';
 import { blameVersion } from '../../shared/domain/provenance/blame.js';
 import { ProvenanceIndex } from '../../shared/domain/provenance/provenance-index.js';

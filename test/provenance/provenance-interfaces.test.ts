@@ -7,9 +7,9 @@ import { editionRuns, registerProvenanceCommands } from '../../cli/provenance-co
 import { announceLocalStore } from '../../cli/store-selection.js';
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import type { ApiDependencies } from '../../functions/api/api-dependencies.js';
-import { startApiServer, type ApiServer } from '../../infra/local/api-server.js';
-import { applyEdits, deleteParagraph } from '../../infra/local/known-edits.js';
-import { LocalSubscriptionGateway } from '../../shared/adapters/local/subscription-notifier.js';
+import { startApiServer, type ApiServer } from '../../local/runtime/api-server.js';
+import { applyEdits, deleteParagraph } from '../../local/demo/known-edits.js';
+import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notifier.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import { extract } from '../../shared/domain/extract.js';
 import { LEDGER_CSV_COLUMNS } from '../../shared/domain/provenance/removal-ledger.js';

@@ -1,6 +1,6 @@
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { LocalSubscriptionGateway } from '../../shared/adapters/local/subscription-notifier.js';
+import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { snsMessageAttributes } from '../../shared/adapters/sns/sns-notifier.js';
 import { matchesSubscription } from '../../shared/domain/subscription-filter.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { LocalSubscriptionGateway, SubscriptionNotifier } from '../../shared/adapters/local/subscription-notifier.js';
+import { LocalSubscriptionGateway, SubscriptionNotifier } from '../../local/runtime/subscription-notifier.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
 import { NotificationDeliveryError, type Notification } from '../../shared/ports/notifier.js';

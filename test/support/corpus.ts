@@ -6,7 +6,7 @@ import {
   CORPUS_YEARS,
   loadCorpusHtml,
   type CorpusCountry,
-} from '../../infra/local/corpus-pages.js';
+} from '../../local/demo/corpus-pages.js';
 
 /** The real report pages shipped with the tests (from ../shared/corpus/hrr, gzip-compressed): one loader for all. */
 export { CORPUS_COUNTRIES, CORPUS_DIRECTORY, CORPUS_YEARS, type CorpusCountry };

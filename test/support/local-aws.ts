@@ -8,7 +8,7 @@ import {
   localS3ClientConfig,
   startLocalAwsServers,
   type LocalAwsEndpoints,
-} from '../../shared/adapters/local/local-aws-servers.js';
+} from '../../local/runtime/local-aws-servers.js';
 
 export interface LocalAws {
   dynamodb: DynamoDBClient;

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { INSERTED_SENTENCE } from '../../infra/local/site-schedule.js';
+import { INSERTED_SENTENCE } from '../../local/demo/site-schedule.js';
 import { accessibilityProblems, launchChromium, screenshot, startDemoData, UI_TOKEN, type Browser, type DemoData } from './ui-fixture.js';
 
 /**

@@ -3,13 +3,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startLocalRuntime, type LocalRuntime } from '../../infra/local/local-runtime.js';
-import { startReportSite, type ReportSite } from '../../infra/local/report-site.js';
-import { RuntimeClock } from '../../infra/local/runtime-clock.js';
-import { DEMO_CYCLES, DEMO_FAILURE_ALERT_THRESHOLD, DEMO_SCHEDULE, DEMO_VALIDATORS, DEMO_WATCHES } from '../../infra/local/site-schedule.js';
+import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
+import { startReportSite, type ReportSite } from '../../local/demo/report-site.js';
+import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
+import { DEMO_CYCLES, DEMO_FAILURE_ALERT_THRESHOLD, DEMO_SCHEDULE, DEMO_VALIDATORS, DEMO_WATCHES } from '../../local/demo/site-schedule.js';
 
 /**
- * The demo's data, made the way `npm start` makes it (infra/local/demo.ts): the local report site with the demo's
+ * The demo's data, made the way `npm start` makes it (local/demo/demo.ts): the local report site with the demo's
  * schedule of edits, new editions and failures, the demo's watches, DEMO_CYCLES capture cycles one simulated day
  * apart, and the HTTP API (with the UI) on a free port. Everything is ephemeral (in-memory DynamoDB, S3 in a
  * temporary folder).

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startLocalAwsServers } from '../../../shared/adapters/local/local-aws-servers.js';
+import { startLocalAwsServers } from '../../../local/runtime/local-aws-servers.js';
 
 /**
  * dynalite and s3rver in a child process, for the soak: measured in one process, the emulators' own growth

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { NotificationRecorder } from '../../../infra/local/notification-recorder.js';
-import { interceptPort, type PortCall } from '../../../infra/local/port-interceptor.js';
+import { NotificationRecorder } from '../../../local/runtime/notification-recorder.js';
+import { interceptPort, type PortCall } from '../../../local/runtime/port-interceptor.js';
 import { canonicalJson, sha256Hex } from '../../../shared/adapters/s3/canonical-json.js';
 import { snapshotKeys } from '../../../shared/adapters/s3/s3-snapshot-store.js';
 import { ConflictError } from '../../../shared/errors.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
-import { LocalQueue, sqsRecord } from '../../../infra/local/local-queue.js';
+import { LocalQueue, sqsRecord } from '../../../local/runtime/local-queue.js';
 import type { Observability } from '../../../shared/runtime/observability.js';
 
 /** Small shared helpers of the hardening tests and the hardening bench. */

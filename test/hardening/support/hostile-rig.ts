@@ -1,6 +1,6 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createCaptureHandler } from '../../../functions/capture/capture-handler.js';
-import { NotificationRecorder } from '../../../infra/local/notification-recorder.js';
+import { NotificationRecorder } from '../../../local/runtime/notification-recorder.js';
 import { DynamoRevisionStore } from '../../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { allowLoopbackOrigins } from '../../../shared/adapters/http/address-guard.js';
 import type { HostLookup } from '../../../shared/adapters/http/guarded-connector.js';

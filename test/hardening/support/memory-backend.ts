@@ -1,4 +1,4 @@
-import { objectCreatedEvent } from '../../../infra/local/aws-event-shapes.js';
+import { objectCreatedEvent } from '../../../local/runtime/aws-event-shapes.js';
 import { S3SnapshotStore } from '../../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Backend, EventSink, Ports } from './fault-simulation.js';
 import { MemoryRevisionStore } from './memory-revision-store.js';

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { objectCreatedFromS3rver } from '../../../infra/local/aws-event-shapes.js';
-import { RevisionStream } from '../../../infra/local/revision-stream.js';
+import { objectCreatedFromS3rver } from '../../../local/runtime/aws-event-shapes.js';
+import { RevisionStream } from '../../../local/runtime/revision-stream.js';
 import { DynamoRevisionStore } from '../../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import {
   localDynamoDbClientConfig,
   localS3ClientConfig,
   startLocalAwsServers,
   type LocalAwsServers,
-} from '../../../shared/adapters/local/local-aws-servers.js';
+} from '../../../local/runtime/local-aws-servers.js';
 import { S3SnapshotStore } from '../../../shared/adapters/s3/s3-snapshot-store.js';
 import { revisionFromStreamImage } from '../../../shared/runtime/event-parsing.js';
 import type { Backend, EventSink, Ports } from './fault-simulation.js';

@@ -21,8 +21,8 @@ import {
   localS3ClientConfig,
   startLocalAwsServers,
   type LocalAwsServers,
-} from '../../shared/adapters/local/local-aws-servers.js';
-import { LocalSubscriptionGateway, SubscriptionNotifier } from '../../shared/adapters/local/subscription-notifier.js';
+} from './local-aws-servers.js';
+import { LocalSubscriptionGateway, SubscriptionNotifier } from './subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';

@@ -13,7 +13,7 @@ import {
 import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
-import { createTableRequest } from '../dynamodb/table-definition.js';
+import { createTableRequest } from '../../shared/adapters/dynamodb/table-definition.js';
 
 /**
  * The embedded AWS servers of the local runtime and the adapter tests: dynalite (DynamoDB) and s3rver (S3), both

@@ -1,10 +1,10 @@
-import { matchesSubscription, type Subscription } from '../../domain/subscription-filter.js';
-import { FanoutNotifier, type FanoutResult } from '../fanout/fanout-notifier.js';
-import type { Notification, Notifier } from '../../ports/notifier.js';
-import type { SubscriptionGateway } from '../../ports/subscription-gateway.js';
-import { allSubscriptions, type SubscriptionStore } from '../../ports/subscription-store.js';
-import { formatNotificationLine, type LineWriter } from '../console/console-notifier.js';
-import { WebhookNotifier } from '../webhook/webhook-notifier.js';
+import { matchesSubscription, type Subscription } from '../../shared/domain/subscription-filter.js';
+import { FanoutNotifier, type FanoutResult } from '../../shared/adapters/fanout/fanout-notifier.js';
+import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type { SubscriptionGateway } from '../../shared/ports/subscription-gateway.js';
+import { allSubscriptions, type SubscriptionStore } from '../../shared/ports/subscription-store.js';
+import { formatNotificationLine, type LineWriter } from '../../shared/adapters/console/console-notifier.js';
+import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 
 export interface SubscriptionNotifierOptions {
   subscriptions: SubscriptionStore;

@@ -7,9 +7,9 @@ import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
 import type { RevisionRecord } from '../../shared/ports/revision-store.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
 import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds, truncate } from './demo-output.js';
-import { startLocalRuntime, type CycleReport, type LocalRuntime } from './local-runtime.js';
+import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../runtime/local-runtime.js';
 import { startReportSite, type ReportSite } from './report-site.js';
-import { RuntimeClock } from './runtime-clock.js';
+import { RuntimeClock } from '../runtime/runtime-clock.js';
 import { DEMO_CYCLES, DEMO_FAILURE_ALERT_THRESHOLD, DEMO_SCHEDULE, DEMO_VALIDATORS, DEMO_WATCHES, describeSiteChange } from './site-schedule.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
