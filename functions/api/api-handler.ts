@@ -2,15 +2,15 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler from '@middy/http-router';
 import type { Context } from 'aws-lambda';
-import { apiErrorMiddleware } from '../../shared/adapters/http-api/api-error-middleware.js';
-import { canonicalRoutePath, type ApiEvent } from '../../shared/adapters/http-api/api-request.js';
-import type { ApiResult } from '../../shared/adapters/http-api/api-response.js';
-import { conditionalGetMiddleware } from '../../shared/adapters/http-api/conditional-get-middleware.js';
+import { apiErrorMiddleware } from './http/api-error-middleware.js';
+import { canonicalRoutePath, type ApiEvent } from './http/api-request.js';
+import type { ApiResult } from './http/api-response.js';
+import { conditionalGetMiddleware } from './http/conditional-get-middleware.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { MetricUnit, type Observability } from '../../shared/runtime/observability.js';
 import type { ApiDependencies } from './api-dependencies.js';
-import { apiRoutes } from './api-routes.js';
+import { apiRoutes } from './http/api-routes.js';
 
 /**
  * HTTP API (payload 2.0) -> the route table (api-routes.ts). Cross-cutting concerns are middlewares: header

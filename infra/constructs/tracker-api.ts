@@ -22,14 +22,14 @@ export interface ApiRoute {
  * execute-api:Invoke on it. A path matched by no route gets the gateway's 404, never the function.
  */
 export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
-  // functions/api/api-routes.ts routes below these prefixes; section keys and series ids may contain slashes.
+  // functions/api/http/api-routes.ts routes below these prefixes; section keys and series ids may contain slashes.
   { method: 'GET', path: '/pages', access: 'public' },
   { method: 'GET', path: '/pages/{proxy+}', access: 'public' },
   { method: 'GET', path: '/series', access: 'public' },
   { method: 'GET', path: '/series/{proxy+}', access: 'public' },
   { method: 'GET', path: '/audit', access: 'public' },
   { method: 'GET', path: '/feeds/{proxy+}', access: 'public' },
-  // The web UI (shared/adapters/web-ui): `/` redirects to `/ui`.
+  // The web UI (functions/api/ui): `/` redirects to `/ui`.
   { method: 'GET', path: '/', access: 'public' },
   { method: 'GET', path: '/ui', access: 'public' },
   { method: 'GET', path: '/ui/{proxy+}', access: 'public' },

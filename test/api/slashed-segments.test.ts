@@ -1,4 +1,4 @@
-import { canonicalRoutePath } from '../../shared/adapters/http-api/api-request.js';
+import { canonicalRoutePath } from '../../functions/api/http/api-request.js';
 
 /** API Gateway decodes %2F before routing: series ids and section keys come back with their slashes folded to ~. */
 describe('canonicalRoutePath', () => {

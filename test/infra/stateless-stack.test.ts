@@ -395,7 +395,7 @@ it('synthesizes the stateful stack alone when the stateless stack is left out', 
   }
 });
 
-describe('gateway routes against the api function route table (functions/api/api-routes.ts)', () => {
+describe('gateway routes against the api function route table (functions/api/http/api-routes.ts)', () => {
   /** Which gateway route an HTTP API request would take: exact paths first, then the longest greedy prefix. */
   function gatewayRouteFor(method: string, path: string) {
     const candidates = API_ROUTES.filter((route) => route.method === method);
@@ -407,7 +407,7 @@ describe('gateway routes against the api function route table (functions/api/api
   }
 
   it('reaches every route of the function, and puts exactly the credentialed ones behind IAM', async () => {
-    const { apiRoutes } = await import('../../functions/api/api-routes.js');
+    const { apiRoutes } = await import('../../functions/api/http/api-routes.js');
     const routes = apiRoutes({ api: {} } as never, { logger: {}, metrics: {} } as never);
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { pathParameter, queryParameters, slashedPathParameter, type ApiEvent } from '../../shared/adapters/http-api/api-request.js';
-import { jsonResult, textResult, type ApiResult } from '../../shared/adapters/http-api/api-response.js';
-import { REMOVAL_FATES, removalLedgerToCsv } from '../../shared/domain/provenance/removal-ledger.js';
+import { pathParameter, queryParameters, slashedPathParameter, type ApiEvent } from './api-request.js';
+import { jsonResult, textResult, type ApiResult } from './api-response.js';
+import { REMOVAL_FATES, removalLedgerToCsv } from '../../../shared/domain/provenance/removal-ledger.js';
 import {
   blamePage,
   DEFAULT_PROVENANCE_LIMIT,
@@ -10,8 +10,8 @@ import {
   removedSentences,
   removedSentencesPage,
   type RemovedRequest,
-} from '../../shared/use-cases/provenance/provenance-queries.js';
-import type { ApiDependencies } from './api-dependencies.js';
+} from '../../../shared/use-cases/provenance/provenance-queries.js';
+import type { ApiDependencies } from '../api-dependencies.js';
 import type { ApiRoute } from './api-routes.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { RedlineError, ValidationError } from '../../errors.js';
-import { parseWithSchema } from '../../use-cases/queries/query-input.js';
+import { RedlineError, ValidationError } from '../../../shared/errors.js';
+import { parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 
 /** An HTTP API (payload 2.0) event; in the cloud, IAM-authorized routes add `requestContext.authorizer.iam`. */
 export type ApiEvent = APIGatewayProxyEventV2 & {

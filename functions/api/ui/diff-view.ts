@@ -1,4 +1,4 @@
-import type { ParagraphChange, RevisionDiff, SectionChange, SectionChangeKind } from '../../domain/revision-diff.js';
+import type { ParagraphChange, RevisionDiff, SectionChange, SectionChangeKind } from '../../../shared/domain/revision-diff.js';
 import { classes, formatNumber, html, type SafeHtml } from './html.js';
 import { removedSentences, type RemovedSentences } from './removed-sentences.js';
 import type { DiffDisplay, DiffView } from './ui-links.js';

@@ -1,5 +1,5 @@
-import type { RevisionDiff, SectionChange } from '../../domain/revision-diff.js';
-import { normaliseSentence, sentenceHash, splitSentences } from '../../domain/sentences.js';
+import type { RevisionDiff, SectionChange } from '../../../shared/domain/revision-diff.js';
+import { normaliseSentence, sentenceHash, splitSentences } from '../../../shared/domain/sentences.js';
 
 /**
  * Sentences that a diff cuts from paragraphs that remain (a paragraph removed whole is shown as one deletion):

@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 /**
  * Bundles the browser script (ui-client.ts) with esbuild into ui-client-bundle.ts, a module holding the minified
  * JavaScript as a string, so the api function serves it without reading files (it runs the same in Lambda).
- * Run after editing the client: `npx tsx shared/adapters/web-ui/client/build-ui-client.ts`. A test fails when the
+ * Run after editing the client: `npx tsx functions/api/ui/client/build-ui-client.ts`. A test fails when the
  * committed bundle is stale (test/ui/ui-client-bundle.test.ts).
  */
 export const CLIENT_ENTRY = fileURLToPath(new URL('./ui-client.ts', import.meta.url));

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError } from '../../errors.js';
+import { UnauthorizedError } from '../../../shared/errors.js';
 import type { ApiEvent } from './api-request.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AuditTable } from '../../domain/audit.js';
+import type { AuditTable } from '../../../shared/domain/audit.js';
 import { auditChart, editionLabel } from './audit-chart.js';
 import { formatNumber, html, type SafeHtml } from './html.js';
 import type { UiLinks } from './ui-links.js';

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { assertPublicUrl } from '../../shared/adapters/http/address-guard.js';
+import { assertPublicUrl } from '../../../shared/adapters/http/address-guard.js';
 import {
   jsonBody,
   pathParameter,
@@ -8,32 +8,32 @@ import {
   requestBaseUrl,
   slashedPathParameter,
   type ApiEvent,
-} from '../../shared/adapters/http-api/api-request.js';
-import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from '../../shared/adapters/http-api/api-response.js';
-import { assertAuthorized } from '../../shared/adapters/http-api/write-authorization.js';
-import { uiRoutes } from '../../shared/adapters/web-ui/ui-routes.js';
-import { ValidationError } from '../../shared/errors.js';
-import { withPageKeys, type Observability } from '../../shared/runtime/observability.js';
-import { addWatch } from '../../shared/use-cases/add-watch.js';
-import { compareEditions } from '../../shared/use-cases/queries/compare-editions.js';
-import { DIFF_FORMATS, renderDiffOutput } from '../../shared/use-cases/queries/diff-output.js';
-import { getPage, listPages } from '../../shared/use-cases/queries/pages.js';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../shared/use-cases/queries/query-input.js';
-import { diffRevisions } from '../../shared/use-cases/queries/revision-diffs.js';
-import { revisionFeed } from '../../shared/use-cases/queries/revision-feeds.js';
-import { getRevision, listRevisions } from '../../shared/use-cases/queries/revisions.js';
-import { sectionHistory } from '../../shared/use-cases/queries/section-history.js';
-import { listEditions, listSeries } from '../../shared/use-cases/queries/series.js';
-import { auditStoredTerms, auditToCsv } from '../../shared/use-cases/queries/term-audit.js';
-import { pageView } from '../../shared/use-cases/queries/views.js';
+} from './api-request.js';
+import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';
+import { assertAuthorized } from './write-authorization.js';
+import { uiRoutes } from '../ui/ui-routes.js';
+import { ValidationError } from '../../../shared/errors.js';
+import { withPageKeys, type Observability } from '../../../shared/runtime/observability.js';
+import { addWatch } from '../../../shared/use-cases/add-watch.js';
+import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
+import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
+import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
+import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
+import { revisionFeed } from '../../../shared/use-cases/queries/revision-feeds.js';
+import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
+import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
+import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
+import { auditStoredTerms, auditToCsv } from '../../../shared/use-cases/queries/term-audit.js';
+import { pageView } from '../../../shared/use-cases/queries/views.js';
 import {
   createSubscription,
   deleteSubscription,
   getSubscription,
   listSubscriptions,
-} from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
-import { parseCreateSubscription } from '../../shared/use-cases/subscriptions/subscription-input.js';
-import type { ApiDependencies } from './api-dependencies.js';
+} from '../../../shared/use-cases/subscriptions/manage-subscriptions.js';
+import { parseCreateSubscription } from '../../../shared/use-cases/subscriptions/subscription-input.js';
+import type { ApiDependencies } from '../api-dependencies.js';
 import { provenanceRoutes } from './provenance-routes.js';
 
 /**

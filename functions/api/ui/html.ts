@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../domain/diff-rendering.js';
+import { escapeHtml } from '../../../shared/domain/diff-rendering.js';
 
 /**
  * Escaping by construction: `html` templates escape every interpolated value unless it is already SafeHtml (the

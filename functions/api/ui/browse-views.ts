@@ -1,8 +1,8 @@
-import type { RevisionDiffSummary, SectionChangeKind } from '../../domain/revision-diff.js';
-import type { EditionEntry, RevisionSectionChange, SeriesRecord } from '../../ports/revision-store.js';
-import type { PageDetails } from '../../use-cases/queries/pages.js';
-import type { SectionHistory } from '../../use-cases/queries/section-history.js';
-import type { PageView, RevisionView } from '../../use-cases/queries/views.js';
+import type { RevisionDiffSummary, SectionChangeKind } from '../../../shared/domain/revision-diff.js';
+import type { EditionEntry, RevisionSectionChange, SeriesRecord } from '../../../shared/ports/revision-store.js';
+import type { PageDetails } from '../../../shared/use-cases/queries/pages.js';
+import type { SectionHistory } from '../../../shared/use-cases/queries/section-history.js';
+import type { PageView, RevisionView } from '../../../shared/use-cases/queries/views.js';
 import { sectionAnchor } from './diff-view.js';
 import { classes, formatNumber, html, timeElement, type SafeHtml } from './html.js';
 import type { UiLinks } from './ui-links.js';

@@ -1,4 +1,4 @@
-import type { AuditRow, AuditTable } from '../../domain/audit.js';
+import type { AuditRow, AuditTable } from '../../../shared/domain/audit.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
