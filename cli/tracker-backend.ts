@@ -1,6 +1,6 @@
 import type { AuditTable } from '../shared/domain/audit.js';
 import type { RevisionDiff } from '../shared/domain/revision-diff.js';
-import { assertPublicUrl } from '../shared/adapters/http/address-guard.js';
+import { assertPublicUrl } from '../shared/adapters/outbound-http/address-guard.js';
 import { RedlineError, ValidationError } from '../shared/errors.js';
 import type { EditionEntry, PageOfItems } from '../shared/ports/revision-store.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';

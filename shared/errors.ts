@@ -1,6 +1,6 @@
 /**
  * The small, named error hierarchy. Each error keeps its `cause`, carries an HTTP status, and says whether its
- * message is safe to show to a client. One middleware (shared/adapters/http) maps them to responses.
+ * message is safe to show to a client. One middleware (functions/api/http/api-error-middleware.ts) maps them to responses.
  */
 export class RedlineError extends Error {
   readonly status: number = 500;

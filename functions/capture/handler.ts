@@ -1,5 +1,5 @@
 import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
-import { HttpFetcher, httpFetcherOptionsFromConfig } from '../../shared/adapters/http/http-fetcher.js';
+import { HttpFetcher, httpFetcherOptionsFromConfig } from '../../shared/adapters/outbound-http/http-fetcher.js';
 import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';

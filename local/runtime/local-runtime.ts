@@ -14,8 +14,8 @@ import { createNotifyHandler } from '../../functions/notify/notify-handler.js';
 import { ConsoleNotifier, type LineWriter } from '../../shared/adapters/console/console-notifier.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/http/address-guard.js';
-import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/http/http-fetcher.js';
+import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/outbound-http/address-guard.js';
+import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/outbound-http/http-fetcher.js';
 import {
   localDynamoDbClientConfig,
   localS3ClientConfig,

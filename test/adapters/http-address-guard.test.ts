@@ -6,7 +6,7 @@ import {
   isPublicAddress,
   urlBlockReason,
   type AddressTarget,
-} from '../../shared/adapters/http/address-guard.js';
+} from '../../shared/adapters/outbound-http/address-guard.js';
 
 describe('addressBlockReason', () => {
   it.each([

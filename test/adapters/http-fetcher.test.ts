@@ -2,9 +2,9 @@ import { jest } from '@jest/globals';
 import net from 'node:net';
 import tls from 'node:tls';
 import { CaptureError } from '../../shared/errors.js';
-import { allowLoopbackOrigins } from '../../shared/adapters/http/address-guard.js';
-import type { HostLookup } from '../../shared/adapters/http/guarded-connector.js';
-import { HttpFetcher, parseRetryAfter, type HttpFetcherOptions } from '../../shared/adapters/http/http-fetcher.js';
+import { allowLoopbackOrigins } from '../../shared/adapters/outbound-http/address-guard.js';
+import type { HostLookup } from '../../shared/adapters/outbound-http/guarded-connector.js';
+import { HttpFetcher, parseRetryAfter, type HttpFetcherOptions } from '../../shared/adapters/outbound-http/http-fetcher.js';
 import type { FetchResult, PageResult } from '../../shared/ports/fetcher.js';
 import {
   CP1252_SAMPLE,

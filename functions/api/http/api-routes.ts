@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { assertPublicUrl } from '../../../shared/adapters/http/address-guard.js';
+import { assertPublicUrl } from '../../../shared/adapters/outbound-http/address-guard.js';
 import {
   jsonBody,
   pathParameter,

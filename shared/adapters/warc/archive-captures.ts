@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip } from 'node:zlib';
 import { WARCParser, type WARCRecord } from 'warcio';
 import type { ArchivedCapture, CaptureSourceItem } from '../../use-cases/import-pages.js';
-import { decodeHtml } from '../http/charset.js';
+import { decodeHtml } from '../outbound-http/charset.js';
 
 /**
  * Captures from archives on disk, for `redline import`: saved pages (.html, .htm, optionally gzip-compressed) and
