@@ -8,7 +8,7 @@ import type { ApiResult } from './http/api-response.js';
 import { conditionalGetMiddleware } from './http/conditional-get-middleware.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
-import { MetricUnit, type Observability } from '../../shared/runtime/observability.js';
+import { MetricUnit, type Observability } from '../../shared/observability.js';
 import type { ApiDependencies } from './api-dependencies.js';
 import { apiRoutes } from './http/api-routes.js';
 

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCaptureMessage } from '../../shared/runtime/event-parsing.js';
-import { MetricUnit, withPageKeys, type Observability } from '../../shared/runtime/observability.js';
+import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { capturePage } from '../../shared/use-cases/capture-page.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';

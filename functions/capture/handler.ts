@@ -5,7 +5,7 @@ import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
 import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
 import { composeDependencies, required } from '../../shared/runtime/compose-dependencies.js';
-import { createObservability } from '../../shared/runtime/observability.js';
+import { createObservability } from '../../shared/observability.js';
 import { createCaptureHandler } from './capture-handler.js';
 
 const config = loadConfig();

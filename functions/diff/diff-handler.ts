@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { pageOfDocumentKey, parseObjectCreated } from '../../shared/runtime/event-parsing.js';
-import { MetricUnit, withPageKeys, type Observability } from '../../shared/runtime/observability.js';
+import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';
 import { recordRevision, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';

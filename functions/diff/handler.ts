@@ -2,7 +2,7 @@ import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
 import { composeDependencies } from '../../shared/runtime/compose-dependencies.js';
-import { createObservability } from '../../shared/runtime/observability.js';
+import { createObservability } from '../../shared/observability.js';
 import { createDiffHandler } from './diff-handler.js';
 
 const config = loadConfig();

@@ -1,5 +1,5 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { MetricUnit, type Observability } from '../../shared/runtime/observability.js';
+import { MetricUnit, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { dispatchDue } from '../../shared/use-cases/dispatch-due.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';

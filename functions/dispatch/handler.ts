@@ -2,7 +2,7 @@ import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { sqsCaptureQueue } from '../../shared/runtime/aws/sqs-capture-queue.js';
 import { composeDependencies } from '../../shared/runtime/compose-dependencies.js';
-import { createObservability } from '../../shared/runtime/observability.js';
+import { createObservability } from '../../shared/observability.js';
 import { createDispatchHandler } from './dispatch-handler.js';
 
 const config = loadConfig();

@@ -1,6 +1,6 @@
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { Observability } from '../../shared/runtime/observability.js';
+import type { Observability } from '../../shared/observability.js';
 
 /**
  * The handlers' Powertools logger and metrics, locally: log lines go to a sink (the runtime writes them to

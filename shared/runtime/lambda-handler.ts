@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Observability } from './observability.js';
+import type { Observability } from '../observability.js';
 
 /**
  * Wraps a handler with the cross-cutting middlewares every redline function uses: the Lambda context and

@@ -6,7 +6,7 @@ import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notif
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document, Section } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
-import type { Observability } from '../../shared/runtime/observability.js';
+import type { Observability } from '../../shared/observability.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';

@@ -13,7 +13,7 @@ import { jsonResult, listBody, noContentResult, textResult, type ApiResult } fro
 import { assertAuthorized } from './write-authorization.js';
 import { uiRoutes } from '../ui/ui-routes.js';
 import { ValidationError } from '../../../shared/errors.js';
-import { withPageKeys, type Observability } from '../../../shared/runtime/observability.js';
+import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { addWatch } from '../../../shared/use-cases/add-watch.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';

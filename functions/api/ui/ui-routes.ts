@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AuditTable } from '../../../shared/domain/audit.js';
 import { NotFoundError, type RedlineError } from '../../../shared/errors.js';
 import type { RevisionRecord } from '../../../shared/ports/revision-store.js';
-import { withPageKeys, type Observability } from '../../../shared/runtime/observability.js';
+import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';

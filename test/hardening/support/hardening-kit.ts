@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
 import { LocalQueue, sqsRecord } from '../../../local/runtime/local-queue.js';
-import type { Observability } from '../../../shared/runtime/observability.js';
+import type { Observability } from '../../../shared/observability.js';
 
 /** Small shared helpers of the hardening tests and the hardening bench. */
 
