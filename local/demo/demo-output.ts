@@ -1,6 +1,6 @@
 import type { RevisionDiff, SectionChange } from '../../shared/domain/revision-diff.js';
-import type { Notification } from '../../shared/ports/notifier.js';
-import type { RevisionRecord, RevisionSectionChange } from '../../shared/ports/revision-store.js';
+import type { Notification } from '../../shared/domain/notification.js';
+import type { RevisionRecord, RevisionSectionChange } from '../../shared/domain/revision-records.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
 
 /** Plain-text lines of the demo's progress output (no colours: the output is often piped or pasted). */

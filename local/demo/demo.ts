@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
-import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
 import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds, truncate } from './demo-output.js';
 import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../runtime/local-runtime.js';

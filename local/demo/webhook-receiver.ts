@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
-import type { Notification } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 
 /**
  * A local webhook subscriber, as a receiver should be written: it verifies the HMAC signature and the timestamp of

@@ -28,8 +28,9 @@ import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';
 import type { Fetcher } from '../../shared/ports/fetcher.js';
 import { FanoutNotifier } from '../../shared/adapters/fanout/fanout-notifier.js';
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
-import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { Notifier } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 import { addWatch, type AddWatchRequest, type AddWatchResult } from '../../shared/use-cases/add-watch.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';

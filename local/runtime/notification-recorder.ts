@@ -1,4 +1,5 @@
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type { Notifier } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import { notificationMatches, type FilterPolicy } from '../../shared/adapters/sns/filter-policy.js';
 
 export interface RecordedDelivery {

@@ -1,7 +1,8 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { itemKeys } from '../../shared/adapters/dynamodb/item-keys.js';
-import type { RevisionRecord, RevisionStore } from '../../shared/ports/revision-store.js';
+import type { RevisionStore } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import { insertStreamRecord } from './aws-event-shapes.js';
 import { interceptPort } from './port-interceptor.js';
 

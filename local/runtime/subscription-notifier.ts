@@ -1,6 +1,7 @@
 import { matchesSubscription, type Subscription } from '../../shared/domain/subscription-filter.js';
 import { FanoutNotifier, type FanoutResult } from '../../shared/adapters/fanout/fanout-notifier.js';
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type { Notifier } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import type { SubscriptionGateway } from '../../shared/ports/subscription-gateway.js';
 import { allSubscriptions, type SubscriptionStore } from '../../shared/ports/subscription-store.js';
 import { formatNotificationLine, type LineWriter } from '../../shared/adapters/console/console-notifier.js';

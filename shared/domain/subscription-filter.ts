@@ -10,7 +10,7 @@
  * The limits of SNS filter policies (5 keys, 150 combinations) are limits of the model too, checked at creation.
  */
 import { ValidationError } from '../errors.js';
-import { notificationKinds, type Notification } from '../ports/notifier.js';
+import { notificationKinds, type Notification } from './notification.js';
 import { foldForMatching } from './audit.js';
 
 export const CHANGE_KINDS = ['added', 'removed', 'modified', 'renamed', 'moved'] as const;

@@ -2,7 +2,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
-import type { RevisionRecord } from '../ports/revision-store.js';
+import type { RevisionRecord } from '../domain/revision-records.js';
 
 /** Parsing of the AWS event shapes the handlers receive, with zod; anything malformed is a named ValidationError. */
 

@@ -1,6 +1,6 @@
 import { identify, pageIdFor } from '../domain/page-identity.js';
 import { ValidationError } from '../errors.js';
-import type { PageRecord } from '../ports/revision-store.js';
+import type { PageRecord } from '../domain/page-records.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 export interface AddWatchRequest {

@@ -1,6 +1,6 @@
 import { identify, nextEditionUrl, pageIdFor } from '../domain/page-identity.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
-import type { PageRecord } from '../ports/revision-store.js';
+import type { PageRecord } from '../domain/page-records.js';
 import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
 
 export interface DispatchResult {

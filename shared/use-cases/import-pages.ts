@@ -3,7 +3,7 @@ import type { Document } from '../domain/document.js';
 import { extract } from '../domain/extract.js';
 import { identify, pageIdFor } from '../domain/page-identity.js';
 import { ExtractionError, RedlineError, ValidationError } from '../errors.js';
-import type { PageRecord } from '../ports/revision-store.js';
+import type { PageRecord } from '../domain/page-records.js';
 import { addWatch } from './add-watch.js';
 import { recordRevision } from './record-revision.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';

@@ -1,5 +1,5 @@
-import { notificationIds, type Notification } from '../ports/notifier.js';
-import type { RevisionRecord } from '../ports/revision-store.js';
+import { notificationIds, type Notification } from '../domain/notification.js';
+import type { RevisionRecord } from '../domain/revision-records.js';
 import { changedSubscribedTerms } from './subscriptions/subscribed-terms.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 

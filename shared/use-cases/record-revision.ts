@@ -1,7 +1,7 @@
 import type { Document } from '../domain/document.js';
 import { diffDocuments } from '../domain/diff-documents.js';
 import { ConflictError } from '../errors.js';
-import { revisionSectionsFrom, type RevisionRecord } from '../ports/revision-store.js';
+import { revisionSectionsFrom, type RevisionRecord } from '../domain/revision-records.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 export interface RecordRevisionRequest {

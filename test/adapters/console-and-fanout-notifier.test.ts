@@ -1,6 +1,7 @@
 import { ConsoleNotifier, formatNotificationLine } from '../../shared/adapters/console/console-notifier.js';
 import { FanoutNotifier } from '../../shared/adapters/fanout/fanout-notifier.js';
-import { NotificationDeliveryError, notificationIds, type Notification, type Notifier, type PageAlertNotification, type RevisionNotification } from '../../shared/ports/notifier.js';
+import { NotificationDeliveryError, type Notifier } from '../../shared/ports/notifier.js';
+import { notificationIds, type Notification, type PageAlertNotification, type RevisionNotification } from '../../shared/domain/notification.js';
 
 const revision: RevisionNotification = {
   id: notificationIds.revision('hrr.kazakhstan.2024', 3),

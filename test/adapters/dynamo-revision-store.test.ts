@@ -3,7 +3,8 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { encodeCursor } from '../../shared/adapters/dynamodb/pagination-cursor.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import type { PageRecord, RevisionRecord, RevisionSectionChange } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord, RevisionSectionChange } from '../../shared/domain/revision-records.js';
+import type { PageRecord } from '../../shared/domain/page-records.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');

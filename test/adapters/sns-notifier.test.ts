@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
-import { notificationIds, type Notification, type RevisionNotification } from '../../shared/ports/notifier.js';
-import type { RevisionSectionChange } from '../../shared/ports/revision-store.js';
+import { notificationIds, type Notification, type RevisionNotification } from '../../shared/domain/notification.js';
+import type { RevisionSectionChange } from '../../shared/domain/revision-records.js';
 
 const modified = (key: string, significance: number, trivial?: RevisionSectionChange['trivial']): RevisionSectionChange => ({
   key,

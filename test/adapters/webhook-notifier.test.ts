@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import { signWebhook, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
-import { NotificationDeliveryError, notificationIds, type RevisionNotification } from '../../shared/ports/notifier.js';
+import { NotificationDeliveryError } from '../../shared/ports/notifier.js';
+import { notificationIds, type RevisionNotification } from '../../shared/domain/notification.js';
 
 const SECRET = 'test-webhook-secret';
 

@@ -14,7 +14,7 @@ import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notif
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from '../../shared/adapters/webhook/webhook-signature.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
-import type { Notification } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 import { capturePage } from '../../shared/use-cases/capture-page.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';

@@ -10,7 +10,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../local/demo/web
 import { notificationAttributes } from '../../shared/adapters/sns/notification-attributes.js';
 import { extract } from '../../shared/domain/extract.js';
 import { parseObjectCreated, pageOfDocumentKey, revisionFromStreamImage } from '../../shared/runtime/event-parsing.js';
-import { notificationIds, type Notification, type RevisionNotification } from '../../shared/ports/notifier.js';
+import { notificationIds, type Notification, type RevisionNotification } from '../../shared/domain/notification.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 
 const URL_2023 = 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/tuvalu/';

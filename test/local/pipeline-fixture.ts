@@ -3,7 +3,7 @@ import { startLocalRuntime, type CycleReport, type LocalRuntime, type LocalRunti
 import { interceptPort } from '../../local/runtime/port-interceptor.js';
 import { startReportSite, type ReportSite, type ReportSiteOptions } from '../../local/demo/report-site.js';
 import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
-import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 
 /** The local report site plus the local runtime (ephemeral stores, fast redelivery), for the pipeline tests. */

@@ -8,7 +8,7 @@ import { LocalQueue, sqsRecord } from '../../local/runtime/local-queue.js';
 import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { CaptureMessage } from '../../shared/ports/capture-queue.js';
-import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import { capturePage } from '../../shared/use-cases/capture-page.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { EXPRESSION, EXPRESSION_KEY, START, TORTURE, TORTURE_KEY, captureOutcomes, startPipeline, type Pipeline } from './pipeline-fixture.js';

@@ -1,7 +1,7 @@
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document } from '../../shared/domain/document.js';
-import type { RevisionRecord } from '../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';

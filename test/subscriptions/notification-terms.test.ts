@@ -4,7 +4,7 @@ import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notif
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { snsMessageAttributes } from '../../shared/adapters/sns/sns-notifier.js';
 import { matchesSubscription } from '../../shared/domain/subscription-filter.js';
-import type { Notification } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
 import { notificationsFor, notifyRevision } from '../../shared/use-cases/notify-revision.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';

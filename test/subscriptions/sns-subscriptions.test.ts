@@ -17,7 +17,7 @@ import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
 import { SnsSubscriptionGateway } from '../../shared/adapters/sns/sns-subscription-gateway.js';
 import { subscriptionFilterPolicy } from '../../shared/adapters/sns/subscription-policy.js';
 import { matchesSubscription, normaliseSubscriptionFilters } from '../../shared/domain/subscription-filter.js';
-import type { Notification } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import {
   createSubscription,
   deleteSubscription,

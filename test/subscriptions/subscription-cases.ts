@@ -1,6 +1,6 @@
 import type { SubscriptionFilters } from '../../shared/domain/subscription-filter.js';
-import { notificationIds, type Notification, type RevisionNotification } from '../../shared/ports/notifier.js';
-import type { RevisionSectionChange } from '../../shared/ports/revision-store.js';
+import { notificationIds, type Notification, type RevisionNotification } from '../../shared/domain/notification.js';
+import type { RevisionSectionChange } from '../../shared/domain/revision-records.js';
 
 /** A table of notifications and subscriptions with the matches worked out by hand from the model's rules. */
 const change = (key: string, kind: RevisionSectionChange['kind'], significance: number, extra: Partial<RevisionSectionChange> = {}): RevisionSectionChange => ({

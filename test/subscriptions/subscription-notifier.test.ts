@@ -4,7 +4,8 @@ import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-s
 import { LocalSubscriptionGateway, SubscriptionNotifier } from '../../local/runtime/subscription-notifier.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
-import { NotificationDeliveryError, type Notification } from '../../shared/ports/notifier.js';
+import { NotificationDeliveryError } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import { createSubscription, type SubscriptionDependencies } from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 import { notifications, type NotificationName } from './subscription-cases.js';

@@ -2,7 +2,8 @@ import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revis
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { CaptureError } from '../../shared/errors.js';
 import type { Fetcher, FetchRequest, FetchResult } from '../../shared/ports/fetcher.js';
-import type { Notification, Notifier } from '../../shared/ports/notifier.js';
+import type { Notifier } from '../../shared/ports/notifier.js';
+import type { Notification } from '../../shared/domain/notification.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
 import { capturePage } from '../../shared/use-cases/capture-page.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';

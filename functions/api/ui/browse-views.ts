@@ -1,5 +1,6 @@
 import type { RevisionDiffSummary, SectionChangeKind } from '../../../shared/domain/revision-diff.js';
-import type { EditionEntry, RevisionSectionChange, SeriesRecord } from '../../../shared/ports/revision-store.js';
+import type { RevisionSectionChange } from '../../../shared/domain/revision-records.js';
+import type { EditionEntry, SeriesRecord } from '../../../shared/domain/page-records.js';
 import type { PageDetails } from '../../../shared/use-cases/queries/pages.js';
 import type { SectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import type { PageView, RevisionView } from '../../../shared/use-cases/queries/views.js';

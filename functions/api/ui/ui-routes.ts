@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { AuditTable } from '../../../shared/domain/audit.js';
 import { NotFoundError, type RedlineError } from '../../../shared/errors.js';
-import type { RevisionRecord } from '../../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
 import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';

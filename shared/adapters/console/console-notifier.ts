@@ -1,4 +1,5 @@
-import type { Notification, Notifier } from '../../ports/notifier.js';
+import type { Notifier } from '../../ports/notifier.js';
+import type { Notification } from '../../domain/notification.js';
 
 export interface LineWriter {
   write(line: string): unknown;

@@ -10,22 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { assertPageId } from '../../ports/page-id.js';
-import {
-  MAX_REVISION_SECTIONS,
-  MAX_REVISION_TERMS,
-  capSectionChanges,
-  type CaptureFailure,
-  type CheckResult,
-  type EditionEntry,
-  type ListOptions,
-  type ListRecentRevisionsOptions,
-  type ListRevisionsOptions,
-  type PageOfItems,
-  type PageRecord,
-  type RevisionRecord,
-  type RevisionStore,
-  type SeriesRecord,
-} from '../../ports/revision-store.js';
+import type { ListOptions, ListRecentRevisionsOptions, ListRevisionsOptions, PageOfItems, RevisionStore } from '../../ports/revision-store.js';
+import { MAX_REVISION_SECTIONS, MAX_REVISION_TERMS, capSectionChanges, type RevisionRecord } from '../../domain/revision-records.js';
+import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../domain/page-records.js';
 import { decodeCursor, decodeKeyCursor, encodeCursor, validateKey, type ItemKey } from './pagination-cursor.js';
 import { itemKeys, itemTypes } from './item-keys.js';
 import { TABLE_DEFINITION, keyAttributeNames } from './table-definition.js';

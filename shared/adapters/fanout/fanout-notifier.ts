@@ -1,4 +1,5 @@
-import { NotificationDeliveryError, type DeliveryFailure, type Notification, type Notifier } from '../../ports/notifier.js';
+import { NotificationDeliveryError, type DeliveryFailure, type Notifier } from '../../ports/notifier.js';
+import type { Notification } from '../../domain/notification.js';
 
 export interface FanoutResult {
   delivered: string[];

@@ -1,4 +1,4 @@
-import type { Notification } from '../../ports/notifier.js';
+import type { Notification } from '../../domain/notification.js';
 import { notificationAttributes, type NotificationAttribute } from './notification-attributes.js';
 
 /**

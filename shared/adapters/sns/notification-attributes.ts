@@ -1,4 +1,4 @@
-import { notificationKinds, type Notification } from '../../ports/notifier.js';
+import { notificationKinds, type Notification } from '../../domain/notification.js';
 
 /**
  * The attributes subscribers filter on. SNS gets them as MessageAttributes; the local runtime evaluates the same

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
-import { NotificationDeliveryError, type Notification, type Notifier } from '../../ports/notifier.js';
+import { NotificationDeliveryError, type Notifier } from '../../ports/notifier.js';
+import type { Notification } from '../../domain/notification.js';
 import { notificationAttributes, notificationSubject } from './notification-attributes.js';
 
 /** SNS refuses messages over 256 KiB (body and attributes together); keep a margin. */

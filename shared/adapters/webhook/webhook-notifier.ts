@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
-import { NotificationDeliveryError, type Notification, type Notifier } from '../../ports/notifier.js';
+import { NotificationDeliveryError, type Notifier } from '../../ports/notifier.js';
+import type { Notification } from '../../domain/notification.js';
 import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature.js';
 
 export interface WebhookNotifierOptions {

@@ -3,7 +3,8 @@ import type { Document } from '../../domain/document.js';
 import { isCurrentIndexData, ProvenanceIndex, type VersionRef } from '../../domain/provenance/provenance-index.js';
 import { versionSentences } from '../../domain/provenance/version-sentences.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { PageRecord, RevisionRecord } from '../../ports/revision-store.js';
+import type { RevisionRecord } from '../../domain/revision-records.js';
+import type { PageRecord } from '../../domain/page-records.js';
 import type { TrackerDependencies } from '../tracker-dependencies.js';
 
 /**

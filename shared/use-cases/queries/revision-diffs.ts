@@ -1,7 +1,7 @@
 import { diffDocuments } from '../../domain/diff-documents.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
-import type { RevisionRecord } from '../../ports/revision-store.js';
+import type { RevisionRecord } from '../../domain/revision-records.js';
 import type { QueryDependencies } from './views.js';
 
 export interface RevisionReference {

@@ -1,7 +1,7 @@
 import { Feed } from 'feed';
 import { escapeHtml } from '../../domain/diff-rendering.js';
 import { NotFoundError } from '../../errors.js';
-import type { RevisionRecord } from '../../ports/revision-store.js';
+import type { RevisionRecord } from '../../domain/revision-records.js';
 import { assertPageExists } from './pages.js';
 import type { QueryDependencies } from './views.js';
 

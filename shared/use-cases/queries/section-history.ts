@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { revisionSectionsFrom, type RevisionRecord, type RevisionSectionChange } from '../../ports/revision-store.js';
+import { revisionSectionsFrom, type RevisionRecord, type RevisionSectionChange } from '../../domain/revision-records.js';
 import { assertPageExists } from './pages.js';
 import type { QueryDependencies } from './views.js';
 

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../errors.js';
-import type { EditionEntry, PageOfItems, SeriesRecord } from '../../ports/revision-store.js';
+import type { PageOfItems } from '../../ports/revision-store.js';
+import type { EditionEntry, SeriesRecord } from '../../domain/page-records.js';
 import type { QueryDependencies } from './views.js';
 
 export async function listSeries(

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { auditTerms, auditToCsv, type AuditTable } from '../../domain/audit.js';
 import type { Document } from '../../domain/document.js';
 import { NotFoundError } from '../../errors.js';
-import type { PageRecord } from '../../ports/revision-store.js';
+import type { PageRecord } from '../../domain/page-records.js';
 import type { QueryDependencies } from './views.js';
 
 export interface StoredAuditRequest {

@@ -1,4 +1,5 @@
-import type { PageRecord, RevisionRecord, RevisionSectionChange } from '../../ports/revision-store.js';
+import type { RevisionRecord, RevisionSectionChange } from '../../domain/revision-records.js';
+import type { PageRecord } from '../../domain/page-records.js';
 import type { RevisionDiffSummary } from '../../domain/revision-diff.js';
 import type { TrackerDependencies } from '../tracker-dependencies.js';
 

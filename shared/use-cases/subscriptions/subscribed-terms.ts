@@ -1,5 +1,6 @@
 import { termSentenceChanges } from '../../domain/audit.js';
-import type { RevisionRecord, RevisionStore } from '../../ports/revision-store.js';
+import type { RevisionStore } from '../../ports/revision-store.js';
+import type { RevisionRecord } from '../../domain/revision-records.js';
 import type { SnapshotStore } from '../../ports/snapshot-store.js';
 import { allSubscriptions, type SubscriptionStore } from '../../ports/subscription-store.js';
 

@@ -8,7 +8,7 @@ import { HttpFetcher } from '../../../shared/adapters/outbound-http/http-fetcher
 import { S3SnapshotStore } from '../../../shared/adapters/s3/s3-snapshot-store.js';
 import type { CaptureFailureKind } from '../../../shared/errors.js';
 import type { CaptureMessage } from '../../../shared/ports/capture-queue.js';
-import type { CaptureFailure, PageRecord } from '../../../shared/ports/revision-store.js';
+import type { CaptureFailure, PageRecord } from '../../../shared/domain/page-records.js';
 import { localLambdaContext } from '../../../shared/runtime/lambda-handler.js';
 import { capturePage } from '../../../shared/use-cases/capture-page.js';
 import { recordRevision } from '../../../shared/use-cases/record-revision.js';

@@ -1,18 +1,8 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.js';
 import { assertPageId } from '../../../shared/ports/page-id.js';
-import type {
-  CaptureFailure,
-  CheckResult,
-  EditionEntry,
-  ListOptions,
-  ListRecentRevisionsOptions,
-  ListRevisionsOptions,
-  PageOfItems,
-  PageRecord,
-  RevisionRecord,
-  RevisionStore,
-  SeriesRecord,
-} from '../../../shared/ports/revision-store.js';
+import type { ListOptions, ListRecentRevisionsOptions, ListRevisionsOptions, PageOfItems, RevisionStore } from '../../../shared/ports/revision-store.js';
+import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
+import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../../shared/domain/page-records.js';
 
 /**
  * An in-memory RevisionStore for the 1,000-run fault property: the port's contract as DynamoRevisionStore implements

@@ -1,0 +1,64 @@
+import type { CaptureFailureKind } from '../errors.js';
+
+/** What redline keeps about a watched page: the page itself, its series and editions, its checks and failures. */
+
+/** A watched page (the `PAGE#<page>` / `META` item). */
+export interface PageRecord {
+  page: string;
+  url: string;
+  series?: string;
+  edition?: number;
+  /** Profile name ("state-hrr", "generic"). */
+  profile: string;
+  title?: string;
+  createdAt: string;
+  lastCheckedAt?: string;
+  etag?: string;
+  lastModified?: string;
+  /** sha256 of the last stored Document (compare a new capture with it to skip unchanged pages). */
+  lastDocumentHash?: string;
+  consecutiveFailures: number;
+  lastFailureAt?: string;
+  /** Fetch even where robots.txt disallows it (set by an operator for pages the owner asked us to watch). */
+  robotsOverride?: boolean;
+  intervalMinutes?: number;
+  nextDueAt?: string;
+  /** When the dispatcher last put the page on the capture queue. */
+  dispatchedAt?: string;
+  /** Set once the alert about the current run of failures was delivered; cleared by the next successful check. */
+  alertedAt?: string;
+  /** How the page came to be watched: asked for, found by probing for a series' next edition, or read from an archive. */
+  origin?: 'watch' | 'probe' | 'import';
+}
+
+export interface SeriesRecord {
+  series: string;
+  profile: string;
+  firstSeenAt: string;
+}
+
+export interface EditionEntry {
+  series: string;
+  edition?: number;
+  page: string;
+  url: string;
+  title?: string;
+}
+
+export interface CheckResult {
+  checkedAt: string;
+  etag?: string;
+  lastModified?: string;
+  documentHash?: string;
+  nextDueAt?: string;
+}
+
+export interface CaptureFailure {
+  kind: CaptureFailureKind;
+  message: string;
+  httpStatus?: number;
+  capturedAt: string;
+  url: string;
+  /** Also set on the page (when the failure is counted): the backoff chosen by the caller. */
+  nextDueAt?: string;
+}
