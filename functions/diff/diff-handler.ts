@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { pageOfDocumentKey, parseObjectCreated } from '../../shared/runtime/event-parsing.js';
+import { parseObjectCreated } from '../../shared/runtime/event-parsing.js';
+import { pageOfDocumentKey } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { revisionFromStreamImage } from '../../shared/runtime/event-parsing.js';
+import { revisionFromStreamImage } from '../../shared/adapters/dynamodb/revision-stream-image.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { notifyRevision } from '../../shared/use-cases/notify-revision.js';

@@ -1,10 +1,12 @@
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
-import type { RevisionRecord } from '../domain/revision-records.js';
 
-/** Parsing of the AWS event shapes the handlers receive, with zod; anything malformed is a named ValidationError. */
+/**
+ * Parsing of the queue messages the handlers receive, with zod; anything malformed is a named ValidationError.
+ * The formats that belong to one store are parsed by its adapter: the stream image of a revision item in
+ * shared/adapters/dynamodb/revision-stream-image.ts, the docs/ key in shared/adapters/s3/s3-snapshot-store.ts.
+ */
 
 const captureMessageSchema = z.object({
   page: z.string().check(z.minLength(1), z.maxLength(200)),
@@ -62,28 +64,6 @@ export function parseObjectCreated(body: string): StoredObjectEvent[] {
     }));
   }
   throw new ValidationError(`Not an S3 Object Created event: ${fromEventBridge.error.issues[0]?.message ?? 'unknown shape'}`);
-}
-
-/** docs/<page>/<sha256>.json -> the page id, or undefined for any other key. */
-export function pageOfDocumentKey(key: string): string | undefined {
-  const match = /^docs\/([A-Za-z0-9][A-Za-z0-9._-]{0,199})\/[0-9a-f]{64}\.json$/.exec(key);
-  return match?.[1];
-}
-
-const ITEM_KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'];
-
-/** A DynamoDB stream record's NewImage of a revision item -> the RevisionRecord, or undefined for other items. */
-export function revisionFromStreamImage(image: Record<string, unknown> | undefined): RevisionRecord | undefined {
-  if (!image) return undefined;
-  // The stream image is in AttributeValue form; the types of @types/aws-lambda and the SDK differ only nominally.
-  const item = unmarshall(image as Parameters<typeof unmarshall>[0]) as Record<string, unknown>;
-  if (item.type !== 'revision') return undefined;
-  const record = { ...item };
-  for (const attribute of ITEM_KEY_ATTRIBUTES) delete record[attribute];
-  if (typeof record.page !== 'string' || typeof record.seq !== 'number') {
-    throw new ValidationError('A revision stream record without page and seq');
-  }
-  return record as unknown as RevisionRecord;
 }
 
 function parseJsonValue(body: string, what: string): unknown {

@@ -9,7 +9,9 @@ import { attributesMatch, notificationMatches } from '../../shared/adapters/sns/
 import { startWebhookReceiver, type WebhookReceiver } from '../../local/demo/webhook-receiver.js';
 import { notificationAttributes } from '../../shared/adapters/sns/notification-attributes.js';
 import { extract } from '../../shared/domain/extract.js';
-import { parseObjectCreated, pageOfDocumentKey, revisionFromStreamImage } from '../../shared/runtime/event-parsing.js';
+import { parseObjectCreated } from '../../shared/runtime/event-parsing.js';
+import { pageOfDocumentKey } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import { revisionFromStreamImage } from '../../shared/adapters/dynamodb/revision-stream-image.js';
 import { notificationIds, type Notification, type RevisionNotification } from '../../shared/domain/notification.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 

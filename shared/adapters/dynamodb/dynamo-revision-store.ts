@@ -14,13 +14,11 @@ import type { ListOptions, ListRecentRevisionsOptions, ListRevisionsOptions, Pag
 import { MAX_REVISION_SECTIONS, MAX_REVISION_TERMS, capSectionChanges, type RevisionRecord } from '../../domain/revision-records.js';
 import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../domain/page-records.js';
 import { decodeCursor, decodeKeyCursor, encodeCursor, validateKey, type ItemKey } from './pagination-cursor.js';
-import { itemKeys, itemTypes } from './item-keys.js';
-import { TABLE_DEFINITION, keyAttributeNames } from './table-definition.js';
+import { itemKeys, itemTypes, withoutKeyAttributes } from './item-keys.js';
 
 const TABLE_KEY = ['pk', 'sk'] as const;
 const GSI1_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
 const GSI2_KEY = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
-const KEY_ATTRIBUTES = new Set([...keyAttributeNames(TABLE_DEFINITION), TABLE_DEFINITION.typeAttribute]);
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
@@ -96,7 +94,7 @@ export class DynamoRevisionStore implements RevisionStore {
     const { Item } = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConsistentRead: true }),
     );
-    return Item ? (fromItem(Item) as unknown as PageRecord) : undefined;
+    return Item ? (withoutKeyAttributes(Item) as unknown as PageRecord) : undefined;
   }
 
   async removePage(page: string): Promise<boolean> {
@@ -183,7 +181,7 @@ export class DynamoRevisionStore implements RevisionStore {
       }),
     );
     const item = Items?.[0];
-    return item ? (fromItem(item) as unknown as RevisionRecord) : undefined;
+    return item ? (withoutKeyAttributes(item) as unknown as RevisionRecord) : undefined;
   }
 
   async putRevision(revision: RevisionRecord): Promise<void> {
@@ -208,7 +206,7 @@ export class DynamoRevisionStore implements RevisionStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? (fromItem(Item) as unknown as RevisionRecord) : undefined;
+    return Item ? (withoutKeyAttributes(Item) as unknown as RevisionRecord) : undefined;
   }
 
   async listRevisions(page: string, options: ListRevisionsOptions = {}): Promise<PageOfItems<RevisionRecord>> {
@@ -274,7 +272,7 @@ export class DynamoRevisionStore implements RevisionStore {
       const lastKey = pickKey(last, GSI2_KEY);
       cursor = encodeCursor({ d: String(last.gsi2pk).slice('RECENT#'.length), k: lastKey });
     }
-    return { items: items.map((item) => fromItem(item) as unknown as RevisionRecord), ...(cursor ? { cursor } : {}) };
+    return { items: items.map((item) => withoutKeyAttributes(item) as unknown as RevisionRecord), ...(cursor ? { cursor } : {}) };
   }
 
   // Checks and failures
@@ -442,7 +440,7 @@ export class DynamoRevisionStore implements RevisionStore {
     let next: ItemKey | undefined;
     if (fetched.length > limit) next = pickKey(items[items.length - 1]!, keyAttributes);
     else if (response.LastEvaluatedKey) next = response.LastEvaluatedKey as ItemKey; // the 1 MB page cap
-    return { items: items.map((item) => fromItem(item) as unknown as T), ...(next ? { cursor: encodeCursor(next) } : {}) };
+    return { items: items.map((item) => withoutKeyAttributes(item) as unknown as T), ...(next ? { cursor: encodeCursor(next) } : {}) };
   }
 }
 
@@ -497,12 +495,6 @@ function pickKey(item: Item, attributes: readonly string[]): ItemKey {
   return key;
 }
 
-/** The record without the table's key and type attributes. */
-function fromItem(item: Item): Item {
-  const record: Item = {};
-  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) record[name] = value;
-  return record;
-}
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;

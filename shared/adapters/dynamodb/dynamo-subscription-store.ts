@@ -3,6 +3,7 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import type { ListOptions, PageOfItems } from '../../ports/revision-store.js';
 import type { SubscriptionRecord, SubscriptionStore } from '../../ports/subscription-store.js';
+import { withoutKeyAttributes } from './item-keys.js';
 import { decodeKeyCursor, encodeCursor, type ItemKey } from './pagination-cursor.js';
 
 /**
@@ -20,7 +21,6 @@ export const subscriptionKeys = {
 
 const SUBSCRIPTION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 const GSI2_KEY = ['pk', 'sk', 'gsi2pk', 'gsi2sk'] as const;
-const ITEM_ATTRIBUTES = new Set(['pk', 'sk', 'gsi2pk', 'gsi2sk', 'type']);
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
 
@@ -134,9 +134,7 @@ function key(id: string) {
 }
 
 function fromItem(item: Record<string, unknown>): SubscriptionRecord {
-  const record: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(item)) if (!ITEM_ATTRIBUTES.has(name)) record[name] = value;
-  return record as unknown as SubscriptionRecord;
+  return withoutKeyAttributes(item) as unknown as SubscriptionRecord;
 }
 
 function clampLimit(limit: number | undefined): number {

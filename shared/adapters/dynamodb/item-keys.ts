@@ -1,3 +1,5 @@
+import { TABLE_DEFINITION, keyAttributeNames } from './table-definition.js';
+
 /** Key values of the table's items (README, "Data model"). */
 
 export const SEQ_DIGITS = 10;
@@ -28,3 +30,12 @@ export const itemTypes = {
   revision: 'revision',
   failure: 'failure',
 } as const;
+
+const KEY_ATTRIBUTES = new Set([...keyAttributeNames(TABLE_DEFINITION), TABLE_DEFINITION.typeAttribute]);
+
+/** An item without the table's key and type attributes: the record the adapters hand out. */
+export function withoutKeyAttributes(item: Record<string, unknown>): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(name)) record[name] = value;
+  return record;
+}

@@ -14,7 +14,7 @@ import type { ProvenanceIndexData } from '../../domain/provenance/provenance-ind
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
 import { NotFoundError, RedlineError, ValidationError } from '../../errors.js';
-import { assertPageId } from '../../ports/page-id.js';
+import { PAGE_ID_PATTERN, assertPageId } from '../../ports/page-id.js';
 import type {
   RawSnapshot,
   SectionLine,
@@ -51,9 +51,15 @@ export function provenanceScopeSegment(scope: string): string {
 }
 
 const RAW_KEY = /^raw\/[^/]+\/([0-9a-f]{64})\.html\.gz$/;
-const DOCUMENT_KEY = /^docs\/[^/]+\/([0-9a-f]{64})\.json$/;
+const DOCUMENT_KEY = /^docs\/([^/]+)\/[0-9a-f]{64}\.json$/;
 const DIFF_KEY = /^diffs\/[^/]+\/\d+\.\.\d+-[0-9a-f]{16}\.json$/;
 const PROVENANCE_KEY = /\/(\d{10})\.json\.gz$/;
+/** docs/<page>/<sha256>.json -> the page id, or undefined for any other key (the diff function reads only these). */
+export function pageOfDocumentKey(key: string): string | undefined {
+  const page = DOCUMENT_KEY.exec(key)?.[1];
+  return page !== undefined && PAGE_ID_PATTERN.test(page) ? page : undefined;
+}
+
 /** Enough of the `to` Document hash to tell racing captures apart. */
 const DIFF_HASH_CHARS = 16;
 

@@ -10,7 +10,7 @@ import {
   type LocalAwsServers,
 } from '../../../local/runtime/local-aws-servers.js';
 import { S3SnapshotStore } from '../../../shared/adapters/s3/s3-snapshot-store.js';
-import { revisionFromStreamImage } from '../../../shared/runtime/event-parsing.js';
+import { revisionFromStreamImage } from '../../../shared/adapters/dynamodb/revision-stream-image.js';
 import type { Backend, EventSink, Ports } from './fault-simulation.js';
 
 /**
