@@ -3,7 +3,7 @@ import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
 import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
-import { composeDependencies, required } from '../../shared/runtime/compose-dependencies.js';
+import { clockAndSettings, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
 import { createApiHandler } from './api-handler.js';
 
@@ -12,7 +12,9 @@ const { revisions, subscriptions } = dynamoStores(config);
 
 export const handler = createApiHandler(
   {
-    ...composeDependencies(config, { revisions, snapshots: s3Snapshots(config) }),
+    revisions,
+    snapshots: s3Snapshots(config),
+    ...clockAndSettings(config),
     subscriptions,
     subscriptionGateway: new SnsSubscriptionGateway({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
     // No bearer token in the cloud: the HTTP API authorizes the credentialed routes with IAM, and a token here

@@ -3,8 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { parseCaptureMessage } from '../../shared/runtime/event-parsing.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
-import { capturePage } from '../../shared/use-cases/capture-page.js';
-import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
+import { capturePage, type CaptureDependencies } from '../../shared/use-cases/capture-page.js';
 
 const OUTCOME_METRICS = {
   captured: 'PagesCaptured',
@@ -19,7 +18,7 @@ const OUTCOME_METRICS = {
  * here; an error of redline's own (storage, a malformed message) fails only that record (partial batch response),
  * so SQS redelivers it and finally moves it to the DLQ.
  */
-export function createCaptureHandler(dependencies: TrackerDependencies, observability: Observability) {
+export function createCaptureHandler(dependencies: CaptureDependencies, observability: Observability) {
   const { logger, metrics } = observability;
   const processor = new BatchProcessor(EventType.SQS);
   const captureRecord = async (record: SQSRecord) => {

@@ -4,7 +4,7 @@ import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
 import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
-import { composeDependencies, required } from '../../shared/runtime/compose-dependencies.js';
+import { clockAndSettings, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
 import { createCaptureHandler } from './capture-handler.js';
 
@@ -12,13 +12,14 @@ const config = loadConfig();
 const { revisions } = dynamoStores(config);
 
 export const handler = createCaptureHandler(
-  composeDependencies(config, {
+  {
     revisions,
     snapshots: s3Snapshots(config),
     // Only capture fetches pages, so only its bundle carries the HTTP client.
     fetcher: new HttpFetcher(httpFetcherOptionsFromConfig(config)),
     // Failure alerts.
     notifier: new SnsNotifier({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
-  }),
+    ...clockAndSettings(config),
+  },
   createObservability('capture'),
 );

@@ -9,7 +9,7 @@ import { recordRevision, type RecordRevisionOutcome } from '../../shared/use-cas
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 
 /** S3 "Object Created" under docs/ (EventBridge -> SQS) -> diff against the latest revision and record the next one. */
-export function createDiffHandler(dependencies: TrackerDependencies, observability: Observability) {
+export function createDiffHandler(dependencies: Pick<TrackerDependencies, 'revisions' | 'snapshots'>, observability: Observability) {
   const { logger, metrics } = observability;
   const processor = new BatchProcessor(EventType.SQS);
   const diffRecord = async (record: SQSRecord) => {

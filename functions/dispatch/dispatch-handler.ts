@@ -5,7 +5,10 @@ import { dispatchDue } from '../../shared/use-cases/dispatch-due.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 
 /** EventBridge Scheduler -> enqueue a capture for every due page (and probes for next editions). */
-export function createDispatchHandler(dependencies: TrackerDependencies, observability: Observability) {
+export function createDispatchHandler(
+  dependencies: Pick<TrackerDependencies, 'revisions' | 'captureQueue' | 'now' | 'settings'>,
+  observability: Observability,
+) {
   const { logger, metrics } = observability;
   return trackerHandler(observability, async (event: ScheduledEvent) => {
     const result = await dispatchDue(dependencies);

@@ -3,18 +3,18 @@ import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
 import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
-import { composeDependencies, required } from '../../shared/runtime/compose-dependencies.js';
+import { required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
 import { createNotifyHandler } from './notify-handler.js';
 
 const config = loadConfig();
 
 export const handler = createNotifyHandler(
-  composeDependencies(config, {
+  {
     ...dynamoStores(config),
     // Term-filtered subscriptions read the two Documents of a revision.
     snapshots: s3Snapshots(config),
     notifier: new SnsNotifier({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
-  }),
+  },
   createObservability('notify'),
 );

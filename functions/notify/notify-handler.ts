@@ -3,14 +3,13 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { revisionFromStreamImage } from '../../shared/adapters/dynamodb/revision-stream-image.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
-import { notifyRevision } from '../../shared/use-cases/notify-revision.js';
-import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
+import { notifyRevision, type NotifyDependencies } from '../../shared/use-cases/notify-revision.js';
 
 /**
  * DynamoDB stream (new revision items only: the event source filter passes INSERTs of type=revision, and this
  * handler checks again) -> notifications on SNS. A failed publish fails that record; the stream retries it.
  */
-export function createNotifyHandler(dependencies: TrackerDependencies, observability: Observability) {
+export function createNotifyHandler(dependencies: NotifyDependencies, observability: Observability) {
   const { logger, metrics } = observability;
   const processor = new BatchProcessor(EventType.DynamoDBStreams);
   const notifyRecord = async (record: DynamoDBRecord) => {

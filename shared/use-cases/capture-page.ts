@@ -8,6 +8,9 @@ import { addWatch } from './add-watch.js';
 import { recordRevision } from './record-revision.js';
 import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
 
+/** What capturing a page needs: no capture queue (dispatch fills it), no subscriptions. */
+export type CaptureDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'fetcher' | 'notifier' | 'now' | 'settings'>;
+
 export type CaptureOutcome =
   | { outcome: 'captured'; page: string; documentKey: string; documentHash: string; rawKey: string; created: boolean }
   | { outcome: 'unchanged'; page: string; documentHash: string }
@@ -33,7 +36,7 @@ export type CaptureOutcome =
  * A failed fetch or an unreadable page is recorded as a capture failure, never as a revision, and the page is
  * rescheduled with backoff (honouring Retry-After). Errors of redline's own storage are thrown, so the queue retries.
  */
-export async function capturePage(dependencies: TrackerDependencies, message: CaptureMessage): Promise<CaptureOutcome> {
+export async function capturePage(dependencies: CaptureDependencies, message: CaptureMessage): Promise<CaptureOutcome> {
   const { revisions, snapshots, fetcher } = dependencies;
   let page = await revisions.getPage(message.page);
   if (!page && message.reason !== 'probe') return { outcome: 'skipped', page: message.page, reason: 'not watched' };
@@ -112,7 +115,7 @@ export async function capturePage(dependencies: TrackerDependencies, message: Ca
 }
 
 async function recordCaptureFailure(
-  dependencies: TrackerDependencies,
+  dependencies: Pick<TrackerDependencies, 'revisions' | 'notifier' | 'settings'>,
   page: PageRecord,
   attemptedAt: Date,
   kind: CaptureFailureKind,

@@ -4,7 +4,10 @@ import { changedSubscribedTerms } from './subscriptions/subscribed-terms.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 /** With snapshots and subscriptions, revision notifications carry the subscribed terms their changes touch. */
-type NotifyDependencies = Pick<TrackerDependencies, 'revisions'> & Partial<Pick<TrackerDependencies, 'snapshots' | 'subscriptions'>>;
+export type NotificationSources = Pick<TrackerDependencies, 'revisions'> & Partial<Pick<TrackerDependencies, 'snapshots' | 'subscriptions'>>;
+
+/** What notifying needs: the sources above and where notifications go. */
+export type NotifyDependencies = NotificationSources & Pick<TrackerDependencies, 'notifier'>;
 
 /**
  * Turns a newly recorded revision into notifications:
@@ -13,7 +16,7 @@ type NotifyDependencies = Pick<TrackerDependencies, 'revisions'> & Partial<Pick<
  * Ids are stable (page#seq), so a stream retry publishes the same notification again and subscribers can drop it.
  */
 export async function notifyRevision(
-  dependencies: NotifyDependencies & Pick<TrackerDependencies, 'notifier'>,
+  dependencies: NotifyDependencies,
   revision: RevisionRecord,
 ): Promise<Notification[]> {
   const notifications = await notificationsFor(dependencies, revision);
@@ -22,7 +25,7 @@ export async function notifyRevision(
 }
 
 export async function notificationsFor(
-  dependencies: NotifyDependencies,
+  dependencies: NotificationSources,
   revision: RevisionRecord,
 ): Promise<Notification[]> {
   const common = {

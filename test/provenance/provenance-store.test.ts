@@ -10,7 +10,6 @@ import { PROVENANCE_ALGORITHM, ProvenanceIndex, type ProvenanceIndexData } from 
 import { editionPairs, removalLedger } from '../../shared/domain/provenance/removal-ledger.js';
 import { ValidationError } from '../../shared/errors.js';
 import type { SnapshotStore } from '../../shared/ports/snapshot-store.js';
-import { unconfigured } from '../../shared/runtime/compose-dependencies.js';
 import {
   blamePage,
   provenanceStatus,
@@ -20,7 +19,6 @@ import {
 } from '../../shared/use-cases/provenance/provenance-queries.js';
 import { ScopeSerializer, syncProvenance } from '../../shared/use-cases/provenance/provenance-sync.js';
 import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';
-import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
 import { quietObservability } from '../api/api-fixture.js';
 import { loadCorpusPage } from '../support/corpus.js';
 import { hrrUrl } from './provenance-fixture.js';
@@ -211,13 +209,7 @@ describe('the pipeline hook in the diff handler', () => {
       ],
     };
   }
-  const trackerDependencies = (snapshots: SnapshotStore): TrackerDependencies => ({
-    ...store.dependencies,
-    snapshots,
-    fetcher: unconfigured('fetcher'),
-    captureQueue: unconfigured('capture queue'),
-    notifier: unconfigured('notifier'),
-  });
+  const trackerDependencies = (snapshots: SnapshotStore) => ({ revisions: store.dependencies.revisions, snapshots });
 
   test('a recorded revision updates its series index; a failing update is logged and does not fail the delivery', async () => {
     const before = (await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation;
