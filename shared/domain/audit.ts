@@ -8,6 +8,8 @@
 import { ValidationError } from '../errors.js';
 import { sectionWordCount, type Document } from './document.js';
 import { normaliseSentence, sentenceHash, splitSentences } from './sentences.js';
+import { foldTypography } from './text-normalisation.js';
+import { toCsv } from './csv.js';
 
 export interface AuditOptions {
   /** One row per edition, or one per edition and section key. */
@@ -56,25 +58,12 @@ export interface TermSentenceChange {
 
 const RATE_BASE = 100_000;
 
-const APOSTROPHES = /[\u2018\u2019\u201a\u201b\u2032\u02bc\uff07]/g;
-const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033]/g;
-const HYPHENS = /[\u2010\u2011]/g;
-// An alternation, not a class: a class holding the zero-width joiner reads as a joined sequence.
-const INVISIBLE = /\u00ad|\u200b|\u200c|\u200d|\u2060|\ufeff/g;
-
 /**
- * The form both text and terms are matched in: NFC, typographic apostrophes and quotes as ASCII ("Women’s" matches
- * "Women's"), hyphen variants as "-", invisible characters removed, whitespace runs as one space, lowercase (en).
+ * The form both text and terms are matched in: NFC, typography folded (foldTypography: "Women’s" matches "Women's",
+ * "so‑called" matches "so-called"), lowercase (en).
  */
 export function foldForMatching(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(INVISIBLE, '')
-    .replace(APOSTROPHES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(HYPHENS, '-')
-    .replace(/\s+/gu, ' ')
-    .toLocaleLowerCase('en');
+  return foldTypography(text.normalize('NFC')).toLocaleLowerCase('en');
 }
 
 function escapeRegExp(text: string): string {
@@ -216,11 +205,6 @@ export function termColumnName(term: string): string {
   return term.trim().replace(/\s+/gu, '_');
 }
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /**
  * The table as RFC 4180 CSV (CRLF line ends, fields quoted only when needed), header first:
  * `year,reports,word_count,count_<term>...,rate_<term>...`, or for section rows
@@ -239,16 +223,16 @@ export function auditToCsv(table: AuditTable): string {
     ...columns.map((column) => `count_${column}`),
     ...columns.map((column) => `rate_${column}`),
   ];
-  const lines = [header.map(csvField).join(',')];
+  const lines: (string | number)[][] = [header];
   for (const row of table.rows) {
     const fields: (string | number)[] = [row.edition ?? ''];
     if (table.by === 'section') fields.push(row.sectionKey ?? '', row.heading ?? '');
     fields.push(row.reports, row.wordCount);
     for (const term of table.terms) fields.push(row.counts[term] ?? 0);
     for (const term of table.terms) fields.push(formatRate(row.rates[term] ?? 0));
-    lines.push(fields.map(csvField).join(','));
+    lines.push(fields);
   }
-  return lines.map((line) => `${line}\r\n`).join('');
+  return toCsv(lines);
 }
 
 export interface TermSentenceOptions {

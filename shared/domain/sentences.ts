@@ -1,3 +1,4 @@
+import { foldTypography } from './text-normalisation.js';
 /**
  * English sentence segmentation tuned for government reports, plus the normal form and hash that identify a sentence
  * across revisions and editions.
@@ -174,11 +175,6 @@ export function splitSentences(text: string): string[] {
   return sentences;
 }
 
-const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4]/g;
-const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb]/g;
-const DASHES = /[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]/g;
-// An alternation, not a class: a class holding the zero-width joiner reads as a joined sequence.
-const INVISIBLE = /\u00ad|\u200b|\u200c|\u200d|\u2060|\ufeff/g;
 const TRAILING_PUNCTUATION = /[\s.?!,;:'")\]}]+$/u;
 
 /**
@@ -187,13 +183,7 @@ const TRAILING_PUNCTUATION = /[\s.?!,;:'")\]}]+$/u;
  * (so `said "no."` and `said "no".` compare equal).
  */
 export function normaliseSentence(sentence: string): string {
-  return sentence
-    .normalize('NFKC')
-    .replace(INVISIBLE, '')
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(DASHES, '-')
-    .replace(/\s+/gu, ' ')
+  return foldTypography(sentence.normalize('NFKC'))
     .toLocaleLowerCase('en')
     .replace(TRAILING_PUNCTUATION, '')
     .trim();

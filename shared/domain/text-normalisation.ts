@@ -3,14 +3,17 @@
  * These never change what is stored or shown; they only decide what counts as "the same".
  */
 
-const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u0060\u00B4]/g;
+// The one set of typographic variants, folded by foldTypography for every comparison: sentence identity
+// (sentences.ts), term matching (audit.ts) and section similarity (here).
+const SINGLE_QUOTES = /[\u2018\u2019\u201A\u201B\u2032\u02BC\u0060\u00B4\uFF07]/g;
 const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g;
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
-const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+// An alternation, not a class: a class holding the zero-width joiner reads as a joined sequence.
+const INVISIBLE = /\u00AD|\u200B|\u200C|\u200D|\u2060|\uFEFF/g;
 const WHITESPACE_RUN = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 
-/** Typographic quotes and dashes to ASCII, invisible characters removed, every space to a plain space. */
+/** Typographic quotes, apostrophes, dashes and the ellipsis to ASCII, invisible characters removed, whitespace runs to one space. */
 export function foldTypography(text: string): string {
   return text
     .replace(INVISIBLE, '')
