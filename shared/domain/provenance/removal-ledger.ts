@@ -8,6 +8,7 @@
  * best fuzzy match at or above the rewording threshold) is `reworded`; anything else is `removed`.
  */
 import { foldForMatching } from '../audit.js';
+import { toCsv } from '../csv.js';
 import { versionLabel, type VersionLabel } from './blame.js';
 import type { ProvenanceIndex, SentencePlace } from './provenance-index.js';
 import { matchTokenSets } from './rewording.js';
@@ -213,34 +214,25 @@ export const LEDGER_CSV_COLUMNS = [
   'moved_to',
 ] as const;
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** The ledger as RFC 4180 CSV (CRLF line ends, fields quoted only when needed), header first (LEDGER_CSV_COLUMNS). */
 export function removalLedgerToCsv(sentences: readonly RemovedSentence[]): string {
-  const lines = [LEDGER_CSV_COLUMNS.join(',')];
+  const lines: (string | number)[][] = [[...LEDGER_CSV_COLUMNS]];
   for (const sentence of sentences) {
-    lines.push(
-      [
-        sentence.fate,
-        versionText(sentence.from),
-        versionText(sentence.to),
-        sentence.section.key,
-        sentence.section.heading,
-        sentence.text,
-        versionText(sentence.origin),
-        versionText(sentence.lastSeen),
-        versionText(sentence.removedIn),
-        versionText(sentence.reappears),
-        sentence.rewordedAs?.text ?? '',
-        sentence.rewordedAs ? sentence.rewordedAs.similarity.toFixed(3) : '',
-        sentence.movedTo?.key ?? '',
-      ]
-        .map(csvField)
-        .join(','),
-    );
+    lines.push([
+      sentence.fate,
+      versionText(sentence.from),
+      versionText(sentence.to),
+      sentence.section.key,
+      sentence.section.heading,
+      sentence.text,
+      versionText(sentence.origin),
+      versionText(sentence.lastSeen),
+      versionText(sentence.removedIn),
+      versionText(sentence.reappears),
+      sentence.rewordedAs?.text ?? '',
+      sentence.rewordedAs ? sentence.rewordedAs.similarity.toFixed(3) : '',
+      sentence.movedTo?.key ?? '',
+    ]);
   }
-  return lines.map((line) => `${line}\r\n`).join('');
+  return toCsv(lines);
 }
