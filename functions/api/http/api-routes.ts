@@ -10,6 +10,7 @@ import {
   type ApiEvent,
 } from './api-request.js';
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';
+import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
 import { uiRoutes } from '../ui/ui-routes.js';
 import { ValidationError } from '../../../shared/errors.js';
@@ -47,23 +48,16 @@ export interface ApiRoute {
 }
 
 const listQuery = z.object({
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: listCursor.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 });
-const seriesQuery = z.string().min(1).max(200).transform((series) => series.replaceAll('~', '/'));
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
-const revisionNumber = z.coerce.number().int().min(1).max(9_999_999_999);
-const editionNumber = z.coerce.number().int().min(0).max(999_999);
 const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial: flag.default(false) };
 
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
 const auditQuery = z.object({
-  terms: z
-    .string()
-    .transform((value) => value.split(',').map((term) => term.trim()).filter((term) => term.length > 0))
-    .pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
-  series: seriesQuery.optional(),
+  terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
+  series: seriesId.optional(),
   by: z.enum(['edition', 'section']).default('edition'),
   format: z.enum(['json', 'csv']).default('json'),
   wholeWord: flag.optional(),
@@ -98,7 +92,7 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
 
   return [
     route('GET', '/pages', async (event) => {
-      const query = queryParameters(event, listQuery.extend({ series: seriesQuery.optional() }));
+      const query = queryParameters(event, listQuery.extend({ series: seriesId.optional() }));
       return jsonResult(listBody(await listPages(dependencies, query)), 'list');
     }),
     route('GET', '/pages/{page}', async (event) => jsonResult(await getPage(dependencies, pathParameter(event, 'page')), 'list')),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { pathParameter, queryParameters, slashedPathParameter, type ApiEvent } from './api-request.js';
 import { jsonResult, textResult, type ApiResult } from './api-response.js';
+import { commaList, editionNumber, listCursor, revisionNumber, wholeNumber } from './query-schemas.js';
 import { REMOVAL_FATES, removalLedgerToCsv } from '../../../shared/domain/provenance/removal-ledger.js';
 import {
   blamePage,
@@ -21,21 +22,20 @@ import type { ApiRoute } from './api-routes.js';
  */
 export type RouteFactory = (method: ApiRoute['method'], path: string, handle: (event: ApiEvent) => Promise<ApiResult>) => ApiRoute;
 
-const cursor = z.string().min(1).max(512).optional();
+const cursor = listCursor.max(512).optional();
 const limit = z.coerce.number().int().min(1).max(MAX_PROVENANCE_LIMIT).default(DEFAULT_PROVENANCE_LIMIT);
 /** Section key prefixes carry slashes; `~` is accepted for them too, as in paths. */
 const sectionPrefix = z.string().min(1).max(300).transform((value) => value.replaceAll('~', '/')).optional();
-const whole = z.coerce.number().int().min(0).max(9_999_999_999);
 
-const blameQuery = z.object({ seq: whole.min(1).optional(), edition: whole.max(999_999).optional(), section: sectionPrefix, cursor, limit });
+const blameQuery = z.object({ seq: revisionNumber.optional(), edition: editionNumber.optional(), section: sectionPrefix, cursor, limit });
 const removedQuery = z.object({
-  from: whole.optional(),
-  to: whole.optional(),
+  from: wholeNumber.optional(),
+  to: wholeNumber.optional(),
   term: z.string().trim().min(1).max(100).optional(),
   section: sectionPrefix,
   fate: z
     .string()
-    .transform((value) => value.split(',').map((fate) => fate.trim()).filter((fate) => fate.length > 0))
+    .transform(commaList)
     .pipe(z.array(z.enum(REMOVAL_FATES)).min(1, 'give at least one fate'))
     .optional(),
   format: z.enum(['json', 'csv']).default('json'),

@@ -16,6 +16,7 @@ import { auditStoredTerms } from '../../../shared/use-cases/queries/term-audit.j
 import { revisionView as toRevisionView, type QueryDependencies } from '../../../shared/use-cases/queries/views.js';
 import { pathParameter, requestBaseUrl, slashedPathParameter, type ApiEvent } from '../http/api-request.js';
 import { CACHE, type ApiResult, type CachePolicy } from '../http/api-response.js';
+import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from '../http/query-schemas.js';
 import { auditView, type AuditRequestFields } from './audit-view.js';
 import { errorView, homeView, revisionView, sectionHistoryView, seriesView, timelineView, type LastChange } from './browse-views.js';
 import { renderDiffPage } from './diff-view.js';
@@ -45,10 +46,7 @@ const LIST_LIMIT = 50;
 const TIMELINE_LIMIT = 25;
 const STORE_READS = 8;
 
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
-const revisionNumber = z.coerce.number().int().min(1).max(9_999_999_999);
-const editionNumber = z.coerce.number().int().min(0).max(999_999);
-const cursorQuery = z.object({ cursor: z.string().min(1).max(2048).optional() });
+const cursorQuery = z.object({ cursor: listCursor.optional() });
 const displayQuery = {
   view: z.enum(['inline', 'side-by-side']).default('inline'),
   hideTrivial: flag.default(false),
@@ -58,7 +56,7 @@ const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displa
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
 const auditQuery = z.object({
   terms: z.string().max(2100).optional(),
-  series: z.string().max(200).optional(),
+  series: seriesId.optional(),
   by: z.enum(['edition', 'section']).default('edition'),
   wholeWord: flag.default(false),
 });
@@ -106,20 +104,50 @@ function diffDisplay(parsed: { view: 'inline' | 'side-by-side'; hideTrivial: boo
   return { view: parsed.view, hideTrivial: parsed.hideTrivial, unchanged: parsed.unchanged };
 }
 
-export function uiRoutes(dependencies: UiDependencies, observability: Observability): UiRoute[] {
-  const settings = dependencies.api;
+/** What a view renders: the page shell's options, and the status and caching when not the defaults. */
+interface RenderedView {
+  options: Omit<LayoutOptions, 'links'>;
+  status?: number;
+  cache?: CachePolicy;
+}
 
-  const page = (
-    path: string,
-    render: (event: ApiEvent, links: UiLinks) => Promise<{ options: Omit<LayoutOptions, 'links'>; status?: number; cache?: CachePolicy }>,
-  ): UiRoute => ({
+/** One request to a view, with the store reads the views share. */
+interface ViewRequest {
+  event: ApiEvent;
+  links: UiLinks;
+  dependencies: UiDependencies;
+  reads: StoreReads;
+}
+
+type View = (request: ViewRequest) => Promise<RenderedView>;
+
+/** Store reads of the listing views, at most STORE_READS at once across requests. */
+interface StoreReads {
+  limit: ReturnType<typeof pLimit>;
+  latestOf(pageId: string): Promise<RevisionRecord | undefined>;
+}
+
+function storeReads(dependencies: UiDependencies): StoreReads {
+  const limit = pLimit(STORE_READS);
+  return { limit, latestOf: (pageId) => limit(() => dependencies.revisions.latestRevision(pageId)) };
+}
+
+function lastChange(record: RevisionRecord | undefined): LastChange | undefined {
+  if (!record) return undefined;
+  const { page: id, seq, capturedAt, summary, significance, previousSeq, title } = toRevisionView(record);
+  return { page: id, seq, capturedAt, summary, significance, title, ...(previousSeq !== undefined ? { previousSeq } : {}) };
+}
+
+export function uiRoutes(dependencies: UiDependencies, observability: Observability): UiRoute[] {
+  const reads = storeReads(dependencies);
+  const page = (path: string, view: View): UiRoute => ({
     method: 'GET',
     path,
     handler: async (event) => {
-      const links = new UiLinks(basePath(event, settings.baseUrl));
+      const links = new UiLinks(basePath(event, dependencies.api.baseUrl));
       const work = async () => {
         try {
-          const { options, status, cache } = await render(event, links);
+          const { options, status, cache } = await view({ event, links, dependencies, reads });
           return htmlResult(layout({ ...options, links }), status, cache);
         } catch (error) {
           const failure = error as RedlineError & { statusCode?: number };
@@ -135,254 +163,270 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     },
   });
 
-  const limit = pLimit(STORE_READS);
-  const latestOf = (pageId: string): Promise<RevisionRecord | undefined> => limit(() => dependencies.revisions.latestRevision(pageId));
-  const lastChange = (record: RevisionRecord | undefined): LastChange | undefined => {
-    if (!record) return undefined;
-    const { page: id, seq, capturedAt, summary, significance, previousSeq, title } = toRevisionView(record);
-    return { page: id, seq, capturedAt, summary, significance, title, ...(previousSeq !== undefined ? { previousSeq } : {}) };
-  };
-
   return [
-    {
-      method: 'GET',
-      path: '/',
-      handler: async (event) => ({
-        statusCode: 302,
-        headers: { location: new UiLinks(basePath(event, settings.baseUrl)).home(), 'cache-control': CACHE.list },
-        body: '',
-      }),
-    },
-    page(UI_ROOT, async (event, links) => {
-      const { cursor } = query(event, cursorQuery);
-      const [seriesPage, pagesPage] = await Promise.all([
-        listSeries(dependencies, { limit: LIST_LIMIT }),
-        listPages(dependencies, { limit: LIST_LIMIT, ...(cursor ? { cursor } : {}) }),
-      ]);
-      const latest = new Map<string, Promise<RevisionRecord | undefined>>();
-      const latestRevision = (id: string) => {
-        let found = latest.get(id);
-        if (!found) latest.set(id, (found = latestOf(id)));
-        return found;
-      };
-      const [series, pages] = await Promise.all([
-        Promise.all(
-          seriesPage.items.map(async (record) => {
-            const editions = await limit(() => listEditions(dependencies, record.series)).catch(() => []);
-            const revisions = await Promise.all(editions.map((entry) => latestRevision(entry.page)));
-            const newest = revisions.reduce<RevisionRecord | undefined>((best, revision) => (revision && (!best || revision.capturedAt > best.capturedAt) ? revision : best), undefined);
-            const change = lastChange(newest);
-            return { record, editions, ...(change ? { lastChange: change } : {}) };
-          }),
-        ),
-        Promise.all(
-          pagesPage.items.map(async (view) => {
-            const change = lastChange(await latestRevision(view.page));
-            return { page: view, ...(change ? { lastChange: change } : {}) };
-          }),
-        ),
-      ]);
-      return {
-        options: {
-          title: 'Series and pages',
-          current: 'browse',
-          feeds: [{ title: 'redline: every page', href: links.feedAll() }],
-          body: homeView({
-            links,
-            series,
-            pages,
-            moreSeries: seriesPage.cursor !== undefined,
-            ...(pagesPage.cursor ? { nextPagesCursor: pagesPage.cursor } : {}),
-          }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/series/{series}`, async (event, links) => {
-      const series = slashedPathParameter(event, 'series');
-      const entries = await listEditions(dependencies, series);
-      const editions = await Promise.all(
-        entries.map(async (entry) => {
-          const change = lastChange(await latestOf(entry.page));
-          return { entry, ...(change ? { lastChange: change } : {}) };
-        }),
-      );
-      return {
-        options: {
-          title: `Series ${series}`,
-          current: 'browse',
-          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series }],
-          feeds: [{ title: `redline: ${series}`, href: links.feedSeries(series) }],
-          body: seriesView({ links, series, editions }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/series/{series}/compare`, async (event, links) => {
-      const series = slashedPathParameter(event, 'series');
-      const parsed = query(event, compareQuery);
-      const display = diffDisplay(parsed);
-      const comparison = await compareEditions(dependencies, { series, from: parsed.from, to: parsed.to });
-      const fromLabel = `${comparison.from.edition} edition`;
-      const toLabel = `${comparison.to.edition} edition`;
-      const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
-(revision #${comparison.from.seq}, ${timeElement(comparison.from.capturedAt)}) against <a href="${links.page(comparison.to.page)}">${comparison.to.page}</a>
-(revision #${comparison.to.seq}, ${timeElement(comparison.to.capturedAt)}). Sections are paired by key, then by heading and text similarity, so a
-renamed or moved section is shown against its old self.</p>`;
-      return {
-        options: {
-          title: `${series}: ${parsed.from} vs ${parsed.to}`,
-          current: 'browse',
-          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series, href: links.series(series) }, { label: `${parsed.from} vs ${parsed.to}` }],
-          body: renderDiffPage({
-            mode: 'editions',
-            heading: `${series}: the ${comparison.from.edition} and ${comparison.to.edition} editions compared`,
-            intro,
-            fromLabel,
-            toLabel,
-            diff: comparison.diff,
-            display,
-            urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
-            form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
-            alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
-          }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/pages/{page}`, async (event, links) => {
-      const id = pathParameter(event, 'page');
-      const { cursor } = query(event, cursorQuery);
-      const [details, revisions] = await Promise.all([
-        getPage(dependencies, id),
-        listRevisions(dependencies, id, { limit: TIMELINE_LIMIT, ...(cursor ? { cursor } : {}) }),
-      ]);
-      return {
-        options: {
-          title: details.title ?? details.latestRevision?.title ?? id,
-          current: 'browse',
-          breadcrumbs: [
-            { label: 'Series and pages', href: links.home() },
-            ...(details.series ? [{ label: details.series, href: links.series(details.series) }] : []),
-            { label: id },
-          ],
-          feeds: [{ title: `redline: ${id}`, href: links.feedPage(id) }],
-          body: timelineView({ links, page: details, revisions: revisions.items, paged: cursor !== undefined, ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}) }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/pages/{page}/revisions/{seq}`, async (event, links) => {
-      const id = pathParameter(event, 'page');
-      const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
-      const [revision, details] = await Promise.all([getRevision(dependencies, id, seq), getPage(dependencies, id)]);
-      return {
-        options: {
-          title: `Revision #${seq} of ${id}`,
-          current: 'browse',
-          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${seq}` }],
-          body: revisionView(links, revision, details),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/pages/{page}/diff`, async (event, links) => {
-      const id = pathParameter(event, 'page');
-      const parsed = query(event, diffQuery);
-      const display = diffDisplay(parsed);
-      const result = await diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to });
-      const intro = html`<p class="lead"><a href="${links.page(id)}">${id}</a>: <a href="${links.revision(id, result.from.seq)}">revision #${result.from.seq}</a>
-(${timeElement(result.from.capturedAt)}) to <a href="${links.revision(id, result.to.seq)}">revision #${result.to.seq}</a> (${timeElement(result.to.capturedAt)}).
-Insertions are <ins>underlined in green</ins>, deletions <del>struck through in red</del>.</p>`;
-      return {
-        options: {
-          title: `${id}: #${result.from.seq} to #${result.to.seq}`,
-          current: 'browse',
-          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${result.from.seq} → #${result.to.seq}` }],
-          body: renderDiffPage({
-            mode: 'revisions',
-            heading: `${result.to.title || id}: revision #${result.from.seq} to #${result.to.seq}`,
-            intro,
-            fromLabel: `#${result.from.seq} (${result.from.capturedAt.slice(0, 10)})`,
-            toLabel: `#${result.to.seq} (${result.to.capturedAt.slice(0, 10)})`,
-            diff: result.diff,
-            display,
-            urlFor: (next: DiffDisplay) => links.diff(id, parsed.from, parsed.to, next),
-            form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
-            historyFor: (key) => links.sectionHistory(id, key),
-            alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),
-          }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, async (event, links) => {
-      const id = pathParameter(event, 'page');
-      const key = slashedPathParameter(event, 'key');
-      const [history, details] = await Promise.all([sectionHistory(dependencies, id, key), getPage(dependencies, id)]);
-      return {
-        options: {
-          title: `Section history: ${key}`,
-          current: 'browse',
-          breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: 'section history' }],
-          body: sectionHistoryView(links, history, details),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/audit`, async (event, links) => {
-      const parsed = query(event, auditQuery);
-      const seriesOptions = (await listSeries(dependencies, { limit: 100 })).items.map((item) => item.series);
-      const terms = (parsed.terms ?? '')
-        .split(',')
-        .map((term) => term.trim())
-        .filter((term) => term.length > 0);
-      const series = parsed.series ? parsed.series.replaceAll('~', '/') : undefined;
-      const request: AuditRequestFields | undefined = parsed.terms !== undefined ? { terms: terms.join(', '), by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) } : undefined;
-      let table: AuditTable | undefined;
-      let error: string | undefined;
-      if (request) {
-        if (terms.length === 0) error = 'terms: give at least one term';
-        else if (terms.length > 20) error = 'terms: at most 20 terms';
-        else if (terms.some((term) => term.length > 100)) error = 'terms: at most 100 characters each';
-        else table = await auditStoredTerms(dependencies, { terms, by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) });
-      }
-      return {
-        status: error ? 400 : 200,
-        cache: request ? 'derived' : 'list',
-        options: {
-          title: request ? `Audit: ${request.terms}` : 'Term audit',
-          current: 'audit',
-          body: auditView({ links, seriesOptions, ...(request ? { request } : {}), ...(table ? { table } : {}), ...(error ? { error } : {}) }),
-        },
-      };
-    }),
-    page(`${UI_ROOT}/subscribe`, async (event, links) => {
-      const fields = searchParameters(event);
-      const endpoint = `${requestBaseUrl(event, settings.baseUrl)}/subscriptions`;
-      return {
-        cache: 'private',
-        options: {
-          title: 'Subscribe',
-          current: 'subscribe',
-          body: subscribeView({
-            links,
-            endpoint,
-            tokenAccepted: settings.token !== undefined,
-            fields,
-            ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
-          }),
-        },
-      };
-    }),
-    {
-      method: 'GET',
-      path: `${UI_ROOT}/assets/{name}`,
-      handler: async (event) => {
-        const asset = findAsset(pathParameter(event, 'name'));
-        if (!asset) throw new NotFoundError('No such asset (the UI was redeployed: reload the page)');
-        return {
-          statusCode: 200,
-          headers: { 'content-type': asset.contentType, 'cache-control': CACHE.immutable, 'x-content-type-options': 'nosniff' },
-          body: asset.body,
-        };
-      },
-    },
+    { method: 'GET', path: '/', handler: async (event) => redirectHome(event, dependencies.api.baseUrl) },
+    page(UI_ROOT, homePage),
+    page(`${UI_ROOT}/series/{series}`, seriesPage),
+    page(`${UI_ROOT}/series/{series}/compare`, editionComparisonPage),
+    page(`${UI_ROOT}/pages/{page}`, timelinePage),
+    page(`${UI_ROOT}/pages/{page}/revisions/{seq}`, revisionPage),
+    page(`${UI_ROOT}/pages/{page}/diff`, revisionDiffPage),
+    page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, sectionHistoryPage),
+    page(`${UI_ROOT}/audit`, auditPage),
+    page(`${UI_ROOT}/subscribe`, subscribePage),
+    { method: 'GET', path: `${UI_ROOT}/assets/{name}`, handler: async (event) => assetResult(event) },
     page(`${UI_ROOT}/{proxy+}`, async () => {
       throw new NotFoundError('No such page in the UI');
     }),
   ];
+}
+
+/** `GET /` */
+async function redirectHome(event: ApiEvent, baseUrl: string | undefined): Promise<ApiResult> {
+  return {
+    statusCode: 302,
+    headers: { location: new UiLinks(basePath(event, baseUrl)).home(), 'cache-control': CACHE.list },
+    body: '',
+  };
+}
+
+/** `/ui`: series with their editions and last change, and pages with theirs. */
+async function homePage({ event, links, dependencies, reads }: ViewRequest): Promise<RenderedView> {
+  const { cursor } = query(event, cursorQuery);
+  const [seriesList, pagesPage] = await Promise.all([
+    listSeries(dependencies, { limit: LIST_LIMIT }),
+    listPages(dependencies, { limit: LIST_LIMIT, ...(cursor ? { cursor } : {}) }),
+  ]);
+  const latest = new Map<string, Promise<RevisionRecord | undefined>>();
+  const latestRevision = (id: string) => {
+    let found = latest.get(id);
+    if (!found) latest.set(id, (found = reads.latestOf(id)));
+    return found;
+  };
+  const [series, pages] = await Promise.all([
+    Promise.all(
+      seriesList.items.map(async (record) => {
+        const editions = await reads.limit(() => listEditions(dependencies, record.series)).catch(() => []);
+        const revisions = await Promise.all(editions.map((entry) => latestRevision(entry.page)));
+        const newest = revisions.reduce<RevisionRecord | undefined>((best, revision) => (revision && (!best || revision.capturedAt > best.capturedAt) ? revision : best), undefined);
+        const change = lastChange(newest);
+        return { record, editions, ...(change ? { lastChange: change } : {}) };
+      }),
+    ),
+    Promise.all(
+      pagesPage.items.map(async (view) => {
+        const change = lastChange(await latestRevision(view.page));
+        return { page: view, ...(change ? { lastChange: change } : {}) };
+      }),
+    ),
+  ]);
+  return {
+    options: {
+      title: 'Series and pages',
+      current: 'browse',
+      feeds: [{ title: 'redline: every page', href: links.feedAll() }],
+      body: homeView({
+        links,
+        series,
+        pages,
+        moreSeries: seriesList.cursor !== undefined,
+        ...(pagesPage.cursor ? { nextPagesCursor: pagesPage.cursor } : {}),
+      }),
+    },
+  };
+}
+
+/** `/ui/series/{series}`: a series' editions, oldest first. */
+async function seriesPage({ event, links, dependencies, reads }: ViewRequest): Promise<RenderedView> {
+  const series = slashedPathParameter(event, 'series');
+  const entries = await listEditions(dependencies, series);
+  const editions = await Promise.all(
+    entries.map(async (entry) => {
+      const change = lastChange(await reads.latestOf(entry.page));
+      return { entry, ...(change ? { lastChange: change } : {}) };
+    }),
+  );
+  return {
+    options: {
+      title: `Series ${series}`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series }],
+      feeds: [{ title: `redline: ${series}`, href: links.feedSeries(series) }],
+      body: seriesView({ links, series, editions }),
+    },
+  };
+}
+
+/** `/ui/series/{series}/compare?from=&to=`: two editions, section by section. */
+async function editionComparisonPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const series = slashedPathParameter(event, 'series');
+  const parsed = query(event, compareQuery);
+  const display = diffDisplay(parsed);
+  const comparison = await compareEditions(dependencies, { series, from: parsed.from, to: parsed.to });
+  const fromLabel = `${comparison.from.edition} edition`;
+  const toLabel = `${comparison.to.edition} edition`;
+  const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
+(revision #${comparison.from.seq}, ${timeElement(comparison.from.capturedAt)}) against <a href="${links.page(comparison.to.page)}">${comparison.to.page}</a>
+(revision #${comparison.to.seq}, ${timeElement(comparison.to.capturedAt)}). Sections are paired by key, then by heading and text similarity, so a
+renamed or moved section is shown against its old self.</p>`;
+  return {
+    options: {
+      title: `${series}: ${parsed.from} vs ${parsed.to}`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series, href: links.series(series) }, { label: `${parsed.from} vs ${parsed.to}` }],
+      body: renderDiffPage({
+        mode: 'editions',
+        heading: `${series}: the ${comparison.from.edition} and ${comparison.to.edition} editions compared`,
+        intro,
+        fromLabel,
+        toLabel,
+        diff: comparison.diff,
+        display,
+        urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
+        form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
+        alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
+      }),
+    },
+  };
+}
+
+/** `/ui/pages/{page}`: the page's revision timeline, newest first. */
+async function timelinePage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const id = pathParameter(event, 'page');
+  const { cursor } = query(event, cursorQuery);
+  const [details, revisions] = await Promise.all([
+    getPage(dependencies, id),
+    listRevisions(dependencies, id, { limit: TIMELINE_LIMIT, ...(cursor ? { cursor } : {}) }),
+  ]);
+  return {
+    options: {
+      title: details.title ?? details.latestRevision?.title ?? id,
+      current: 'browse',
+      breadcrumbs: [
+        { label: 'Series and pages', href: links.home() },
+        ...(details.series ? [{ label: details.series, href: links.series(details.series) }] : []),
+        { label: id },
+      ],
+      feeds: [{ title: `redline: ${id}`, href: links.feedPage(id) }],
+      body: timelineView({ links, page: details, revisions: revisions.items, paged: cursor !== undefined, ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}) }),
+    },
+  };
+}
+
+/** `/ui/pages/{page}/revisions/{seq}`: one revision and its changed sections. */
+async function revisionPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const id = pathParameter(event, 'page');
+  const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
+  const [revision, details] = await Promise.all([getRevision(dependencies, id, seq), getPage(dependencies, id)]);
+  return {
+    options: {
+      title: `Revision #${seq} of ${id}`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${seq}` }],
+      body: revisionView(links, revision, details),
+    },
+  };
+}
+
+/** `/ui/pages/{page}/diff?from=&to=`: the diff of any two revisions. */
+async function revisionDiffPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const id = pathParameter(event, 'page');
+  const parsed = query(event, diffQuery);
+  const display = diffDisplay(parsed);
+  const result = await diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to });
+  const intro = html`<p class="lead"><a href="${links.page(id)}">${id}</a>: <a href="${links.revision(id, result.from.seq)}">revision #${result.from.seq}</a>
+(${timeElement(result.from.capturedAt)}) to <a href="${links.revision(id, result.to.seq)}">revision #${result.to.seq}</a> (${timeElement(result.to.capturedAt)}).
+Insertions are <ins>underlined in green</ins>, deletions <del>struck through in red</del>.</p>`;
+  return {
+    options: {
+      title: `${id}: #${result.from.seq} to #${result.to.seq}`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${result.from.seq} → #${result.to.seq}` }],
+      body: renderDiffPage({
+        mode: 'revisions',
+        heading: `${result.to.title || id}: revision #${result.from.seq} to #${result.to.seq}`,
+        intro,
+        fromLabel: `#${result.from.seq} (${result.from.capturedAt.slice(0, 10)})`,
+        toLabel: `#${result.to.seq} (${result.to.capturedAt.slice(0, 10)})`,
+        diff: result.diff,
+        display,
+        urlFor: (next: DiffDisplay) => links.diff(id, parsed.from, parsed.to, next),
+        form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
+        historyFor: (key) => links.sectionHistory(id, key),
+        alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),
+      }),
+    },
+  };
+}
+
+/** `/ui/pages/{page}/sections/{key}/history`: every revision that changed the section. */
+async function sectionHistoryPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const id = pathParameter(event, 'page');
+  const key = slashedPathParameter(event, 'key');
+  const [history, details] = await Promise.all([sectionHistory(dependencies, id, key), getPage(dependencies, id)]);
+  return {
+    options: {
+      title: `Section history: ${key}`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: 'section history' }],
+      body: sectionHistoryView(links, history, details),
+    },
+  };
+}
+
+/** `/ui/audit?terms=`: the term audit form, and its table and chart once terms are given. */
+async function auditPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const parsed = query(event, auditQuery);
+  const seriesOptions = (await listSeries(dependencies, { limit: 100 })).items.map((item) => item.series);
+  const terms = commaList(parsed.terms ?? '');
+  const series = parsed.series;
+  const request: AuditRequestFields | undefined = parsed.terms !== undefined ? { terms: terms.join(', '), by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) } : undefined;
+  let table: AuditTable | undefined;
+  let error: string | undefined;
+  if (request) {
+    if (terms.length === 0) error = 'terms: give at least one term';
+    else if (terms.length > 20) error = 'terms: at most 20 terms';
+    else if (terms.some((term) => term.length > 100)) error = 'terms: at most 100 characters each';
+    else table = await auditStoredTerms(dependencies, { terms, by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) });
+  }
+  return {
+    status: error ? 400 : 200,
+    cache: request ? 'derived' : 'list',
+    options: {
+      title: request ? `Audit: ${request.terms}` : 'Term audit',
+      current: 'audit',
+      body: auditView({ links, seriesOptions, ...(request ? { request } : {}), ...(table ? { table } : {}), ...(error ? { error } : {}) }),
+    },
+  };
+}
+
+/** `/ui/subscribe`: the subscribe form, and with `preview`, the request it would send. */
+async function subscribePage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const fields = searchParameters(event);
+  const endpoint = `${requestBaseUrl(event, dependencies.api.baseUrl)}/subscriptions`;
+  return {
+    cache: 'private',
+    options: {
+      title: 'Subscribe',
+      current: 'subscribe',
+      body: subscribeView({
+        links,
+        endpoint,
+        tokenAccepted: dependencies.api.token !== undefined,
+        fields,
+        ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
+      }),
+    },
+  };
+}
+
+/** `/ui/assets/{name}`: the stylesheet and the script, by content hash. */
+async function assetResult(event: ApiEvent): Promise<ApiResult> {
+  const asset = findAsset(pathParameter(event, 'name'));
+  if (!asset) throw new NotFoundError('No such asset (the UI was redeployed: reload the page)');
+  return {
+    statusCode: 200,
+    headers: { 'content-type': asset.contentType, 'cache-control': CACHE.immutable, 'x-content-type-options': 'nosniff' },
+    body: asset.body,
+  };
 }
