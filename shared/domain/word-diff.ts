@@ -7,7 +7,8 @@
  * diffWords took ~28 ms (its word `equals` trims both tokens on every comparison) and jsdiff's diffArrays over the
  * same integer tokens ~16 ms, against ~1-2 ms here, while git's word diff of the whole document takes ~10 ms. The
  * contract is jsdiff's: an edit-length cap and a time limit, and no result when either is hit; a capped paragraph
- * keeps approximate word counts and no operations.
+ * keeps approximate word counts and no operations. jsdiff stays as the tests' oracle: diffArrays must find edit
+ * scripts of the same length (test/domain/word-diff-jsdiff-oracle.test.ts).
  */
 import type { RevisionDiff, WordOperation } from './revision-diff.js';
 import { countWordsWithLetters, isSpaceCode, multisetWordChanges, WordTokenizer, type TokenizedText } from './text-normalisation.js';
