@@ -286,7 +286,7 @@ describe('the UI routes in the api handler', () => {
 });
 
 describe('the browser script', () => {
-  it('is bundled from client/ui-client.ts (run build-ui-client.ts after editing it)', async () => {
+  it('is bundled from client/ui-client.ts (run npm run build:ui after editing it)', async () => {
     expect(readFileSync(BUNDLE_MODULE, 'utf8')).toBe(bundleModuleSource(await buildUiClient()));
   });
 });

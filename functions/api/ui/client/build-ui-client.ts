@@ -5,8 +5,8 @@ import { build } from 'esbuild';
 /**
  * Bundles the browser script (ui-client.ts) with esbuild into ui-client-bundle.ts, a module holding the minified
  * JavaScript as a string, so the api function serves it without reading files (it runs the same in Lambda).
- * Run after editing the client: `npx tsx functions/api/ui/client/build-ui-client.ts`. A test fails when the
- * committed bundle is stale (test/ui/ui-client-bundle.test.ts).
+ * Run after editing the client: `npm run build:ui`. A test fails when the committed bundle is stale
+ * (test/ui/ui-rendering.test.ts).
  */
 export const CLIENT_ENTRY = fileURLToPath(new URL('./ui-client.ts', import.meta.url));
 export const BUNDLE_MODULE = fileURLToPath(new URL('../ui-client-bundle.ts', import.meta.url));
