@@ -19,7 +19,7 @@ export { parsePositiveInteger } from './output.js';
 /**
  * The `redline` command line. File commands (`extract`, `diff OLD NEW`) need no store; the others work against the
  * local store (.redline/) by default, a deployed stack's table and bucket (REDLINE_TABLE...), or a redline HTTP
- * API (--api / REDLINE_API_URL): see store-selection.ts and the README, "Which store".
+ * API (--api / REDLINE_API_URL): see store-selection.ts and docs/cli.md, "Which store".
  *
  * `io` is where the commands write and what they read from the environment; tests pass buffers and run commands
  * in process (`runCli`).

@@ -20,7 +20,7 @@ import { withBackend, type TrackerBackend } from './tracker-backend.js';
 
 /**
  * `redline blame`, `redline removed` and `redline provenance status|sync|rebuild`: sentence provenance
- * (README, "Sentence provenance"). Against a store (local folder or AWS) they call the use cases
+ * (docs/provenance.md). Against a store (local folder or AWS) they call the use cases
  * and store the caught-up index; against an HTTP API (--api) they read its provenance routes.
  */
 export function registerProvenanceCommands(program: Command, io: CliIo = processIo()): void {

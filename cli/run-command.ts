@@ -118,7 +118,7 @@ Examples:
 
 async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }, json: boolean): Promise<void> {
   const queueUrl = io.env.REDLINE_CAPTURE_QUEUE_URL;
-  if (!queueUrl) throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (README, "Pointing the CLI at a deployed stack")');
+  if (!queueUrl) throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")');
   const store = await openStore(target, io);
   const sqs = new SQSClient({
     region: io.env.AWS_REGION || 'us-east-1',

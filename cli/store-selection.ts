@@ -27,11 +27,11 @@ import { UsageError, type CliIo } from './cli-io.js';
  *   has the folder open (`npm run dev`, `redline serve`, a long `redline import`: they write `runtime.json`), the
  *   command connects to its servers instead, since the folder's database cannot be opened twice.
  * - `aws`: a deployed stack's table and bucket, straight through the SDK, from the same REDLINE_* variables the
- *   functions read (REDLINE_TABLE, REDLINE_BUCKET, REDLINE_TOPIC_ARN, AWS_REGION; README, "Pointing the CLI at a deployed stack"), with the
+ *   functions read (REDLINE_TABLE, REDLINE_BUCKET, REDLINE_TOPIC_ARN, AWS_REGION; docs/deploy.md, "Pointing the CLI at a deployed stack"), with the
  *   caller's AWS credentials.
  * - `api`: a redline HTTP API (`--api`, REDLINE_API_URL): a deployed stack's API or `redline serve`. Read commands
  *   only need the URL; write commands send `Authorization: Bearer $REDLINE_API_TOKEN` (the local server's scheme;
- *   a deployed API authorizes writes with IAM instead, see the README, "Which store").
+ *   a deployed API authorizes writes with IAM instead, see docs/cli.md, "Which store").
  *
  * Precedence: `--api`, then `--data-dir`, then REDLINE_TABLE, then REDLINE_API_URL, then the local folder.
  */
@@ -232,7 +232,7 @@ function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.Proces
     : undefined;
   const bucket = config.REDLINE_BUCKET;
   const missing = (what: string) => {
-    throw new UsageError(`${what} is not set: export the stack's outputs (README, "Pointing the CLI at a deployed stack")`);
+    throw new UsageError(`${what} is not set: export the stack's outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")`);
   };
   const snapshots = bucket ? new S3SnapshotStore({ client: s3, bucket }) : undefined;
   return {

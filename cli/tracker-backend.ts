@@ -310,7 +310,7 @@ class ApiBackend implements TrackerBackend {
     if (authorized) {
       if (!this.target.token) {
         throw new UsageError(
-          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); a deployed API takes IAM-signed requests (see the README, "Which store")`,
+          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); a deployed API takes IAM-signed requests (see docs/cli.md, "Which store")`,
         );
       }
       headers.authorization = `Bearer ${this.target.token}`;

@@ -23,7 +23,7 @@ import { loadCorpusPage } from '../../test/support/corpus.js';
 import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
 
 /**
- * API latency under load: autocannon against local/runtime/api-server (the same api handler as the Lambda, over
+ * API latency under load: autocannon against local/runtime/api-server.ts (the same api handler as the Lambda, over
  * dynalite and s3rver on 127.0.0.1) for the section-history, diff and edition-compare routes, each for a few
  * seconds, against GET /series measured in the same run (a route that is one small DynamoDB query). The ratios of
  * p50 to the reference p50 are the figures that count; absolute times on a shared machine are noise.

@@ -11,7 +11,7 @@ export interface RevisionTableProps {
 }
 
 /**
- * The one table (pages, revisions, failures; README "Data model"), built from the shared table definition so the
+ * The one table (pages, revisions, failures; docs/data-model.md), built from the shared table definition so the
  * cloud table and the local one cannot drift. On demand (traffic is a burst per dispatch, idle otherwise), PITR,
  * a NEW_IMAGE stream for the notify function, and the AWS-managed KMS key: the data is derived from public pages,
  * so a CMK would add cost and kms grants for the stream reader without protecting anything more.

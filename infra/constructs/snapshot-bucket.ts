@@ -9,7 +9,7 @@ export interface SnapshotBucketProps {
   readonly noncurrentVersionExpiration: Duration;
 }
 
-/** Key prefixes of the README data model; grants are scoped to these. */
+/** Key prefixes of the data model (docs/data-model.md); grants are scoped to these. */
 export const SNAPSHOT_PREFIXES = Object.freeze({
   raw: 'raw/',
   docs: 'docs/',

@@ -47,7 +47,7 @@ import { RuntimeClock } from './runtime-clock.js';
 import type { FilterPolicy } from '../../shared/adapters/sns/filter-policy.js';
 
 /**
- * The whole event flow on one machine (architecture.md, "The same flow on one machine"): dynalite and s3rver
+ * The whole event flow on one machine (docs/architecture.md, "The same flow on one machine"): dynalite and s3rver
  * in-process, the real adapters against them, and the same handler factories Lambda runs, fed the same event
  * shapes: a ScheduledEvent from a timer, SQSEvent batches from an in-process capture queue (visibility timeout,
  * redelivery of partial batch failures, DLQ), S3 "Object Created" events through EventBridge's shape on a diff

@@ -2,7 +2,7 @@ import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecor
 import type { RevisionRecord } from '../domain/revision-records.js';
 
 /**
- * The table of watched pages, their revisions and their capture failures (README, "Data model").
+ * The table of watched pages, their revisions and their capture failures (docs/data-model.md).
  * One revision is one item, written once with a conditional put; the latest revision is read newest-first.
  */
 

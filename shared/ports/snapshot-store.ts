@@ -5,7 +5,7 @@ import type { RevisionDiff } from '../domain/revision-diff.js';
 /**
  * Object storage for captures: raw bodies, normalised Documents, full diffs and the Athena section lines.
  * Raw bodies and Documents are content-addressed (keyed by sha256) and written at most once.
- * Keys follow the README data model. Missing objects raise NotFoundError; a bad page id raises ValidationError.
+ * Keys follow the data model (docs/data-model.md). Missing objects raise NotFoundError; a bad page id raises ValidationError.
  */
 export interface StoredSnapshot {
   key: string;

@@ -8,7 +8,7 @@ export interface SubscriptionRecord extends Subscription {
 }
 
 /**
- * Subscriptions, in the redline table (`SUB#<id>` items, README "Data model"). Listing is oldest first. Records
+ * Subscriptions, in the redline table (`SUB#<id>` items, docs/data-model.md). Listing is oldest first. Records
  * carry webhook secrets: callers showing them to clients redact them.
  */
 export interface SubscriptionStore {

@@ -8,7 +8,7 @@ import {
   type CorpusCountry,
 } from '../../local/demo/corpus-pages.js';
 
-/** The real report pages shipped with the tests (from ../shared/corpus/hrr, gzip-compressed): one loader for all. */
+/** The real report pages shipped with the tests (gzip-compressed; where they come from: test/fixtures/corpus/README.md): one loader for all. */
 export { CORPUS_COUNTRIES, CORPUS_DIRECTORY, CORPUS_YEARS, type CorpusCountry };
 
 export interface CorpusPage {

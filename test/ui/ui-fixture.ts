@@ -67,7 +67,7 @@ export async function startDemoData(): Promise<DemoData> {
 
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** The flags toolchain.md gives for Chromium as root on this closed network (plus a fresh profile per launch). */
+/** Flags for headless Chromium run as root on a closed network (plus a fresh profile per launch). */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',

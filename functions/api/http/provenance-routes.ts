@@ -16,7 +16,7 @@ import type { ApiDependencies } from '../api-dependencies.js';
 import type { ApiRoute } from './api-routes.js';
 
 /**
- * Sentence provenance (README, "Sentence provenance"): blame of a page's revision, the removal
+ * Sentence provenance (docs/provenance.md): blame of a page's revision, the removal
  * ledger of a series (editions) or a page (revisions), and the index status. Read-only: the API never writes the
  * index; what it lacks is caught up in memory for the answer. Registered by api-routes.ts through its `route`.
  */

@@ -7,7 +7,7 @@ import { withoutKeyAttributes } from './item-keys.js';
 import { decodeKeyCursor, encodeCursor, type ItemKey } from './pagination-cursor.js';
 
 /**
- * Subscriptions in the redline table (README, "Data model"): `SUB#<id>` / `META`, listed through the
+ * Subscriptions in the redline table (docs/data-model.md): `SUB#<id>` / `META`, listed through the
  * `SUBSCRIPTIONS` partition of gsi2 (sorted by `<createdAt>#<id>`). Their `type` is `subscription`, so the notify
  * function's stream filter (type = revision) never sees them.
  */

@@ -1,6 +1,6 @@
 import { TABLE_DEFINITION, keyAttributeNames } from './table-definition.js';
 
-/** Key values of the table's items (README, "Data model"). */
+/** Key values of the table's items (docs/data-model.md). */
 
 export const SEQ_DIGITS = 10;
 export const EDITION_DIGITS = 6;

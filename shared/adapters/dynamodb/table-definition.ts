@@ -1,6 +1,6 @@
 /**
  * The one DynamoDB table, as plain data so that the CDK stack, the local servers and the adapter share it
- * (no SDK import here). Layout and item shapes: README, "Data model".
+ * (no SDK import here). Layout and item shapes: docs/data-model.md.
  */
 export interface KeyAttribute {
   readonly name: string;

@@ -43,7 +43,7 @@ export function compareVersions(a: Pick<VersionRef, 'page' | 'seq' | 'edition'>,
   return a.seq - b.seq;
 }
 
-/** A version as stored (README, "Sentence provenance: storage"). */
+/** A version as stored (docs/provenance.md, "Storage"). */
 export interface StoredVersion extends VersionRef {
   /** Sections in document order as `[sectionId, paragraphCount]` pairs, flattened. */
   sections: number[];
