@@ -375,7 +375,10 @@ class ExtractionRun {
     if (!sections.some((section) => section.paragraphs.length > 0)) {
       throw new ExtractionError('The report body has no text', 'empty');
     }
-    const identity = resolvePageIdentity({ ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.evidence, profile });
+    const input = { ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.evidence };
+    // The profile the page's evidence gives is this run's unless the caller forced another one.
+    const free = resolvePageIdentity(input);
+    const identity = free.profile === profile ? free : resolvePageIdentity({ ...input, profile });
     const given = this.url !== undefined ? unwrapArchiveUrl(this.url).url : undefined;
     const url = given ?? identity.canonicalUrl ?? 'about:blank';
     const dates = this.readDates();

@@ -1,5 +1,6 @@
 import type { CaptureFailureKind } from '../errors.js';
 import type { RevisionDiff, RevisionDiffSummary, SectionChange, SectionChangeKind, Triviality } from '../domain/revision-diff.js';
+import type { SeriesLineageRecords } from './series-lineage-records.js';
 
 /**
  * The table of watched pages, their revisions and their capture failures (README, "Data model").
@@ -39,10 +40,15 @@ export interface SeriesRecord {
   series: string;
   profile: string;
   firstSeenAt: string;
+  /** The other series of its lineage (slugs the site used before or after), when it has any. */
+  aliases?: string[];
 }
 
 export interface EditionEntry {
+  /** The series asked for, resolved through its lineage. */
   series: string;
+  /** The page's own series, when it is another member of the lineage (an older or newer slug). */
+  pageSeries?: string;
   edition?: number;
   page: string;
   url: string;
@@ -129,7 +135,11 @@ export interface ListRecentRevisionsOptions extends ListOptions {
   until?: string;
 }
 
-export interface RevisionStore {
+/**
+ * Series names resolve through lineage (docs/page-identity.md): listPages({ series }), listEditions and listSeries
+ * answer for the whole lineage, whichever member's name is given; the series listing names each lineage once.
+ */
+export interface RevisionStore extends SeriesLineageRecords {
   /** Creates or replaces the page item. With `onlyIfNew`, an existing page is left alone and `written` is false. */
   putPage(page: PageRecord, options?: { onlyIfNew?: boolean }): Promise<{ written: boolean }>;
   getPage(page: string): Promise<PageRecord | undefined>;

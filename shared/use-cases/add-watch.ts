@@ -1,3 +1,4 @@
+import { unwrapArchiveUrl } from '../domain/identity/archive-url.js';
 import { identify, pageIdFor } from '../domain/page-identity.js';
 import { ValidationError } from '../errors.js';
 import type { PageRecord } from '../ports/revision-store.js';
@@ -11,6 +12,11 @@ export interface AddWatchRequest {
   robotsOverride?: boolean;
   /** How the page came to be watched: by a person, found by a new-edition probe, or read from an archive (import). */
   origin?: 'watch' | 'probe' | 'import';
+  /**
+   * Who the page is, when its content has been read already (an import resolves it from the page's evidence);
+   * otherwise it comes from the URL alone.
+   */
+  identity?: { profile: string; series?: string; edition?: number };
 }
 
 export interface AddWatchResult {
@@ -30,7 +36,8 @@ export async function addWatch(
 ): Promise<AddWatchResult> {
   let url: URL;
   try {
-    url = assertUrl(request.url);
+    // An archive snapshot never changes: watching one means watching the page it captured (checked like any URL).
+    url = assertUrl(unwrapArchiveUrl(request.url).url);
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     throw new ValidationError(`Invalid url: ${(error as Error).message}`, { cause: error });
@@ -38,12 +45,13 @@ export async function addWatch(
   if (request.intervalMinutes !== undefined && (!Number.isInteger(request.intervalMinutes) || request.intervalMinutes < 5)) {
     throw new ValidationError('intervalMinutes must be an integer of at least 5');
   }
-  const { profile, identity } = identify(url.toString());
+  const resolved = identify(url.toString());
+  const identity = request.identity ?? { profile: resolved.profile.name, ...resolved.identity };
   const now = dependencies.now().toISOString();
   const record: PageRecord = {
     page: pageIdFor(url.toString(), identity),
     url: url.toString(),
-    profile: profile.name,
+    profile: identity.profile,
     ...(identity.series !== undefined ? { series: identity.series } : {}),
     ...(identity.edition !== undefined ? { edition: identity.edition } : {}),
     createdAt: now,
