@@ -1,15 +1,26 @@
 import type { Document } from '../domain/document.js';
-import { extract } from '../domain/extract.js';
+import { readPage } from '../domain/extract.js';
+import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
 import { CaptureError, ExtractionError, type CaptureFailureKind } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
 import { notificationIds } from '../ports/notifier.js';
 import type { PageRecord } from '../ports/revision-store.js';
 import { addWatch } from './add-watch.js';
 import { recordRevision } from './record-revision.js';
+import { recordPageSignals, refreshSeriesLineage } from './series-lineage.js';
 import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
 
 export type CaptureOutcome =
-  | { outcome: 'captured'; page: string; documentKey: string; documentHash: string; rawKey: string; created: boolean }
+  | {
+      outcome: 'captured';
+      page: string;
+      documentKey: string;
+      documentHash: string;
+      rawKey: string;
+      created: boolean;
+      /** The page's lineage signals changed and series lineage was decided again (or could not be: the error). */
+      lineage?: 'refreshed' | { error: string };
+    }
   | { outcome: 'unchanged'; page: string; documentHash: string }
   | { outcome: 'not-modified'; page: string }
   | {
@@ -64,8 +75,9 @@ export async function capturePage(dependencies: TrackerDependencies, message: Ca
   }
 
   let document: Document;
+  let identity: ResolvedPageIdentity;
   try {
-    document = extract(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) });
+    ({ document, identity } = readPage(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) }));
   } catch (error) {
     if (!(error instanceof ExtractionError)) throw error;
     if (!page) return { outcome: 'skipped', page: message.page, reason: `probe found no report (${error.message})` };
@@ -101,6 +113,7 @@ export async function capturePage(dependencies: TrackerDependencies, message: Ca
     await recordRevision(dependencies, { page: page.page, documentKey: stored.key, capturedAt: check.checkedAt });
   }
   await revisions.recordCheck(page.page, check);
+  const lineage = await updateLineage(dependencies, page, identity, check.checkedAt);
   return {
     outcome: 'captured',
     page: page.page,
@@ -108,7 +121,28 @@ export async function capturePage(dependencies: TrackerDependencies, message: Ca
     documentHash,
     rawKey: raw.key,
     created: stored.created,
+    ...(lineage ? { lineage } : {}),
   };
+}
+
+/**
+ * A new text of the page: its lineage signals are stored when they changed (a first capture, a renamed country),
+ * and then lineage is decided again. Derived data: a failure here is reported, not thrown, so it never costs the
+ * capture; the next change of signals, an import or `redline series` decides again.
+ */
+async function updateLineage(
+  dependencies: TrackerDependencies,
+  page: PageRecord,
+  identity: ResolvedPageIdentity,
+  capturedAt: string,
+): Promise<'refreshed' | { error: string } | undefined> {
+  try {
+    if (!(await recordPageSignals(dependencies, page, identity, capturedAt))) return undefined;
+    await refreshSeriesLineage(dependencies);
+    return 'refreshed';
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function recordCaptureFailure(
