@@ -61,8 +61,27 @@ export async function addWatch(
     ...(request.robotsOverride ? { robotsOverride: true } : {}),
     origin: request.origin ?? 'watch',
   };
+  // A series has one page per edition: one watched already, under another id (an older slug, an id from before
+  // identity came from evidence), is that page.
+  const watched = await watchedEdition(dependencies, identity);
+  if (watched) return { page: watched, created: false };
   const { written } = await dependencies.revisions.putPage(record, { onlyIfNew: true });
   if (written) return { page: record, created: true };
   const existing = await dependencies.revisions.getPage(record.page);
   return { page: existing ?? record, created: false };
+}
+
+async function watchedEdition(
+  dependencies: Pick<TrackerDependencies, 'revisions'>,
+  identity: { series?: string; edition?: number },
+): Promise<PageRecord | undefined> {
+  if (identity.series === undefined || identity.edition === undefined) return undefined;
+  let cursor: string | undefined;
+  do {
+    const batch = await dependencies.revisions.listPages({ series: identity.series, cursor, limit: 500 });
+    const found = batch.items.find((page) => page.edition === identity.edition);
+    if (found) return found;
+    cursor = batch.cursor;
+  } while (cursor);
+  return undefined;
 }

@@ -129,7 +129,7 @@ export interface SeriesListing {
 /** Every series of the store with its editions, aliases and the evidence of its links (`redline series list`). */
 export async function listSeriesLineages(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<SeriesListing[]> {
   const { revisions } = dependencies;
-  const [pages, lineages, overrides] = await Promise.all([allPages(dependencies), revisions.listLineages(), revisions.listLineageOverrides()]);
+  const [pages, lineages, overrides] = await Promise.all([listAllPages(dependencies), revisions.listLineages(), revisions.listLineageOverrides()]);
   const lineageOfSeries = new Map<string, StoredLineage>();
   for (const lineage of lineages) for (const member of lineage.members) lineageOfSeries.set(member, lineage);
   const listings = new Map<string, SeriesListing>();
@@ -165,7 +165,7 @@ export async function seriesLineage(dependencies: Pick<TrackerDependencies, 'rev
 }
 
 async function gatherFacts(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<SeriesPageFacts[]> {
-  const [pages, signals] = await Promise.all([allPages(dependencies), allSignals(dependencies)]);
+  const [pages, signals] = await Promise.all([listAllPages(dependencies), listAllPageSignals(dependencies)]);
   const byPage = new Map(signals.map((record) => [record.page, record]));
   return pages.flatMap((page) =>
     page.series && page.edition !== undefined
@@ -225,11 +225,11 @@ function sameSignals(a: PageSignalsRecord, b: PageSignalsRecord): boolean {
   );
 }
 
-function allPages(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<PageRecord[]> {
+export function listAllPages(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<PageRecord[]> {
   return drain((cursor) => dependencies.revisions.listPages({ cursor, limit: LIST_BATCH }));
 }
 
-function allSignals(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<PageSignalsRecord[]> {
+export function listAllPageSignals(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<PageSignalsRecord[]> {
   return drain((cursor) => dependencies.revisions.listPageSignals({ cursor, limit: LIST_BATCH }));
 }
 
