@@ -51,7 +51,7 @@ export function readPage(html: string, options: ExtractOptions = {}): ReadPage {
   if (!forced) {
     // The profile was chosen when the body began, from the URLs known then; the whole page may say otherwise
     // (a page with no URL of its own is recognised by its headline and menu).
-    const profile = resolvePageIdentity({ ...(options.url !== undefined ? { url: options.url } : {}), evidence: run.evidence }).profile;
+    const profile = run.identity().profile;
     if (profile !== run.profile) {
       run = new ExtractionRun(options.url, profile, false);
       run.parse(html);
@@ -152,12 +152,24 @@ class ExtractionRun {
     return this.collector.evidence;
   }
 
+  private resolvedIdentity: ResolvedPageIdentity | undefined;
+
+  /** Who the whole page says it is, with no profile forced (once the page is parsed). */
+  identity(): ResolvedPageIdentity {
+    this.resolvedIdentity ??= resolvePageIdentity(this.identityInput());
+    return this.resolvedIdentity;
+  }
+
+  private identityInput() {
+    return { ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.collector.evidence };
+  }
+
   /**
    * The profile is chosen lazily, when the body begins: a page without a given URL is identified by what its <head>
    * says (canonical link, og:url, JSON-LD).
    */
   get profile(): Profile {
-    this.resolvedProfile ??= resolvePageIdentity({ ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.collector.evidence }).profile;
+    this.resolvedProfile ??= resolvePageIdentity(this.identityInput()).profile;
     return this.resolvedProfile;
   }
 
@@ -375,10 +387,9 @@ class ExtractionRun {
     if (!sections.some((section) => section.paragraphs.length > 0)) {
       throw new ExtractionError('The report body has no text', 'empty');
     }
-    const input = { ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.evidence };
     // The profile the page's evidence gives is this run's unless the caller forced another one.
-    const free = resolvePageIdentity(input);
-    const identity = free.profile === profile ? free : resolvePageIdentity({ ...input, profile });
+    const free = this.identity();
+    const identity = free.profile === profile ? free : resolvePageIdentity({ ...this.identityInput(), profile });
     const given = this.url !== undefined ? unwrapArchiveUrl(this.url).url : undefined;
     const url = given ?? identity.canonicalUrl ?? 'about:blank';
     const dates = this.readDates();

@@ -29,7 +29,7 @@ export interface PageEvidence {
   /** Classes of the page's `<body>` and its first `<article>`. */
   bodyClasses: string[];
   articleClasses: string[];
-  /** Links and menu options with their text (the page's own navigation), in page order, capped. */
+  /** Links and menu options with their text as written (the page's own navigation), in page order, capped. */
   links: Array<{ url: string; text: string }>;
   /** What a web archive left in the page. */
   archive: {
@@ -67,6 +67,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 interface Capture {
   depth: number;
   text: string;
+  /** Whitespace normalised before `finish` (links are many and compared by slug: theirs is left as written). */
+  clean: boolean;
   finish(text: string): void;
 }
 
@@ -126,9 +128,13 @@ export class EvidenceCollector {
       case 'option': {
         const url = name === 'a' ? attributes.href : attributes.value;
         if (url && !url.startsWith('#') && evidence.links.length < MAX_LINKS) {
-          this.capture(depth, (text) => {
-            if (text && evidence.links.length < MAX_LINKS) evidence.links.push({ url, text: text.slice(0, MAX_LINK_TEXT) });
-          });
+          this.capture(
+            depth,
+            (text) => {
+              if (evidence.links.length < MAX_LINKS && /\S/.test(text)) evidence.links.push({ url, text: text.slice(0, MAX_LINK_TEXT) });
+            },
+            false,
+          );
         }
         return;
       }
@@ -147,7 +153,7 @@ export class EvidenceCollector {
     }
     while (this.captures.length > 0 && this.captures[this.captures.length - 1]!.depth >= depth) {
       const capture = this.captures.pop()!;
-      capture.finish(cleanText(capture.text));
+      capture.finish(capture.clean ? cleanText(capture.text) : capture.text);
     }
   }
 
@@ -166,8 +172,8 @@ export class EvidenceCollector {
     }
   }
 
-  private capture(depth: number, finish: (text: string) => void): void {
-    this.captures.push({ depth, text: '', finish });
+  private capture(depth: number, finish: (text: string) => void, clean = true): void {
+    this.captures.push({ depth, text: '', clean, finish });
   }
 
   private readJsonLd(block: string): void {

@@ -136,7 +136,8 @@ export function resolvePageIdentity(input: IdentityInput): ResolvedPageIdentity 
   for (const note of identity.notes ?? []) used.push(note);
   // The canonical URL is the page's own declaration when the profile reads it, else the identity's source.
   const declared = inPage.find((candidate) => profile!.matches(candidate.url));
-  const canonical = declared ? (profile.identify(declared.url, evidence).canonicalUrl ?? declared.url.toString()) : (identity.canonicalUrl ?? source.url.toString());
+  const declaredIdentity = declared === source ? identity : declared ? profile.identify(declared.url, evidence) : undefined;
+  const canonical = declared ? (declaredIdentity!.canonicalUrl ?? declared.url.toString()) : (identity.canonicalUrl ?? source.url.toString());
   return {
     profile,
     ...(identity.series !== undefined ? { series: identity.series } : {}),

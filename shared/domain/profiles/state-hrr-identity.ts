@@ -1,3 +1,4 @@
+import { cleanText } from '../extracted-text.js';
 import { unwrapArchiveUrl } from '../identity/archive-url.js';
 import { bestSegmentMatch, nameParts, slugify } from '../identity/names.js';
 import type { PageEvidence } from '../identity/page-evidence.js';
@@ -201,7 +202,7 @@ export function recogniseReport(evidence: PageEvidence): { url: string; via: str
     if (slugify(link.text) !== wanted) return [];
     const url = absolute(unwrappedOrAsIs(link.url), home);
     const path = url ? reportPath(url) : undefined;
-    return url && path && (stated === undefined || path.year === stated) ? [{ url, year: path.year, text: link.text }] : [];
+    return url && path && (stated === undefined || path.year === stated) ? [{ url, year: path.year, text: cleanText(link.text) }] : [];
   });
   const years = new Set(selfLinks.map((link) => link.year));
   if (selfLinks.length > 0 && years.size === 1) return { url: selfLinks[0]!.url.toString(), via: `the page's menu link to "${selfLinks[0]!.text}"` };
