@@ -26,14 +26,18 @@ export function registerImportCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       `
-Each capture is read like a live one: the page's canonical link says which page it is (unwatched pages are
-watched, origin "import"), its raw body and normalised Document are stored, and revisions are recorded per page
-in capture-time order, each diffed against the one before. Edition comparisons and audits of imported series
+Each capture is read like a live one: the page says which page it is (canonical link, og:url, JSON-LD, its menu
+or headline; archive-wrapped URLs and the archive's toolbar are taken off; docs/page-identity.md). Unwatched pages
+are watched, origin "import"; each capture's raw body and normalised Document are stored, and revisions are
+recorded per page in capture-time order, each diffed against the one before. Edition comparisons and audits of imported series
 work at once.
 
 Resumable: a capture whose Document is already a revision of its page is skipped, so running the same import
 again stores nothing new. History is append-only: a capture older than its page's latest revision (recorded by
 an earlier run or a live capture) is refused as out of order; import older archives first.
+
+The report ends with the pages it could not place: those nothing identifies, and those only the generic profile
+reads though their site has a profile. Series renamed between editions are linked as the imported pages show.
 
 Exit code 1 when some input failed or was out of order.
 
@@ -128,6 +132,13 @@ function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
   const series = [...new Set(report.pages.map((page) => page.series).filter((value): value is string => value !== undefined))];
   if (series.length > 0 && report.imported > 0) {
     lines.push(`  series: ${series.slice(0, 8).join(', ')}${series.length > 8 ? `, ... (${series.length})` : ''}  (try: redline compare ${series[0]})`);
+  }
+  for (const link of report.lineage?.linked ?? []) lines.push(`  series linked: ${link.from} -> ${link.to} (${link.decidedBy}; see redline series show ${link.to})`);
+  for (const link of report.lineage?.unlinked ?? []) lines.push(`  series no longer linked: ${link.from} -> ${link.to}`);
+  // Last, so it is what the user sees: the pages that are not (or not fully) placed as reports.
+  if (report.unplaced.length > 0) {
+    lines.push(`could not place ${report.unplaced.length} page(s) (--json lists them with what was tried):`);
+    for (const page of report.unplaced) lines.push(`  ${page.source}${page.url ? ` (${page.url})` : ''}: ${page.reason}`);
   }
   return lines;
 }

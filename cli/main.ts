@@ -10,6 +10,7 @@ import { registerHistoryCommands } from './history-commands.js';
 import { registerImportCommand } from './import-command.js';
 import { registerProvenanceCommands } from './provenance-commands.js';
 import { registerRunCommand } from './run-command.js';
+import { registerSeriesCommands } from './series-commands.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerSubscribeCommands } from './subscribe-commands.js';
 import { registerWatchCommands } from './watch-commands.js';
@@ -49,6 +50,7 @@ Examples:
   $ redline history hrr.kazakhstan.2024
   $ redline import ~/saved-reports/ crawl.warc.gz
   $ redline compare hrr/kazakhstan --from 2023 --to 2024
+  $ redline series list
   $ redline audit --by edition --terms "human rights,torture,climate change" --format csv > terms.csv`,
     );
 
@@ -79,6 +81,7 @@ Examples:
   registerSubscribeCommands(program, io);
   registerImportCommand(program, io);
   registerProvenanceCommands(program, io);
+  registerSeriesCommands(program, io);
   registerServeCommand(program, io);
   return program;
 }

@@ -10,6 +10,7 @@ import { getPage, listPages, type PageDetails } from '../shared/use-cases/querie
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
 import { listEditions } from '../shared/use-cases/queries/series.js';
+import { listSeriesLineages, seriesLineage, type SeriesListing } from '../shared/use-cases/series-lineage.js';
 import { auditStoredTerms, type StoredAuditRequest } from '../shared/use-cases/queries/term-audit.js';
 import { pageView, type PageView, type RevisionView } from '../shared/use-cases/queries/views.js';
 import {
@@ -57,6 +58,10 @@ export interface TrackerBackend {
   diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   listEditions(series: string): Promise<EditionEntry[]>;
+  /** Every series with its editions, aliases and links (`redline series list`). */
+  seriesLineages(): Promise<SeriesListing[]>;
+  /** One series' lineage, by any of its names. */
+  seriesLineage(series: string): Promise<SeriesListing>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
@@ -145,6 +150,14 @@ class StoreBackend implements TrackerBackend {
 
   listEditions(series: string) {
     return listEditions(this.dependencies, series);
+  }
+
+  seriesLineages() {
+    return listSeriesLineages(this.dependencies);
+  }
+
+  seriesLineage(series: string) {
+    return seriesLineage(this.dependencies, series);
   }
 
   audit(request: StoredAuditRequest) {
@@ -248,6 +261,22 @@ class ApiBackend implements TrackerBackend {
 
   async listEditions(series: string) {
     return (await this.get<{ editions: EditionEntry[] }>(`/series/${seriesSegment(series)}/editions`)).editions;
+  }
+
+  /** The series listing, then each series' lineage route. */
+  async seriesLineages() {
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const batch = await this.list<{ series: string }>('/series', { cursor, limit: API_LIST_LIMIT });
+      names.push(...batch.items.map((item) => item.series));
+      cursor = batch.cursor;
+    } while (cursor);
+    return Promise.all(names.map((name) => this.seriesLineage(name)));
+  }
+
+  seriesLineage(series: string) {
+    return this.get<SeriesListing>(`/series/${seriesSegment(series)}/lineage`);
   }
 
   audit(request: StoredAuditRequest) {

@@ -38,6 +38,26 @@ export class ConflictError extends RedlineError {
   override readonly expose = true;
 }
 
+/**
+ * An archive URL (a Wayback-style `/web/<timestamp>[flags_]/<original>`) that cannot be unwrapped: a timestamp that is
+ * no date, or no original URL after it.
+ */
+export class ArchiveUrlError extends ValidationError {}
+
+/** Nothing in a page or its URL says which page it is; `tried` lists what was looked at, in order. */
+export class PageIdentityError extends ValidationError {
+  constructor(
+    message: string,
+    readonly tried: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A series link or unlink that would break a lineage (a cycle, two pages of one edition, an earlier unlink). */
+export class LineageConflictError extends ConflictError {}
+
 /** A page that cannot be read as a report: no body found, structure lost, an error page served with 200. */
 export class ExtractionError extends RedlineError {
   override readonly status = 422;

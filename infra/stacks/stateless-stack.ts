@@ -122,16 +122,19 @@ export class StatelessStack extends Stack {
     bindTable(dispatch, table, { access: ['Query', 'UpdateItem'], indexes: ['gsi2'], queryTable: false });
     bindQueue(dispatch, this.captureQueue.queue, { access: 'send' });
 
-    // capture: getPage, latestRevision (Query on the table), recordCheck/recordFailure, addWatch for probes,
-    // and recordRevision when a stored Document was never recorded; alerts after repeated failures.
-    bindTable(capture, table, { access: 'readwrite', indexes: [] });
+    // capture: getPage, latestRevision (Query on the table), recordCheck/recordFailure, addWatch for probes (the
+    // series' watched editions: Query on gsi1), and recordRevision when a stored Document was never recorded; alerts
+    // after repeated failures. A page whose lineage signals changed decides series lineage again (every page and
+    // signal: Query on gsi2; the lineage items, a lineage no longer decided deleted under SERIES#; docs/ read).
+    bindTable(capture, table, { access: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['gsi1', 'gsi2'], deleteKeyPrefixes: ['SERIES#'] });
     bindBucket(capture, bucket, { prefixes: ['raw/'], access: ['head', 'put'] });
     bindBucket(capture, bucket, { prefixes: ['docs/'], access: ['head', 'get', 'put'] });
     bindBucket(capture, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
     bindTopic(capture, topic, { access: 'publish', masterKey: keys.messaging });
 
-    // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck).
-    bindTable(diff, table, { access: 'readwrite', indexes: [] });
+    // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck); the provenance update
+    // lists the editions of the page's series lineage (Query on gsi1).
+    bindTable(diff, table, { access: 'readwrite', indexes: ['gsi1'] });
     bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
     // the provenance index after each revision: a new generation written once (HEAD before PUT), older ones deleted.

@@ -2,11 +2,17 @@ import { Parser } from 'htmlparser2';
 import { ExtractionError } from '../errors.js';
 import { countWords, DOCUMENT_SCHEMA_VERSION, type Document, type Paragraph, type Section } from './document.js';
 import { cleanText, hasWordCharacters } from './extracted-text.js';
-import { profileByName, selectProfile, type ElementInfo, type Profile } from './profiles/index.js';
+import { unwrapArchiveUrl } from './identity/archive-url.js';
+import { EvidenceCollector, type PageEvidence } from './identity/page-evidence.js';
+import { resolvePageIdentity, type ResolvedPageIdentity } from './identity/resolve-page-identity.js';
+import { profileByName, type ElementInfo, type Profile } from './profiles/index.js';
 import { SectionKeyAllocator } from './section-keys.js';
 
 export interface ExtractOptions {
-  /** Where the page came from; chooses the profile and gives series/edition. Defaults to the page's canonical URL. */
+  /**
+   * Where the page came from; chooses the profile and gives series/edition (an archive URL is unwrapped). Defaults to
+   * what the page says about itself (docs/page-identity.md).
+   */
   url?: string;
   /** Force a profile (object or name) instead of choosing one from the URL. */
   profile?: Profile | string;
@@ -14,10 +20,23 @@ export interface ExtractOptions {
 
 /**
  * Reads a report page into a Document: metadata, and the ordered section outline with its paragraphs.
- * One streaming pass with htmlparser2 (a second one only when a generic page has no main/article landmark).
- * Throws ExtractionError when the page has no readable report body.
+ * One streaming pass with htmlparser2 (a second one only when a generic page has no main/article landmark, or when
+ * only the page's body says which site profile reads it). Throws ExtractionError when the page has no readable
+ * report body, ArchiveUrlError when the given URL is a malformed archive URL.
  */
 export function extract(html: string, options: ExtractOptions = {}): Document {
+  return readPage(html, options).document;
+}
+
+export interface ReadPage {
+  document: Document;
+  /** Who the page is, and from what evidence (docs/page-identity.md). */
+  identity: ResolvedPageIdentity;
+  evidence: PageEvidence;
+}
+
+/** extract(), with the page's identity and the evidence it was resolved from. */
+export function readPage(html: string, options: ExtractOptions = {}): ReadPage {
   if (typeof html !== 'string' || html.trim() === '') {
     throw new ExtractionError('The page is empty', 'empty');
   }
@@ -25,13 +44,24 @@ export function extract(html: string, options: ExtractOptions = {}): Document {
   if (typeof options.profile === 'string' && !forced) {
     throw new ExtractionError(`Unknown profile "${options.profile}"`, 'body-missing');
   }
+  // A malformed archive URL given by the caller is refused before any work.
+  if (options.url !== undefined) unwrapArchiveUrl(options.url);
   let run = new ExtractionRun(options.url, forced, false);
   run.parse(html);
+  if (!forced) {
+    // The profile was chosen when the body began, from the URLs known then; the whole page may say otherwise
+    // (a page with no URL of its own is recognised by its headline and menu).
+    const profile = run.identity().profile;
+    if (profile !== run.profile) {
+      run = new ExtractionRun(options.url, profile, false);
+      run.parse(html);
+    }
+  }
   if (!run.rootSeen && run.profile.isFallbackBodyRoot) {
     run = new ExtractionRun(options.url, run.profile, true);
     run.parse(html);
   }
-  return run.toDocument();
+  return run.result();
 }
 
 const BLOCK_ELEMENTS = new Set([
@@ -75,13 +105,10 @@ class ExtractionRun {
   private readonly stack: ElementInfo[] = [];
   private resolvedProfile: Profile | undefined;
 
-  // Head metadata
-  private titleTagText: string | undefined;
-  private inTitleTag = false;
-  private jsonLdText: string | undefined;
-  private readonly jsonLdBlocks: string[] = [];
-  private canonical: string | undefined;
-  private readonly meta = new Map<string, string>();
+  // What the page says about itself (head metadata, headline, menus), and the archive's toolbar to leave out.
+  private readonly collector = new EvidenceCollector();
+  /** Depth of the outermost element opened inside the archive's toolbar markers (-1: not inside). */
+  private archiveDepth = -1;
   private titleElementDepth = -1;
   private titleElementText: string | undefined;
 
@@ -121,17 +148,28 @@ class ExtractionRun {
     this.resolvedProfile = forcedProfile;
   }
 
-  /** The profile is chosen lazily: a page without a given URL is identified by its canonical link, read in <head>. */
+  get evidence(): PageEvidence {
+    return this.collector.evidence;
+  }
+
+  private resolvedIdentity: ResolvedPageIdentity | undefined;
+
+  /** Who the whole page says it is, with no profile forced (once the page is parsed). */
+  identity(): ResolvedPageIdentity {
+    this.resolvedIdentity ??= resolvePageIdentity(this.identityInput());
+    return this.resolvedIdentity;
+  }
+
+  private identityInput() {
+    return { ...(this.url !== undefined ? { url: this.url } : {}), evidence: this.collector.evidence };
+  }
+
+  /**
+   * The profile is chosen lazily, when the body begins: a page without a given URL is identified by what its <head>
+   * says (canonical link, og:url, JSON-LD).
+   */
   get profile(): Profile {
-    if (!this.resolvedProfile) {
-      const candidates = [this.url, this.canonical].flatMap((candidate) => {
-        const parsed = candidate ? safeUrl(candidate) : undefined;
-        return parsed ? [parsed] : [];
-      });
-      this.resolvedProfile =
-        candidates.map((candidate) => selectProfile(candidate)).find((profile) => profile.name !== 'generic') ??
-        selectProfile(candidates[0] ?? new URL('about:blank'));
-    }
+    this.resolvedProfile ??= resolvePageIdentity(this.identityInput()).profile;
     return this.resolvedProfile;
   }
 
@@ -141,6 +179,7 @@ class ExtractionRun {
         onopentag: (name, attributes) => this.openElement({ name, attributes }),
         ontext: (text) => this.text(text),
         onclosetag: () => this.closeElement(),
+        oncomment: (text) => this.collector.comment(text),
       },
       { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
     );
@@ -151,6 +190,13 @@ class ExtractionRun {
 
   private openElement(element: ElementInfo): void {
     const depth = this.stack.push(element) - 1;
+    // What a web archive inserts between its toolbar markers is not the page's: not its text, not its evidence.
+    if (this.archiveDepth >= 0) return;
+    if (this.collector.inArchiveToolbar) {
+      this.archiveDepth = depth;
+      return;
+    }
+    this.collector.openElement(element.name, element.attributes, depth);
     if (this.rootDepth < 0) {
       this.openOutsideBody(element, depth);
       return;
@@ -181,18 +227,7 @@ class ExtractionRun {
   }
 
   private openOutsideBody(element: ElementInfo, depth: number): void {
-    const { name, attributes } = element;
-    if (name === 'title' && this.titleTagText === undefined) {
-      this.inTitleTag = true;
-      this.titleTagText = '';
-    } else if (name === 'link' && attributes.rel?.toLowerCase().split(/\s+/).includes('canonical') && attributes.href) {
-      this.canonical ??= attributes.href;
-    } else if (name === 'meta' && attributes.content !== undefined) {
-      const metaName = (attributes.property ?? attributes.name ?? attributes.itemprop)?.toLowerCase();
-      if (metaName && !this.meta.has(metaName)) this.meta.set(metaName, attributes.content);
-    } else if (name === 'script' && attributes.type?.toLowerCase() === 'application/ld+json') {
-      this.jsonLdText = '';
-    }
+    const { name } = element;
     if (this.rootSeen) return;
     if (!this.bodyStarted) {
       // Choose the profile only once <head> (and its canonical link) has been read.
@@ -213,8 +248,8 @@ class ExtractionRun {
   }
 
   private text(text: string): void {
-    if (this.inTitleTag) this.titleTagText += text;
-    if (this.jsonLdText !== undefined) this.jsonLdText += text;
+    if (this.archiveDepth >= 0 || this.collector.inArchiveToolbar) return;
+    this.collector.text(text);
     if (this.titleElementDepth >= 0) this.titleElementText += text;
     if (this.rootDepth < 0 || this.chromeDepth >= 0) return;
     if (this.headingDepth >= 0) this.headingText += text;
@@ -229,11 +264,11 @@ class ExtractionRun {
     const element = this.stack.pop();
     const depth = this.stack.length;
     if (!element) return;
-    if (element.name === 'title') this.inTitleTag = false;
-    if (element.name === 'script' && this.jsonLdText !== undefined) {
-      this.jsonLdBlocks.push(this.jsonLdText);
-      this.jsonLdText = undefined;
+    if (this.archiveDepth >= 0) {
+      if (depth === this.archiveDepth) this.archiveDepth = -1;
+      return;
     }
+    this.collector.closeElement(element.name, depth);
     if (depth === this.titleElementDepth) this.titleElementDepth = -1;
     if (this.rootDepth < 0) return;
     if (depth === this.chromeDepth) {
@@ -332,7 +367,7 @@ class ExtractionRun {
     return introduction;
   }
 
-  toDocument(): Document {
+  result(): ReadPage {
     const profile = this.profile;
     if (!this.rootSeen) {
       throw new ExtractionError(
@@ -352,24 +387,22 @@ class ExtractionRun {
     if (!sections.some((section) => section.paragraphs.length > 0)) {
       throw new ExtractionError('The report body has no text', 'empty');
     }
-    const canonicalUrl = this.canonical ? resolveUrl(this.canonical, this.url) : undefined;
-    const url = this.url ?? canonicalUrl ?? 'about:blank';
-    const parsedUrl = safeUrl(url);
-    let identity = parsedUrl ? profile.identify(parsedUrl) : {};
-    if (identity.series === undefined && canonicalUrl && canonicalUrl !== url) {
-      const parsedCanonical = safeUrl(canonicalUrl);
-      if (parsedCanonical) identity = profile.identify(parsedCanonical);
-    }
+    // The profile the page's evidence gives is this run's unless the caller forced another one.
+    const free = this.identity();
+    const identity = free.profile === profile ? free : resolvePageIdentity({ ...this.identityInput(), profile });
+    const given = this.url !== undefined ? unwrapArchiveUrl(this.url).url : undefined;
+    const url = given ?? identity.canonicalUrl ?? 'about:blank';
     const dates = this.readDates();
+    const evidence = this.evidence;
     const title =
       cleanText(this.titleElementText ?? '') ||
-      cleanText(this.meta.get('og:title') ?? '') ||
-      (profile.cleanTitle ?? ((value: string) => value))(cleanText(this.titleTagText ?? '')) ||
+      (evidence.metaTitle ?? '') ||
+      (profile.cleanTitle ?? ((value: string) => value))(evidence.title ?? '') ||
       sections[0]!.heading;
-    return {
+    const document: Document = {
       schemaVersion: DOCUMENT_SCHEMA_VERSION,
       url,
-      canonicalUrl: canonicalUrl ?? url,
+      canonicalUrl: identity.canonicalUrl ?? url,
       title,
       profile: profile.name,
       ...(identity.series !== undefined ? { series: identity.series } : {}),
@@ -378,19 +411,13 @@ class ExtractionRun {
       ...(dates.modified ? { modified: dates.modified } : {}),
       sections,
     };
+    return { document, identity, evidence };
   }
 
   private readDates(): { published?: string; modified?: string } {
-    let published: string | undefined;
-    let modified: string | undefined;
-    for (const block of this.jsonLdBlocks) {
-      for (const node of jsonLdNodes(block)) {
-        published ??= isoDate(node.datePublished);
-        modified ??= isoDate(node.dateModified);
-      }
-    }
-    published ??= isoDate(this.meta.get('article:published_time') ?? this.meta.get('datepublished'));
-    modified ??= isoDate(this.meta.get('article:modified_time') ?? this.meta.get('datemodified'));
+    const { jsonLdDates, meta } = this.evidence;
+    const published = isoDate(jsonLdDates.published) ?? isoDate(meta['article:published_time'] ?? meta.datepublished);
+    const modified = isoDate(jsonLdDates.modified) ?? isoDate(meta['article:modified_time'] ?? meta.datemodified);
     return { ...(published ? { published } : {}), ...(modified ? { modified } : {}) };
   }
 }
@@ -420,48 +447,8 @@ function withoutEmptyLeaves(sections: Section[]): Section[] {
   return sections.filter((section) => hasContent.has(section.key));
 }
 
-type JsonLdNode = { datePublished?: unknown; dateModified?: unknown };
-
-function jsonLdNodes(block: string): JsonLdNode[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(block);
-  } catch {
-    return []; // Malformed JSON-LD is common on the web; the dates are optional.
-  }
-  const nodes: JsonLdNode[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 4 || value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(item, depth + 1);
-      return;
-    }
-    nodes.push(value as JsonLdNode);
-    const graph = (value as { '@graph'?: unknown })['@graph'];
-    if (graph) visit(graph, depth + 1);
-  };
-  visit(parsed, 0);
-  return nodes;
-}
-
 function isoDate(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
-}
-
-function safeUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function resolveUrl(href: string, base: string | undefined): string | undefined {
-  try {
-    return new URL(href, base).toString();
-  } catch {
-    return undefined;
-  }
 }

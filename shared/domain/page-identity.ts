@@ -1,8 +1,10 @@
+import { unwrapArchiveUrl } from './identity/archive-url.js';
 import { selectProfile, type PageIdentity, type Profile } from './profiles/index.js';
 import { fnv1a64 } from './sentences.js';
 
 /**
- * Page ids (README, "Page ids"): `hrr.kazakhstan.2019` for pages whose profile gives a series and an edition,
+ * Page ids (docs/data-model.md, docs/page-identity.md): `hrr.kazakhstan.2019` for pages whose profile gives a series
+ * and an edition (the page's own series, from its URL slug: a renamed slug is another series, which lineage links),
  * `<host>.<12 hex of a hash of the URL>` otherwise. URL-safe, no slashes, stable for a URL.
  */
 export function pageIdFor(url: string, identity: PageIdentity = identify(url).identity): string {
@@ -14,8 +16,12 @@ export function pageIdFor(url: string, identity: PageIdentity = identify(url).id
   return `${host}.${fnv1a64(normaliseUrl(parsed)).slice(0, 12)}`;
 }
 
+/**
+ * Identity from a URL alone (an archive URL is unwrapped first; a malformed one throws ArchiveUrlError). Pages read
+ * with their content are identified by readPage (extract.ts), which weighs the page's own evidence too.
+ */
 export function identify(url: string): { profile: Profile; identity: PageIdentity } {
-  const parsed = new URL(url);
+  const parsed = new URL(unwrapArchiveUrl(url).url);
   const profile = selectProfile(parsed);
   return { profile, identity: profile.identify(parsed) };
 }

@@ -35,10 +35,15 @@ export interface SeriesRecord {
   series: string;
   profile: string;
   firstSeenAt: string;
+  /** The other series of its lineage (slugs the site used before or after), when it has any. */
+  aliases?: string[];
 }
 
 export interface EditionEntry {
+  /** The series asked for, resolved through its lineage. */
   series: string;
+  /** The page's own series, when it is another member of the lineage (an older or newer slug). */
+  pageSeries?: string;
   edition?: number;
   page: string;
   url: string;

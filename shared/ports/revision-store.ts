@@ -1,5 +1,6 @@
 import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../domain/page-records.js';
 import type { RevisionRecord } from '../domain/revision-records.js';
+import type { SeriesLineageRecords } from './series-lineage-records.js';
 
 /**
  * The table of watched pages, their revisions and their capture failures (docs/data-model.md).
@@ -30,7 +31,11 @@ export interface ListRecentRevisionsOptions extends ListOptions {
   until?: string;
 }
 
-export interface RevisionStore {
+/**
+ * Series names resolve through lineage (docs/page-identity.md): listPages({ series }), listEditions and listSeries
+ * answer for the whole lineage, whichever member's name is given; the series listing names each lineage once.
+ */
+export interface RevisionStore extends SeriesLineageRecords {
   /** Creates or replaces the page item. With `onlyIfNew`, an existing page is left alone and `written` is false. */
   putPage(page: PageRecord, options?: { onlyIfNew?: boolean }): Promise<{ written: boolean }>;
   getPage(page: string): Promise<PageRecord | undefined>;

@@ -1,18 +1,29 @@
 import type { Document } from '../domain/document.js';
-import { extract } from '../domain/extract.js';
+import { readPage } from '../domain/extract.js';
+import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
 import { CaptureError, ExtractionError, type CaptureFailureKind } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
 import { notificationIds } from '../domain/notification.js';
 import type { PageRecord } from '../domain/page-records.js';
 import { addWatch } from './add-watch.js';
 import { recordRevision } from './record-revision.js';
+import { recordPageSignals, refreshSeriesLineage, type LineageDependencies } from './series-lineage.js';
 import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
 
 /** What capturing a page needs: no capture queue (dispatch fills it), no subscriptions. */
 export type CaptureDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'fetcher' | 'notifier' | 'now' | 'settings'>;
 
 export type CaptureOutcome =
-  | { outcome: 'captured'; page: string; documentKey: string; documentHash: string; rawKey: string; created: boolean }
+  | {
+      outcome: 'captured';
+      page: string;
+      documentKey: string;
+      documentHash: string;
+      rawKey: string;
+      created: boolean;
+      /** The page's lineage signals changed and series lineage was decided again (or could not be: the error). */
+      lineage?: 'refreshed' | { error: string };
+    }
   | { outcome: 'unchanged'; page: string; documentHash: string }
   | { outcome: 'not-modified'; page: string }
   | {
@@ -67,8 +78,9 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
   }
 
   let document: Document;
+  let identity: ResolvedPageIdentity;
   try {
-    document = extract(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) });
+    ({ document, identity } = readPage(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) }));
   } catch (error) {
     if (!(error instanceof ExtractionError)) throw error;
     if (!page) return { outcome: 'skipped', page: message.page, reason: `probe found no report (${error.message})` };
@@ -104,6 +116,7 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
     await recordRevision(dependencies, { page: page.page, documentKey: stored.key, capturedAt: check.checkedAt });
   }
   await revisions.recordCheck(page.page, check);
+  const lineage = await updateLineage(dependencies, page, identity, check.checkedAt);
   return {
     outcome: 'captured',
     page: page.page,
@@ -111,7 +124,28 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
     documentHash,
     rawKey: raw.key,
     created: stored.created,
+    ...(lineage ? { lineage } : {}),
   };
+}
+
+/**
+ * A new text of the page: its lineage signals are stored when they changed (a first capture, a renamed country),
+ * and then lineage is decided again. Derived data: a failure here is reported, not thrown, so it never costs the
+ * capture; the next change of signals, an import or `redline series` decides again.
+ */
+async function updateLineage(
+  dependencies: LineageDependencies,
+  page: PageRecord,
+  identity: ResolvedPageIdentity,
+  capturedAt: string,
+): Promise<'refreshed' | { error: string } | undefined> {
+  try {
+    if (!(await recordPageSignals(dependencies, page, identity, capturedAt))) return undefined;
+    await refreshSeriesLineage(dependencies);
+    return 'refreshed';
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 async function recordCaptureFailure(

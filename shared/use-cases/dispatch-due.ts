@@ -33,7 +33,7 @@ export async function dispatchDue(
     reason: options.force ? 'manual' : 'scheduled',
     requestedAt,
   }));
-  const probes = settings.probeNewEditions ? probeMessages(pages, due, requestedAt) : [];
+  const probes = settings.probeNewEditions ? probeMessages(pages, due, requestedAt, await lineageIds(dependencies)) : [];
   if (messages.length + probes.length > 0) await captureQueue.enqueue([...messages, ...probes]);
   await Promise.all(due.map((page) => revisions.markDispatched(page.page, requestedAt)));
   return { dispatched: due.map((page) => page.page), probes: probes.map((probe) => probe.url), notDue: pages.length - due.length };
@@ -50,13 +50,24 @@ export function isDue(page: PageRecord, now: Date, redispatchAfterMinutes: numbe
   return dispatched <= checked || now.getTime() >= Date.parse(addMinutes(new Date(dispatched), redispatchAfterMinutes));
 }
 
-/** The newest watched edition of each series, when it is due, yields a probe for the edition after it. */
-function probeMessages(pages: PageRecord[], due: PageRecord[], requestedAt: string): CaptureMessage[] {
+/** The lineage of each linked series (a series in none is its own). */
+async function lineageIds(dependencies: Pick<TrackerDependencies, 'revisions'>): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const lineage of await dependencies.revisions.listLineages()) for (const member of lineage.members) ids.set(member, lineage.id);
+  return ids;
+}
+
+/**
+ * The newest watched edition of each series (of each lineage: an older slug is not probed), when it is due, yields a
+ * probe for the edition after it.
+ */
+function probeMessages(pages: PageRecord[], due: PageRecord[], requestedAt: string, lineage: ReadonlyMap<string, string>): CaptureMessage[] {
   const newest = new Map<string, PageRecord>();
   for (const page of pages) {
     if (!page.series || page.edition === undefined) continue;
-    const current = newest.get(page.series);
-    if (!current || (current.edition ?? 0) < page.edition) newest.set(page.series, page);
+    const series = lineage.get(page.series) ?? page.series;
+    const current = newest.get(series);
+    if (!current || (current.edition ?? 0) < page.edition) newest.set(series, page);
   }
   const watched = new Set(pages.map((page) => page.page));
   const dueIds = new Set(due.map((page) => page.page));

@@ -1,11 +1,14 @@
 import pLimit from 'p-limit';
 import type { Document } from '../domain/document.js';
-import { extract } from '../domain/extract.js';
-import { identify, pageIdFor } from '../domain/page-identity.js';
-import { ExtractionError, RedlineError, ValidationError } from '../errors.js';
+import { extract, readPage } from '../domain/extract.js';
+import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
+import { pageIdFor } from '../domain/page-identity.js';
+import { genericProfile, PROFILES } from '../domain/profiles/index.js';
+import { ArchiveUrlError, ExtractionError, RedlineError, ValidationError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
 import { addWatch } from './add-watch.js';
 import { recordRevision } from './record-revision.js';
+import { recordPageSignals, refreshSeriesLineage, type LineageRefresh } from './series-lineage.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 /**
@@ -22,8 +25,13 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  * 2. record: per page (pages in parallel), the descriptors sorted by capture time go through recordRevision, the
  *    diff function's use case: diff against the previous revision, full diff to S3, one conditional revision put.
  *
- * Capture time: the page's own modified date, else its published date, else the archive's time (the file's mtime,
- * or the WARC-Date of the record); with `timeSource: 'archive'` the archive's time only.
+ * Capture time: the page's own modified date, else its published date, else the archive's time; with
+ * `timeSource: 'archive'` the archive's time only. The archive's time is the capture time a web archive states (the
+ * Wayback timestamp of an archive-wrapped URL, or its closing comment), else the WARC-Date or the file's mtime.
+ *
+ * Each page is identified from its own evidence (docs/page-identity.md); the pages nothing identifies fail, and
+ * those read only by the generic profile though they come from a site with a profile are listed as `unplaced`. At
+ * the end the pages' lineage signals are stored and series lineage is decided again.
  */
 
 /** One saved page, as a capture source yields it. */
@@ -112,6 +120,18 @@ export interface ImportedPage {
   latestSeq?: number;
 }
 
+/** A page the import could not place as a report: nothing identifies it, or only the generic profile reads it. */
+export interface UnplacedPage {
+  source: string;
+  /** The URL it was read as, when it has one. */
+  url?: string;
+  /** The profile that read it (absent when nothing identified it). */
+  profile?: string;
+  reason: string;
+  /** What was looked at and could not be used. */
+  tried: string[];
+}
+
 export interface ImportReport {
   /** Captures read (saved files and WARC response records), unreadable inputs included. */
   read: number;
@@ -129,6 +149,10 @@ export interface ImportReport {
   interrupted?: 'while reading' | 'while recording';
   /** Every capture that was not imported, with why (skips included). */
   notImported: ImportItemResult[];
+  /** Pages that matched no profile, or only the generic one though their site has a profile. */
+  unplaced: UnplacedPage[];
+  /** Series links this import's pages made (or undid), with their evidence. */
+  lineage?: Pick<LineageRefresh, 'linked' | 'unlinked'>;
   durationMs: number;
 }
 
@@ -144,6 +168,8 @@ interface PendingCapture {
 interface PageState {
   record: PageRecord;
   watched: boolean;
+  /** The identity of the page's newest capture in this run (its lineage signals are stored at the end). */
+  newest?: { capturedAt: string; identity: ResolvedPageIdentity };
   /** Document hashes that are revisions of the page already, or stored in this run. */
   known: Set<string>;
   pending: PendingCapture[];
@@ -164,13 +190,14 @@ export async function importPages(
   const started = performance.now();
   const pages = new Map<string, Promise<PageState>>();
   const notImported: ImportItemResult[] = [];
+  const unplaced: UnplacedPage[] = [];
   const progress: ImportProgress = { phase: 'read', read: 0, bytes: 0, toRecord: 0, recorded: 0, elapsedMs: 0 };
   const report = () => options.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
 
-  const pageState = (url: string, page: string): Promise<PageState> => {
+  const pageState = (url: string, page: string, identity: WatchIdentity): Promise<PageState> => {
     let state = pages.get(page);
     if (!state) {
-      state = loadPageState(dependencies, url, page, options.intervalMinutes);
+      state = loadPageState(dependencies, url, page, identity, options.intervalMinutes);
       pages.set(page, state);
       // A failed lookup is retried by the next capture of the page rather than cached.
       state.catch(() => pages.delete(page));
@@ -180,7 +207,7 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page');
+      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
@@ -234,6 +261,9 @@ export async function importPages(
   );
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
+  const lineage = interruptedReading ? undefined : await updateLineage(dependencies, states);
+  const placedHosts = new Set(states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []));
+  const unplacedPages: UnplacedPage[] = unplaced.filter((page) => page.profile !== genericProfile.name || siteHost(page.url, placedHosts));
   const skippedByPage = new Map<string, number>();
   for (const item of notImported) {
     if (item.outcome === 'skipped' && item.page !== undefined) skippedByPage.set(item.page, (skippedByPage.get(item.page) ?? 0) + 1);
@@ -267,8 +297,37 @@ export async function importPages(
     pages: importedPages,
     ...(interruptedReading ? { interrupted: 'while reading' as const } : options.signal?.aborted ? { interrupted: 'while recording' as const } : {}),
     notImported,
+    unplaced: unplacedPages.sort((a, b) => a.source.localeCompare(b.source)),
+    ...(lineage ? { lineage } : {}),
     durationMs: performance.now() - started,
   };
+}
+
+/** Stores each page's lineage signals (from its newest capture) and decides series lineage again when they changed. */
+async function updateLineage(dependencies: ImportDependencies, states: readonly PageState[]): Promise<Pick<LineageRefresh, 'linked' | 'unlinked'> | undefined> {
+  let changed = false;
+  for (const state of states) {
+    if (!state.newest || !state.record.series) continue;
+    if (await recordPageSignals(dependencies, state.record, state.newest.identity, state.newest.capturedAt)) changed = true;
+  }
+  if (!changed) return undefined;
+  const { linked, unlinked } = await refreshSeriesLineage(dependencies);
+  return { linked, unlinked };
+}
+
+/** A host a site profile names as its own, or one this import placed pages of. */
+function siteHost(url: string | undefined, placedHosts: ReadonlySet<string>): boolean {
+  const host = url ? hostOf(url) : undefined;
+  if (!host) return false;
+  return placedHosts.has(host) || PROFILES.some((profile) => profile.hosts?.includes(host));
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 async function settledStates(pages: Map<string, Promise<PageState>>): Promise<PageState[]> {
@@ -277,12 +336,20 @@ async function settledStates(pages: Map<string, Promise<PageState>>): Promise<Pa
 }
 
 /** The page of a URL, watched now if it was not, with the Document hashes it already has. */
-async function loadPageState(dependencies: ImportDependencies, url: string, page: string, intervalMinutes: number | undefined): Promise<PageState> {
+type WatchIdentity = { profile: string; series?: string; edition?: number };
+
+async function loadPageState(
+  dependencies: ImportDependencies,
+  url: string,
+  page: string,
+  identity: WatchIdentity,
+  intervalMinutes: number | undefined,
+): Promise<PageState> {
   // Read first: on a resumed import every page exists, and a read is one call where addWatch takes three.
   const existing = await dependencies.revisions.getPage(page);
   const { page: record, created } = existing
     ? { page: existing, created: false }
-    : await addWatch(dependencies, { url, origin: 'import', ...(intervalMinutes !== undefined ? { intervalMinutes } : {}) });
+    : await addWatch(dependencies, { url, origin: 'import', identity, ...(intervalMinutes !== undefined ? { intervalMinutes } : {}) });
   const known = new Set<string>();
   if (record.lastDocumentHash) known.add(record.lastDocumentHash);
   if (!created) {
@@ -300,28 +367,48 @@ async function loadPageState(dependencies: ImportDependencies, url: string, page
 async function storeCapture(
   dependencies: ImportDependencies,
   capture: ArchivedCapture,
-  pageState: (url: string, page: string) => Promise<PageState>,
+  pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
+  onUnplaced: (page: UnplacedPage) => void,
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
+  let identity: ResolvedPageIdentity;
   try {
-    document = extract(capture.text, capture.url !== undefined ? { url: capture.url } : {});
+    ({ document, identity } = readPage(capture.text, capture.url !== undefined ? { url: capture.url } : {}));
   } catch (error) {
     if (error instanceof ExtractionError) return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
+    if (error instanceof ArchiveUrlError) return { source: capture.source, outcome: 'failed', message: `the archive record's URL: ${error.message}` };
     throw error;
   }
-  const pageUrl = watchableUrl(document.canonicalUrl);
+  const pageUrl = identity.canonicalUrl;
   if (!pageUrl) {
-    return {
-      source: capture.source,
-      outcome: 'failed',
-      message: 'the page names no http(s) URL (no <link rel="canonical">), so it cannot be matched to a watched page',
-    };
+    const tried = identity.tried.join('; ');
+    onUnplaced({ source: capture.source, reason: 'nothing in the page or its URL says which page it is', tried: identity.tried });
+    return { source: capture.source, outcome: 'failed', message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})` };
   }
-  const state = await pageState(pageUrl, pageIdFor(pageUrl, identify(pageUrl).identity));
+  if (identity.profile.name === genericProfile.name || identity.series === undefined) {
+    onUnplaced({
+      source: capture.source,
+      url: pageUrl,
+      profile: identity.profile.name,
+      reason:
+        identity.profile.name === genericProfile.name
+          ? 'no site profile reads it: imported as a generic page, with no series or edition'
+          : `the ${identity.profile.name} profile reads it but cannot tell its series: ${identity.evidence.join('; ')}`,
+      tried: identity.tried,
+    });
+  }
+  const watchIdentity: WatchIdentity = {
+    profile: identity.profile.name,
+    ...(identity.series !== undefined ? { series: identity.series } : {}),
+    ...(identity.edition !== undefined ? { edition: identity.edition } : {}),
+  };
+  const state = await pageState(pageUrl, pageIdFor(pageUrl, identity), watchIdentity);
   const page = state.record;
   // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
   if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
+  const capturedAt = captureTime(document, capture, timeSource, identity);
+  if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
   const documentHash = dependencies.snapshots.documentHash(document);
   if (state.known.has(documentHash)) {
@@ -348,7 +435,7 @@ async function storeCapture(
   state.pending.push({
     source: capture.source,
     page: page.page,
-    capturedAt: captureTime(document, capture, timeSource),
+    capturedAt,
     archivedAt: capture.archivedAt,
     documentKey: stored.key,
     documentHash,
@@ -386,23 +473,15 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
   }
 }
 
-function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive'): string {
+function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity): string {
   if (timeSource === 'page') {
     for (const candidate of [document.modified, document.published]) {
       const time = candidate !== undefined ? Date.parse(candidate) : Number.NaN;
       if (!Number.isNaN(time)) return new Date(time).toISOString();
     }
   }
-  return new Date(capture.archivedAt).toISOString();
-}
-
-function watchableUrl(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.toString() : undefined;
-  } catch {
-    return undefined;
-  }
+  // A web archive's own capture time says when the page looked like this; a WARC-Date or a file time only when it was saved.
+  return new Date(identity.archive?.capturedAt ?? capture.archivedAt).toISOString();
 }
 
 function errorMessage(error: unknown): string {

@@ -28,11 +28,13 @@ export async function notificationsFor(
   dependencies: NotificationSources,
   revision: RevisionRecord,
 ): Promise<Notification[]> {
+  // Subscribers filter on the series they see: the page's lineage (a renamed slug notifies under the one name).
+  const series = revision.series ? (await dependencies.revisions.resolveSeries(revision.series)).id : undefined;
   const common = {
     page: revision.page,
     url: revision.url,
     title: revision.title,
-    ...(revision.series ? { series: revision.series } : {}),
+    ...(series ? { series } : {}),
     ...(revision.edition !== undefined ? { edition: revision.edition } : {}),
     occurredAt: revision.capturedAt,
   };
@@ -55,10 +57,10 @@ export async function notificationsFor(
       },
     ];
   }
-  if (revision.seq !== 1 || !revision.series || revision.edition === undefined) return [];
+  if (revision.seq !== 1 || !series || revision.edition === undefined) return [];
   const page = await dependencies.revisions.getPage(revision.page);
   if (page?.origin !== 'probe') return [];
-  const earlier = (await dependencies.revisions.listEditions(revision.series)).filter(
+  const earlier = (await dependencies.revisions.listEditions(series)).filter(
     (entry) => entry.edition !== undefined && entry.edition < revision.edition!,
   );
   const previous = earlier[earlier.length - 1];
@@ -66,8 +68,8 @@ export async function notificationsFor(
     {
       ...common,
       type: 'new-edition',
-      id: notificationIds.newEdition(revision.series, revision.edition),
-      series: revision.series,
+      id: notificationIds.newEdition(series, revision.edition),
+      series,
       edition: revision.edition,
       ...(previous?.edition !== undefined ? { previousEdition: previous.edition, previousPage: previous.page } : {}),
     },

@@ -16,6 +16,7 @@ import {
   TORTURE_KEY,
   TRAFFICKING_KEY,
   corpusDocument,
+  hrrUrl,
   startApiFixture,
   type ApiFixture,
 } from './api-fixture.js';
@@ -323,6 +324,19 @@ describe('series, editions and edition comparison', () => {
     ]);
     expect((await request('/series/hrr%2Fkazakhstan/editions')).json()).toEqual(editions);
     expect((await request('/series/hrr~atlantis/editions')).json()).toEqual({ error: { status: 404, message: 'No series hrr/atlantis' } });
+  });
+
+  it('gives a series’ lineage: its editions under their own slugs, aliases, links and unlinks', async () => {
+    const lineage = (await request('/series/hrr~kazakhstan/lineage')).json();
+    expect(lineage).toEqual({
+      series: 'hrr/kazakhstan',
+      profile: 'state-hrr',
+      aliases: [],
+      editions: [2022, 2023, 2024].map((edition) => ({ edition, page: `hrr.kazakhstan.${edition}`, series: 'hrr/kazakhstan', url: hrrUrl('kazakhstan', edition) })),
+      links: [],
+      keptApart: [],
+    });
+    expect((await request('/series/hrr~atlantis/lineage')).json()).toEqual({ error: { status: 404, message: 'No series hrr/atlantis' } });
   });
 
   it('aligns the latest Documents of two editions', async () => {

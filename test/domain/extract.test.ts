@@ -103,17 +103,18 @@ describe('extract errors', () => {
 describe('state-hrr profile', () => {
   const url = (path: string) => new URL(`https://www.state.gov${path}`);
 
-  it('is chosen from the URL path and gives series and edition, with the China slug renames', () => {
+  it('is chosen from the URL path and gives series (the URL slug), edition and the normal URL', () => {
     const cases: Array<[string, string, number]> = [
-      ['/reports/2016-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau/', 'hrr/china', 2016],
-      ['/reports/2018-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau-china/', 'hrr/china', 2018],
+      ['/reports/2016-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau/', 'hrr/china-includes-tibet-hong-kong-and-macau', 2016],
+      ['/reports/2018-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau-china/', 'hrr/china-includes-tibet-hong-kong-and-macau-china', 2018],
       ['/reports/2024-country-reports-on-human-rights-practices/china', 'hrr/china', 2024],
       ['/reports/2023-country-reports-on-human-rights-practices/china/hong-kong/', 'hrr/china/hong-kong', 2023],
-      ['/reports/2019-country-reports-on-human-rights-practices/kazakhstan/', 'hrr/kazakhstan', 2019],
+      ['/reports/2019-Country-Reports-on-Human-Rights-Practices/Kazakhstan/', 'hrr/kazakhstan', 2019],
     ];
     for (const [path, series, edition] of cases) {
       expect(selectProfile(url(path)).name).toBe('state-hrr');
-      expect(stateHrrProfile.identify(url(path))).toEqual({ series, edition });
+      const canonicalUrl = url(`${path.toLowerCase().replace(/\/$/, '')}/`).toString();
+      expect(stateHrrProfile.identify(url(path))).toEqual({ series, edition, canonicalUrl });
     }
     expect(selectProfile(url('/reports/2023-trafficking-in-persons-report/')).name).toBe('generic');
   });

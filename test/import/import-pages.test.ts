@@ -156,7 +156,8 @@ describe('importPages', () => {
     const report = await importPages(dependencies, archiveCaptures([pages, explicit, join(folder.path, 'absent.html')]));
     expect(report).toMatchObject({ read: 5, imported: 1, failed: 4 });
     const reasons = Object.fromEntries(report.notImported.map((item) => [item.source.split('/').at(-1), item.message]));
-    expect(reasons['no-canonical.html']).toContain('no <link rel="canonical">');
+    expect(reasons['no-canonical.html']).toMatch(/^nothing identifies this page \(tried: no canonical link; no og:url; state-hrr: .*\)$/);
+    expect(report.unplaced).toEqual([expect.objectContaining({ source: expect.stringContaining('no-canonical.html'), reason: 'nothing in the page or its URL says which page it is' })]);
     expect(reasons['empty.html']).toContain('not a readable report page');
     expect(reasons['named.pdf']).toContain('not a saved page or a WARC file');
     expect(reasons['absent.html']).toContain('ENOENT');
@@ -200,10 +201,23 @@ describe('importPages', () => {
     }
     const interrupted = await importPages(dependencies, stoppingSource(), { signal: stop.signal, concurrency: 1 });
     expect(interrupted).toMatchObject({ interrupted: 'while reading', read: 2, imported: 0 });
-    expect(await dependencies.revisions.latestRevision('hrr.china.2016')).toBeUndefined();
+    // Page ids come from each page's own slug (2018's differs from 2016-2017's).
+    const page2016 = 'hrr.china-includes-tibet-hong-kong-and-macau.2016';
+    expect(await dependencies.revisions.getPage(page2016)).toMatchObject({ origin: 'import' });
+    expect(await dependencies.revisions.latestRevision(page2016)).toBeUndefined();
     const resumed = await importPages(dependencies, fromList(items));
     expect(resumed).toMatchObject({ read: 3, imported: 3, skipped: 0, failed: 0 });
     expect(resumed.interrupted).toBeUndefined();
+    // The two slugs are one series: linked from the pages' evidence, named after the newest edition's slug.
+    expect(resumed.lineage?.linked.map((link) => [link.from, link.to, link.decidedBy])).toEqual([
+      ['hrr/china-includes-tibet-hong-kong-and-macau', 'hrr/china-includes-tibet-hong-kong-and-macau-china', 'evidence'],
+    ]);
+    const editions = await dependencies.revisions.listEditions('hrr/china-includes-tibet-hong-kong-and-macau');
+    expect(editions.map((entry) => [entry.series, entry.edition, entry.page])).toEqual([
+      ['hrr/china-includes-tibet-hong-kong-and-macau-china', 2016, page2016],
+      ['hrr/china-includes-tibet-hong-kong-and-macau-china', 2017, 'hrr.china-includes-tibet-hong-kong-and-macau.2017'],
+      ['hrr/china-includes-tibet-hong-kong-and-macau-china', 2018, 'hrr.china-includes-tibet-hong-kong-and-macau-china.2018'],
+    ]);
   });
 
   test('progress is reported for both passes', async () => {

@@ -23,6 +23,10 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
   capture: [
     ...XRAY_AND_LOGS('capture'),
     ...TABLE_READ_WRITE,
+    // Series lineage decided again when a page's signals change: a lineage no longer decided is deleted.
+    'dynamodb:DeleteItem on table if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["SERIES#*"]}}',
+    'dynamodb:Query on table/index/gsi1',
+    'dynamodb:Query on table/index/gsi2',
     ...['raw', 'docs'].flatMap((prefix) => [`s3:GetObject on bucket/${prefix}/*`, `s3:PutObject on bucket/${prefix}/*`]),
     's3:ListBucket on bucket',
     's3:PutObject on bucket/diffs/*',
@@ -33,6 +37,7 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
   diff: [
     ...XRAY_AND_LOGS('diff'),
     ...TABLE_READ_WRITE,
+    'dynamodb:Query on table/index/gsi1',
     's3:GetObject on bucket/docs/*',
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',

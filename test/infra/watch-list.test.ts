@@ -15,7 +15,8 @@ describe('the watch-list seed (infra/config/watches.json)', () => {
     const identities = loadWatchList().map((watch) => {
       const url = new URL(watch.url);
       const profile = selectProfile(url);
-      return { profile: profile.name, ...profile.identify(url) };
+      const { series, edition } = profile.identify(url);
+      return { profile: profile.name, series, edition };
     });
     for (const country of ['kazakhstan', 'china', 'russia']) {
       for (const edition of [2023, 2024]) {

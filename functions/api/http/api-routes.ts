@@ -25,6 +25,7 @@ import { revisionFeed } from '../../../shared/use-cases/queries/revision-feeds.j
 import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
+import { seriesLineage } from '../../../shared/use-cases/series-lineage.js';
 import { auditStoredTerms, auditToCsv } from '../../../shared/use-cases/queries/term-audit.js';
 import { pageView } from '../../../shared/use-cases/queries/views.js';
 import {
@@ -127,6 +128,8 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const series = slashedPathParameter(event, 'series');
       return jsonResult({ series, editions: await listEditions(dependencies, series) }, 'list');
     }),
+    // The series' lineage: its editions under each slug, its aliases, and the evidence behind each link.
+    route('GET', '/series/{series}/lineage', async (event) => jsonResult(await seriesLineage(dependencies, slashedPathParameter(event, 'series')), 'list')),
     route('GET', '/series/{series}/compare', async (event) => {
       const query = queryParameters(event, compareQuery);
       const comparison = await compareEditions(dependencies, { series: slashedPathParameter(event, 'series'), from: query.from, to: query.to });

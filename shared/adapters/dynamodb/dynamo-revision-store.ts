@@ -15,6 +15,9 @@ import { MAX_REVISION_SECTIONS, MAX_REVISION_TERMS, capSectionChanges, type Revi
 import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../domain/page-records.js';
 import { decodeCursor, decodeKeyCursor, encodeCursor, validateKey, type ItemKey } from './pagination-cursor.js';
 import { itemKeys, itemTypes, withoutKeyAttributes } from './item-keys.js';
+import type { LineageOverride } from '../../domain/identity/series-lineage.js';
+import type { PageSignalsRecord, SeriesResolution, StoredLineage } from '../../ports/series-lineage-records.js';
+import { LineageItems, signalsRecord } from './lineage-items.js';
 
 const TABLE_KEY = ['pk', 'sk'] as const;
 const GSI1_KEY = ['pk', 'sk', 'gsi1pk', 'gsi1sk'] as const;
@@ -43,6 +46,7 @@ export class DynamoRevisionStore implements RevisionStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly clock: () => Date;
+  private readonly lineage: LineageItems;
 
   constructor(options: DynamoRevisionStoreOptions) {
     this.documents =
@@ -51,6 +55,7 @@ export class DynamoRevisionStore implements RevisionStore {
         : DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = options.tableName;
     this.clock = options.clock ?? (() => new Date());
+    this.lineage = new LineageItems(this.documents, this.tableName);
   }
 
   // Pages and series
@@ -113,7 +118,9 @@ export class DynamoRevisionStore implements RevisionStore {
     const limit = clampLimit(options.limit);
     if (options.series !== undefined) {
       assertSeries(options.series);
-      const partition = itemKeys.seriesPartition(options.series);
+      const { members } = await this.resolveSeries(options.series);
+      if (members.length > 1) return this.listLineagePages(options.series, members, limit, options.cursor);
+      const partition = itemKeys.seriesPartition(members[0]!);
       return this.queryPage<PageRecord>(
         {
           IndexName: 'gsi1',
@@ -126,44 +133,119 @@ export class DynamoRevisionStore implements RevisionStore {
         options.cursor,
       );
     }
-    return this.queryPage<PageRecord>(
-      {
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :partition',
-        ExpressionAttributeValues: { ':partition': itemKeys.allPagesPartition },
-      },
-      GSI2_KEY,
-      { gsi2pk: itemKeys.allPagesPartition },
-      limit,
-      options.cursor,
-    );
+    return this.listRegistry<PageRecord>(itemKeys.allPagesPartition, options);
   }
 
-  async listSeries(options: ListOptions = {}): Promise<PageOfItems<SeriesRecord>> {
-    return this.queryPage<SeriesRecord>(
-      {
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :partition',
-        ExpressionAttributeValues: { ':partition': itemKeys.allSeriesPartition },
-      },
+  /** One page of a gsi2 registry (pages, series, page signals), in key order. */
+  private listRegistry<T>(partition: string, options: ListOptions): Promise<PageOfItems<T>> {
+    return this.queryPage<T>(
+      { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :partition', ExpressionAttributeValues: { ':partition': partition } },
       GSI2_KEY,
-      { gsi2pk: itemKeys.allSeriesPartition },
+      { gsi2pk: partition },
       clampLimit(options.limit),
       options.cursor,
     );
   }
 
+  async listSeries(options: ListOptions = {}): Promise<PageOfItems<SeriesRecord>> {
+    const result = await this.listRegistry<SeriesRecord & { lineage?: string; lineageMembers?: string[] }>(itemKeys.allSeriesPartition, options);
+    return {
+      items: result.items.map(({ lineage: _lineage, lineageMembers, ...record }) => {
+        const aliases = (lineageMembers ?? []).filter((member) => member !== record.series);
+        return aliases.length > 0 ? { ...record, aliases } : record;
+      }),
+      ...(result.cursor ? { cursor: result.cursor } : {}),
+    };
+  }
+
   async listEditions(series: string): Promise<EditionEntry[]> {
-    const entries: EditionEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const result = await this.listPages({ series, cursor, limit: MAX_LIMIT });
-      for (const page of result.items) {
-        entries.push(withoutUndefined({ series, edition: page.edition, page: page.page, url: page.url, title: page.title }));
+    assertSeries(series);
+    const { id, members } = await this.resolveSeries(series);
+    return (await this.memberPages(members)).map((page) =>
+      withoutUndefined({ series: id, pageSeries: page.series !== id ? page.series : undefined, edition: page.edition, page: page.page, url: page.url, title: page.title }),
+    );
+  }
+
+  /** The pages of a lineage of several series: few (one per edition), read whole and paged by offset. */
+  private async listLineagePages(series: string, members: readonly string[], limit: number, cursor: string | undefined): Promise<PageOfItems<PageRecord>> {
+    let offset = 0;
+    if (cursor !== undefined) {
+      const value = decodeCursor(cursor) as { s?: unknown; o?: unknown } | null;
+      if (value === null || typeof value !== 'object' || value.s !== series || !Number.isInteger(value.o) || (value.o as number) < 0) {
+        throw new ValidationError('Cursor does not belong to this listing');
       }
-      cursor = result.cursor;
-    } while (cursor);
-    return entries;
+      offset = value.o as number;
+    }
+    const pages = await this.memberPages(members);
+    const end = offset + limit;
+    return { items: pages.slice(offset, end), ...(end < pages.length ? { cursor: encodeCursor({ s: series, o: end }) } : {}) };
+  }
+
+  /** Every page of the given series, oldest edition first. */
+  private async memberPages(members: readonly string[]): Promise<PageRecord[]> {
+    const pages: PageRecord[] = [];
+    for (const member of members) {
+      const partition = itemKeys.seriesPartition(member);
+      let cursor: string | undefined;
+      do {
+        const result = await this.queryPage<PageRecord>(
+          { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :partition', ExpressionAttributeValues: { ':partition': partition } },
+          GSI1_KEY,
+          { gsi1pk: partition },
+          MAX_LIMIT,
+          cursor,
+        );
+        pages.push(...result.items);
+        cursor = result.cursor;
+      } while (cursor);
+    }
+    return pages.sort((a, b) => (a.edition ?? -1) - (b.edition ?? -1) || a.page.localeCompare(b.page));
+  }
+
+  // Series lineage (lineage-items.ts)
+
+  putPageSignals(record: PageSignalsRecord): Promise<void> {
+    return this.lineage.putPageSignals(record);
+  }
+
+  getPageSignals(page: string): Promise<PageSignalsRecord | undefined> {
+    return this.lineage.getPageSignals(page);
+  }
+
+  async listPageSignals(options: ListOptions = {}): Promise<PageOfItems<PageSignalsRecord>> {
+    const result = await this.listRegistry<Record<string, unknown>>(itemKeys.allSignalsPartition, options);
+    return { items: result.items.map(signalsRecord), ...(result.cursor ? { cursor: result.cursor } : {}) };
+  }
+
+  resolveSeries(series: string): Promise<SeriesResolution> {
+    assertSeries(series);
+    return this.lineage.resolveSeries(series);
+  }
+
+  listLineages(): Promise<StoredLineage[]> {
+    return this.lineage.listLineages();
+  }
+
+  saveLineages(lineages: readonly StoredLineage[]): Promise<void> {
+    return this.lineage.saveLineages(lineages);
+  }
+
+  listLineageOverrides(): Promise<LineageOverride[]> {
+    return this.lineage.listLineageOverrides();
+  }
+
+  putLineageOverride(override: LineageOverride): Promise<void> {
+    assertSeries(override.a);
+    assertSeries(override.b);
+    return this.lineage.putLineageOverride(override);
+  }
+
+  deleteLineageOverride(a: string, b: string): Promise<boolean> {
+    return this.lineage.deleteLineageOverride(a, b);
+  }
+
+  lineageFactsVersion(): Promise<number> {
+    return this.lineage.lineageFactsVersion();
   }
 
   // Revisions
@@ -395,24 +477,8 @@ export class DynamoRevisionStore implements RevisionStore {
     );
   }
 
-  private async registerSeries(series: string, profile: string, seenAt: string): Promise<void> {
-    await this.documents.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: itemKeys.seriesPk(series), sk: itemKeys.pageSk },
-        UpdateExpression:
-          'SET #type = :type, series = :series, gsi2pk = :partition, gsi2sk = :series, ' +
-          'profile = if_not_exists(profile, :profile), firstSeenAt = if_not_exists(firstSeenAt, :seenAt)',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':type': itemTypes.series,
-          ':series': series,
-          ':partition': itemKeys.allSeriesPartition,
-          ':profile': profile,
-          ':seenAt': seenAt,
-        },
-      }),
-    );
+  private registerSeries(series: string, profile: string, seenAt: string): Promise<void> {
+    return this.lineage.registerSeries(series, profile, seenAt);
   }
 
   /**

@@ -22,6 +22,20 @@ export const itemKeys = {
   allPagesPartition: 'PAGES',
   allSeriesPartition: 'SERIES',
   seriesPk: (series: string) => `SERIES#${series}`,
+  /** gsi2: series that are aliases of a lineage leave the `SERIES` registry for this one (docs/page-identity.md). */
+  aliasSeriesPartition: 'SERIES_ALIAS',
+  /** A page's lineage signals (`PAGE#<page>` / `SIGNALS`), all of them listed in gsi2 `PAGE_SIGNALS` by page. */
+  signalsSk: 'SIGNALS',
+  allSignalsPartition: 'PAGE_SIGNALS',
+  /** A lineage of more than one series (`SERIES#<id>` / `LINEAGE`), all of them listed in gsi2 `LINEAGES` by id. */
+  lineageSk: 'LINEAGE',
+  allLineagesPartition: 'LINEAGES',
+  /** Manual link/unlink overrides: one partition, one item per pair of series. */
+  overridesPk: 'LINEAGE_OVERRIDES',
+  overrideSk: (a: string, b: string) => `OVERRIDE#${JSON.stringify([a, b])}`,
+  overrideSkPrefix: 'OVERRIDE#',
+  /** The counter of changes to lineage facts (`LINEAGE_OVERRIDES` / `VERSION`). */
+  factsVersionSk: 'VERSION',
 };
 
 export const itemTypes = {
@@ -29,6 +43,9 @@ export const itemTypes = {
   series: 'series',
   revision: 'revision',
   failure: 'failure',
+  pageSignals: 'page-signals',
+  lineage: 'lineage',
+  lineageOverride: 'lineage-override',
 } as const;
 
 const KEY_ATTRIBUTES = new Set([...keyAttributeNames(TABLE_DEFINITION), TABLE_DEFINITION.typeAttribute]);

@@ -2,7 +2,7 @@ import { genericProfile } from './generic.js';
 import type { Profile } from './profile.js';
 import { stateHrrProfile } from './state-hrr.js';
 
-export type { Profile, PageIdentity, ElementInfo, HeadingReading } from './profile.js';
+export type { Profile, PageIdentity, ElementInfo, HeadingReading, LineageSignals } from './profile.js';
 export { genericProfile, stateHrrProfile };
 
 /** Site profiles in order of preference; the generic one matches everything and comes last. */

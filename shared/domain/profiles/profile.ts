@@ -1,3 +1,5 @@
+import type { PageEvidence } from '../identity/page-evidence.js';
+
 /**
  * A Profile says how to read one kind of site: which URLs it covers (and the series/edition they give), where the
  * report body is, which elements are chrome, and what each heading means in the outline.
@@ -10,10 +12,22 @@ export interface ElementInfo {
 }
 
 export interface PageIdentity {
-  /** Series the page belongs to, e.g. "hrr/kazakhstan". */
+  /** Series the page belongs to, e.g. "hrr/kazakhstan": the page's own series, from its URL (see docs/page-identity.md). */
   series?: string;
   /** Edition within the series, e.g. the report year. */
   edition?: number;
+  /** The page's URL in the profile's normal form (case, CMS suffixes, extra segments and trailing slash settled). */
+  canonicalUrl?: string;
+  /** How the page's evidence changed the reading of the URL (a suffix dropped, a segment left out...). */
+  notes?: string[];
+}
+
+/** What a page says about which series it continues: compared across editions to link renamed series. */
+export interface LineageSignals {
+  /** The name the page gives its subject ("Kazakhstan", "China (Includes Hong Kong, Macau, and Tibet)"). */
+  name?: string;
+  /** The site's taxonomy terms for the subject (slugs), as the page lists them. */
+  taxonomy?: string[];
 }
 
 export interface HeadingReading {
@@ -35,7 +49,14 @@ export interface HeadingContext {
 export interface Profile {
   readonly name: string;
   matches(url: URL): boolean;
-  identify(url: URL): PageIdentity;
+  /** Series, edition and normal URL of a URL this profile matches, read with the page's evidence when there is some. */
+  identify(url: URL, evidence?: PageEvidence): PageIdentity;
+  /** The page's URL from in-page evidence alone (headline, navigation, taxonomy), for a page that names no URL. */
+  recognise?(evidence: PageEvidence): { url: string; via: string } | undefined;
+  /** The page's lineage signals. */
+  signals?(evidence: PageEvidence): LineageSignals;
+  /** The site's own hosts: a page from one of them that this profile does not place is reported by imports. */
+  readonly hosts?: readonly string[];
   /** The element that holds the report body. */
   isBodyRoot(element: ElementInfo): boolean;
   /** What to use when no body root exists; absent means the page is not readable by this profile. */

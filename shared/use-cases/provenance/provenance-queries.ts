@@ -12,6 +12,7 @@ import { fnv1a64 } from '../../domain/sentences.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { PageOfItems } from '../../ports/revision-store.js';
 import {
+  lineageScope,
   listScopeVersions,
   scopeId,
   scopeOfPageRecord,
@@ -63,9 +64,8 @@ export interface BlamePage extends Omit<Blame, 'sentences'>, PageOfItems<BlamedS
 export async function blamePage(dependencies: ProvenanceDependencies, request: BlameRequest, options: ProvenanceReadOptions = {}): Promise<BlamePage> {
   const record = await dependencies.revisions.getPage(request.page);
   if (!record) throw new NotFoundError(`No page ${request.page}`);
-  const scope = scopeOfPageRecord(record);
-  const state = await syncProvenance(dependencies, scope, { persist: options.persist ?? false });
-  const { index } = state;
+  const state = await syncProvenance(dependencies, scopeOfPageRecord(record), { persist: options.persist ?? false });
+  const { index, scope } = state;
 
   let page = request.page;
   if (request.edition !== undefined && request.edition !== record.edition) {
@@ -170,7 +170,7 @@ export async function removedSentences(dependencies: ProvenanceDependencies, req
   });
   return {
     scope: index.scope,
-    ...(request.series !== undefined ? { series: request.series } : {}),
+    ...(state.scope.kind === 'series' ? { series: state.scope.series } : {}),
     ...(request.page !== undefined ? { page: request.page } : {}),
     transitions: ledger.transitions,
     sentences: ledger.sentences,
@@ -263,12 +263,13 @@ export async function syncProvenanceIndex(dependencies: ProvenanceDependencies, 
   return { scope: scopeId(scope), added: state.added, generation: state.written ?? state.generation };
 }
 
+/** The scope of a series (its lineage) or of a page (its series' lineage, or the page alone). */
 async function scopeOf(dependencies: ProvenanceDependencies, target: { series?: string; page?: string }): Promise<ProvenanceScope> {
-  if (target.series !== undefined) return { kind: 'series', series: target.series };
+  if (target.series !== undefined) return lineageScope(dependencies, { kind: 'series', series: target.series });
   if (target.page === undefined) throw new ValidationError('give a series or a page');
   const record = await dependencies.revisions.getPage(target.page);
   if (!record) throw new NotFoundError(`No page ${target.page}`);
-  return scopeOfPageRecord(record);
+  return lineageScope(dependencies, scopeOfPageRecord(record));
 }
 
 function indexInfo(state: ProvenanceState): IndexInfo {

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { Document } from '../../domain/document.js';
-import { isCurrentIndexData, ProvenanceIndex, type VersionRef } from '../../domain/provenance/provenance-index.js';
+import { isCurrentIndexData, ProvenanceIndex, type ProvenanceIndexData, type VersionRef } from '../../domain/provenance/provenance-index.js';
 import { versionSentences } from '../../domain/provenance/version-sentences.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { RevisionRecord } from '../../domain/revision-records.js';
@@ -25,6 +25,16 @@ export function scopeId(scope: ProvenanceScope): string {
 
 export function scopeOfPageRecord(record: Pick<PageRecord, 'page' | 'series'>): ProvenanceScope {
   return record.series ? { kind: 'series', series: record.series } : { kind: 'page', page: record.page };
+}
+
+/**
+ * A series scope is its lineage (docs/page-identity.md): every member's name gives the one index, named after the
+ * lineage. When a link makes a new lineage, its index is caught up from the store like any index that lacks versions.
+ */
+export async function lineageScope(dependencies: ProvenanceDependencies, scope: ProvenanceScope): Promise<ProvenanceScope> {
+  if (scope.kind !== 'series') return scope;
+  const { id } = await dependencies.revisions.resolveSeries(scope.series);
+  return id === scope.series ? scope : { kind: 'series', series: id };
 }
 
 /** A version the store lists, with the key of its Document. */
@@ -107,11 +117,12 @@ export interface SyncOptions {
  * the winner's index and tries again. A reader (`persist: false`) that cannot read the stored index (missing
  * permission, corrupt object) carries on from the Documents alone.
  */
-export async function syncProvenance(dependencies: ProvenanceDependencies, scope: ProvenanceScope, options: SyncOptions): Promise<ProvenanceState> {
+export async function syncProvenance(dependencies: ProvenanceDependencies, asked: ProvenanceScope, options: SyncOptions): Promise<ProvenanceState> {
+  const scope = await lineageScope(dependencies, asked);
   const id = scopeId(scope);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const [stored, listed] = await Promise.all([readStored(dependencies, id, options.persist), listScopeVersions(dependencies, scope)]);
-    const usable = !options.rebuild && stored.state === 'current';
+    const usable = !options.rebuild && stored.state === 'current' && !(await holdsOtherLineages(dependencies, stored.data, listed));
     const index = usable ? ProvenanceIndex.fromData(stored.data as never) : new ProvenanceIndex(id);
     const missing = listed.filter((version) => !index.has(version));
     await addVersions(dependencies, index, missing, options.documents);
@@ -121,6 +132,20 @@ export async function syncProvenance(dependencies: ProvenanceDependencies, scope
     if (await dependencies.snapshots.putProvenanceIndex(id, generation, index.toData())) return { ...state, written: generation };
   }
   throw new ConflictError(`Could not update the provenance index of ${id} after ${MAX_ATTEMPTS} attempts`);
+}
+
+/**
+ * An index that holds versions of pages that are watched but belong to another scope now (an unlink split the
+ * lineage) is rebuilt rather than extended. Versions of pages no longer watched stay: they are history.
+ */
+async function holdsOtherLineages(dependencies: ProvenanceDependencies, data: unknown, listed: readonly ScopeVersion[]): Promise<boolean> {
+  const listedPages = new Set(listed.map((version) => version.page));
+  const indexed = new Set((data as ProvenanceIndexData).versions.map((version) => version.page));
+  for (const page of indexed) {
+    if (listedPages.has(page)) continue;
+    if (await dependencies.revisions.getPage(page)) return true;
+  }
+  return false;
 }
 
 async function readStored(

@@ -1,5 +1,5 @@
 import type { Document } from '../../domain/document.js';
-import { ScopeSerializer, scopeId, scopeOfPageRecord, syncProvenance, type ProvenanceDependencies } from './provenance-sync.js';
+import { lineageScope, ScopeSerializer, scopeId, scopeOfPageRecord, syncProvenance, type ProvenanceDependencies } from './provenance-sync.js';
 
 export interface ProvenanceUpdate {
   scope: string;
@@ -24,7 +24,8 @@ export async function updateProvenanceAfterRevision(
 ): Promise<ProvenanceUpdate | undefined> {
   const record = await dependencies.revisions.getPage(revision.page);
   if (!record) return undefined;
-  const scope = scopeOfPageRecord(record);
+  // The lineage's scope, so recordings of its several slugs are serialised on the one index.
+  const scope = await lineageScope(dependencies, scopeOfPageRecord(record));
   const id = scopeId(scope);
   return serializer.run(dependencies.snapshots, id, async () => {
     const state = await syncProvenance(dependencies, scope, { persist: true, ...(documents ? { documents } : {}) });

@@ -46,5 +46,6 @@ export async function compareEditions(
   ]);
   const { documentKey: _fromKey, ...fromReference } = before;
   const { documentKey: _toKey, ...toReference } = after;
-  return { series, from: fromReference, to: toReference, diff: diffDocuments(previous, next) };
+  // Named as its lineage: the two editions may carry two slugs of one series.
+  return { series: editions[0]!.series, from: fromReference, to: toReference, diff: diffDocuments(previous, next) };
 }

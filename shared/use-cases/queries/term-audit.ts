@@ -20,9 +20,9 @@ const DOCUMENT_READS = 8;
  * per edition or per edition and section (audit.ts). Pages never captured are left out.
  */
 export async function auditStoredTerms(dependencies: QueryDependencies, request: StoredAuditRequest): Promise<AuditTable> {
-  const series = request.series !== undefined ? [request.series] : await allSeries(dependencies);
-  const pages: PageRecord[] = [];
-  for (const one of series) pages.push(...(await seriesPages(dependencies, one)));
+  const series = request.series !== undefined ? [(await dependencies.revisions.resolveSeries(request.series)).id] : await allSeries(dependencies);
+  const pages: Array<PageRecord & { lineage: string }> = [];
+  for (const one of series) pages.push(...(await seriesPages(dependencies, one)).map((page) => ({ ...page, lineage: one })));
   if (request.series !== undefined && pages.length === 0) throw new NotFoundError(`No series ${request.series}`);
 
   const limit = pLimit(DOCUMENT_READS);
@@ -30,7 +30,8 @@ export async function auditStoredTerms(dependencies: QueryDependencies, request:
     pages.map((page) =>
       limit(async (): Promise<Document | undefined> => {
         const latest = await dependencies.revisions.latestRevision(page.page);
-        return latest ? dependencies.snapshots.getDocument(latest.documentKey) : undefined;
+        // Counted under the series users see (its lineage), whatever slug the edition had.
+        return latest ? { ...(await dependencies.snapshots.getDocument(latest.documentKey)), series: page.lineage } : undefined;
       }),
     ),
   );

@@ -3,6 +3,8 @@ import { assertPageId } from '../../../shared/ports/page-id.js';
 import type { ListOptions, ListRecentRevisionsOptions, ListRevisionsOptions, PageOfItems, RevisionStore } from '../../../shared/ports/revision-store.js';
 import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
 import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../../shared/domain/page-records.js';
+import type { LineageOverride } from '../../../shared/domain/identity/series-lineage.js';
+import type { PageSignalsRecord, SeriesResolution, StoredLineage } from '../../../shared/ports/series-lineage-records.js';
 
 /**
  * An in-memory RevisionStore for the 1,000-run fault property: the port's contract as DynamoRevisionStore implements
@@ -32,6 +34,10 @@ export class MemoryRevisionStore implements RevisionStore {
   private readonly series = new Map<string, SeriesRecord>();
   private readonly revisions = new Map<string, Map<number, RevisionRecord>>();
   private readonly failures = new Map<string, Map<string, CaptureFailure>>();
+  private readonly signals = new Map<string, PageSignalsRecord>();
+  private readonly lineages = new Map<string, StoredLineage>();
+  private readonly overrides = new Map<string, LineageOverride>();
+  private factsVersion = 0;
   /** Conditional puts that lost (a ConflictError), for the figures. */
   conflicts = 0;
 
@@ -68,19 +74,94 @@ export class MemoryRevisionStore implements RevisionStore {
   async listPages(options: ListOptions & { series?: string } = {}): Promise<PageOfItems<PageRecord>> {
     await this.turn();
     let pages = [...this.pages.values()];
-    if (options.series !== undefined) pages = pages.filter((page) => page.series === options.series).sort((a, b) => (a.edition ?? 0) - (b.edition ?? 0));
+    if (options.series !== undefined) {
+      const { members } = this.resolve(options.series);
+      pages = pages.filter((page) => page.series !== undefined && members.includes(page.series)).sort((a, b) => (a.edition ?? 0) - (b.edition ?? 0));
+    }
     else pages.sort((a, b) => (a.page < b.page ? -1 : a.page > b.page ? 1 : 0));
     return slice(pages.map(copy), options);
   }
 
   async listSeries(options: ListOptions = {}): Promise<PageOfItems<SeriesRecord>> {
     await this.turn();
-    return slice([...this.series.values()].sort((a, b) => a.series.localeCompare(b.series)).map(copy), options);
+    const listed = [...this.series.values()]
+      .filter((record) => this.resolve(record.series).id === record.series)
+      .map((record) => {
+        const aliases = this.resolve(record.series).members.filter((member) => member !== record.series);
+        return aliases.length > 0 ? { ...record, aliases } : record;
+      });
+    return slice(listed.sort((a, b) => a.series.localeCompare(b.series)).map(copy), options);
   }
 
   async listEditions(series: string): Promise<EditionEntry[]> {
+    const { id } = this.resolve(series);
     const { items } = await this.listPages({ series, limit: 1000 });
-    return items.map((page) => copy({ series, edition: page.edition, page: page.page, url: page.url, title: page.title }));
+    return items.map((page) =>
+      copy({ series: id, ...(page.series !== id ? { pageSeries: page.series } : {}), edition: page.edition, page: page.page, url: page.url, title: page.title }),
+    );
+  }
+
+  // Series lineage: the same contract as lineage-items.ts, without its items.
+
+  private resolve(series: string): SeriesResolution {
+    const lineage = [...this.lineages.values()].find((entry) => entry.members.includes(series));
+    return lineage ? { id: lineage.id, members: [...lineage.members] } : { id: series, members: [series] };
+  }
+
+  async putPageSignals(record: PageSignalsRecord): Promise<void> {
+    await this.turn();
+    this.signals.set(assertPageId(record.page), copy(record));
+    this.factsVersion++;
+  }
+
+  async getPageSignals(page: string): Promise<PageSignalsRecord | undefined> {
+    await this.turn();
+    const record = this.signals.get(page);
+    return record ? copy(record) : undefined;
+  }
+
+  async listPageSignals(options: ListOptions = {}): Promise<PageOfItems<PageSignalsRecord>> {
+    await this.turn();
+    return slice([...this.signals.values()].sort((a, b) => a.page.localeCompare(b.page)).map(copy), options);
+  }
+
+  async resolveSeries(series: string): Promise<SeriesResolution> {
+    await this.turn();
+    return this.resolve(series);
+  }
+
+  async listLineages(): Promise<StoredLineage[]> {
+    await this.turn();
+    return [...this.lineages.values()].map(copy);
+  }
+
+  async saveLineages(lineages: readonly StoredLineage[]): Promise<void> {
+    await this.turn();
+    this.lineages.clear();
+    for (const lineage of lineages) if (lineage.members.length > 1) this.lineages.set(lineage.id, copy(lineage));
+  }
+
+  async listLineageOverrides(): Promise<LineageOverride[]> {
+    await this.turn();
+    return [...this.overrides.values()].map(copy);
+  }
+
+  async putLineageOverride(override: LineageOverride): Promise<void> {
+    await this.turn();
+    this.overrides.set(`${override.a}\u0000${override.b}`, copy(override));
+    this.factsVersion++;
+  }
+
+  async deleteLineageOverride(a: string, b: string): Promise<boolean> {
+    await this.turn();
+    const deleted = this.overrides.delete(`${a}\u0000${b}`);
+    if (deleted) this.factsVersion++;
+    return deleted;
+  }
+
+  async lineageFactsVersion(): Promise<number> {
+    await this.turn();
+    return this.factsVersion;
   }
 
   async latestRevision(page: string): Promise<RevisionRecord | undefined> {
