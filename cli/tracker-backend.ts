@@ -1,10 +1,12 @@
 import type { AuditTable } from '../shared/domain/audit.js';
+import type { EditionMap } from '../shared/domain/edition-map.js';
 import type { RevisionDiff } from '../shared/domain/revision-diff.js';
 import { assertPublicUrl } from '../shared/adapters/http/address-guard.js';
 import { RedlineError, ValidationError } from '../shared/errors.js';
 import type { EditionEntry, PageOfItems } from '../shared/ports/revision-store.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
+import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
@@ -56,6 +58,7 @@ export interface TrackerBackend {
   diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   listEditions(series: string): Promise<EditionEntry[]>;
+  editionMap(request: EditionMapRequest): Promise<EditionMap>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
@@ -137,13 +140,17 @@ class StoreBackend implements TrackerBackend {
     const comparison = await compareEditions(this.dependencies, { series, from, to });
     return {
       title: comparisonTitle(comparison.series, comparison.from.edition, comparison.to.edition),
-      meta: { series: comparison.series, from: comparison.from, to: comparison.to },
+      meta: { series: comparison.series, from: comparison.from, to: comparison.to, ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}) },
       diff: comparison.diff,
     };
   }
 
   listEditions(series: string) {
     return listEditions(this.dependencies, series);
+  }
+
+  async editionMap(request: EditionMapRequest) {
+    return (await buildEditionMap(this.dependencies, request)).map;
   }
 
   audit(request: StoredAuditRequest) {
@@ -247,6 +254,10 @@ class ApiBackend implements TrackerBackend {
 
   async listEditions(series: string) {
     return (await this.get<{ editions: EditionEntry[] }>(`/series/${seriesSegment(series)}/editions`)).editions;
+  }
+
+  editionMap(request: EditionMapRequest) {
+    return this.get<EditionMap>(`/editions/${seriesSegment(request.report)}/map`, { from: request.from, to: request.to, format: 'json' });
   }
 
   audit(request: StoredAuditRequest) {

@@ -216,7 +216,8 @@ export function termColumnName(term: string): string {
   return term.trim().replace(/\s+/gu, '_');
 }
 
-function csvField(value: string | number): string {
+/** One RFC 4180 field: quoted only when it holds a quote, a comma or a line end. */
+export function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
