@@ -258,18 +258,33 @@ function pairGreedily(state: AlignmentState, scored: ScoredPair[]): void {
 
 /**
  * Phase 3: sections whose heading and text both match (heading >= the heading threshold and text >= the text
- * threshold), or whose text is the same on a substantial length, wherever they sit in the outline. Pairing them
- * first keeps a new parent (which holds a moved section as its only child) from taking the moved section's place.
+ * threshold), or whose text is the same on a substantial length (Dice >= 0.9, 20 shingles or more) while neither
+ * has another candidate whose heading matches (or holds all the words of) its own, wherever they sit in the outline. Pairing them first keeps a new parent
+ * (which holds a moved section as its only child) from taking the moved section's place.
  */
 export function pairByIdentity(state: AlignmentState, evidence: AlignmentEvidence, thresholds: AlignmentThresholds = DEFAULT_THRESHOLDS): void {
   const scored: ScoredPair[] = [];
+  const textOnly: ScoredPair[] = [];
+  // Sections with a candidate whose heading matches theirs (or holds all its words): their text alone does not
+  // decide (a section split into sub-sections keeps its heading, while one sub-section may take most of its text).
+  const headingMatchBefore = new Set<number>();
+  const headingMatchAfter = new Set<number>();
   for (const [i, j] of candidatePairs(state, evidence)) {
     // Own text only: a subtree's text is a container's, not the section's identity.
-    const { heading, text, smaller } = evidence.own(i, j);
-    const same = (heading >= thresholds.headingThreshold && text >= thresholds.textThreshold) || (smaller >= IDENTITY_MIN_SHINGLES && text >= IDENTITY_TEXT);
-    if (!same) continue;
+    const { heading, headingCover, text, smaller } = evidence.own(i, j);
+    if (heading >= thresholds.headingThreshold || headingCover === 1) {
+      headingMatchBefore.add(i);
+      headingMatchAfter.add(j);
+    }
+    const by = heading >= text ? 'heading' : 'text';
     const score = Math.round(Math.max(heading, text) * 1000) / 1000;
-    scored.push({ i, j, rank: heading + text, by: heading >= text ? 'heading' : 'text', score });
+    if (heading >= thresholds.headingThreshold && text >= thresholds.textThreshold) scored.push({ i, j, rank: heading + text, by, score });
+    else if (smaller >= IDENTITY_MIN_SHINGLES && text >= IDENTITY_TEXT) textOnly.push({ i, j, rank: heading + text, by, score });
+  }
+  for (const pair of textOnly) {
+    const own = evidence.own(pair.i, pair.j);
+    const matchedElsewhere = (headingMatchBefore.has(pair.i) || headingMatchAfter.has(pair.j)) && !(own.heading >= thresholds.headingThreshold || own.headingCover === 1);
+    if (!matchedElsewhere) scored.push(pair);
   }
   pairGreedily(state, scored);
   for (const { i, j } of scored) if (state.pairOfBefore[i] === j) state.pairedByIdentity.push(j);

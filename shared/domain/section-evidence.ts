@@ -198,9 +198,8 @@ function subtreeEnds(parents: Int32Array): Int32Array {
   return ends;
 }
 
-/** A child whose heading is this similar to the other section, or whose text Dice reaches 0.5, is a match itself. */
+/** A child whose heading is this similar to the other section is a match itself. */
 const STRONG_HEADING = 0.85;
-const STRONG_TEXT = 0.5;
 
 function dice(shared: number, x: number, y: number): number {
   return x + y === 0 ? 0 : (2 * Math.min(shared, x, y)) / (x + y);
@@ -349,8 +348,8 @@ export class AlignmentEvidence {
     return subtree;
   }
 
-  /** Heading similarity and own-text Dice of two candidates, and the smaller side's shingle count. */
-  own(i: number, j: number): { heading: number; text: number; smaller: number } {
+  /** Heading similarity and coverage and own-text Dice of two candidates, and the smaller side's shingle count. */
+  own(i: number, j: number): { heading: number; headingCover: number; text: number; smaller: number } {
     const a = this.before.position[i] as number;
     const b = this.after.position[j] as number;
     const pa = this.before.profiles[a] as SectionProfile;
@@ -359,6 +358,7 @@ export class AlignmentEvidence {
     const y = this.after.sizes[b] as number;
     return {
       heading: Math.max(diceCoefficient(pa.words, pb.words), diceCoefficient(pa.bigrams, pb.bigrams)),
+      headingCover: wordCoverage(pa.words, pb.words),
       text: x + y === 0 ? 0 : (2 * this.shared.count(a, b)) / (x + y),
       smaller: Math.min(x, y),
     };
@@ -438,9 +438,9 @@ export class AlignmentEvidence {
 
   /**
    * own/subtree, subtree/own and subtree/subtree comparisons. A subtree counts only when it is a tighter container
-   * of the shared text than every one of its children's subtrees, and when no child is a match of the other section
-   * by itself (a heading this similar, or text Dice >= 0.5): the text then belongs to that child, which is compared
-   * in its own right (a section moved under a new parent is not the new parent).
+   * of the shared text than every one of its children's subtrees (higher Dice), and when no child is a match of the
+   * other section by its heading: the text then belongs to that child, which is compared in its own right (a section
+   * moved under a new parent is not the new parent).
    */
   private considerSubtrees(
     subA: Subtree,
@@ -482,7 +482,7 @@ export class AlignmentEvidence {
       const whole = dice(againstWholeA ? total : (rowAll[0] as number), x, subB.size);
       for (let child = 1; child < width; child++) {
         const part = dice(againstWholeA ? (columnAll[child] as number) : (cells[child] as number), x, subB.sizes[child] as number);
-        if (!(whole > part) || part >= STRONG_TEXT || this.headingMatch(this.after, subB.children[child] as number, profileA)) return false;
+        if (!(whole > part) || this.headingMatch(this.after, subB.children[child] as number, profileA)) return false;
       }
       return true;
     };
@@ -491,7 +491,7 @@ export class AlignmentEvidence {
       const whole = dice(againstWholeB ? total : (columnAll[0] as number), subA.size, y);
       for (let child = 1; child < subA.children.length; child++) {
         const part = dice(againstWholeB ? (rowAll[child] as number) : (cells[child * width] as number), subA.sizes[child] as number, y);
-        if (!(whole > part) || part >= STRONG_TEXT || this.headingMatch(this.before, subA.children[child] as number, profileB)) return false;
+        if (!(whole > part) || this.headingMatch(this.before, subA.children[child] as number, profileB)) return false;
       }
       return true;
     };
