@@ -121,8 +121,9 @@ export class AlignmentState implements PairedSections {
   readonly how: Array<{ by: SectionMatch['by']; score: number; prior?: number } | undefined>;
   /** Next-side indexes paired by identity, before their parents were aligned (see relabelSlugPairs). */
   readonly pairedByIdentity: number[] = [];
-  /** Number of pairs made so far (evidence over subtrees depends on it). */
-  version = 0;
+  /** Per section, the number of pairs made below it (evidence over subtrees depends on them). */
+  readonly pairedBelowBefore: Int32Array;
+  readonly pairedBelowAfter: Int32Array;
 
   constructor(
     readonly previous: readonly Section[],
@@ -133,12 +134,15 @@ export class AlignmentState implements PairedSections {
     this.parentBefore = parentIndexes(previous);
     this.parentAfter = parentIndexes(next);
     this.how = new Array(next.length);
+    this.pairedBelowBefore = new Int32Array(previous.length);
+    this.pairedBelowAfter = new Int32Array(next.length);
   }
 
   pair(i: number, j: number, by: SectionMatch['by'], score: number, prior?: number): void {
     this.pairOfBefore[i] = j;
     this.pairOfAfter[j] = i;
-    this.version++;
+    for (let parent = this.parentBefore[i] as number; parent >= 0; parent = this.parentBefore[parent] as number) this.pairedBelowBefore[parent]!++;
+    for (let parent = this.parentAfter[j] as number; parent >= 0; parent = this.parentAfter[parent] as number) this.pairedBelowAfter[parent]!++;
     this.how[j] = prior === undefined ? { by, score } : { by, score, prior };
   }
 
@@ -225,26 +229,27 @@ export function gatherEvidence(state: AlignmentState, tokenizer: WordTokenizer =
       candidatesAfter: state.unpairedAfter(),
       pairedBefore: (i) => state.pairOfBefore[i] !== -1,
       pairedAfter: (j) => state.pairOfAfter[j] !== -1,
-      version: () => state.version,
+      stampBefore: (i) => state.pairedBelowBefore[i] as number,
+      stampAfter: (j) => state.pairedBelowAfter[j] as number,
     },
     tokenizer,
   );
 }
 
-/** Pairs of unpaired candidates worth judging: all of them, or the evidence's partners beyond its all-pairs limit. */
-function candidatePairs(state: AlignmentState, evidence: AlignmentEvidence): Array<[number, number]> {
+/** Calls `visit` for each pair of unpaired candidates worth judging: all, or the evidence's partners beyond its all-pairs limit. */
+function forCandidatePairs(state: AlignmentState, evidence: AlignmentEvidence, visit: (i: number, j: number) => void): void {
   const after = evidence.candidatesAfter;
-  const pairs: Array<[number, number]> = [];
-  evidence.candidatesBefore.forEach((i, a) => {
-    if (state.pairOfBefore[i] !== -1) return;
+  const before = evidence.candidatesBefore;
+  for (let a = 0; a < before.length; a++) {
+    const i = before[a] as number;
+    if (state.pairOfBefore[i] !== -1) continue;
     const list = evidence.partners?.[a];
     const count = list ? list.length : after.length;
     for (let c = 0; c < count; c++) {
       const j = after[list ? (list[c] as number) : c] as number;
-      if (state.pairOfAfter[j] === -1) pairs.push([i, j]);
+      if (state.pairOfAfter[j] === -1) visit(i, j);
     }
-  });
-  return pairs;
+  }
 }
 
 /** Greedy best-first: candidates sorted by rank (ties: nearer positions first, then document order). */
@@ -269,18 +274,19 @@ export function pairByIdentity(state: AlignmentState, evidence: AlignmentEvidenc
   // decide (a section split into sub-sections keeps its heading, while one sub-section may take most of its text).
   const headingMatchBefore = new Set<number>();
   const headingMatchAfter = new Set<number>();
-  for (const [i, j] of candidatePairs(state, evidence)) {
+  forCandidatePairs(state, evidence, (i, j) => {
     // Own text only: a subtree's text is a container's, not the section's identity.
     const { heading, headingCover, text, smaller } = evidence.own(i, j);
     if (heading >= thresholds.headingThreshold || headingCover === 1) {
       headingMatchBefore.add(i);
       headingMatchAfter.add(j);
     }
+    if (text < thresholds.textThreshold) return;
     const by = heading >= text ? 'heading' : 'text';
     const score = Math.round(Math.max(heading, text) * 1000) / 1000;
-    if (heading >= thresholds.headingThreshold && text >= thresholds.textThreshold) scored.push({ i, j, rank: heading + text, by, score });
+    if (heading >= thresholds.headingThreshold) scored.push({ i, j, rank: heading + text, by, score });
     else if (smaller >= IDENTITY_MIN_SHINGLES && text >= IDENTITY_TEXT) textOnly.push({ i, j, rank: heading + text, by, score });
-  }
+  });
   for (const pair of textOnly) {
     const own = evidence.own(pair.i, pair.j);
     const matchedElsewhere = (headingMatchBefore.has(pair.i) || headingMatchAfter.has(pair.j)) && !(own.heading >= thresholds.headingThreshold || own.headingCover === 1);
@@ -428,13 +434,13 @@ export function pairBySimilarity(
     }
     if (fresh === 0) break;
     const scored: ScoredPair[] = [];
-    for (const [i, j] of candidatePairs(state, evidence)) {
-      if (!eligibleBefore[i] || !eligibleAfter[j]) continue;
+    forCandidatePairs(state, evidence, (i, j) => {
+      if (!eligibleBefore[i] || !eligibleAfter[j]) return;
       // Each pair is judged once: in the round the later of the two became eligible.
-      if (eligibleBefore[i] !== round && eligibleAfter[j] !== round) continue;
+      if (eligibleBefore[i] !== round && eligibleAfter[j] !== round) return;
       const verdict = judgeCandidate(evidence.between(i, j), contextOf(state, i, j, options.prior), thresholds, 'strong');
       if (verdict) scored.push(scoredOf(i, j, verdict));
-    }
+    });
     pairGreedily(state, scored);
   }
 }
@@ -456,10 +462,10 @@ export function pairByWeakEvidence(
   for (let pass = 0; pass < 8; pass++) {
     pairBySlug(state);
     const scored: ScoredPair[] = [];
-    for (const [i, j] of candidatePairs(state, evidence)) {
+    forCandidatePairs(state, evidence, (i, j) => {
       const verdict = judgeCandidate(evidence.between(i, j), contextOf(state, i, j, options.prior), thresholds, 'all');
       if (verdict) scored.push(scoredOf(i, j, verdict));
-    }
+    });
     if (scored.length === 0) return;
     pairGreedily(state, scored);
   }

@@ -129,6 +129,27 @@ export interface PairEvidence {
   bothEmpty: boolean;
 }
 
+/** PairEvidence with carry-over computed on first use (the costliest measure, needed by few pairs). */
+class LazyEvidence implements PairEvidence {
+  private carriedShareValue: number | undefined;
+
+  constructor(
+    readonly heading: number,
+    readonly headingCover: number,
+    readonly text: number,
+    readonly contained: number,
+    readonly retained: number,
+    readonly shared: number,
+    readonly bothEmpty: boolean,
+    private readonly carry: () => number,
+  ) {}
+
+  get carried(): number {
+    this.carriedShareValue ??= this.carry();
+    return this.carriedShareValue;
+  }
+}
+
 /** Shared-shingle counts between the candidates of both sides, dense while they fit. */
 class SharedShingles {
   private readonly dense: Int32Array | undefined;
@@ -186,6 +207,7 @@ interface Side {
   profiles: SectionProfile[];
   sizes: Int32Array;
   paired: (index: number) => boolean;
+  stamp: (index: number) => number;
 }
 
 function subtreeEnds(parents: Int32Array): Int32Array {
@@ -237,8 +259,8 @@ export class AlignmentEvidence {
   private readonly shared: SharedShingles;
   /** Per candidate before, the candidate positions after it is compared with; undefined: all of them. */
   readonly partners: Array<number[] | undefined> | undefined;
-  private readonly version: () => number;
-  private readonly memo = new Map<number, { evidence: PairEvidence; version: number }>();
+  private readonly memo = new Map<number, PairEvidence>();
+  private readonly subtreeMemo = new Map<number, { evidence: PairEvidence; stampA: number; stampB: number }>();
 
   constructor(
     sides: {
@@ -250,17 +272,23 @@ export class AlignmentEvidence {
       candidatesAfter: readonly number[];
       pairedBefore: (index: number) => boolean;
       pairedAfter: (index: number) => boolean;
-      /** Changes whenever a pair is made (subtree evidence depends on what is still unpaired). */
-      version: () => number;
+      /** Per section, a count that changes whenever a section below it is paired (subtree evidence depends on it). */
+      stampBefore: (index: number) => number;
+      stampAfter: (index: number) => number;
     },
     tokenizer: WordTokenizer,
     options: EvidenceOptions = {},
   ) {
     const allPairsLimit = options.allPairsLimit ?? 40_000;
     this.candidatesBefore = sides.candidatesBefore;
-    this.version = sides.version;
     this.candidatesAfter = sides.candidatesAfter;
-    const side = (sections: readonly Section[], parents: Int32Array, candidates: readonly number[], paired: (index: number) => boolean): Side => {
+    const side = (
+      sections: readonly Section[],
+      parents: Int32Array,
+      candidates: readonly number[],
+      paired: (index: number) => boolean,
+      stamp: (index: number) => number,
+    ): Side => {
       const position = new Int32Array(sections.length).fill(-1);
       candidates.forEach((index, at) => (position[index] = at));
       const profiles = candidates.map((index) => sectionProfile(sections[index] as Section, tokenizer));
@@ -272,10 +300,11 @@ export class AlignmentEvidence {
         profiles,
         sizes: Int32Array.from(profiles, (profile) => profile.shingles.size),
         paired,
+        stamp,
       };
     };
-    this.before = side(sides.previous, sides.parentBefore, sides.candidatesBefore, sides.pairedBefore);
-    this.after = side(sides.next, sides.parentAfter, sides.candidatesAfter, sides.pairedAfter);
+    this.before = side(sides.previous, sides.parentBefore, sides.candidatesBefore, sides.pairedBefore, sides.stampBefore);
+    this.after = side(sides.next, sides.parentAfter, sides.candidatesAfter, sides.pairedAfter, sides.stampAfter);
     const width = sides.candidatesAfter.length;
     this.shared = new SharedShingles(this.before.profiles, this.after.profiles, width, options.denseCounterLimit ?? 4_000_000);
     this.partners = sides.candidatesBefore.length * width > allPairsLimit ? this.sparsePartners() : undefined;
@@ -352,30 +381,27 @@ export class AlignmentEvidence {
   own(i: number, j: number): { heading: number; headingCover: number; text: number; smaller: number } {
     const a = this.before.position[i] as number;
     const b = this.after.position[j] as number;
-    const pa = this.before.profiles[a] as SectionProfile;
-    const pb = this.after.profiles[b] as SectionProfile;
-    const x = this.before.sizes[a] as number;
-    const y = this.after.sizes[b] as number;
-    return {
-      heading: Math.max(diceCoefficient(pa.words, pb.words), diceCoefficient(pa.bigrams, pb.bigrams)),
-      headingCover: wordCoverage(pa.words, pb.words),
-      text: x + y === 0 ? 0 : (2 * this.shared.count(a, b)) / (x + y),
-      smaller: Math.min(x, y),
-    };
+    const id = a * this.candidatesAfter.length + b;
+    let own = this.memo.get(id);
+    if (!own) this.memo.set(id, (own = this.ownEvidence(i, j)));
+    return { heading: own.heading, headingCover: own.headingCover, text: own.text, smaller: Math.min(this.before.sizes[a] as number, this.after.sizes[b] as number) };
   }
 
   /**
-   * Evidence between previous section `i` and next section `j` (both candidates). Memoised: for two sections without
-   * sub-sections still to be aligned for good, otherwise until the next pairing (`version` changes).
+   * Evidence between previous section `i` and next section `j` (both candidates). Memoised: what the two sections'
+   * own headings and text give for good, the subtree comparisons until a section below either is paired.
    */
   between(i: number, j: number): PairEvidence {
     const id = (this.before.position[i] as number) * this.candidatesAfter.length + (this.after.position[j] as number);
-    const version = this.version();
-    const cached = this.memo.get(id);
-    if (cached && (cached.version === version || cached.version === -1)) return cached.evidence;
-    const open = this.hasOpenChildren(this.before, i) || this.hasOpenChildren(this.after, j);
-    const evidence = this.compute(i, j, open);
-    this.memo.set(id, { evidence, version: open ? version : -1 });
+    let own = this.memo.get(id);
+    if (!own) this.memo.set(id, (own = this.ownEvidence(i, j)));
+    if (!this.hasOpenChildren(this.before, i) && !this.hasOpenChildren(this.after, j)) return own;
+    const stampA = this.before.stamp(i);
+    const stampB = this.after.stamp(j);
+    const cached = this.subtreeMemo.get(id);
+    if (cached && cached.stampA === stampA && cached.stampB === stampB) return cached.evidence;
+    const evidence = this.withSubtrees(i, j, own);
+    this.subtreeMemo.set(id, { evidence, stampA, stampB });
     return evidence;
   }
 
@@ -384,17 +410,40 @@ export class AlignmentEvidence {
     return false;
   }
 
-  private compute(i: number, j: number, open: boolean): PairEvidence {
+  /** Headings, and the two sections' own text. */
+  private ownEvidence(i: number, j: number): PairEvidence {
     const a = this.before.position[i] as number;
     const b = this.after.position[j] as number;
     const pa = this.before.profiles[a] as SectionProfile;
     const pb = this.after.profiles[b] as SectionProfile;
-    const heading = Math.max(diceCoefficient(pa.words, pb.words), diceCoefficient(pa.bigrams, pb.bigrams));
-    const headingCover = wordCoverage(pa.words, pb.words);
     const ownShared = this.shared.count(a, b);
     const sizeA = this.before.sizes[a] as number;
     const sizeB = this.after.sizes[b] as number;
-    const best = { text: 0, contained: 0, retained: 0, shared: 0 };
+    const smaller = Math.min(sizeA, sizeB);
+    const retained = sizeA > 0 ? Math.min(1, ownShared / sizeA) : 0;
+    // Carry-over only where enough shingles are shared for a third of either side's paragraphs to be carried.
+    const canCarryA = ownShared >= pa.carryBound;
+    const canCarryB = ownShared >= pb.carryBound;
+    const carry = (): number => {
+      if (!canCarryA && !canCarryB) return 0;
+      const share = Math.max(canCarryA ? carriedShare(pa.paragraphs, pb.shingles) : 0, canCarryB ? carriedShare(pb.paragraphs, pa.shingles) : 0);
+      return share >= CARRY_SHARE_OF_INTEREST ? share : 0;
+    };
+    return new LazyEvidence(
+      Math.max(diceCoefficient(pa.words, pb.words), diceCoefficient(pa.bigrams, pb.bigrams)),
+      wordCoverage(pa.words, pb.words),
+      dice(ownShared, sizeA, sizeB),
+      smaller >= MIN_CONTAINMENT_SHINGLES ? Math.min(1, ownShared / smaller) : 0,
+      retained,
+      retained > 0 ? ownShared : 0,
+      sizeA === 0 && sizeB === 0,
+      carry,
+    );
+  }
+
+  /** The own evidence, improved by the subtree comparisons that count (considerSubtrees). */
+  private withSubtrees(i: number, j: number, own: PairEvidence): PairEvidence {
+    const best = { text: own.text, contained: own.contained, retained: own.retained, shared: own.shared };
     // `ownA`: the previous side of this comparison is section i's own text (not its subtree).
     const consider = (shared: number, x: number, y: number, ownA: boolean) => {
       if (x + y === 0) return;
@@ -406,34 +455,12 @@ export class AlignmentEvidence {
         best.shared = shared;
       }
     };
-    consider(ownShared, sizeA, sizeB, true);
-    // Subtrees: only where one side has sub-sections still to be aligned.
-    if (open) {
-      const subA = this.subtree(this.before, i, this.hasOpenChildren(this.before, i));
-      const subB = this.subtree(this.after, j, this.hasOpenChildren(this.after, j));
-      this.considerSubtrees(subA, subB, pa, pb, consider);
-    }
-    // Carry-over is the costliest measure: computed on first use, and only where enough shingles are shared for a
-    // third of either side's paragraphs to be carried.
-    let carried: number | undefined;
-    const canCarryA = ownShared >= pa.carryBound;
-    const canCarryB = ownShared >= pb.carryBound;
-    return {
-      heading,
-      headingCover,
-      text: best.text,
-      contained: best.contained,
-      retained: best.retained,
-      shared: best.shared,
-      bothEmpty: sizeA === 0 && sizeB === 0,
-      get carried() {
-        if (carried === undefined) {
-          const share = Math.max(canCarryA ? carriedShare(pa.paragraphs, pb.shingles) : 0, canCarryB ? carriedShare(pb.paragraphs, pa.shingles) : 0);
-          carried = share >= CARRY_SHARE_OF_INTEREST ? share : 0;
-        }
-        return carried;
-      },
-    };
+    const subA = this.subtree(this.before, i, this.hasOpenChildren(this.before, i));
+    const subB = this.subtree(this.after, j, this.hasOpenChildren(this.after, j));
+    const a = this.before.position[i] as number;
+    const b = this.after.position[j] as number;
+    this.considerSubtrees(subA, subB, this.before.profiles[a] as SectionProfile, this.after.profiles[b] as SectionProfile, consider);
+    return new LazyEvidence(own.heading, own.headingCover, best.text, best.contained, best.retained, best.shared, own.bothEmpty, () => own.carried);
   }
 
   /**

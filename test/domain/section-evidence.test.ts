@@ -29,7 +29,8 @@ function evidenceOf(previous: SectionSpec[], next: SectionSpec[]): { evidence: A
       candidatesAfter: after.map((_, j) => j),
       pairedBefore: () => false,
       pairedAfter: () => false,
-      version: () => 0,
+      stampBefore: () => 0,
+      stampAfter: () => 0,
     },
     new WordTokenizer(),
   );
