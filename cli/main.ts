@@ -5,6 +5,7 @@ import { RedlineError } from '../shared/errors.js';
 import { registerAuditCommand } from './audit-command.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io.js';
 import { registerDiffCommands } from './diff-commands.js';
+import { registerEditionCommands } from './edition-commands.js';
 import { extractFile, formatOutline } from './file-commands.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerImportCommand } from './import-command.js';
@@ -51,6 +52,7 @@ Examples:
   $ redline import ~/saved-reports/ crawl.warc.gz
   $ redline compare hrr/kazakhstan --from 2023 --to 2024
   $ redline series list
+  $ redline editions map hrr --from 2023 --to 2024
   $ redline audit --by edition --terms "human rights,torture,climate change" --format csv > terms.csv`,
     );
 
@@ -78,6 +80,7 @@ Examples:
   registerRunCommand(program, io);
   registerHistoryCommands(program, io);
   registerAuditCommand(program, io);
+  registerEditionCommands(program, io);
   registerSubscribeCommands(program, io);
   registerImportCommand(program, io);
   registerProvenanceCommands(program, io);

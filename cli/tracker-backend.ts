@@ -1,4 +1,5 @@
 import type { AuditTable } from '../shared/domain/audit.js';
+import type { EditionMap } from '../shared/domain/edition-map.js';
 import type { RevisionDiff } from '../shared/domain/revision-diff.js';
 import { assertPublicUrl } from '../shared/adapters/outbound-http/address-guard.js';
 import { RedlineError, ValidationError } from '../shared/errors.js';
@@ -6,6 +7,7 @@ import type { PageOfItems } from '../shared/ports/revision-store.js';
 import type { EditionEntry } from '../shared/domain/page-records.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
+import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
@@ -62,6 +64,7 @@ export interface TrackerBackend {
   seriesLineages(): Promise<SeriesListing[]>;
   /** One series' lineage, by any of its names. */
   seriesLineage(series: string): Promise<SeriesListing>;
+  editionMap(request: EditionMapRequest): Promise<EditionMap>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
@@ -143,7 +146,7 @@ class StoreBackend implements TrackerBackend {
     const comparison = await compareEditions(this.dependencies, { series, from, to });
     return {
       title: comparisonTitle(comparison.series, comparison.from.edition, comparison.to.edition),
-      meta: { series: comparison.series, from: comparison.from, to: comparison.to },
+      meta: { series: comparison.series, from: comparison.from, to: comparison.to, ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}) },
       diff: comparison.diff,
     };
   }
@@ -158,6 +161,10 @@ class StoreBackend implements TrackerBackend {
 
   seriesLineage(series: string) {
     return seriesLineage(this.dependencies, series);
+  }
+
+  async editionMap(request: EditionMapRequest) {
+    return (await buildEditionMap(this.dependencies, request)).map;
   }
 
   audit(request: StoredAuditRequest) {
@@ -277,6 +284,10 @@ class ApiBackend implements TrackerBackend {
 
   seriesLineage(series: string) {
     return this.get<SeriesListing>(`/series/${seriesSegment(series)}/lineage`);
+  }
+
+  editionMap(request: EditionMapRequest) {
+    return this.get<EditionMap>(`/editions/${seriesSegment(request.report)}/map`, { from: request.from, to: request.to, format: 'json' });
   }
 
   audit(request: StoredAuditRequest) {

@@ -16,6 +16,7 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   diffs: 'diffs/',
   sections: 'sections/',
   provenance: 'provenance/',
+  maps: 'maps/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];

@@ -28,6 +28,7 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'GET', path: '/series', access: 'public' },
   { method: 'GET', path: '/series/{proxy+}', access: 'public' },
   { method: 'GET', path: '/audit', access: 'public' },
+  { method: 'GET', path: '/editions/{proxy+}', access: 'public' },
   { method: 'GET', path: '/feeds/{proxy+}', access: 'public' },
   // The web UI (functions/api/ui): `/` redirects to `/ui`.
   { method: 'GET', path: '/', access: 'public' },

@@ -4,9 +4,9 @@
  * so the cost follows the size of the change rather than the size of the documents.
  */
 import type { Document, Section } from './document.js';
-import type { ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange, SectionChangeKind, Triviality } from './revision-diff.js';
+import type { LikelyCounterpart, ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange, SectionChangeKind, Triviality } from './revision-diff.js';
 import { alignParagraphs, paragraphText, TextInterner } from './paragraph-alignment.js';
-import { alignSections, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
+import { alignSections, type CounterpartMatch, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
 import { classifyTextChange, combineTriviality, revisionSignificance, sectionSignificance } from './change-classification.js';
 import { collapseWhitespace, foldForComparison, type WordTokenizer } from './text-normalisation.js';
 import { WordDiffBudget } from './word-diff.js';
@@ -18,7 +18,7 @@ export interface DiffOptions {
   maxEditLength?: number;
   /** Clock for the time budget, in ms (default performance.now); tests inject a fake one. */
   now?: () => number;
-  /** Thresholds for pairing sections whose keys differ. */
+  /** Thresholds for pairing sections whose keys differ, and an edition map's prior (edition-map.ts). */
   alignment?: Omit<SectionAlignmentOptions, 'tokenizer'>;
 }
 
@@ -66,6 +66,13 @@ function wholeSectionChange(section: Section, kind: 'added' | 'removed', words: 
   return change;
 }
 
+function counterpartOf(next: readonly Section[], match: CounterpartMatch): LikelyCounterpart {
+  const section = next[match.after] as Section;
+  const counterpart: LikelyCounterpart = { key: section.key, heading: section.heading, by: match.by, retained: match.retained };
+  if (section.number !== undefined) counterpart.number = section.number;
+  return counterpart;
+}
+
 /** Joined texts of one gap's removed and added paragraphs, classified when the gap closes. */
 class GapTexts {
   removed: string[] = [];
@@ -95,6 +102,7 @@ function pairedChange(
   if (before.key !== after.key) change.previousKey = before.key;
   if (before.number !== undefined && before.number !== after.number) change.previousNumber = before.number;
   change.alignment = { by: match.by, score: match.score };
+  if (match.prior !== undefined) change.alignment.prior = match.prior;
 
   const kinds: SectionChangeKind[] = [];
   const sorts: Array<Triviality | undefined> = [];
@@ -187,6 +195,7 @@ export function diffDocuments(previous: Document, next: Document, options: DiffO
   const budget = new WordDiffBudget(options.timeBudgetMs, options.maxEditLength, options.now);
   const interner = new TextInterner();
   const alignment = alignSections(previous.sections, next.sections, { ...options.alignment, tokenizer: budget.tokenizer });
+  const counterparts = new Map(alignment.counterparts.map((match) => [match.before, counterpartOf(next.sections, match)]));
   const sections: SectionChange[] = [];
   const weights: Array<{ significance: number; words: number }> = [];
   for (const entry of alignment.entries) {
@@ -210,6 +219,8 @@ export function diffDocuments(previous: Document, next: Document, options: DiffO
       const section = previous.sections[entry.before as number] as Section;
       words = sectionWords(section, budget.tokenizer);
       change = wholeSectionChange(section, 'removed', words);
+      const counterpart = counterparts.get(entry.before as number);
+      if (counterpart) change.likelyCounterpart = counterpart;
     }
     sections.push(change);
     weights.push({ significance: change.significance, words });

@@ -42,6 +42,16 @@ function describeOrigin(section: SectionChange): string | undefined {
   return origin.length > 0 ? origin.join(', ') : undefined;
 }
 
+/** A removed section's likely counterpart: "likely counterpart: 2.a Freedom of the Press (liberty/freedom-of-the-press), 43% of its text is there". */
+export function describeCounterpart(section: SectionChange): string | undefined {
+  const counterpart = section.likelyCounterpart;
+  if (!counterpart) return undefined;
+  const name = counterpart.number ? `${counterpart.number} ${counterpart.heading}` : counterpart.heading;
+  const share = `${Math.round(counterpart.retained * 100)}% of its text is there`;
+  const why = counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
+  return `likely counterpart: ${name} (${counterpart.key}), ${why}`;
+}
+
 const BEFORE_ONLY = (paragraph: ParagraphChange): string => paragraph.before ?? '';
 const AFTER_ONLY = (paragraph: ParagraphChange): string => paragraph.after ?? '';
 
@@ -56,14 +66,17 @@ function unifiedParagraph(paragraph: ParagraphChange): string[] {
 }
 
 /**
- * Git-like text: a header per changed section ("@@ 1.c Torture (modified, +12 -3 words)"), then "-" and "+" lines
- * for removed and added paragraphs and a " " line with [-removed-]{+added+} markers for a modified one.
+ * Git-like text: a header per changed section ("@@ 1.c Torture (modified, +12 -3 words)"), a "# likely counterpart"
+ * line under a removed section that has one, then "-" and "+" lines for removed and added paragraphs and a " " line
+ * with [-removed-]{+added+} markers for a modified one.
  */
 export function renderUnified(diff: RevisionDiff, options: RenderOptions = {}): string {
   const lines = [`--- ${diff.from.title} <${diff.from.url}>`, `+++ ${diff.to.title} <${diff.to.url}>`];
   for (const section of visibleSections(diff, options)) {
     const origin = describeOrigin(section);
     lines.push(`@@ ${title(section)} (${describeChange(section)})${origin ? ` [${origin}]` : ''}`);
+    const counterpart = describeCounterpart(section);
+    if (counterpart) lines.push(`# ${counterpart}`);
     for (const paragraph of section.paragraphs) lines.push(...unifiedParagraph(paragraph));
   }
   if (diff.bounded) lines.push(`# word diff skipped for ${diff.bounded.paragraphs} paragraph(s): ${diff.bounded.reason}`);
@@ -107,6 +120,8 @@ export function renderHtml(diff: RevisionDiff, options: RenderOptions = {}): str
       `<h${level}>${escapeHtml(title(section))} <small class="redline-meta">(${escapeHtml(describeChange(section))})</small></h${level}>`,
     );
     if (origin) parts.push(`<p class="redline-origin">${escapeHtml(origin)}</p>`);
+    const counterpart = describeCounterpart(section);
+    if (counterpart) parts.push(`<p class="redline-counterpart">${escapeHtml(counterpart.charAt(0).toUpperCase() + counterpart.slice(1))}</p>`);
     for (const paragraph of section.paragraphs) parts.push(htmlParagraph(paragraph));
     parts.push('</section>');
   }

@@ -25,6 +25,17 @@ export interface ParagraphChange {
   words?: WordOperation[];
 }
 
+/** Where a removed section's text, heading or the edition map points to in the next document (it was not paired). */
+export interface LikelyCounterpart {
+  key: string;
+  heading: string;
+  number?: string;
+  /** What points there: most of the surviving text, a similar heading, or the edition map (with some shared text or words). */
+  by: 'text' | 'heading' | 'edition-map';
+  /** Share (0..1) of the removed section's text (word 3-shingles) found in the counterpart and its sub-sections. */
+  retained: number;
+}
+
 export interface SectionChange {
   /** The primary kind, by precedence: added, removed, renamed, moved, modified, unchanged. */
   kind: SectionChangeKind;
@@ -44,8 +55,13 @@ export interface SectionChange {
   trivial?: Triviality;
   /** 0 (nothing or trivial) .. 1 (whole section added/removed/rewritten). */
   significance: number;
-  /** How the pair was aligned: by key, by heading similarity or by text similarity (with its score). */
-  alignment?: { by: 'key' | 'heading' | 'text'; score: number };
+  /**
+   * How the pair was aligned: by key, by heading similarity or by text similarity (with its score), and the edition
+   * map's confidence when a map backed the pairing.
+   */
+  alignment?: { by: 'key' | 'heading' | 'text'; score: number; prior?: number };
+  /** A removed section's likely counterpart in the next document: tells a cut from a rename. */
+  likelyCounterpart?: LikelyCounterpart;
   /** Changed paragraphs only, in order. */
   paragraphs: ParagraphChange[];
 }

@@ -1,4 +1,5 @@
 import type { Document } from '../domain/document.js';
+import type { EditionMap } from '../domain/edition-map.js';
 import type { ProvenanceIndexData } from '../domain/provenance/provenance-index.js';
 import type { RevisionDiff } from '../domain/revision-diff.js';
 
@@ -64,6 +65,20 @@ export interface SnapshotStore {
    * (best effort: a reader that raced the delete reads the newest again).
    */
   putProvenanceIndex(scope: string, generation: number, index: ProvenanceIndexData): Promise<boolean>;
+  /**
+   * A stored edition map (derived data: `maps/<report>/<from>-<to>/<inputs hash>.json.gz`) as stored, unchecked;
+   * undefined when none is stored for these inputs.
+   */
+  getEditionMap(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
+  /** Stores an edition map under its inputs' hash, then deletes the scope's maps of other inputs (best effort). */
+  putEditionMap(scope: EditionMapScope, inputsHash: string, map: EditionMap): Promise<void>;
+}
+
+/** Which edition map: a report (series prefix, or one series) and two editions. */
+export interface EditionMapScope {
+  report: string;
+  from: number;
+  to: number;
 }
 
 /** A stored provenance index (`provenance/<scope>/<generation>.json.gz`). */

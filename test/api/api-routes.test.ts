@@ -6,7 +6,9 @@ import { renderUnified, visibleSections } from '../../shared/domain/diff-renderi
 import type { Document } from '../../shared/domain/document.js';
 import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
+import { learnEditionMap } from '../../shared/domain/edition-map.js';
 import { revisionView } from '../../shared/use-cases/queries/views.js';
+import { cli } from '../cli/cli-fixture.js';
 import {
   ADDED_TORTURE_SENTENCE,
   API_TOKEN,
@@ -367,6 +369,55 @@ describe('series, editions and edition comparison', () => {
     expect(missing.status).toBe(400);
     expect(missing.json().error.message).toMatch(/^from: /);
     expect((await request('/series/hrr~atlantis/compare?from=2023&to=2024')).status).toBe(404);
+  });
+});
+
+describe('edition map', () => {
+  it('maps one edition’s sections to the next edition’s, as JSON or CSV', async () => {
+    const answer = await request('/editions/hrr/map?from=2023&to=2024');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
+    const map = answer.json();
+    // Only Kazakhstan has both editions: the map is its own alignment (from its latest Documents).
+    const expected = learnEditionMap('hrr', 2023, 2024, [{ series: 'hrr/kazakhstan', previous: corpusDocument('kazakhstan', 2023), next: await latestDocument(KZ) }]);
+    expect(map).toEqual(expected);
+    expect(map.rows.find((row: { from: { heading: string } }) => row.from.heading === 'Freedom of Expression, Including for Members of the Press and Other Media')).toMatchObject({
+      kind: 'renamed',
+      to: { heading: 'Freedom of the Press' },
+      support: 1,
+      present: 1,
+    });
+
+    const changed = (await request('/editions/hrr/map?from=2023&to=2024&changed=true')).json();
+    expect(changed.rows.length).toBeGreaterThan(0);
+    expect(changed.rows.every((row: { kind: string }) => row.kind !== 'same')).toBe(true);
+    const csv = await request('/editions/hrr~kazakhstan/map?from=2023&to=2024&format=csv');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    const lines = csv.text.split('\r\n');
+    expect(lines[0]).toBe('kind,from_key,from_heading,to_key,to_heading,support,present,confidence');
+    expect(lines).toHaveLength(expected.rows.length + 2);
+  });
+
+  it('gives the CLI the same map over the API (redline editions map --api)', async () => {
+    const result = await cli(['editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--json', '--api', fixture.server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual((await request('/editions/hrr/map?from=2023&to=2024')).json());
+  });
+
+  it('names the problem of a bad request: 400, or 404 for a report without series', async () => {
+    const error = async (path: string) => {
+      const answer = await request(path);
+      return [answer.status, answer.json().error.message];
+    };
+    expect(await error('/editions/hrr~nigeria/map?from=2023&to=2024')).toEqual([
+      400,
+      'Series hrr/nigeria has only edition 2024 captured: an edition map needs both 2023 and 2024',
+    ]);
+    expect(await error('/editions/hrr/map?from=2024&to=2023')).toEqual([400, 'from: must be an earlier edition than to (got from 2024, to 2023)']);
+    expect(await error('/editions/hrr/map?from=2019&to=2024')).toEqual([400, 'No series of report hrr has edition 2019 captured']);
+    expect((await error('/editions/hrr/map?to=2024'))[0]).toBe(400);
+    expect((await error('/editions/hrr/map?from=2023&to=2024&format=xml'))[0]).toBe(400);
+    expect((await error('/editions/atlantis/map?from=2023&to=2024'))[0]).toBe(404);
   });
 });
 

@@ -5,6 +5,7 @@ import { buildProgram } from '../../cli/main.js';
 import { BufferedOutput } from '../../cli/cli-io.js';
 import { startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
+import type { EditionMap } from '../../shared/domain/edition-map.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, replaceText, saveCorpusPage, startSharedStore, temporaryFolder, withModifiedDate, type SharedStore } from './cli-fixture.js';
@@ -127,6 +128,38 @@ describe('redline store commands', () => {
     expect(latest.stdout.split('\n')[0]).toContain('2023 Country Reports');
     expect(latest.stdout.split('\n')[1]).toContain('2024 Country Reports');
     expect(await cli(inStore('compare', 'hrr/atlantis', '--from', '2022', '--to', '2023'))).toMatchObject({ code: 2 });
+  });
+
+  test('editions map: the sections of 2023 mapped to 2024 as a table, CSV or JSON; bad requests exit 2 and name the problem', async () => {
+    // Only Kazakhstan has both editions in this store: the map is its own alignment.
+    const map = json<EditionMap>(await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--json')));
+    expect(map.series).toEqual(['hrr/kazakhstan']);
+    const killings = map.rows.find((row) => row.from.heading === 'Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings');
+    expect(killings).toMatchObject({ kind: 'renamed', to: { heading: 'Extrajudicial Killings' }, support: 1, present: 1, confidence: 1 });
+    expect(map.rows.find((row) => row.from.heading === 'Women')).toMatchObject({ kind: 'removed', support: 1 });
+
+    const table = await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--changed'));
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('hrr: edition 2023 -> 2024, learned from 1 series (hrr/kazakhstan)');
+    expect(lines[2]).toMatch(/^kind\s+from\s+to\s+support\s+present\s+confidence$/);
+    expect(lines.slice(4)).toHaveLength(map.rows.filter((row) => row.kind !== 'same').length);
+    expect(lines.some((line) => /^renamed\s+Arbitrary Deprivation of Life and Other Unlawful or Politic…\s+Extrajudicial Killings\s+1\s+1\s+1\.00$/.test(line))).toBe(true);
+    const csv = await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--format', 'csv'));
+    expect(csv.stdout.split('\r\n')).toHaveLength(map.rows.length + 2);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('editions', 'map', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused('hrr/andorra', '--from', '2023', '--to', '2024')).toBe(
+      'redline: Series hrr/andorra has only edition 2024 captured: an edition map needs both 2023 and 2024\n',
+    );
+    expect(await refused('hrr', '--from', '2024', '--to', '2023')).toContain('from: must be an earlier edition than to');
+    expect(await refused('hrr', '--from', '2016', '--to', '2023')).toBe('redline: No series of report hrr has edition 2016 captured\n');
+    expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
+    expect(await refused('hrr', '--from', '2023')).toContain("required option '--to <year>' not specified");
   });
 
   test('audit --by edition --format csv: one row per edition year, checked against an independent count', async () => {

@@ -119,3 +119,28 @@ describe('renderJson', () => {
     expect(JSON.parse(renderJson(diff, { includeUnchanged: true })).sections).toHaveLength(diff.sections.length);
   });
 });
+
+describe('likely counterparts', () => {
+  // "Internet Freedom" dropped; a third of its text went into the (new) "Censorship" section.
+  const internet = ['Authorities blocked 40 websites of opposition groups during the election campaign.', 'Bloggers were fined for posts that criticized the president.', 'The law required internet providers to store user data for two years.'];
+  const previous = buildDocument([{ heading: 'Internet Freedom', paragraphs: internet }, { heading: 'Women', paragraphs: ['Rape remained a serious problem across the country.'] }]);
+  const next = buildDocument([{ heading: 'Censorship', paragraphs: [internet[0]!, 'Several newspapers closed after tax inspections that observers called politically motivated.', 'Journalists reported pressure from regional governors.'] }]);
+  const diff = diffDocuments(previous, next);
+
+  it('are in the JSON of a removed section, and only where the text went', () => {
+    const removed = diff.sections.filter((section) => section.kind === 'removed');
+    expect(removed.map((section) => [section.heading, section.likelyCounterpart?.heading])).toEqual([
+      ['Internet Freedom', 'Censorship'],
+      ['Women', undefined],
+    ]);
+    expect(removed[0]!.likelyCounterpart).toMatchObject({ key: 'censorship', by: 'text' });
+    expect(JSON.parse(renderJson(diff)).sections[0].likelyCounterpart.key).toBe('censorship');
+  });
+
+  it('get a line in the text and the HTML renderings', () => {
+    const share = Math.round(diff.sections.find((section) => section.heading === 'Internet Freedom')!.likelyCounterpart!.retained * 100);
+    expect(renderUnified(diff).split('\n')).toContain(`# likely counterpart: Censorship (censorship), ${share}% of its text is there`);
+    expect(renderHtml(diff)).toContain(`<p class="redline-counterpart">Likely counterpart: Censorship (censorship), ${share}% of its text is there</p>`);
+    expect(renderUnified(diff).match(/likely counterpart/g)).toHaveLength(1);
+  });
+});

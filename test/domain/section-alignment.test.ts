@@ -143,7 +143,7 @@ describe('alignSections', () => {
     ]);
   });
 
-  it('stays fast and correct when every key changed (150 sections, 1,200 paragraphs)', () => {
+  it('stays correct when every key changed (150 sections, 1,200 paragraphs; its speed is in npm run bench)', () => {
     const words = Array.from({ length: 3000 }, (_, i) => `w${(i * 7919) % 3001}`);
     let cursor = 0;
     const sentence = (): string => {
@@ -166,12 +166,9 @@ describe('alignSections', () => {
     const next = sections(renamed(specs));
     expect(previous).toHaveLength(150);
     expect(previous.reduce((sum, section) => sum + section.paragraphs.length, 0)).toBe(1110);
-    const started = performance.now();
     const alignment = alignSections(previous, next);
-    const elapsed = performance.now() - started;
     expect(alignment.matches).toHaveLength(150);
     expect(alignment.matches.every((match) => match.before === match.after && match.by === 'text' && !match.moved)).toBe(true);
-    expect(elapsed).toBeLessThan(1000);
   });
 });
 

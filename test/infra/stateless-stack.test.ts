@@ -69,6 +69,11 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:GetObject on bucket/diffs/*',
     's3:GetObject on bucket/provenance/*',
     's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["provenance/*"]}}',
+    // Edition maps: derived, cached by the hash of their inputs, found by listing, stale ones deleted.
+    's3:GetObject on bucket/maps/*',
+    's3:PutObject on bucket/maps/*',
+    's3:DeleteObject on bucket/maps/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["maps/*"]}}',
     'sns:Subscribe on topic',
     'sns:Unsubscribe on topic',
   ],
@@ -123,7 +128,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     const acknowledgements = acknowledgementsUnder(synthesized.app);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
     const ids = acknowledgements.map(({ id, path }) => {
-      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance)\/\*/, 'Resource::<bucket>/$1/*');
+      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -144,6 +149,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ ApiFunction',
         'diffs @ ApiFunction',
         'provenance @ ApiFunction',
+        'maps @ ApiFunction',
       ]
         .map((entry) => {
           const [prefix, fn] = entry.split(' @ ');

@@ -95,6 +95,14 @@ describe('the diff page', () => {
   const diff = diffOf([
     section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was 20.', after: 'It was 21.', words: [{ op: 'equal', text: 'It was ' }, { op: 'delete', text: '20' }, { op: 'insert', text: '21' }, { op: 'equal', text: '.' }] }], trivial: 'numbers' }),
     section({ key: 'gone', heading: 'Gone', kind: 'removed', kinds: ['removed'], number: '2', paragraphs: [{ kind: 'removed', before: 'Old text.' }] }),
+    section({
+      key: 'cut',
+      heading: 'Cut',
+      kind: 'removed',
+      kinds: ['removed'],
+      paragraphs: [{ kind: 'removed', before: 'Text that went on.' }],
+      likelyCounterpart: { key: 'new/place', heading: 'New <Place>', by: 'text', retained: 0.42 },
+    }),
     section({ key: 'same', heading: 'Same', kind: 'unchanged', kinds: ['unchanged'] }),
   ]);
 
@@ -102,6 +110,9 @@ describe('the diff page', () => {
     const inline = renderDiffPage(model(diff)).value;
     expect(inline).toContain('<p class="para">It was <del>20</del><ins>21</ins>.</p>');
     expect(inline).toContain('Section removed: it is not in #2.');
+    // A removed section whose text went elsewhere says where, escaped; one without a counterpart says nothing more.
+    expect(inline).toContain('<p class="counterpart">Likely counterpart: New &lt;Place&gt; (new/place), 42% of its text is there</p>');
+    expect(inline.match(/class="counterpart"/g)).toHaveLength(1);
     expect(inline).not.toContain('data-key="same"');
     const side = renderDiffPage(model(diff, { display: { view: 'side-by-side', hideTrivial: true, unchanged: true } })).value;
     expect(side).toContain('<tr><td>It was <del>20</del>.</td><td>It was <ins>21</ins>.</td></tr>');

@@ -13,11 +13,13 @@ import { jsonResult, listBody, noContentResult, textResult, type ApiResult } fro
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
 import { uiRoutes } from '../ui/ui-routes.js';
+import { editionMapToCsv } from '../../../shared/domain/edition-map.js';
 import { ValidationError } from '../../../shared/errors.js';
 import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { addWatch } from '../../../shared/use-cases/add-watch.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
+import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
@@ -56,6 +58,7 @@ const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial:
 
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
+const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
 const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
@@ -136,13 +139,20 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const output = renderDiffOutput(
         {
           title: `${comparison.series}: edition ${comparison.from.edition} to ${comparison.to.edition}`,
-          meta: { series: comparison.series, from: comparison.from, to: comparison.to },
+          meta: { series: comparison.series, from: comparison.from, to: comparison.to, ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}) },
           diff: comparison.diff,
         },
         query.format,
         { includeUnchanged: query.unchanged, hideTrivial: query.hideTrivial },
       );
       return textResult(output.body, output.contentType, 'derived');
+    }),
+    // The edition map of a report (a series prefix, or one series in the ~ form): JSON or CSV.
+    route('GET', '/editions/{report}/map', async (event) => {
+      const query = queryParameters(event, editionMapQuery);
+      const { map } = await buildEditionMap(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
+      const shown = query.changed ? { ...map, rows: map.rows.filter((row) => row.kind !== 'same') } : map;
+      return query.format === 'csv' ? textResult(editionMapToCsv(shown), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(shown, 'derived');
     }),
     route('GET', '/audit', async (event) => {
       const query = queryParameters(event, auditQuery);

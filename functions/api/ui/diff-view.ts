@@ -1,3 +1,4 @@
+import { describeCounterpart } from '../../../shared/domain/diff-rendering.js';
 import type { ParagraphChange, RevisionDiff, SectionChange, SectionChangeKind } from '../../../shared/domain/revision-diff.js';
 import { classes, formatNumber, html, type SafeHtml } from './html.js';
 import { removedSentences, type RemovedSentences } from './removed-sentences.js';
@@ -44,6 +45,10 @@ function previousTitle(section: SectionChange): string {
   const number = section.previousNumber ?? section.number;
   const heading = section.previousHeading ?? section.heading;
   return number ? `${number} ${heading}` : heading;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function badge(kind: string, text: string = kind): SafeHtml {
@@ -114,7 +119,7 @@ function renderSection(section: SectionChange, index: number, anchor: string, co
 <p class="meta">${section.kind === 'unchanged' ? badge('unchanged') : changeKinds.map((kind) => badge(kind))}${
     section.kind === 'unchanged' ? '' : html` <span>${words(section.wordsAdded, '+')} / ${words(section.wordsRemoved, '\u2212')} words</span>`
   }${section.trivial ? html` ${badge('trivial', `trivial: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''} <code class="muted">${section.key}</code></p>
-${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}
+${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}${isRemoved && section.likelyCounterpart ? html`<p class="counterpart">${capitalised(describeCounterpart(section)!)}</p>` : ''}
 ${
   renamed
     ? html`<p class="rename">${badge('renamed')} Renamed from <span class="old-name">“${previousTitle(section)}”</span> to <span class="new-name">“${sectionTitle(section)}”</span></p>`

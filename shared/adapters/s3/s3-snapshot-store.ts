@@ -10,12 +10,14 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { Document } from '../../domain/document.js';
+import type { EditionMap } from '../../domain/edition-map.js';
 import type { ProvenanceIndexData } from '../../domain/provenance/provenance-index.js';
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
 import { NotFoundError, RedlineError, ValidationError } from '../../errors.js';
 import { PAGE_ID_PATTERN, assertPageId } from '../../ports/page-id.js';
 import type {
+  EditionMapScope,
   RawSnapshot,
   SectionLine,
   SnapshotStore,
@@ -41,7 +43,15 @@ export const snapshotKeys = {
   provenancePrefix: (scope: string) => `provenance/${provenanceScopeSegment(scope)}/`,
   provenance: (scope: string, generation: number) =>
     `provenance/${provenanceScopeSegment(scope)}/${String(assertSeq(generation)).padStart(10, '0')}.json.gz`,
+  editionMapPrefix: (scope: EditionMapScope) => `maps/${editionMapScopeSegment(scope)}/`,
+  editionMap: (scope: EditionMapScope, inputsHash: string) => `maps/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
 };
+
+/** `{ report: 'hrr', from: 2023, to: 2024 }` -> `hrr/2023-2024` (a series as report: `hrr~kazakhstan/...`). */
+export function editionMapScopeSegment(scope: EditionMapScope): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(scope.report)) throw new ValidationError(`Invalid report: ${JSON.stringify(scope.report.slice(0, 100))}`);
+  return `${scope.report.replaceAll('/', '~')}/${assertSeq(scope.from)}-${assertSeq(scope.to)}`;
+}
 
 /** `series:hrr/kazakhstan` -> `series=hrr~kazakhstan`, `page:<page>` -> `page=<page>` (one key segment). */
 export function provenanceScopeSegment(scope: string): string {
@@ -190,11 +200,7 @@ export class S3SnapshotStore implements SnapshotStore {
         if (error instanceof NotFoundError && attempt < 3) continue;
         throw error;
       }
-      try {
-        return { ...newest, data: JSON.parse(Buffer.from(await gunzipAsync(body)).toString('utf8')) as unknown };
-      } catch (error) {
-        throw new RedlineError(`Stored object ${newest.key} is not gzipped JSON`, { cause: error });
-      }
+      return { ...newest, data: await parseGzippedJson(newest.key, body) };
     }
   }
 
@@ -241,6 +247,43 @@ export class S3SnapshotStore implements SnapshotStore {
       }
     } catch {
       // Left for the next update (or a lifecycle rule).
+    }
+  }
+
+  async getEditionMap(scope: EditionMapScope, inputsHash: string): Promise<unknown> {
+    const key = snapshotKeys.editionMap(scope, inputsHash);
+    // Listed rather than read blind: a prefix-scoped grant answers 403, not 404, for a missing key.
+    let stored = false;
+    for await (const object of this.listPrefix(snapshotKeys.editionMapPrefix(scope))) if (object.key === key) stored = true;
+    if (!stored) return undefined;
+    let body: Uint8Array;
+    try {
+      body = (await this.getBytes(key)).body;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined; // replaced by a writer since the listing
+      throw error;
+    }
+    return parseGzippedJson(key, body);
+  }
+
+  async putEditionMap(scope: EditionMapScope, inputsHash: string, map: EditionMap): Promise<void> {
+    const key = snapshotKeys.editionMap(scope, inputsHash);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: await gzipAsync(Buffer.from(JSON.stringify(map), 'utf8')),
+        ContentType: 'application/json; charset=utf-8',
+        ContentEncoding: 'gzip',
+      }),
+    );
+    // Maps of earlier inputs are stale: best effort, a leftover costs storage only (readers look up by hash).
+    try {
+      for await (const object of this.listPrefix(snapshotKeys.editionMapPrefix(scope))) {
+        if (object.key !== key) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
+      }
+    } catch {
+      // Left for the next update.
     }
   }
 
@@ -304,6 +347,14 @@ export class S3SnapshotStore implements SnapshotStore {
       if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
       throw error;
     }
+  }
+}
+
+async function parseGzippedJson(key: string, body: Uint8Array): Promise<unknown> {
+  try {
+    return JSON.parse(Buffer.from(await gunzipAsync(body)).toString('utf8')) as unknown;
+  } catch (error) {
+    throw new RedlineError(`Stored object ${key} is not gzipped JSON`, { cause: error });
   }
 }
 

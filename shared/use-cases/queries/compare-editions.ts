@@ -1,6 +1,9 @@
 import { diffDocuments } from '../../domain/diff-documents.js';
+import { editionMapPrior } from '../../domain/edition-map.js';
+import type { AlignmentPrior } from '../../domain/section-alignment.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
+import { buildEditionMap } from './edition-map.js';
 import { reference, type RevisionReference } from './revision-diffs.js';
 import { listEditions } from './series.js';
 import type { QueryDependencies } from './views.js';
@@ -19,6 +22,8 @@ export interface EditionComparison {
    * added sections as such, word diffs inside changed paragraphs.
    */
   diff: RevisionDiff;
+  /** Set when the report's edition map (learned from its other series with both editions) served as a prior. */
+  editionMap?: { report: string; series: number };
 }
 
 /**
@@ -47,5 +52,34 @@ export async function compareEditions(
   const { documentKey: _fromKey, ...fromReference } = before;
   const { documentKey: _toKey, ...toReference } = after;
   // Named as its lineage: the two editions may carry two slugs of one series.
-  return { series: editions[0]!.series, from: fromReference, to: toReference, diff: diffDocuments(previous, next) };
+  const lineage = editions[0]!.series;
+  const prior = await reportPrior(dependencies, lineage, from, to);
+  const diff = diffDocuments(previous, next, prior ? { alignment: { prior: prior.prior } } : {});
+  return { series: lineage, from: fromReference, to: toReference, diff, ...(prior ? { editionMap: prior.described } : {}) };
+}
+
+/**
+ * The edition map of the series' report (its id up to the first "/") as a prior, without the series' own votes;
+ * none for a reversed comparison, a series outside a report, or a report whose other series lack either edition.
+ * The map is derived data: a failure to build it leaves the comparison on the pages' own evidence.
+ */
+async function reportPrior(
+  dependencies: QueryDependencies,
+  series: string,
+  from: number,
+  to: number,
+): Promise<{ prior: AlignmentPrior; described: { report: string; series: number } } | undefined> {
+  const slash = series.indexOf('/');
+  if (slash <= 0 || from >= to) return undefined;
+  const report = series.slice(0, slash);
+  let others: number;
+  let prior: AlignmentPrior;
+  try {
+    const { map } = await buildEditionMap(dependencies, { report, from, to });
+    others = map.series.filter((member) => member !== series).length;
+    prior = editionMapPrior(map, { exclude: series });
+  } catch {
+    return undefined;
+  }
+  return others > 0 ? { prior, described: { report, series: others } } : undefined;
 }

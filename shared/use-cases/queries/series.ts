@@ -20,3 +20,15 @@ export async function listEditions(dependencies: Pick<QueryDependencies, 'revisi
   if (editions.length === 0) throw new NotFoundError(`No series ${series}`);
   return editions;
 }
+
+/** Every series id in the store (all pages of the listing). */
+export async function listAllSeries(dependencies: Pick<QueryDependencies, 'revisions'>): Promise<string[]> {
+  const series: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const batch = await dependencies.revisions.listSeries({ cursor, limit: 500 });
+    series.push(...batch.items.map((item) => item.series));
+    cursor = batch.cursor;
+  } while (cursor);
+  return series;
+}

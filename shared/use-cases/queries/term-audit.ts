@@ -3,6 +3,7 @@ import { auditTerms, auditToCsv, type AuditTable } from '../../domain/audit.js';
 import type { Document } from '../../domain/document.js';
 import { NotFoundError } from '../../errors.js';
 import type { PageRecord } from '../../domain/page-records.js';
+import { listAllSeries } from './series.js';
 import type { QueryDependencies } from './views.js';
 
 export interface StoredAuditRequest {
@@ -20,7 +21,7 @@ const DOCUMENT_READS = 8;
  * per edition or per edition and section (audit.ts). Pages never captured are left out.
  */
 export async function auditStoredTerms(dependencies: QueryDependencies, request: StoredAuditRequest): Promise<AuditTable> {
-  const series = request.series !== undefined ? [(await dependencies.revisions.resolveSeries(request.series)).id] : await allSeries(dependencies);
+  const series = request.series !== undefined ? [(await dependencies.revisions.resolveSeries(request.series)).id] : await listAllSeries(dependencies);
   const pages: Array<PageRecord & { lineage: string }> = [];
   for (const one of series) pages.push(...(await seriesPages(dependencies, one)).map((page) => ({ ...page, lineage: one })));
   if (request.series !== undefined && pages.length === 0) throw new NotFoundError(`No series ${request.series}`);
@@ -40,17 +41,6 @@ export async function auditStoredTerms(dependencies: QueryDependencies, request:
     request.terms,
     { by: request.by, ...(request.wholeWord !== undefined ? { wholeWord: request.wholeWord } : {}) },
   );
-}
-
-async function allSeries(dependencies: QueryDependencies): Promise<string[]> {
-  const series: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const batch = await dependencies.revisions.listSeries({ cursor, limit: 500 });
-    series.push(...batch.items.map((item) => item.series));
-    cursor = batch.cursor;
-  } while (cursor);
-  return series;
 }
 
 async function seriesPages(dependencies: QueryDependencies, series: string): Promise<PageRecord[]> {
