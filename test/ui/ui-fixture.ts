@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumExecutable } from './chromium-setup.js';
 import { startLocalRuntime, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { startReportSite, type ReportSite } from '../../local/demo/report-site.js';
 import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
@@ -65,18 +65,21 @@ export async function startDemoData(): Promise<DemoData> {
   };
 }
 
-export const CHROMIUM = '/usr/bin/chromium';
-
 /** Flags for headless Chromium run as root on a closed network (plus a fresh profile per launch). */
 export const CHROMIUM_ARGS = [
-  '--headless',
+  '--headless=shell',
   '--no-sandbox',
+  '--no-zygote',
   '--disable-gpu',
+  '--use-angle=swiftshader',
   '--disable-quic',
   '--no-first-run',
+  '--no-default-browser-check',
   '--disable-background-networking',
   '--disable-component-update',
+  '--disable-domain-reliability',
   '--disable-sync',
+  '--font-render-hinting=none',
 ];
 
 export interface Browser {
@@ -86,19 +89,16 @@ export interface Browser {
 }
 
 /**
- * Debian's Chromium through playwright-core, in a new empty user-data-dir (removed on close). Fails with a clear
- * message when Chromium is not installed: CI installs it (apt-get install -y chromium), and a skipped browser test
- * would hide a broken UI.
+ * Chromium through playwright-core, in a new empty user-data-dir (removed on close). A browser that cannot start
+ * fails the test with the launcher's message: a skipped browser test would hide a broken UI.
  */
 export async function launchChromium(options: { javaScriptEnabled?: boolean } = {}): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}: the UI tests need it. Install it with: apt-get install -y chromium (.ci/run does).`);
-  }
+  const executablePath = await chromiumExecutable();
   const profile = await mkdtemp(join(tmpdir(), 'redline-ui-chromium-'));
   try {
     // launchPersistentContext is how Playwright takes a user-data-dir (it refuses --user-data-dir in args).
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
+      executablePath,
       headless: true,
       args: CHROMIUM_ARGS,
       javaScriptEnabled: options.javaScriptEnabled ?? true,
