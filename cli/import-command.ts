@@ -117,7 +117,8 @@ function progressText(state: ImportProgress, survey: ArchiveSurvey | undefined, 
   return `import: read ${state.read}${total} pages${size}  ${rate(state.read, seconds)} pages/s  ${(state.bytes / 1_000_000 / Math.max(seconds / 1000, 0.001)).toFixed(1)} MB/s`;
 }
 
-function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
+/** The text report of an import (exported for its test). */
+export function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
   const seconds = report.durationMs / 1000;
   const lines = [
     ...(report.interrupted ? [`interrupted ${report.interrupted}: run the same import again to complete it (what is stored is kept)`] : []),
@@ -129,11 +130,24 @@ function summaryLines(report: ImportReport, ignoredRecords: number): string[] {
   const problems = report.notImported.filter((item) => item.outcome === 'failed' || item.outcome === 'out-of-order');
   for (const item of problems.slice(0, 20)) lines.push(`  ${item.outcome}: ${item.source}: ${item.message}`);
   if (problems.length > 20) lines.push(`  ... and ${problems.length - 20} more (--json lists them all)`);
-  const series = [...new Set(report.pages.map((page) => page.series).filter((value): value is string => value !== undefined))];
+  // A link's `from` is an alias now: name each series once, by the lineage it ended in.
+  const linkedTo = new Map((report.lineage?.linked ?? []).map((link) => [link.from, link.to]));
+  const lineageOf = (name: string): string => {
+    const seen = new Set<string>();
+    let current = name;
+    while (linkedTo.has(current) && !seen.has(current)) {
+      seen.add(current);
+      current = linkedTo.get(current)!;
+    }
+    return current;
+  };
+  const series = [...new Set(report.pages.map((page) => page.series).filter((value): value is string => value !== undefined).map(lineageOf))];
   if (series.length > 0 && report.imported > 0) {
     lines.push(`  series: ${series.slice(0, 8).join(', ')}${series.length > 8 ? `, ... (${series.length})` : ''}  (try: redline compare ${series[0]})`);
   }
-  for (const link of report.lineage?.linked ?? []) lines.push(`  series linked: ${link.from} -> ${link.to} (${link.decidedBy}; see redline series show ${link.to})`);
+  for (const link of report.lineage?.linked ?? []) {
+    lines.push(`  series linked: ${link.from} -> ${link.to} (${link.decidedBy}; see redline series show ${lineageOf(link.to)})`);
+  }
   for (const link of report.lineage?.unlinked ?? []) lines.push(`  series no longer linked: ${link.from} -> ${link.to}`);
   // Last, so it is what the user sees: the pages that are not (or not fully) placed as reports.
   if (report.unplaced.length > 0) {
