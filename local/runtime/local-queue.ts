@@ -26,6 +26,81 @@ export interface DeadLetter<T> extends QueueMessage<T> {
   sourceQueue: string;
 }
 
+/**
+ * The time that visibility timeouts and redelivery delays run on. `RealTimeline` is the monotonic clock of the
+ * process (a long-running `redline serve`). `LogicalTimeline` is the injected clock of a run that must not depend on
+ * the machine's speed: its time stands still while any handler works and jumps to the next due timer once nothing
+ * runs, so a slow or busy machine cannot make a message reappear while its first delivery is still in flight.
+ */
+export interface QueueTimeline {
+  now(): number;
+  /** Calls `fire` once `ms` have passed on this timeline; returns a cancel function. */
+  setTimer(ms: number, fire: () => void): () => void;
+  /** Work may have finished: a logical timeline checks whether it may move on. */
+  poke(): void;
+}
+
+export class RealTimeline implements QueueTimeline {
+  now(): number {
+    return performance.now();
+  }
+
+  setTimer(ms: number, fire: () => void): () => void {
+    const timer = setTimeout(fire, Math.ceil(ms) + 1);
+    return () => clearTimeout(timer);
+  }
+
+  poke(): void {}
+}
+
+export class LogicalTimeline implements QueueTimeline {
+  private nowMs = 0;
+  private readonly timers = new Set<{ at: number; fire: () => void }>();
+  private pending = false;
+  private quiescent: () => boolean = () => true;
+
+  now(): number {
+    return this.nowMs;
+  }
+
+  setTimer(ms: number, fire: () => void): () => void {
+    const timer = { at: this.nowMs + Math.max(0, ms), fire };
+    this.timers.add(timer);
+    this.poke();
+    return () => this.timers.delete(timer);
+  }
+
+  /** What "nothing runs" means: the runtime's event sources and streams are all at rest. */
+  whenQuiescent(predicate: () => boolean): void {
+    this.quiescent = predicate;
+  }
+
+  poke(): void {
+    if (this.pending) return;
+    this.pending = true;
+    // After the microtasks (scheduled pumps) and I/O callbacks of this turn have run.
+    setImmediate(() => {
+      this.pending = false;
+      if (this.timers.size > 0 && this.quiescent()) this.advance();
+    });
+  }
+
+  /** Moves time to the earliest timer and fires every timer due then; false when none is waiting. */
+  advance(): boolean {
+    if (this.timers.size === 0) return false;
+    const at = Math.min(...[...this.timers].map((timer) => timer.at));
+    this.nowMs = Math.max(this.nowMs, at);
+    const due = [...this.timers].filter((timer) => timer.at <= this.nowMs);
+    for (const timer of due) this.timers.delete(timer);
+    for (const timer of due) timer.fire();
+    return true;
+  }
+
+  get waiting(): number {
+    return this.timers.size;
+  }
+}
+
 export interface LocalQueueOptions<T> {
   name: string;
   /** How long a received message stays invisible (default 30 s). */
@@ -33,14 +108,16 @@ export interface LocalQueueOptions<T> {
   /** Receives before the next receive moves the message to `deadLetterQueue` (default 5, as in infra). */
   maxReceiveCount?: number;
   deadLetterQueue?: LocalQueue<T>;
-  /** Wall clock for SentTimestamp and the like (default Date.now). Visibility always runs on real time. */
+  /** Wall clock for SentTimestamp and the like (default Date.now). */
   clock?: () => number;
+  /** What visibility timeouts and delays run on (default the process's monotonic clock). */
+  timeline?: QueueTimeline;
   region?: string;
   accountId?: string;
 }
 
 interface StoredMessage<T> extends QueueMessage<T> {
-  /** performance.now() from which the message can be received. */
+  /** The timeline's time from which the message can be received. */
   visibleAt: number;
   receiptHandle?: string;
 }
@@ -54,6 +131,7 @@ export class LocalQueue<T = string> {
   readonly deadLetterQueue: LocalQueue<T> | undefined;
   /** Messages moved here from another queue, with where they came from. */
   readonly deadLetters: DeadLetter<T>[] = [];
+  readonly timeline: QueueTimeline;
   private readonly messages: StoredMessage<T>[] = [];
   private readonly clock: () => number;
   private readonly listeners = new Set<() => void>();
@@ -66,10 +144,11 @@ export class LocalQueue<T = string> {
     this.maxReceiveCount = options.maxReceiveCount ?? 5;
     this.deadLetterQueue = options.deadLetterQueue;
     this.clock = options.clock ?? Date.now;
+    this.timeline = options.timeline ?? new RealTimeline();
   }
 
   send(payloads: readonly T[], options: { delayMs?: number } = {}): QueueMessage<T>[] {
-    const visibleAt = performance.now() + (options.delayMs ?? 0);
+    const visibleAt = this.timeline.now() + (options.delayMs ?? 0);
     const sent = payloads.map((payload) => {
       const message: StoredMessage<T> = { messageId: randomUUID(), payload, sentTimestamp: this.clock(), receiveCount: 0, visibleAt };
       this.messages.push(message);
@@ -85,7 +164,7 @@ export class LocalQueue<T = string> {
    * when retention ends).
    */
   receive(max: number): ReceivedMessage<T>[] {
-    const now = performance.now();
+    const now = this.timeline.now();
     const received: ReceivedMessage<T>[] = [];
     let moved = false;
     for (const message of [...this.messages]) {
@@ -120,7 +199,7 @@ export class LocalQueue<T = string> {
   changeVisibility(receiptHandle: string, timeoutMs: number): boolean {
     const message = this.messages.find((candidate) => candidate.receiptHandle === receiptHandle);
     if (!message) return false;
-    message.visibleAt = performance.now() + timeoutMs;
+    message.visibleAt = this.timeline.now() + timeoutMs;
     this.changed();
     return true;
   }
@@ -131,13 +210,13 @@ export class LocalQueue<T = string> {
   }
 
   get visibleCount(): number {
-    const now = performance.now();
+    const now = this.timeline.now();
     return this.messages.filter((message) => message.visibleAt <= now).length;
   }
 
   /** Milliseconds until the next invisible message becomes visible, or undefined when none is waiting. */
   nextVisibleInMs(): number | undefined {
-    const now = performance.now();
+    const now = this.timeline.now();
     const waiting = this.messages.filter((message) => message.visibleAt > now).map((message) => message.visibleAt - now);
     return waiting.length === 0 ? undefined : Math.min(...waiting);
   }
@@ -156,7 +235,7 @@ export class LocalQueue<T = string> {
   /** Dead letters stay receivable here (for a redrive) and are listed in `deadLetters` with their source. */
   private acceptDeadLetter(message: QueueMessage<T>, sourceQueue: string): void {
     this.deadLetters.push({ ...publicView(message), sourceQueue });
-    this.messages.push({ ...publicView(message), receiveCount: 0, visibleAt: performance.now() });
+    this.messages.push({ ...publicView(message), receiveCount: 0, visibleAt: this.timeline.now() });
     this.changed();
   }
 
@@ -231,7 +310,7 @@ export class QueueEventSource<T, TEvent, TResult> {
   private running = false;
   private inFlight = 0;
   private pumpScheduled = false;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly waiters = new Set<() => void>();
 
@@ -263,14 +342,19 @@ export class QueueEventSource<T, TEvent, TResult> {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     while (this.inFlight > 0) await this.nextChange();
   }
 
   /** Nothing in the queue and nothing being processed. */
   isIdle(): boolean {
     return this.inFlight === 0 && this.options.queue.size === 0;
+  }
+
+  /** Nothing being processed and nothing receivable now: only messages waiting out a timeout, if any. */
+  isQuiescent(): boolean {
+    return this.inFlight === 0 && !this.pumpScheduled && (!this.running || this.options.queue.visibleCount === 0);
   }
 
   /** Resolves when the source is idle; messages waiting out a visibility timeout keep it busy. Needs start(). */
@@ -309,6 +393,7 @@ export class QueueEventSource<T, TEvent, TResult> {
         this.inFlight -= 1;
         this.schedulePump();
         this.wake();
+        this.options.queue.timeline.poke();
       });
     }
     this.armTimer();
@@ -316,14 +401,14 @@ export class QueueEventSource<T, TEvent, TResult> {
 
   /** Wakes up when the earliest invisible message becomes visible again. */
   private armTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     const wait = this.options.queue.nextVisibleInMs();
     if (wait === undefined || !this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this.cancelTimer = this.options.queue.timeline.setTimer(wait, () => {
+      this.cancelTimer = undefined;
       this.pump();
-    }, Math.ceil(wait) + 1);
+    });
   }
 
   private async process(messages: ReceivedMessage<T>[]): Promise<void> {

@@ -39,7 +39,16 @@ import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies, type TrackerSetting
 import { startApiServer, type ApiServer } from './api-server.js';
 import { objectCreatedFromS3rver, scheduledEvent } from './aws-event-shapes.js';
 import { localObservability, type LogEntry } from './local-observability.js';
-import { LocalQueue, QueueEventSource, sqsRecord, type DeadLetter, type InvocationReport } from './local-queue.js';
+import {
+  LocalQueue,
+  LogicalTimeline,
+  QueueEventSource,
+  RealTimeline,
+  sqsRecord,
+  type DeadLetter,
+  type InvocationReport,
+  type QueueTimeline,
+} from './local-queue.js';
 import { FilteredNotifier, NotificationRecorder } from './notification-recorder.js';
 import { CallTimings, interceptPort } from './port-interceptor.js';
 import { RevisionStream } from './revision-stream.js';
@@ -84,6 +93,12 @@ export interface LocalRuntimeOptions {
     concurrency?: number;
     /** Stream retries before a record goes to the failure queue (infra: 3). */
     streamRetryAttempts?: number;
+    /**
+     * What visibility timeouts run on. `logical` (the default): time stands still while a handler works and moves to
+     * the next redelivery once nothing runs, so outcomes never depend on the machine's speed. `real`: the process's
+     * clock, for a long-running `serve` whose failed messages should wait out their timeout in real time.
+     */
+    timeline?: 'logical' | 'real';
   };
   /** Wraps the dependencies the handlers get (tests inject crashes here, benchmarks timings). */
   decorate?: (dependencies: TrackerDependencies) => TrackerDependencies;
@@ -256,6 +271,8 @@ class Runtime implements LocalRuntime {
   readonly timings = new CallTimings();
   closer: (() => Promise<void>) | undefined;
   readonly eventSources: LocalRuntime['eventSources'];
+  /** What the queues' visibility timeouts run on (see `queues.timeline`). */
+  readonly timeline: QueueTimeline;
   private readonly sources: { readonly isRunning: boolean; isIdle(): boolean; idle(): Promise<void>; start(): void; stop(): Promise<void> }[];
   private readonly listeners = new Set<(activity: RuntimeActivity) => void>();
   private readonly fetcherToClose: HttpFetcher | undefined;
@@ -282,13 +299,14 @@ class Runtime implements LocalRuntime {
     const visibilityTimeoutMs = queueOptions.visibilityTimeoutMs ?? 10_000;
     const maxReceiveCount = queueOptions.maxReceiveCount ?? 5;
     const region = servers.region;
-    const captureDeadLetters = new LocalQueue<string>({ name: 'redline-capture-dlq', clock: wallClock, region });
-    const diffDeadLetters = new LocalQueue<string>({ name: 'redline-diff-dlq', clock: wallClock, region });
-    const streamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-notify-stream-failures', clock: wallClock, region });
+    const timeline = (this.timeline = queueOptions.timeline === 'real' ? new RealTimeline() : new LogicalTimeline());
+    const captureDeadLetters = new LocalQueue<string>({ name: 'redline-capture-dlq', clock: wallClock, region, timeline });
+    const diffDeadLetters = new LocalQueue<string>({ name: 'redline-diff-dlq', clock: wallClock, region, timeline });
+    const streamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-notify-stream-failures', clock: wallClock, region, timeline });
     this.queues = {
-      capture: new LocalQueue({ name: 'redline-capture', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: captureDeadLetters, clock: wallClock, region }),
+      capture: new LocalQueue({ name: 'redline-capture', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: captureDeadLetters, clock: wallClock, region, timeline }),
       captureDeadLetters,
-      diff: new LocalQueue({ name: 'redline-diff', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: diffDeadLetters, clock: wallClock, region }),
+      diff: new LocalQueue({ name: 'redline-diff', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: diffDeadLetters, clock: wallClock, region, timeline }),
       diffDeadLetters,
       // A stream retries a record `retryAttempts` times after the first attempt, then describes it on the failure queue.
       stream: new LocalQueue({
@@ -298,6 +316,7 @@ class Runtime implements LocalRuntime {
         deadLetterQueue: streamFailures,
         clock: wallClock,
         region,
+        timeline,
       }),
       streamFailures,
     };
@@ -423,6 +442,9 @@ class Runtime implements LocalRuntime {
       }),
     };
     this.sources = Object.values(this.eventSources);
+    if (timeline instanceof LogicalTimeline) {
+      timeline.whenQuiescent(() => !this.revisionStream.busy && Object.values(this.eventSources).every((source) => source.isQuiescent()));
+    }
   }
 
   watch(request: AddWatchRequest): Promise<AddWatchResult> {
@@ -504,6 +526,8 @@ class Runtime implements LocalRuntime {
       // Channels whose event source is stopped keep their messages for later and are not waited for.
       const running = () => this.sources.filter((source) => source.isRunning);
       while (this.revisionStream.busy || !running().every((source) => source.isIdle())) {
+        // Only redeliveries are left when nothing runs: a logical timeline moves on to them.
+        this.timeline.poke();
         await Promise.race([Promise.all([this.revisionStream.settled(), ...running().map((source) => source.idle())]), timeout]);
       }
     } finally {

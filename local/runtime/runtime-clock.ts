@@ -1,7 +1,7 @@
 /**
  * The local runtime's notion of "now": real time plus an offset that the demo and the tests move forward, so a
- * day of schedule (check intervals, backoff after failures) passes in a moment. Queue visibility timeouts and HTTP
- * timeouts stay on real time.
+ * day of schedule (check intervals, backoff after failures) passes in a moment. Queue visibility timeouts run on the
+ * runtime's LogicalTimeline (local-queue.ts); HTTP timeouts stay on real time.
  */
 export class RuntimeClock {
   private offsetMs: number;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { LocalQueue, QueueEventSource, sqsRecord, type InvocationReport } from '../../local/runtime/local-queue.js';
+import { LocalQueue, LogicalTimeline, QueueEventSource, sqsRecord, type InvocationReport } from '../../local/runtime/local-queue.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -196,5 +196,65 @@ describe('QueueEventSource (the SQS event source mapping)', () => {
       await eventSource.stop();
     }
     expect(deliveries.map((delivery) => delivery.body)).toEqual(['kept']);
+  });
+});
+
+describe('LogicalTimeline (visibility on the injected clock, not the machine speed)', () => {
+  it('never redelivers a message while its first delivery is still in flight, however slow the handler is', async () => {
+    const timeline = new LogicalTimeline();
+    // A visibility timeout far shorter than the handler's real run time: on real time this message would come back.
+    const queue = new LocalQueue<string>({ name: 'slow', visibilityTimeoutMs: 1, maxReceiveCount: 3, timeline });
+    const receiveCounts: number[] = [];
+    const eventSource = new QueueEventSource<string, SQSEvent, SQSBatchResponse>({
+      queue,
+      batchSize: 1,
+      concurrency: 2,
+      toEvent: (messages) => ({ Records: messages.map((message) => sqsRecord(queue, message)) }),
+      invoke: async (event) => {
+        receiveCounts.push(...event.Records.map((record) => Number(record.attributes.ApproximateReceiveCount)));
+        await sleep(40);
+        return { batchItemFailures: [] };
+      },
+      failedIds: (result) => result.batchItemFailures.map((failure) => failure.itemIdentifier),
+    });
+    timeline.whenQuiescent(() => eventSource.isQuiescent());
+    queue.send(['a', 'b', 'c']);
+    eventSource.start();
+    await eventSource.idle();
+    await eventSource.stop();
+    expect(receiveCounts).toEqual([1, 1, 1]);
+  });
+
+  it('moves time to the next redelivery once nothing runs, so failures come back without waiting out the timeout', async () => {
+    const timeline = new LogicalTimeline();
+    const deadLetters = new LocalQueue<string>({ name: 'work-dlq', timeline });
+    // An hour of visibility: only a logical timeline gets through four deliveries within the test.
+    const queue = new LocalQueue<string>({ name: 'work', visibilityTimeoutMs: 3_600_000, maxReceiveCount: 3, deadLetterQueue: deadLetters, timeline });
+    const { eventSource, deliveries } = source(queue, (body, receiveCount) => body === 'poison' || receiveCount < 2);
+    timeline.whenQuiescent(() => eventSource.isQuiescent());
+    queue.send(['ok', 'poison']);
+    eventSource.start();
+    while (queue.size > 0) await new Promise((resolve) => setImmediate(resolve));
+    await eventSource.stop();
+    expect(deliveries.map((delivery) => `${delivery.body}#${delivery.receiveCount}`).sort()).toEqual(['ok#1', 'ok#2', 'poison#1', 'poison#2', 'poison#3']);
+    expect(deadLetters.deadLetters.map((letter) => letter.payload)).toEqual(['poison']);
+    // Three visibility timeouts of an hour each (two redeliveries, then the move to the DLQ) passed on the timeline.
+    expect(timeline.now()).toBe(3 * 3_600_000);
+    expect(timeline.waiting).toBe(0);
+  });
+
+  it('does not move while anything is still running', async () => {
+    const timeline = new LogicalTimeline();
+    let running = true;
+    let fired = 0;
+    timeline.whenQuiescent(() => !running);
+    timeline.setTimer(1_000, () => (fired += 1));
+    timeline.poke();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([fired, timeline.now()]).toEqual([0, 0]);
+    running = false;
+    expect(timeline.advance()).toBe(true);
+    expect([fired, timeline.now()]).toEqual([1, 1_000]);
+    expect(timeline.advance()).toBe(false);
   });
 });
