@@ -184,7 +184,8 @@ export interface LocalRuntime {
   startEventSources(): void;
   /** Invokes dispatch every `everyMs` (the EventBridge Scheduler's rate). */
   startScheduler(everyMs: number): void;
-  stopScheduler(): void;
+  /** Stops the timer; resolves once the dispatches it started have finished. */
+  stopScheduler(): Promise<void>;
   onActivity(listener: (activity: RuntimeActivity) => void): () => void;
   close(): Promise<void>;
 }
@@ -278,6 +279,7 @@ class Runtime implements LocalRuntime {
   private readonly fetcherToClose: HttpFetcher | undefined;
   private readonly unsubscribeS3: () => void;
   private scheduler: NodeJS.Timeout | undefined;
+  private readonly scheduledDispatches = new Set<Promise<void>>();
   private closed = false;
   private readonly revisionStream: RevisionStream;
   private apiServer: ApiServer | undefined;
@@ -540,15 +542,20 @@ class Runtime implements LocalRuntime {
   }
 
   startScheduler(everyMs: number): void {
-    this.stopScheduler();
+    clearInterval(this.scheduler);
     this.scheduler = setInterval(() => {
-      this.dispatch().catch((error: unknown) => this.record({ type: 'error', where: 'scheduler', message: errorMessage(error) }));
+      const dispatch = this.dispatch()
+        .then(() => undefined)
+        .catch((error: unknown) => this.record({ type: 'error', where: 'scheduler', message: errorMessage(error) }));
+      this.scheduledDispatches.add(dispatch);
+      void dispatch.finally(() => this.scheduledDispatches.delete(dispatch));
     }, everyMs);
   }
 
-  stopScheduler(): void {
+  async stopScheduler(): Promise<void> {
     clearInterval(this.scheduler);
     this.scheduler = undefined;
+    await Promise.allSettled([...this.scheduledDispatches]);
   }
 
   onActivity(listener: (activity: RuntimeActivity) => void): () => void {
@@ -564,7 +571,7 @@ class Runtime implements LocalRuntime {
 
   /** Stops the timers and event sources, then the fetcher (called by close before the servers stop). */
   async shutdown(): Promise<void> {
-    this.stopScheduler();
+    await this.stopScheduler();
     await this.apiServer?.close();
     this.unsubscribeS3();
     await Promise.all(this.sources.map((source) => source.stop()));

@@ -4,16 +4,19 @@ import { LocalQueue, LogicalTimeline, QueueEventSource, sqsRecord, type Invocati
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Queues on a logical timeline: visibility timeouts pass when nothing runs, never because the machine was slow. */
 function queues(options: { visibilityTimeoutMs?: number; maxReceiveCount?: number } = {}) {
-  const deadLetters = new LocalQueue<string>({ name: 'work-dlq' });
+  const timeline = new LogicalTimeline();
+  const deadLetters = new LocalQueue<string>({ name: 'work-dlq', timeline });
   const queue = new LocalQueue<string>({
     name: 'work',
     visibilityTimeoutMs: options.visibilityTimeoutMs ?? 30,
     maxReceiveCount: options.maxReceiveCount ?? 3,
     deadLetterQueue: deadLetters,
     clock: () => Date.parse('2025-03-01T12:00:00Z'),
+    timeline,
   });
-  return { queue, deadLetters };
+  return { queue, deadLetters, timeline };
 }
 
 /** An SQS event source whose handler fails the bodies `fails` says, and records every delivery. */
@@ -50,19 +53,25 @@ function source(queue: LocalQueue<string>, fails: (body: string, receiveCount: n
     failedIds: (result) => result.batchItemFailures.map((failure) => failure.itemIdentifier),
     onInvocation: (report) => reports.push(report),
   });
+  if (queue.timeline instanceof LogicalTimeline) queue.timeline.whenQuiescent(() => eventSource.isQuiescent());
   return { eventSource, deliveries, reports, maxInFlight: () => maxInFlight };
 }
 
 describe('LocalQueue', () => {
   it('hides a received message for the visibility timeout, then delivers it again with a higher receive count', async () => {
-    // Long enough that a loaded machine cannot let it lapse between two consecutive lines.
-    const { queue } = queues({ visibilityTimeoutMs: 500 });
+    const { queue, timeline } = queues({ visibilityTimeoutMs: 500 });
     const [sent] = queue.send(['{"page":"a"}']);
     const [first] = queue.receive(10);
     expect(first).toMatchObject({ messageId: sent!.messageId, payload: '{"page":"a"}', receiveCount: 1 });
     expect(queue.receive(10)).toEqual([]);
     expect(queue.size).toBe(1);
-    await sleep(600);
+    expect(queue.nextVisibleInMs()).toBe(500);
+    // Nothing comes back before the timeout has passed on the queue's timeline.
+    timeline.setTimer(499, () => {});
+    timeline.advance();
+    expect(queue.receive(10)).toEqual([]);
+    timeline.setTimer(1, () => {});
+    timeline.advance();
     const [second] = queue.receive(10);
     expect(second).toMatchObject({ messageId: sent!.messageId, receiveCount: 2 });
     expect(second!.receiptHandle).not.toBe(first!.receiptHandle);
