@@ -12,12 +12,10 @@ import { collapseWhitespace, foldForComparison, type WordTokenizer } from './tex
 import { WordDiffBudget } from './word-diff.js';
 
 export interface DiffOptions {
-  /** Total time for word-level diffs, in ms (default 2000). Paragraphs past it keep counts but no word operations. */
-  timeBudgetMs?: number;
+  /** Work for all word-level diffs, in algorithm steps (DEFAULT_WORK_BUDGET). Paragraphs past it keep counts only. */
+  workBudget?: number;
   /** Cap on tokens (words and punctuation marks) inserted plus deleted in one paragraph's word diff (default 1000). */
   maxEditLength?: number;
-  /** Clock for the time budget, in ms (default performance.now); tests inject a fake one. */
-  now?: () => number;
   /** Thresholds for pairing sections whose keys differ, and an edition map's prior (edition-map.ts). */
   alignment?: Omit<SectionAlignmentOptions, 'tokenizer'>;
 }
@@ -189,10 +187,10 @@ function pairedChange(
 
 /**
  * The diff of two versions of a document (two revisions of one URL, or two editions of one series). Pure and
- * deterministic apart from the time budget, which only decides whether word operations are attached.
+ * deterministic: the work budget counts steps, so a pair always gets the same diff, whatever the machine's load.
  */
 export function diffDocuments(previous: Document, next: Document, options: DiffOptions = {}): RevisionDiff {
-  const budget = new WordDiffBudget(options.timeBudgetMs, options.maxEditLength, options.now);
+  const budget = new WordDiffBudget(options.workBudget, options.maxEditLength);
   const interner = new TextInterner();
   const alignment = alignSections(previous.sections, next.sections, { ...options.alignment, tokenizer: budget.tokenizer });
   const counterparts = new Map(alignment.counterparts.map((match) => [match.before, counterpartOf(next.sections, match)]));

@@ -88,5 +88,6 @@ export interface RevisionDiff {
   sections: SectionChange[];
   summary: RevisionDiffSummary;
   /** Set when a time or edit-length cap was hit: the affected paragraphs carry no word-level operations. */
-  bounded?: { reason: 'timeout' | 'max-edit-length'; paragraphs: number };
+  /** `timeout`: diffs stored before the budget counted work instead of time. */
+  bounded?: { reason: 'work-budget' | 'max-edit-length' | 'timeout'; paragraphs: number };
 }

@@ -6,14 +6,21 @@
  * jsdiff's diffWords: on the modified paragraphs of two editions of a report (Kazakhstan 2022/2023, 107 pairs),
  * diffWords took ~28 ms (its word `equals` trims both tokens on every comparison) and jsdiff's diffArrays over the
  * same integer tokens ~16 ms, against ~1-2 ms here, while git's word diff of the whole document takes ~10 ms. The
- * contract is jsdiff's: an edit-length cap and a time limit, and no result when either is hit; a capped paragraph
+ * contract is jsdiff's: an edit-length cap and a work limit (counted steps, not time, so results never depend on
+ * the machine), and no result when either is hit; a capped paragraph
  * keeps approximate word counts and no operations. jsdiff stays as the tests' oracle: diffArrays must find edit
  * scripts of the same length (test/domain/word-diff-jsdiff-oracle.test.ts).
  */
 import type { RevisionDiff, WordOperation } from './revision-diff.js';
 import { countWordsWithLetters, isSpaceCode, multisetWordChanges, WordTokenizer, type TokenizedText } from './text-normalisation.js';
 
-export const DEFAULT_TIME_BUDGET_MS = 2000;
+/**
+ * Work for all word diffs of one document diff, in steps of the diff algorithms (a Myers diagonal step, or one 32-column
+ * word of a bit-parallel row). Counted, not timed: the same pair of documents always gets the same diff, on any
+ * machine and under any load. 2 x 10^8 steps is well under a second of CPU; the sample's heaviest pair of consecutive
+ * editions (Russia 2022 -> 2023) needs 233,648, about 1/850 of it.
+ */
+export const DEFAULT_WORK_BUDGET = 200_000_000;
 /** Tokens (words and punctuation marks) inserted plus deleted in one paragraph; far above any real edit. */
 export const DEFAULT_MAX_EDIT_LENGTH = 1000;
 
@@ -32,6 +39,9 @@ export interface EditRun {
 
 /** Checking the clock is cheap but not free: once every this many edit-distance steps (or rows). */
 const CLOCK_CHECK_INTERVAL = 16;
+
+/** Spends `steps` of a work budget; true once the budget is exhausted. */
+export type SpendWork = (steps: number) => boolean;
 /** The bit-parallel LCS keeps one bit per (row, column): above this many 32-bit words (4 MB) it is not used. */
 const BIT_PARALLEL_MAX_WORDS = 1 << 20;
 /** Myers keeps about D² integers to walk back; past this many rounds (16 MB) it gives up whatever the cap says. */
@@ -43,7 +53,7 @@ type ReversedOps = Array<[EditOp, number]>;
 /**
  * Shortest edit script between two sequences of ids (tokens here, paragraphs in paragraph-alignment.ts), as runs in
  * order; inside each changed stretch deletions come before insertions. Returns a reason instead when the edit
- * distance exceeds maxEditLength or expired() turns true.
+ * distance exceeds maxEditLength or `spend` reports the work budget exhausted.
  *
  * After trimming the common prefix and suffix it runs Myers' O(ND) diff, which is fastest for small edits. When the
  * edit distance turns out large (a paragraph largely rewritten between editions), Myers costs O(D²) and a
@@ -54,7 +64,7 @@ export function diffTokenIds(
   a: Int32Array,
   b: Int32Array,
   maxEditLength: number,
-  expired: () => boolean = () => false,
+  spend: SpendWork = () => false,
 ): EditRun[] | BoundedReason {
   const lengthA = a.length;
   const lengthB = b.length;
@@ -75,9 +85,9 @@ export function diffTokenIds(
     // Myers spends about D²/2 steps, the bit-parallel pass about 3 per (row, word): hand over where they meet.
     const handOver = bitParallel ? Math.ceil(Math.sqrt(6 * n * words + 2 * m)) + 8 : Infinity;
     const rounds = Math.min(limit, handOver, MYERS_MAX_ROUNDS);
-    middle = myers(a, b, prefix, n, m, rounds, expired);
+    middle = myers(a, b, prefix, n, m, rounds, spend);
     if (middle === 'max-edit-length' && rounds < limit && bitParallel) {
-      middle = bitParallelLcs(a, b, prefix, n, m, expired);
+      middle = bitParallelLcs(a, b, prefix, n, m, spend);
       if (typeof middle !== 'string') {
         let edits = 0;
         for (const [op, count] of middle) if (op !== EQUAL) edits += count;
@@ -136,7 +146,7 @@ function myers(
   n: number,
   m: number,
   max: number,
-  expired: () => boolean,
+  spend: SpendWork,
 ): ReversedOps | BoundedReason {
   const offset = max + 1;
   // Furthest x reached on each diagonal k = x - y; -1 marks a diagonal no path reaches inside the grid.
@@ -146,7 +156,8 @@ function myers(
   let trace = new Int32Array(Math.min(1024, (max + 1) * (max + 1)));
 
   for (let d = 0; d <= max; d++) {
-    if (d % CLOCK_CHECK_INTERVAL === CLOCK_CHECK_INTERVAL - 1 && expired()) return 'timeout';
+    // The last CLOCK_CHECK_INTERVAL rounds took at most d + 1 diagonal steps each.
+    if (d % CLOCK_CHECK_INTERVAL === CLOCK_CHECK_INTERVAL - 1 && spend(CLOCK_CHECK_INTERVAL * (d + 1))) return 'work-budget';
     for (let k = -d; k <= d; k += 2) {
       // Come down from diagonal k+1 (an insertion) or right from k-1 (a deletion), whichever reaches further.
       const fromAbove = v[offset + k + 1] as number;
@@ -210,7 +221,7 @@ function bitParallelLcs(
   offsetInput: number,
   n: number,
   m: number,
-  expired: () => boolean,
+  spend: SpendWork,
 ): ReversedOps | BoundedReason {
   const words = (m + 31) >>> 5;
   const matches = new Map<number, Int32Array>();
@@ -226,7 +237,7 @@ function bitParallelLcs(
   const rows = new Int32Array((n + 1) * words);
   rows.fill(-1, 0, words);
   for (let i = 1; i <= n; i++) {
-    if (i % CLOCK_CHECK_INTERVAL === 0 && expired()) return 'timeout';
+    if (i % CLOCK_CHECK_INTERVAL === 0 && spend(CLOCK_CHECK_INTERVAL * words)) return 'work-budget';
     const previous = (i - 1) * words;
     const current = i * words;
     const mask = matches.get(a[offsetInput + i - 1] as number);
@@ -419,45 +430,51 @@ export function approximateWordChanges(before: string, after: string, reason: Bo
 }
 
 /**
- * One per document diff: hands each paragraph diff the edit-length cap and what is left of the time budget, and
- * remembers which caps were hit. `now` is injectable so tests can exhaust the budget deterministically.
+ * One per document diff: hands each paragraph diff the edit-length cap and what is left of the work budget, and
+ * remembers which caps were hit. Work is counted in algorithm steps, so the outcome never depends on the machine.
  */
 export class WordDiffBudget {
-  private readonly deadline: number;
-  private timedOut = 0;
+  private workLeft: number;
+  private exhausted = 0;
   private capped = 0;
   readonly tokenizer: WordTokenizer;
 
   constructor(
-    timeBudgetMs: number = DEFAULT_TIME_BUDGET_MS,
+    workBudget: number = DEFAULT_WORK_BUDGET,
     private readonly maxEditLength: number = DEFAULT_MAX_EDIT_LENGTH,
-    private readonly now: () => number = () => performance.now(),
     tokenizer?: WordTokenizer,
   ) {
-    this.deadline = this.now() + timeBudgetMs;
+    this.workLeft = workBudget;
     this.tokenizer = tokenizer ?? new WordTokenizer();
   }
 
-  private readonly expired = (): boolean => this.now() >= this.deadline;
+  private readonly spend: SpendWork = (steps) => (this.workLeft -= steps) < 0;
+
+  /** Steps left (negative once exhausted). */
+  get workRemaining(): number {
+    return this.workLeft;
+  }
 
   diff(before: string, after: string): ParagraphWordDiff {
-    if (this.expired()) {
-      this.timedOut++;
-      return approximateWordChanges(before, after, 'timeout');
+    if (this.workLeft < 0) {
+      this.exhausted++;
+      return approximateWordChanges(before, after, 'work-budget');
     }
     const tokensBefore = this.tokenizer.tokenize(before);
     const tokensAfter = this.tokenizer.tokenize(after);
-    const runs = diffTokenIds(tokensBefore.ids, tokensAfter.ids, this.maxEditLength, this.expired);
+    const runs = diffTokenIds(tokensBefore.ids, tokensAfter.ids, this.maxEditLength, this.spend);
+    // Tokenising and trimming are linear in the tokens: a step each, so many small paragraphs count too.
+    this.spend(tokensBefore.ids.length + tokensAfter.ids.length);
     if (typeof runs !== 'string') return toWordOperations(tokensBefore, tokensAfter, runs);
-    if (runs === 'timeout') this.timedOut++;
+    if (runs === 'work-budget') this.exhausted++;
     else this.capped++;
     return approximateWordChanges(before, after, runs);
   }
 
-  /** What RevisionDiff.bounded should say: a timeout outranks the edit-length cap, since it cut more work short. */
+  /** What RevisionDiff.bounded should say: an exhausted budget outranks the edit-length cap (it cut more short). */
   bounded(): RevisionDiff['bounded'] {
-    const paragraphs = this.timedOut + this.capped;
+    const paragraphs = this.exhausted + this.capped;
     if (paragraphs === 0) return undefined;
-    return { reason: this.timedOut > 0 ? 'timeout' : 'max-edit-length', paragraphs };
+    return { reason: this.exhausted > 0 ? 'work-budget' : 'max-edit-length', paragraphs };
   }
 }

@@ -332,13 +332,12 @@ describe('diffDocuments', () => {
       expect(women).toMatchObject({ kind: 'modified', wordsAdded: 1, wordsRemoved: 1 });
     });
 
-    it('skips word diffs once the time budget is spent, counting words from before/after sets', () => {
-      let clock = 0;
-      // Each reading of the clock advances it by a second: the budget starts at 1000 and ends at 2500, so the first
-      // paragraph (read at 2000) is diffed and the second (read at 3000) is not.
-      const now = (): number => (clock += 1000);
-      const diff = diffDocuments(base, twoEdits(), { timeBudgetMs: 1500, now });
-      expect(diff.bounded).toEqual({ reason: 'timeout', paragraphs: 1 });
+    it('skips word diffs once the work budget is spent, counting words from before/after sets', () => {
+      // A budget of one step: the first paragraph is diffed (and spends a step per token), the second is not.
+      const diff = diffDocuments(base, twoEdits(), { workBudget: 1 });
+      expect(diff.bounded).toEqual({ reason: 'work-budget', paragraphs: 1 });
+      // Counted work, not time: the same inputs are bounded the same way every time.
+      expect(diffDocuments(base, twoEdits(), { workBudget: 1 })).toEqual(diff);
       const [disappearance, women] = changed(diff);
       expect(disappearance?.paragraphs[0]?.words).toBeDefined();
       expect(women?.paragraphs[0]?.words).toBeUndefined();
@@ -414,9 +413,8 @@ describe('diffDocuments over every consecutive edition pair of the corpus', () =
     for (let index = 1; index < documents.length; index++) {
       const previous = documents[index - 1] as Document;
       const next = documents[index] as Document;
-      // A generous time budget: under a loaded CI machine the default 2 s could cut word diffs short, and this test
-      // checks correctness and determinism, not speed (the benchmark does that).
-      const options = { timeBudgetMs: 120_000 };
+      // The default work budget: counted steps, so a loaded machine cannot cut these word diffs short.
+      const options = {};
       const diff = diffDocuments(previous, next, options);
       expect(diff.bounded).toBeUndefined();
       expect(diff.sections.filter((section) => section.kind !== 'removed').map((section) => section.key)).toEqual(next.sections.map((section) => section.key));

@@ -118,17 +118,31 @@ describe('diffTokenIds (Myers)', () => {
     ]);
   });
 
-  it('gives up when the clock says time is up', () => {
+  it('gives up when the work budget is spent, counting steps rather than time', () => {
     const a = Int32Array.from({ length: 200 }, (_, i) => i);
     const b = Int32Array.from({ length: 200 }, (_, i) => 1000 + i);
-    let checks = 0;
+    const spent: number[] = [];
     expect(
-      diffTokenIds(a, b, 10_000, () => {
-        checks++;
+      diffTokenIds(a, b, 10_000, (steps) => {
+        spent.push(steps);
         return true;
       }),
-    ).toBe('timeout');
-    expect(checks).toBe(1);
+    ).toBe('work-budget');
+    // The first check comes after 16 Myers rounds of at most 16 diagonal steps each.
+    expect(spent).toEqual([256]);
+  });
+
+  it('spends the same steps on the same pair every time', () => {
+    const a = Int32Array.from({ length: 400 }, (_, i) => (i * 7) % 50);
+    const b = Int32Array.from({ length: 380 }, (_, i) => (i * 11) % 50);
+    const total = () => {
+      let steps = 0;
+      diffTokenIds(a, b, 10_000, (spent) => ((steps += spent), false));
+      return steps;
+    };
+    const first = total();
+    expect(first).toBeGreaterThan(0);
+    expect([total(), total()]).toEqual([first, first]);
   });
 });
 
@@ -223,9 +237,14 @@ describe('toWordOperations and WordDiffBudget', () => {
     expect(capped.diff('a b c', 'a x c')).toEqual({ wordsAdded: 1, wordsRemoved: 1, bounded: 'max-edit-length' });
     expect(capped.diff('a b c', 'a b c d')).toMatchObject({ wordsAdded: 1, wordsRemoved: 0 });
     expect(capped.bounded()).toEqual({ reason: 'max-edit-length', paragraphs: 1 });
-    let clock = 0;
-    const late = new WordDiffBudget(10, 1000, () => (clock += 10));
-    expect(late.diff('a', 'b').bounded).toBe('timeout');
-    expect(late.bounded()).toEqual({ reason: 'timeout', paragraphs: 1 });
+    // A budget of 5 steps: the first pair (3 tokens each) is diffed and spends 6, the next paragraph gets counts only.
+    const late = new WordDiffBudget(5, 1000);
+    expect(late.diff('a b c', 'a x c').bounded).toBeUndefined();
+    expect(late.workRemaining).toBe(-1);
+    expect(late.diff('a', 'b').bounded).toBe('work-budget');
+    expect(late.bounded()).toEqual({ reason: 'work-budget', paragraphs: 1 });
+    // A whole rewrite runs out inside the algorithm, at its first check.
+    const rewrite = (offset: number) => Array.from({ length: 60 }, (_, i) => `w${offset + i}`).join(' ');
+    expect(new WordDiffBudget(200, 1000).diff(rewrite(0), rewrite(100)).bounded).toBe('work-budget');
   });
 });
