@@ -38,7 +38,7 @@ beforeAll(async () => {
     }) as never);
   }
   rig = await startHostileRig();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rig?.close();

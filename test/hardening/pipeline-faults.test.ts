@@ -179,7 +179,7 @@ describe('layer 2: random fault schedules and a server restart per run, over dyn
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'redline-faults-'));
     backend = await serverBackend(dataDir);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await backend?.close();

@@ -28,7 +28,7 @@ afterAll(async () => {
   await Promise.allSettled(pages.map((page) => page.close()));
   await Promise.allSettled([browser?.close(), noScript?.close()]);
   await demo?.close();
-}, 60_000);
+}, 180_000);
 
 function url(path: string): string {
   return `${demo!.apiUrl}${path}`;
