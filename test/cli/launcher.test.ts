@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildCli } from '../../cli/build-cli.js';
 import { killTrackedProcesses, spawnTracked } from '../support/child-processes.js';
 import { saveCorpusPage, temporaryFolder } from './cli-fixture.js';
 
@@ -36,6 +37,8 @@ describe('the redline launcher', () => {
   let dataDir: string;
 
   beforeAll(async () => {
+    // The bundle the bin runs, built from the current sources as `prepare` does on `npm ci`.
+    await buildCli();
     folder = await temporaryFolder();
     dataDir = join(folder.path, 'store');
   });
@@ -45,6 +48,11 @@ describe('the redline launcher', () => {
   afterAll(async () => {
     await folder?.remove();
   });
+
+  test('--version runs the prebuilt bundle (nothing transpiled), in process', async () => {
+    const version = await redline(['--version']);
+    expect(version).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
+  }, TEST_LIMIT_MS);
 
   test('--help lists every command', async () => {
     const help = await redline(['--help']);
@@ -85,7 +93,8 @@ describe('the redline launcher', () => {
       const response = await fetch(`${url}/series/hrr~andorra/editions`);
       expect(response.status).toBe(200);
       expect(((await response.json()) as { editions: unknown[] }).editions).toHaveLength(2);
-      expect(existsSync(join(dataDir, 'runtime.json'))).toBe(true);
+      // The launcher runs the bundle in its own process: the server's pid is the launcher's (no second Node).
+      expect((JSON.parse(readFileSync(join(dataDir, 'runtime.json'), 'utf8')) as { pid: number }).pid).toBe(child.pid);
 
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
