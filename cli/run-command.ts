@@ -119,7 +119,7 @@ async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }
   if (!queueUrl) throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")');
   const store = await openStore(target, io);
   // The SQS client and the dispatch use case only for this command (lazy, like every SDK client of the CLI).
-  const { SQSClient } = await import('@aws-sdk/client-sqs');
+  const { SQSClient } = await import('./sdk/sqs-client.js');
   const { SqsCaptureQueue } = await import('../shared/adapters/sqs/sqs-capture-queue.js');
   const { dispatchDue } = await import('../shared/use-cases/dispatch-due.js');
   const sqs = new SQSClient({

@@ -83,14 +83,13 @@ function checkedApiUrl(value: string): string {
  */
 async function storeModules() {
   // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
-  const dynamodb = await import('@aws-sdk/client-dynamodb');
-  const s3 = await import('@aws-sdk/client-s3');
+  const { DynamoDBClient, S3Client } = await import('./sdk/store-clients.js');
   const dynamoRevisions = await import('../shared/adapters/dynamodb/dynamo-revision-store.js');
   const dynamoSubscriptions = await import('../shared/adapters/dynamodb/dynamo-subscription-store.js');
   const s3Snapshots = await import('../shared/adapters/s3/s3-snapshot-store.js');
   return {
-    DynamoDBClient: dynamodb.DynamoDBClient,
-    S3Client: s3.S3Client,
+    DynamoDBClient,
+    S3Client,
     DynamoRevisionStore: dynamoRevisions.DynamoRevisionStore,
     DynamoSubscriptionStore: dynamoSubscriptions.DynamoSubscriptionStore,
     S3SnapshotStore: s3Snapshots.S3SnapshotStore,
@@ -244,7 +243,7 @@ async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.
       : {}),
   });
   // SNS only where a topic is configured (subscriptions on a deployed stack).
-  const SNSClient = config.REDLINE_TOPIC_ARN ? (await import('@aws-sdk/client-sns')).SNSClient : undefined;
+  const SNSClient = config.REDLINE_TOPIC_ARN ? (await import('./sdk/sns-client.js')).SNSClient : undefined;
   const SnsSubscriptionGateway = config.REDLINE_TOPIC_ARN ? (await import('../shared/adapters/sns/sns-subscription-gateway.js')).SnsSubscriptionGateway : undefined;
   const sns = SNSClient && config.REDLINE_TOPIC_ARN
     ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
