@@ -7,7 +7,7 @@
 // Signals: in process, the CLI handles them itself (`redline serve` closes its servers); a child gets them passed on.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,6 +19,8 @@ const major = Number(process.versions.node.split('.')[0]);
 const hasBundle = existsSync(bundle);
 
 if (hasBundle && major >= MINIMUM_NODE) {
+  // V8's code cache on disk (Node 22.1+; a no-op before): the second start of a command skips compiling the bundle.
+  module.enableCompileCache?.();
   await import(pathToFileURL(bundle).href);
 } else {
   if (!hasBundle) process.stderr.write('redline: no prebuilt bundle (dist/cli/): running the sources through tsx; `npm run build:cli` builds it\n');
