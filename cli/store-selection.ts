@@ -244,7 +244,9 @@ async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.
   });
   // SNS only where a topic is configured (subscriptions on a deployed stack).
   const SNSClient = config.REDLINE_TOPIC_ARN ? (await import('./sdk/sns-client.js')).SNSClient : undefined;
-  const SnsSubscriptionGateway = config.REDLINE_TOPIC_ARN ? (await import('../shared/adapters/sns/sns-subscription-gateway.js')).SnsSubscriptionGateway : undefined;
+  const SnsSubscriptionGateway = config.REDLINE_TOPIC_ARN
+    ? (await import('../shared/adapters/sns/sns-subscription-gateway.js')).SnsSubscriptionGateway
+    : undefined;
   const sns = SNSClient && config.REDLINE_TOPIC_ARN
     ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
     : undefined;

@@ -51,7 +51,10 @@ function loadedAtStart(): { inputs: Set<string>; bytes: number } {
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [join(outdir, 'redline-entry.js'), ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTracked(process.execPath, [join(outdir, 'redline-entry.js'), ...args], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -87,7 +90,9 @@ describe('the CLI bundle', () => {
   });
 
   it('is ESM for the oldest supported Node, with the embedded servers left to node_modules', () => {
-    const external = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => imported.path));
+    const external = Object.values(metafile.outputs).flatMap((output) =>
+      output.imports.filter((imported) => imported.external).map((imported) => imported.path),
+    );
     expect(new Set(external.filter((path) => !isBuiltin(path)))).toEqual(new Set(['dynalite', 's3rver']));
   });
 

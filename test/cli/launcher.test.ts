@@ -75,7 +75,10 @@ describe('the redline launcher', () => {
   }, TEST_LIMIT_MS);
 
   test('serve runs until SIGTERM reaches it through the launcher, then closes its servers', async () => {
-    const child = spawnTracked(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--json', '--data-dir', dataDir], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnTracked(process.execPath, [LAUNCHER, 'serve', '--port', '0', '--json', '--data-dir', dataDir], {
+      env: childEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let output = '';
       const url = await new Promise<string>((resolve, reject) => {

@@ -269,7 +269,8 @@ describe('load (short; the soak is `npm run bench -- hardening`)', () => {
     // A fixed number of requests, not a duration: the same work on any machine, however loaded (the per-request
     // timeout only stops a hung server).
     const amount = 400;
-    const result = (await autocannon({ url: fixture.server.url, connections: 10, amount, timeout: 60, requests } as unknown as Parameters<typeof autocannon>[0])) as Awaited<
+    const options = { url: fixture.server.url, connections: 10, amount, timeout: 60, requests };
+    const result = (await autocannon(options as unknown as Parameters<typeof autocannon>[0])) as Awaited<
       ReturnType<typeof autocannon>
     > & { '4xx': number };
     expect(result.errors).toBe(0);

@@ -102,10 +102,15 @@ describe('layer 1: 1,000 random fault schedules over the use cases, in memory', 
     async (_chunk, seed) => {
       const before = seen.runs;
       await fc.assert(
-        fc.asyncProperty(scenarioArbitrary(() => 'memory'), faultPlanArbitrary({ restart: false }), fc.integer(), async (scenario, plan, backendSeed) => {
-          const faulty = await simulate(memoryBackend(backendSeed), scenario, plan);
-          await check(faulty, await cleanRun(scenario), seen, plan);
-        }),
+        fc.asyncProperty(
+          scenarioArbitrary(() => 'memory'),
+          faultPlanArbitrary({ restart: false }),
+          fc.integer(),
+          async (scenario, plan, backendSeed) => {
+            const faulty = await simulate(memoryBackend(backendSeed), scenario, plan);
+            await check(faulty, await cleanRun(scenario), seen, plan);
+          },
+        ),
         { numRuns: LAYER_1_RUNS_PER_CHUNK, seed },
       );
       expect(seen.runs - before).toBe(LAYER_1_RUNS_PER_CHUNK);

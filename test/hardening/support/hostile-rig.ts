@@ -154,7 +154,11 @@ export async function startHostileRig(): Promise<HostileRig> {
       lookup,
     });
   const timedFetcher = fetcherWith({ connectTimeoutMs: 1_000, headersTimeoutMs: 800, totalTimeoutMs: TOTAL_TIMEOUT_MS });
-  const generousFetcher = fetcherWith({ connectTimeoutMs: GENEROUS_TIMEOUT_MS, headersTimeoutMs: GENEROUS_TIMEOUT_MS, totalTimeoutMs: GENEROUS_TIMEOUT_MS });
+  const generousFetcher = fetcherWith({
+    connectTimeoutMs: GENEROUS_TIMEOUT_MS,
+    headersTimeoutMs: GENEROUS_TIMEOUT_MS,
+    totalTimeoutMs: GENEROUS_TIMEOUT_MS,
+  });
   // The handler's fetcher: the generous one, except while a case about time runs.
   let activeFetcher: HttpFetcher = generousFetcher;
   const fetcher = { fetchPage: (request: Parameters<HttpFetcher['fetchPage']>[0]) => activeFetcher.fetchPage(request) };
