@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 
 /**
  * Bundles the CLI (cli/redline-entry.ts) with esbuild into dist/cli/, so that the `redline` bin runs prebuilt
@@ -23,6 +23,8 @@ export const CLI_EXTERNAL = ['dynalite', 's3rver'];
 
 export async function buildCli(options: { outdir?: string } = {}): Promise<Metafile> {
   const outdir = options.outdir ?? CLI_OUTDIR;
+  // Loaded here: `prepare` may run where dev dependencies are not installed (below).
+  const { build } = await import('esbuild');
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
     entryPoints: [CLI_ENTRY],
@@ -47,7 +49,23 @@ export async function buildCli(options: { outdir?: string } = {}): Promise<Metaf
   return result.metafile;
 }
 
+/** Whether esbuild (a dev dependency) is installed. */
+async function hasEsbuild(): Promise<boolean> {
+  try {
+    await import('esbuild');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // `prepare` passes --if-possible: an install without dev dependencies (`npm ci --omit=dev`) must not fail on the
+  // missing esbuild; the launcher then runs the sources through tsx.
+  if (process.argv.includes('--if-possible') && !(await hasEsbuild())) {
+    process.stderr.write('redline: esbuild is not installed (dev dependencies omitted): no CLI bundle; the bin runs the sources\n');
+    process.exit(0);
+  }
   const metafile = await buildCli();
   const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.js'));
   const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
