@@ -8,7 +8,10 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
-  testTimeout: 60000,
+  // Limits stop a hung test; sized for a loaded 2-core machine, they never decide an outcome (docs/testing.md).
+  testTimeout: 180000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/ui/chromium-setup.ts',
+  // One fixed fast-check seed for every property (test/support/property-seed.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/property-seed.ts'],
 };

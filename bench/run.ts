@@ -7,6 +7,7 @@ import { importThroughputSuite } from './suites/import-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
 import { provenanceSuite } from './suites/provenance.js';
 import { bundlesSuite } from './suites/bundles.js';
+import { cliStartupSuite } from './suites/cli-startup.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
 
 /**
@@ -21,6 +22,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   api: () => apiLatencySuite(),
   import: () => importThroughputSuite(),
   bundles: () => bundlesSuite(),
+  cli: () => cliStartupSuite(),
   hardening: async () => (await import('./suites/hardening.js')).hardeningSuite(),
   provenance: () => provenanceSuite(),
   editions: () => editionMapSuite(),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { archiveCaptures, surveyArchives, type ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
-import { importPages, type ImportProgress, type ImportReport } from '../shared/use-cases/import-pages.js';
+import type { ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
+import type { ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
@@ -65,6 +65,9 @@ Examples:
         );
       }
 
+      // The WARC reader and the import use case only for this command.
+      const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
+      const { importPages } = await import('../shared/use-cases/import-pages.js');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;

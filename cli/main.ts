@@ -1,5 +1,3 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { RedlineError } from '../shared/errors.js';
 import { registerAuditCommand } from './audit-command.js';
@@ -109,7 +107,8 @@ export async function runCli(args: readonly string[], io: CliIo = processIo()): 
   }
 }
 
-async function main(): Promise<void> {
+/** Runs the command line of this process (entry: cli/redline-entry.ts, bundled into dist/cli/ for the bin). */
+export async function main(): Promise<void> {
   // `redline ... | head`: a closed pipe ends the output, not the command (its servers still close properly).
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -130,15 +129,3 @@ async function main(): Promise<void> {
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
 }
-
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return script.endsWith('/cli/main.ts');
-  }
-}
-
-if (isEntryPoint()) await main();

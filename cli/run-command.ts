@@ -1,11 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import type { CycleReport, RuntimeActivity } from '../local/runtime/local-runtime.js';
-import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
-import { SqsCaptureQueue } from '../shared/adapters/sqs/sqs-capture-queue.js';
 import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
 import type { CaptureOutcome } from '../shared/use-cases/capture-page.js';
-import { dispatchDue, type DispatchResult } from '../shared/use-cases/dispatch-due.js';
+import type { DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
@@ -66,6 +63,7 @@ Examples:
       // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
       const { startLocalRuntime } = await import('../local/runtime/local-runtime.js');
       const { SubscriptionNotifier } = await import('../local/runtime/subscription-notifier.js');
+      const { DynamoSubscriptionStore } = await import('../shared/adapters/dynamodb/dynamo-subscription-store.js');
       const runtime = await startLocalRuntime({
         dataDir: target.dataDir,
         allowedOrigins: options.allowOrigin ?? [],
@@ -120,6 +118,10 @@ async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }
   const queueUrl = io.env.REDLINE_CAPTURE_QUEUE_URL;
   if (!queueUrl) throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")');
   const store = await openStore(target, io);
+  // The SQS client and the dispatch use case only for this command (lazy, like every SDK client of the CLI).
+  const { SQSClient } = await import('./sdk/sqs-client.js');
+  const { SqsCaptureQueue } = await import('../shared/adapters/sqs/sqs-capture-queue.js');
+  const { dispatchDue } = await import('../shared/use-cases/dispatch-due.js');
   const sqs = new SQSClient({
     region: io.env.AWS_REGION || 'us-east-1',
     ...(io.env.AWS_ACCESS_KEY_ID && io.env.AWS_SECRET_ACCESS_KEY

@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Command } from 'commander';
 import type { ApiDependencies } from '../functions/api/api-dependencies.js';
 import type { ApiServer } from '../local/runtime/api-server.js';
@@ -46,7 +44,7 @@ Examples:
       let server: ApiServer | undefined;
       let unannounce: (() => Promise<void>) | undefined;
       try {
-        const handler = createApiHandler(apiDependencies(store, token, io.env.REDLINE_API_BASE_URL), quietObservability(io.env));
+        const handler = createApiHandler(apiDependencies(store, token, io.env.REDLINE_API_BASE_URL), await quietObservability(io.env));
         server = await startApiServer({ handler, port: options.port });
         if (store.servers) {
           const { endpoints, region, tableName, bucketName } = store.servers;
@@ -80,8 +78,11 @@ function apiDependencies(store: OpenStore, token: string | undefined, baseUrl: s
 }
 
 /** Errors only (the local server prints nothing per request); no EMF metrics. */
-function quietObservability(env: NodeJS.ProcessEnv) {
+async function quietObservability(env: NodeJS.ProcessEnv) {
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Powertools only for this command.
+  const { Logger } = await import('@aws-lambda-powertools/logger');
+  const { Metrics } = await import('@aws-lambda-powertools/metrics');
   const level = (env.POWERTOOLS_LOG_LEVEL ?? 'ERROR') as 'ERROR';
   const logger = new Logger({ serviceName: 'redline-api', logLevel: level });
   const silent = new Logger({ serviceName: 'redline-api', logLevel: 'SILENT' });

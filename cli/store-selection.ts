@@ -2,17 +2,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Command } from 'commander';
-import { DynamoRevisionStore } from '../shared/adapters/dynamodb/dynamo-revision-store.js';
-import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import type { LocalAwsServers } from '../local/runtime/local-aws-servers.js';
-import { LocalSubscriptionGateway } from '../local/runtime/subscription-notifier.js';
-import { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
-import { SnsSubscriptionGateway } from '../shared/adapters/sns/sns-subscription-gateway.js';
-import { loadConfig } from '../shared/config.js';
+import type { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
 import { RedlineError } from '../shared/errors.js';
 import type { SubscriptionGateway } from '../shared/ports/subscription-gateway.js';
 import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
@@ -85,6 +77,25 @@ function checkedApiUrl(value: string): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+/**
+ * The SDK clients and the adapters over them, loaded when a command opens a store, not when the CLI starts: they
+ * are most of its start time, and --version, --help, extract, diff and --api need none of them.
+ */
+async function storeModules() {
+  // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
+  const { DynamoDBClient, S3Client } = await import('./sdk/store-clients.js');
+  const dynamoRevisions = await import('../shared/adapters/dynamodb/dynamo-revision-store.js');
+  const dynamoSubscriptions = await import('../shared/adapters/dynamodb/dynamo-subscription-store.js');
+  const s3Snapshots = await import('../shared/adapters/s3/s3-snapshot-store.js');
+  return {
+    DynamoDBClient,
+    S3Client,
+    DynamoRevisionStore: dynamoRevisions.DynamoRevisionStore,
+    DynamoSubscriptionStore: dynamoSubscriptions.DynamoSubscriptionStore,
+    S3SnapshotStore: s3Snapshots.S3SnapshotStore,
+  };
+}
+
 /** The stores a command works on, and how to let go of them. */
 export interface OpenStore {
   target: Exclude<StoreTarget, { kind: 'api' }>;
@@ -142,6 +153,8 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
   // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
   // extract and --api need neither.
   const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await import('../local/runtime/local-aws-servers.js');
+  const { LocalSubscriptionGateway } = await import('../local/runtime/subscription-notifier.js');
+  const { DynamoDBClient, S3Client, DynamoRevisionStore, DynamoSubscriptionStore, S3SnapshotStore } = await storeModules();
   let servers: LocalAwsServers | undefined;
   let endpoints: { dynamodb: string; s3: string };
   let region: string;
@@ -206,7 +219,9 @@ export async function announceLocalStore(
   };
 }
 
-function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.ProcessEnv): OpenStore {
+async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.ProcessEnv): Promise<OpenStore> {
+  const { loadConfig } = await import('../shared/config.js');
+  const { DynamoDBClient, S3Client, DynamoRevisionStore, DynamoSubscriptionStore, S3SnapshotStore } = await storeModules();
   let config;
   try {
     config = loadConfig(env);
@@ -227,7 +242,12 @@ function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.Proces
       ? { endpoint: config.REDLINE_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
   });
-  const sns = config.REDLINE_TOPIC_ARN
+  // SNS only where a topic is configured (subscriptions on a deployed stack).
+  const SNSClient = config.REDLINE_TOPIC_ARN ? (await import('./sdk/sns-client.js')).SNSClient : undefined;
+  const SnsSubscriptionGateway = config.REDLINE_TOPIC_ARN
+    ? (await import('../shared/adapters/sns/sns-subscription-gateway.js')).SnsSubscriptionGateway
+    : undefined;
+  const sns = SNSClient && config.REDLINE_TOPIC_ARN
     ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
     : undefined;
   const bucket = config.REDLINE_BUCKET;
@@ -242,7 +262,7 @@ function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.Proces
       snapshots: snapshots ?? (new Proxy({}, { get: () => () => missing('REDLINE_BUCKET') }) as S3SnapshotStore),
       subscriptions: new DynamoSubscriptionStore({ client: dynamodb, tableName: target.table }),
       subscriptionGateway:
-        sns && config.REDLINE_TOPIC_ARN
+        sns && SnsSubscriptionGateway && config.REDLINE_TOPIC_ARN
           ? new SnsSubscriptionGateway({ client: sns, topicArn: config.REDLINE_TOPIC_ARN })
           : { subscribe: async () => missing('REDLINE_TOPIC_ARN'), unsubscribe: async () => missing('REDLINE_TOPIC_ARN') },
       now: () => new Date(),

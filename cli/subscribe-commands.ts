@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
 import { CHANGE_KINDS } from '../shared/domain/subscription-filter.js';
-import { parseCreateSubscription } from '../shared/use-cases/subscriptions/subscription-input.js';
 import type { SubscriptionView } from '../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { collectList, formatTable, normaliseSeries, optionsOf, parseFraction, printJson, printLines, shortTime, storeTargetOf } from './output.js';
@@ -62,6 +61,8 @@ Examples:
       const deliveries = [options.webhook, options.email, options.sqs].filter((value) => value !== undefined);
       if (deliveries.length !== 1) throw new UsageError('give exactly one of --webhook <url>, --email <address> or --sqs <queue-arn>');
       if (options.secret !== undefined && options.webhook === undefined) throw new UsageError('--secret goes with --webhook');
+      // The zod schemas only for this command.
+      const { parseCreateSubscription } = await import('../shared/use-cases/subscriptions/subscription-input.js');
       const input = parseCreateSubscription({
         delivery:
           options.webhook !== undefined

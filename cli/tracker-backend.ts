@@ -6,8 +6,7 @@ import { RedlineError, ValidationError } from '../shared/errors.js';
 import type { PageOfItems } from '../shared/ports/revision-store.js';
 import type { EditionEntry } from '../shared/domain/page-records.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';
-import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
-import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
+import type { EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
@@ -143,6 +142,8 @@ class StoreBackend implements TrackerBackend {
   }
 
   async compareEditions(series: string, from: number, to: number): Promise<RenderableDiff> {
+    // Edition maps (and their zod schemas) only for the commands that compare editions.
+    const { compareEditions } = await import('../shared/use-cases/queries/compare-editions.js');
     const comparison = await compareEditions(this.dependencies, { series, from, to });
     return {
       title: comparisonTitle(comparison.series, comparison.from.edition, comparison.to.edition),
@@ -164,6 +165,8 @@ class StoreBackend implements TrackerBackend {
   }
 
   async editionMap(request: EditionMapRequest) {
+    // Its zod schemas (most of the CLI's start time after the SDK) only for this command.
+    const { buildEditionMap } = await import('../shared/use-cases/queries/edition-map.js');
     return (await buildEditionMap(this.dependencies, request)).map;
   }
 

@@ -62,12 +62,18 @@ afterAll(async () => {
   jest.restoreAllMocks();
 });
 
+/**
+ * Time caps far above what any fetch here needs on a loaded machine: only the tests about time set tight ones (against
+ * routes that never finish), so every other outcome is decided by what the server sent, never by the machine's speed.
+ */
+const GENEROUS_TIMEOUT_MS = 120_000;
+
 function makeFetcher(overrides: Partial<HttpFetcherOptions> = {}): HttpFetcher {
   const fetcher = new HttpFetcher({
     userAgent: USER_AGENT,
-    connectTimeoutMs: 1000,
-    headersTimeoutMs: 1000,
-    totalTimeoutMs: 3000,
+    connectTimeoutMs: GENEROUS_TIMEOUT_MS,
+    headersTimeoutMs: GENEROUS_TIMEOUT_MS,
+    totalTimeoutMs: GENEROUS_TIMEOUT_MS,
     maxBodyBytes: CAP,
     perHostDelayMs: 0,
     allowPrivateAddresses: allowLoopbackOrigins([server.origin]),
@@ -191,20 +197,17 @@ describe('HttpFetcher: conditional GET', () => {
 
 describe('HttpFetcher: time and size caps', () => {
   it('times out waiting for headers', async () => {
-    const started = performance.now();
     const error = await captureFailure(makeFetcher({ headersTimeoutMs: 50 }).fetchPage({ url: server.url('/slow-headers') }));
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('response headers timeout');
     // undici runs its headers timer on a ~0.5 s tick, so 50 ms fires after 0.5-1 s; the server would answer after 5 s.
-    expect(performance.now() - started).toBeLessThan(3000);
+    expect(server.requestsTo('/slow-headers')).toHaveLength(1);
   });
 
   it('times out a body that drips forever (total timeout)', async () => {
-    const started = performance.now();
     const error = await captureFailure(makeFetcher({ totalTimeoutMs: 150 }).fetchPage({ url: server.url('/drip') }));
     expect(error.kind).toBe('timeout');
     expect(error.message).toContain('total timeout of 150 ms exceeded');
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('times out a DNS lookup that never answers (connect timeout)', async () => {
@@ -231,11 +234,9 @@ describe('HttpFetcher: time and size caps', () => {
   });
 
   it('stops a gzip bomb by counting decompressed bytes', async () => {
-    const started = performance.now();
     const error = await captureFailure(makeFetcher().fetchPage({ url: server.url('/gzip-bomb') }));
     expect(error.kind).toBe('too-large');
     expect(error.message).toContain(`over the ${CAP} byte cap (decompressed)`);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

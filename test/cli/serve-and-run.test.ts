@@ -13,7 +13,7 @@ import { cli, json, saveCorpusPage, temporaryFolder, type CliResult } from './cl
 const TOKEN = 'cli-test-token-0123456789';
 const ADDED_SENTENCE = 'Observers reported a new case of torture.';
 
-async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

@@ -368,9 +368,7 @@ describe('diffDocuments on real editions (Kazakhstan 2022 -> 2023)', () => {
   });
 
   it('aligns reworded headings, reports moves, and word operations rebuild both texts', () => {
-    const started = performance.now();
     const diff = diffDocuments(previous, next);
-    const elapsed = performance.now() - started;
     expect(diff.bounded).toBeUndefined();
     const byKey = new Map(diff.sections.map((section) => [section.key, section]));
     expect(byKey.get('corruption-in-government')).toMatchObject({
@@ -394,8 +392,6 @@ describe('diffDocuments on real editions (Kazakhstan 2022 -> 2023)', () => {
         expect(paragraph.words.filter((word) => word.op !== 'insert').map((word) => word.text).join('')).toBe(paragraph.before);
       }
     }
-    // Generous: the point is "milliseconds, not the tens of seconds of a whole-document word diff".
-    expect(elapsed).toBeLessThan(2000);
   });
 });
 

@@ -100,13 +100,12 @@ describe('diffTokenIds (Myers)', () => {
     expect(diffTokenIds(Int32Array.of(1, 2, 3), new Int32Array(0), 2)).toBe('max-edit-length');
   });
 
-  it('bounds memory and time on a huge rewritten paragraph, whatever cap the caller passes', () => {
-    // 20,000 tokens a side is past the bit-parallel size limit, so Myers runs, and stops at its own round limit.
+  it('bounds the work on a huge rewritten paragraph, whatever cap the caller passes', () => {
+    // 20,000 tokens a side is past the bit-parallel size limit, so Myers runs, and stops at its own round limit
+    // (a bound on work, so on time and memory, that no machine's speed changes): the answer says it stopped.
     const a = Int32Array.from({ length: 20_000 }, (_, i) => i);
     const b = Int32Array.from({ length: 20_000 }, (_, i) => 100_000 + i);
-    const started = performance.now();
     expect(diffTokenIds(a, b, 1_000_000)).toBe('max-edit-length');
-    expect(performance.now() - started).toBeLessThan(2000);
     // A long paragraph with a small edit is still diffed exactly.
     const edited = Int32Array.from(a);
     edited[10_000] = -1;

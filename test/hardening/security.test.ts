@@ -92,7 +92,7 @@ beforeAll(async () => {
     now: () => new Date(),
     settings: DEFAULT_TRACKER_SETTINGS,
   };
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await fetcher?.close();

@@ -15,6 +15,7 @@ import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
 import { loadCorpusPage } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
+import { killTrackedProcesses } from '../support/child-processes.js';
 import { invokeBundle } from './support/invoke-bundle.js';
 import { logicalIdOf } from './support/iam-statements.js';
 import { synthRedline, type SynthesizedRedline } from './support/synth-redline.js';
@@ -84,6 +85,8 @@ describe('function bundles, invoked against local AWS servers', () => {
     revisions = new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName });
     snapshots = new S3SnapshotStore({ client: aws.s3, bucket: aws.bucketName });
   });
+
+  afterEach(killTrackedProcesses);
 
   afterAll(async () => {
     process.stdout.write(`  bundle sizes:\n${sizes.join('\n')}\n  bundle invocations (fresh process; import = cold-start import of the bundle):\n${timings.join('\n')}\n`);

@@ -113,7 +113,7 @@ describe('the local runtime', () => {
     const key = (await runtime.dependencies.snapshots.putDocument(page, extract(loadCorpusHtml('tuvalu', 2023), { url: URL_2023 }))).key;
     runtime.queues.diff.receive(10).forEach((message) => runtime.queues.diff.delete(message.receiptHandle));
     expect(await recordRevision(runtime.dependencies, { page, documentKey: key, capturedAt: '2025-03-01T06:00:00.000Z' })).toMatchObject({ outcome: 'recorded' });
-    await runtime.drain({ timeoutMs: 5_000 });
+    await runtime.drain();
     const [record] = runtime.queues.stream.receive(10);
     expect(record).toBeDefined();
     expect(record!.payload).toEqual({

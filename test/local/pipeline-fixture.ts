@@ -55,7 +55,7 @@ export async function startPipeline(
     async nextCycle() {
       site.advance();
       if (site.cycle > 1) clock.advanceMinutes(DAY_MINUTES);
-      return runtime.runCycle({ timeoutMs: 30_000 });
+      return runtime.runCycle();
     },
     revisions: async (page) => (await runtime.dependencies.revisions.listRevisions(page, { newestFirst: false, limit: 100 })).items,
     async close() {

@@ -329,7 +329,7 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
         const message = captureMessage(pipeline, page, 'kazakhstan', 2023);
         const results = await Promise.all([capturePage(pipeline.runtime.dependencies, message), capturePage(pipeline.runtime.dependencies, message)]);
         outcomes.push(results.map((result) => result.outcome).sort());
-        await pipeline.runtime.drain({ timeoutMs: 30_000 });
+        await pipeline.runtime.drain();
       }
       // Both workers store the same Document: one creates it (its S3 event triggers the diff), the other finds it
       // stored and records the revision itself; whichever loses the conditional put finds its own Document there.

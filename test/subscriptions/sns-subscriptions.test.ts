@@ -61,7 +61,7 @@ beforeAll(async () => {
   const notifier = new SnsNotifier({ client: sns, topicArn });
   for (const notification of Object.values(notifications)) await notifier.publish(notification);
   for (const [name, queueUrl] of Object.entries(queues)) received[name] = await drain(queueUrl);
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   sns?.destroy();

@@ -44,6 +44,9 @@ export const UTF8_SAMPLE = 'café – naïve ✓ “quoted”';
 /** The same without ✓, which windows-1252 cannot encode. */
 export const CP1252_SAMPLE = 'café – naïve “quoted”';
 
+/** One gzip member of 1 MiB of zeros (about 1 KiB), made once per process. */
+const GZIP_BOMB_MEMBER = zlib.gzipSync(Buffer.alloc(1024 * 1024), { level: 9 });
+
 const ROBOTS_TXT = 'User-agent: *\nDisallow: /private\n\nUser-agent: otherbot\nDisallow: /\n';
 
 function page(title: string, bodyText: string, head = ''): string {
@@ -59,7 +62,10 @@ function windows1252(text: string): Buffer {
 export async function startHostileServer(): Promise<HostileServer> {
   const stats: HostileServerStats = { requests: [], connections: 0, inFlight: 0, maxInFlight: 0, bytesWritten: new Map() };
   const timers = new Set<NodeJS.Timeout>();
-  let gzipBomb: Buffer | undefined;
+  // Built before the server listens, so no fetch is ever charged for it: 32 gzip members of 1 MiB of zeros, about
+  // 32 KiB on the wire (under the tests' 64 KiB cap), 32 MiB decompressed. Compressing 32 MiB at once would block
+  // this process (the client's too) for 0.5 s idle and seconds under load.
+  const gzipBomb = Buffer.concat(Array.from({ length: 32 }, () => GZIP_BOMB_MEMBER));
   const robotsDownHosts = new Set<string>(['robots-down.test']);
 
   const later = (ms: number, callback: () => void): void => {
@@ -185,7 +191,6 @@ export async function startHostileServer(): Promise<HostileServer> {
       }
       case '/gzip-bomb':
         // 32 MiB of zeros in about 32 KiB: under the 64 KiB cap on the wire, far over it decompressed.
-        gzipBomb ??= zlib.gzipSync(Buffer.alloc(32 * 1024 * 1024), { level: 9 });
         return html(response, gzipBomb, 'text/html', { 'content-encoding': 'gzip' });
       case '/loop-a':
         response.writeHead(302, { location: '/loop-b' }).end();

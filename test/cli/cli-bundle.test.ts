@@ -1,0 +1,119 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { join, relative } from 'node:path';
+import type { Metafile } from 'esbuild';
+import { buildCli, CLI_ENTRY } from '../../cli/build-cli.js';
+import { BufferedOutput } from '../../cli/cli-io.js';
+import { killTrackedProcesses, spawnTracked } from '../support/child-processes.js';
+import { cli, saveCorpusPage, temporaryFolder } from './cli-fixture.js';
+
+/**
+ * The prebuilt CLI (cli/build-cli.ts, run by `prepare`): what a command loads when it starts, read from the
+ * bundle's own metafile (a structural fact, the same on any machine, where start-up TIME is the bench's business),
+ * and the bundle run as a plain Node program gives the same answers as the sources.
+ */
+const REPOSITORY = join(CLI_ENTRY, '..', '..');
+let outdir: string;
+let metafile: Metafile;
+
+beforeAll(async () => {
+  // Inside the repository, so that the bundle's externals (dynalite, s3rver) resolve as they do from dist/cli/.
+  outdir = await mkdtemp(join(REPOSITORY, 'dist', 'cli-test-'));
+  metafile = await buildCli({ outdir });
+});
+
+afterEach(killTrackedProcesses);
+
+afterAll(async () => {
+  if (outdir) await rm(outdir, { recursive: true, force: true });
+});
+
+/** The source files and packages evaluated when the bundle starts: the entry chunk and its static imports. */
+function loadedAtStart(): { inputs: Set<string>; bytes: number } {
+  const outputs = metafile.outputs;
+  const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === relative(REPOSITORY, CLI_ENTRY))!;
+  const seen = new Set<string>();
+  const pending = [entry];
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file) || !outputs[file]) continue;
+    seen.add(file);
+    for (const imported of outputs[file]!.imports) if (imported.kind === 'import-statement') pending.push(imported.path);
+  }
+  const inputs = new Set<string>();
+  let bytes = 0;
+  for (const file of seen) {
+    bytes += outputs[file]!.bytes;
+    for (const input of Object.keys(outputs[file]!.inputs)) inputs.add(input);
+  }
+  return { inputs, bytes };
+}
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawnTracked(process.execPath, [join(outdir, 'redline-entry.js'), ...args], {
+      env: { PATH: process.env.PATH },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe('the CLI bundle', () => {
+  it('loads no SDK client, server, UI, runtime, WARC reader or zod schema when it starts', () => {
+    const { inputs, bytes } = loadedAtStart();
+    const lazy = [
+      /node_modules\/@aws-sdk\//,
+      /node_modules\/@smithy\//,
+      /node_modules\/@aws-lambda-powertools\//,
+      /node_modules\/@middy\//,
+      /node_modules\/zod\//,
+      /node_modules\/undici\//,
+      /node_modules\/warcio\//,
+      /node_modules\/pako\//,
+      /^local\/runtime\//,
+      /^functions\//,
+      /^shared\/adapters\/(dynamodb|s3|sns|sqs|warc)\//,
+    ];
+    const loaded = [...inputs];
+    for (const pattern of lazy) expect(loaded.filter((input) => pattern.test(input))).toEqual([]);
+    // What it does load: the command line, extraction and the diff engine.
+    expect(loaded).toEqual(expect.arrayContaining(['cli/main.ts', 'shared/domain/extract.ts', 'shared/domain/diff-documents.ts']));
+    expect(loaded.some((input) => input.includes('node_modules/commander/'))).toBe(true);
+    // About 0.45 MB today, against 3.6 MB with every module loaded at start.
+    expect(bytes).toBeLessThan(1_000_000);
+  });
+
+  it('is ESM for the oldest supported Node, with the embedded servers left to node_modules', () => {
+    const external = Object.values(metafile.outputs).flatMap((output) =>
+      output.imports.filter((imported) => imported.external).map((imported) => imported.path),
+    );
+    expect(new Set(external.filter((path) => !isBuiltin(path)))).toEqual(new Set(['dynalite', 's3rver']));
+  });
+
+  it('prints the version once and exits 0', async () => {
+    const result = await run(['--version']);
+    expect(result).toMatchObject({ code: 0, stdout: '0.1.0\n', stderr: '' });
+  });
+
+  it('diffs two real editions exactly as the sources do, exit code included', async () => {
+    const folder = await temporaryFolder();
+    try {
+      const older = await saveCorpusPage(folder.path, 'k2023.html.gz', 'kazakhstan', 2023);
+      const newer = await saveCorpusPage(folder.path, 'k2024.html.gz', 'kazakhstan', 2024);
+      const bundled = await run(['diff', older, newer]);
+      const output = new BufferedOutput();
+      const sources = await cli(['diff', older, newer], { stdout: output });
+      expect(bundled.code).toBe(sources.code);
+      expect(bundled.stdout).toBe(output.text);
+      expect(bundled.stdout).toContain('@@ EXECUTIVE SUMMARY (modified');
+    } finally {
+      await folder.remove();
+    }
+  });
+});
