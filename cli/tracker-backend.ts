@@ -8,6 +8,8 @@ import type { EditionEntry } from '../shared/domain/page-records.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
 import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
+import { buildEditionReport } from '../shared/use-cases/queries/edition-report.js';
+import type { EditionReport } from '../shared/domain/edition-report.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
@@ -65,6 +67,8 @@ export interface TrackerBackend {
   /** One series' lineage, by any of its names. */
   seriesLineage(series: string): Promise<SeriesListing>;
   editionMap(request: EditionMapRequest): Promise<EditionMap>;
+  /** The edition report of a report's two editions across its series (`redline editions report`). */
+  editionReport(request: EditionMapRequest): Promise<EditionReport>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
@@ -165,6 +169,10 @@ class StoreBackend implements TrackerBackend {
 
   async editionMap(request: EditionMapRequest) {
     return (await buildEditionMap(this.dependencies, request)).map;
+  }
+
+  async editionReport(request: EditionMapRequest) {
+    return (await buildEditionReport(this.dependencies, request)).report;
   }
 
   audit(request: StoredAuditRequest) {
@@ -288,6 +296,10 @@ class ApiBackend implements TrackerBackend {
 
   editionMap(request: EditionMapRequest) {
     return this.get<EditionMap>(`/editions/${seriesSegment(request.report)}/map`, { from: request.from, to: request.to, format: 'json' });
+  }
+
+  editionReport(request: EditionMapRequest) {
+    return this.get<EditionReport>(`/editions/${seriesSegment(request.report)}/report`, { from: request.from, to: request.to, format: 'json' });
   }
 
   audit(request: StoredAuditRequest) {

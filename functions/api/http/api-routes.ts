@@ -20,6 +20,8 @@ import { addWatch } from '../../../shared/use-cases/add-watch.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
 import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.js';
+import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
+import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../shared/domain/edition-report.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
@@ -59,6 +61,7 @@ const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial:
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
 const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
+const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
 const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
@@ -153,6 +156,13 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const { map } = await buildEditionMap(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
       const shown = query.changed ? { ...map, rows: map.rows.filter((row) => row.kind !== 'same') } : map;
       return query.format === 'csv' ? textResult(editionMapToCsv(shown), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(shown, 'derived');
+    }),
+    // The edition report: per series, per template section and the ratio summary (JSON), or one of its tables (CSV).
+    route('GET', '/editions/{report}/report', async (event) => {
+      const query = queryParameters(event, editionReportQuery);
+      const { report } = await buildEditionReport(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
+      if (query.format === 'json') return jsonResult(report, 'derived');
+      return textResult(query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report), 'text/csv; charset=utf-8; header=present', 'derived');
     }),
     route('GET', '/audit', async (event) => {
       const query = queryParameters(event, auditQuery);

@@ -29,7 +29,7 @@ export interface EditionMapResult {
 
 const DOCUMENT_READS = 8;
 
-interface SeriesInput {
+export interface SeriesInput {
   series: string;
   fromKey: string;
   toKey: string;
@@ -70,7 +70,7 @@ export async function buildEditionMap(dependencies: QueryDependencies, request: 
 }
 
 /** The series of the report with both editions captured, and the keys and hashes of their latest Documents. */
-async function editionMapInputs(dependencies: QueryDependencies, { report, from, to }: EditionMapRequest): Promise<SeriesInput[]> {
+export async function editionMapInputs(dependencies: QueryDependencies, { report, from, to }: EditionMapRequest): Promise<SeriesInput[]> {
   const all = await listAllSeries(dependencies);
   const members = all.includes(report) ? [report] : all.filter((series) => series.startsWith(`${report}/`));
   if (members.length === 0) throw new NotFoundError(`No series of report ${report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
