@@ -421,6 +421,44 @@ describe('edition map', () => {
   });
 });
 
+describe('edition report', () => {
+  it('tabulates two editions across the report’s series as JSON, or one table as CSV', async () => {
+    const answer = await request('/editions/hrr/report?from=2023&to=2024');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
+    const report = answer.json();
+    // Only Kazakhstan has both editions: its 2023 page as published against its latest 2024 Document.
+    const latest = await latestDocument(KZ);
+    const wordsTo = latest.sections.reduce((sum, section) => sum + section.paragraphs.reduce((words, paragraph) => words + paragraph.text.split(/\s+/u).filter(Boolean).length, 0), 0);
+    expect(report.series).toHaveLength(1);
+    expect(report.series[0]).toMatchObject({ series: 'hrr/kazakhstan', wordsFrom: 12535, wordsTo });
+    expect(report.summary.median).toBe(report.series[0].ratio);
+    const women = report.sections.find((row: { heading: string }) => row.heading === 'Women');
+    expect(women).toMatchObject({ seriesFrom: 1, seriesTo: 0, removed: 1, removedIn: ['hrr/kazakhstan'] });
+
+    const csv = await request('/editions/hrr/report?from=2023&to=2024&format=csv');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(csv.text.split('\r\n')[0]).toMatch(/^series,words_from,words_to,ratio,/);
+    const sections = await request('/editions/hrr~kazakhstan/report?from=2023&to=2024&format=csv&by=section');
+    expect(sections.text.split('\r\n')[0]).toBe('key,heading,series_from,series_to,removed,renamed,added,words_from,words_to,removed_in');
+    expect(sections.text.split('\r\n')).toHaveLength(report.sections.length + 2);
+  });
+
+  it('gives the CLI the same report over the API, and names the problem of a bad request', async () => {
+    const result = await cli(['editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--json', '--api', fixture.server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual((await request('/editions/hrr/report?from=2023&to=2024')).json());
+    const error = async (path: string) => {
+      const answer = await request(path);
+      return [answer.status, answer.json().error.message];
+    };
+    expect(await error('/editions/hrr/report?from=2019&to=2024')).toEqual([400, 'No series of report hrr has edition 2019 captured']);
+    expect((await error('/editions/hrr/report?from=2024&to=2023'))[0]).toBe(400);
+    expect((await error('/editions/hrr/report?from=2023&to=2024&by=country'))[0]).toBe(400);
+    expect((await error('/editions/atlantis/report?from=2023&to=2024'))[0]).toBe(404);
+  });
+});
+
 describe('term audit', () => {
   it('answers CSV with the journalists’ header, over the latest Document of every page of every series', async () => {
     const answer = await request('/audit?terms=torture,human%20rights&format=csv');

@@ -6,6 +6,7 @@ import { BufferedOutput } from '../../cli/cli-io.js';
 import { startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { EditionMap } from '../../shared/domain/edition-map.js';
+import type { EditionReport } from '../../shared/domain/edition-report.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, replaceText, saveCorpusPage, startSharedStore, temporaryFolder, withModifiedDate, type SharedStore } from './cli-fixture.js';
@@ -160,6 +161,38 @@ describe('redline store commands', () => {
     expect(await refused('hrr', '--from', '2016', '--to', '2023')).toBe('redline: No series of report hrr has edition 2016 captured\n');
     expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
     expect(await refused('hrr', '--from', '2023')).toContain("required option '--to <year>' not specified");
+  });
+
+  test('editions report: ratio summary and both tables, CSV per series or section, JSON; bad requests exit 2', async () => {
+    // Only Kazakhstan has both editions in this store.
+    const report = json<EditionReport>(await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--json')));
+    expect(report.series.map((row) => [row.series, row.wordsFrom, row.wordsTo, row.ratio])).toEqual([['hrr/kazakhstan', 12535, 4492, 0.358]]);
+    expect(report.summary).toMatchObject({ series: 1, median: 0.358, q1: 0.358, q3: 0.358, lowest: [{ series: 'hrr/kazakhstan', ratio: 0.358 }] });
+
+    const table = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024'));
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('hrr: edition 2023 -> 2024, 1 series, 12535 -> 4492 words (ratio 0.358)');
+    expect(lines[1]).toBe('ratios: min 0.358, q1 0.358, median 0.358, q3 0.358, max 0.358');
+    expect(lines[2]).toBe('lowest: hrr/kazakhstan 0.358');
+    expect(lines[4]).toMatch(/^series\s+words 2023\s+words 2024\s+ratio\s+removed\s+added\s+renamed\s+sentences kept\s+moved$/);
+    expect(lines[6]).toMatch(/^hrr\/kazakhstan\s+12535\s+4492\s+0\.358\s+26\s+14\s+13\s+16\.7%\s+54$/);
+    expect(lines.some((line) => /^Women\s+1\s+0\s+1\s+0\s+0\s+\d+\s+0$/.test(line))).toBe(true);
+
+    const csv = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--format', 'csv'));
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/^hrr\/kazakhstan,12535,4492,0\.358,43,31,26,14,13,527,88,54,0\.167,/);
+    const sections = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--by', 'section', '--format', 'csv'));
+    expect(sections.stdout.split('\r\n')).toHaveLength(report.sections.length + 2);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('editions', 'report', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused('hrr', '--from', '2016', '--to', '2023')).toBe('redline: No series of report hrr has edition 2016 captured\n');
+    expect(await refused('hrr', '--from', '2024', '--to', '2023')).toContain('from: must be an earlier edition than to');
+    expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
+    expect(await refused('hrr', '--from', '2023', '--to', '2024', '--by', 'country')).toContain("argument 'country' is invalid");
   });
 
   test('audit --by edition --format csv: one row per edition year, checked against an independent count', async () => {
