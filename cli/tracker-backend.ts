@@ -9,6 +9,8 @@ import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
 import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { buildEditionReport } from '../shared/use-cases/queries/edition-report.js';
+import { auditTermBaselines, type BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
+import type { BaselineTable } from '../shared/domain/term-baseline.js';
 import type { EditionReport } from '../shared/domain/edition-report.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
@@ -70,6 +72,8 @@ export interface TrackerBackend {
   /** The edition report of a report's two editions across its series (`redline editions report`). */
   editionReport(request: EditionMapRequest): Promise<EditionReport>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
+  /** Term rates against the mean over the N editions before (`redline audit --baseline N`). */
+  auditBaseline(request: BaselineAuditRequest): Promise<BaselineTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
   listSubscriptions(options: { cursor?: string; limit?: number }): Promise<PageOfItems<SubscriptionView>>;
@@ -177,6 +181,10 @@ class StoreBackend implements TrackerBackend {
 
   audit(request: StoredAuditRequest) {
     return auditStoredTerms(this.dependencies, request);
+  }
+
+  auditBaseline(request: BaselineAuditRequest) {
+    return auditTermBaselines(this.dependencies, request);
   }
 
   async addWatch(request: WatchRequest) {
@@ -311,6 +319,17 @@ class ApiBackend implements TrackerBackend {
       wholeWord: request.wholeWord,
     });
   }
+  auditBaseline(request: BaselineAuditRequest) {
+    return this.get<BaselineTable>('/audit', {
+      terms: request.terms.join(','),
+      series: request.series,
+      by: request.by,
+      baseline: request.baseline,
+      format: 'json',
+      wholeWord: request.wholeWord,
+    });
+  }
+
 
   async addWatch(request: WatchRequest) {
     if (request.robotsOverride) throw new UsageError('--ignore-robots is an operator setting of the store; the HTTP API does not take it');

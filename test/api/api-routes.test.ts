@@ -459,6 +459,42 @@ describe('edition report', () => {
   });
 });
 
+describe('term baselines', () => {
+  it('answers rates against the mean of the editions before, as JSON or spreadsheet CSV, as the CLI gets them over the API', async () => {
+    const answer = await request('/audit?terms=torture,women&baseline=1&by=series&series=hrr~kazakhstan');
+    expect(answer.status).toBe(200);
+    const table = answer.json();
+    const plain = (await request('/audit?terms=torture,women&series=hrr~kazakhstan')).json();
+    const rates = new Map(plain.rows.map((row: { edition: number; rates: Record<string, number> }) => [row.edition, row.rates]));
+    expect(table.rows.length).toBe(plain.rows.length - 1);
+    for (const row of table.rows) {
+      const before = rates.get(row.baselineEditions[0]) as Record<string, number>;
+      expect(row.baselines.torture).toBeCloseTo(before.torture!, 9);
+      expect(row.rates.torture).toBeCloseTo((rates.get(row.edition) as Record<string, number>).torture!, 9);
+    }
+    const csv = await request('/audit?terms=torture,women&baseline=1&by=series&series=hrr~kazakhstan&format=csv');
+    expect(csv.text.split('\r\n')[0]).toMatch(/^year,series,reports,word_count,baseline_editions,count_torture,count_women,/);
+    const sentences = await request('/audit?terms=women&baseline=1&by=series&series=hrr~kazakhstan&format=csv&sentences=true');
+    expect(sentences.text.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
+    const result = await cli(['audit', '--terms', 'torture,women', '--baseline', '1', '--by', 'series', '--series', 'hrr/kazakhstan', '--json', '--api', fixture.server.url]);
+    expect(JSON.parse(result.stdout)).toEqual(table);
+  });
+
+  it('answers 400 for a baseline longer than the history, an empty term, or a grouping without a baseline', async () => {
+    const error = async (path: string) => {
+      const answer = await request(path);
+      return [answer.status, answer.json().error.message];
+    };
+    const [status, message] = await error('/audit?terms=torture&baseline=50&series=hrr~kazakhstan');
+    expect(status).toBe(400);
+    expect(message).toMatch(/^baseline: 50 editions is longer than the history/);
+    expect((await error('/audit?terms=torture&baseline=0'))[0]).toBe(400);
+    expect((await error('/audit?terms=%20&baseline=1'))[0]).toBe(400);
+    expect(await error('/audit?terms=torture&baseline=1&by=section')).toEqual([400, 'by: a baseline is per edition or per series, not per section']);
+    expect(await error('/audit?terms=torture&by=series')).toEqual([400, 'by: series needs a baseline (baseline=N)']);
+  });
+});
+
 describe('term audit', () => {
   it('answers CSV with the journalists’ header, over the latest Document of every page of every series', async () => {
     const answer = await request('/audit?terms=torture,human%20rights&format=csv');

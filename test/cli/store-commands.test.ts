@@ -7,6 +7,8 @@ import { startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { EditionMap } from '../../shared/domain/edition-map.js';
 import type { EditionReport } from '../../shared/domain/edition-report.js';
+import type { AuditTable } from '../../shared/domain/audit.js';
+import type { BaselineTable } from '../../shared/domain/term-baseline.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, replaceText, saveCorpusPage, startSharedStore, temporaryFolder, withModifiedDate, type SharedStore } from './cli-fixture.js';
@@ -229,6 +231,41 @@ describe('redline store commands', () => {
     expect(result.stdout.split('\r\n')[3]).toMatch(/^2024,2,/);
     // Each torture count went up by one with the edit (tuvalu 2023).
     expect(byEdition.get(2023)!.counts[1]).toBeGreaterThan(0);
+  });
+
+  test('audit --baseline: each edition against the mean rate of the editions before, per edition or series; too long a history exits 2', async () => {
+    const terms = ['human rights', 'torture', 'women'];
+    const plain = json<AuditTable>(await cli(inStore('audit', '--by', 'edition', '--terms', terms.join(','), '--json')));
+    const rate = (edition: number, term: string) => plain.rows.find((row) => row.edition === edition)!.rates[term]!;
+    const table = json<BaselineTable>(await cli(inStore('audit', '--terms', terms.join(','), '--baseline', '2', '--json')));
+    expect(table.rows.map((row) => [row.edition, row.baselineEditions])).toEqual([[2024, [2022, 2023]]]);
+    for (const term of terms) {
+      const baseline = (rate(2022, term) + rate(2023, term)) / 2;
+      expect(table.rows[0]!.baselines[term]).toBeCloseTo(baseline, 9);
+      expect(table.rows[0]!.changes[term]).toBeCloseTo(((rate(2024, term) - baseline) / baseline) * 100, 9);
+    }
+    const csv = await cli(inStore('audit', '--terms', terms.join(','), '--baseline', '1', '--by', 'series', '--format', 'csv'));
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[0]).toMatch(/^year,series,reports,word_count,baseline_editions,count_human_rights,/);
+    expect(lines.slice(1, -1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['2023,hrr/kazakhstan', '2024,hrr/kazakhstan']);
+    const sentences = await cli(inStore('audit', '--terms', 'women', '--baseline', '1', '--by', 'series', '--sentences', '--format', 'csv'));
+    expect(sentences.stdout.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
+    expect(sentences.stdout).toContain('women,hrr/kazakhstan,2023,2024,discrimination-and-societal-abuses/women,Women,');
+    const shown = await cli(inStore('audit', '--terms', 'torture', '--baseline', '2'));
+    expect(shown.stdout.split('\n')[0]).toMatch(/^year\s+word_count\s+baseline\s+rate_torture\s+baseline_torture\s+change_%_torture\s+removed_torture$/);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('audit', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused('--terms', 'torture', '--baseline', '3')).toBe(
+      'redline: baseline: 3 editions is longer than the history (at most 3 editions captured; a baseline needs 4)\n',
+    );
+    expect(await refused('--term', ' ', '--baseline', '1')).toBe('redline: An audit term cannot be empty.\n');
+    expect(await refused('--terms', 'torture', '--baseline', '0')).toContain('--baseline');
+    expect(await refused('--terms', 'torture', '--baseline', '1', '--by', 'section')).toContain('--by edition or --by series');
+    expect(await refused('--terms', 'torture', '--by', 'series')).toContain('--by series needs --baseline N');
   });
 
   test('audit: --series, --by section, table and JSON', async () => {

@@ -31,6 +31,8 @@ import { sectionHistory } from '../../../shared/use-cases/queries/section-histor
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
 import { seriesLineage } from '../../../shared/use-cases/series-lineage.js';
 import { auditStoredTerms, auditToCsv } from '../../../shared/use-cases/queries/term-audit.js';
+import { auditTermBaselines } from '../../../shared/use-cases/queries/term-baseline.js';
+import { baselineToCsv, removedSentencesToCsv } from '../../../shared/domain/term-baseline.js';
 import { pageView } from '../../../shared/use-cases/queries/views.js';
 import {
   createSubscription,
@@ -65,9 +67,12 @@ const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by
 const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
-  by: z.enum(['edition', 'section']).default('edition'),
+  by: z.enum(['edition', 'section', 'series']).default('edition'),
   format: z.enum(['json', 'csv']).default('json'),
   wholeWord: flag.optional(),
+  // Term baselines: each edition against the mean rate over the `baseline` editions before it (by edition or series).
+  baseline: z.coerce.number().int().min(1).max(100).optional(),
+  sentences: flag.default(false),
 });
 const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
 
@@ -166,6 +171,19 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     }),
     route('GET', '/audit', async (event) => {
       const query = queryParameters(event, auditQuery);
+      if (query.baseline !== undefined) {
+        if (query.by === 'section') throw new ValidationError('by: a baseline is per edition or per series, not per section');
+        const baseline = await auditTermBaselines(dependencies, {
+          terms: query.terms,
+          baseline: query.baseline,
+          by: query.by,
+          ...(query.series !== undefined ? { series: query.series } : {}),
+          ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
+        });
+        if (query.format === 'json') return jsonResult(baseline, 'derived');
+        return textResult(query.sentences ? removedSentencesToCsv(baseline) : baselineToCsv(baseline), 'text/csv; charset=utf-8; header=present', 'derived');
+      }
+      if (query.by === 'series') throw new ValidationError('by: series needs a baseline (baseline=N)');
       const table = await auditStoredTerms(dependencies, {
         terms: query.terms,
         by: query.by,
