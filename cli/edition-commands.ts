@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { editionMapToCsv, type EditionMap } from '../shared/domain/edition-map.js';
 import { editionReportSectionsCsv, editionReportSeriesCsv, type EditionReport } from '../shared/domain/edition-report.js';
+import { phraseAppearancesToCsv, phraseChangesToCsv } from '../shared/domain/key-phrases.js';
+import type { KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
 import type { CliIo } from './cli-io.js';
 import { formatTable, normaliseSeries, optionsOf, parseEdition, printJson, printLines, storeTargetOf } from './output.js';
 import { addStoreOptions } from './store-selection.js';
@@ -98,6 +100,70 @@ Examples:
         printLines(io, editionReportLines(result, options.by));
       });
     });
+
+  registerPhrasesCommand(editions, io);
+}
+
+function registerPhrasesCommand(editions: Command, io: CliIo): void {
+  addStoreOptions(
+    editions
+      .command('phrases')
+      .description(
+        "Track key phrases across every edition of a report's series: the editions and sections where each appears, when it appeared or disappeared, and the summary's sentence that holds it, old and new side by side.",
+      )
+      .argument('<report>', 'a series prefix (hrr: every series hrr/...), or one series (hrr/kazakhstan)')
+      .option('--phrase <phrase>', 'a phrase of your own, taken as is (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+      .option('--no-profile-phrases', "leave out the phrases the pages' profile names")
+      .addOption(new Option('--changes', 'CSV and table: the changes (old and new sentences) instead of the appearances'))
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+      .option('--json', 'same as --format json'),
+  )
+    .addHelpText(
+      'after',
+      `
+Phrases match case-insensitively, with typographic quotes and dashes folded, inside one sentence. The Country
+Reports profile names two: "no credible reports of significant human rights abuses" and "significant human rights
+issues included credible reports of". The summary is the document's first top-level section (the Executive Summary).
+A change is "appeared", "disappeared" (the closest sentence of the other edition's summary is shown beside it) or
+"reworded" (the phrase stayed, the summary's sentence holding it changed).
+
+CSV columns: series,phrase,edition,count,sections,summary_sentence
+  (--changes: series,phrase,previous_edition,edition,change,before,after)
+
+Examples:
+  $ redline editions phrases hrr
+  $ redline editions phrases hrr --phrase "there were no significant changes in the human rights situation" --changes --format csv`,
+    )
+    .action(async (report: string, _options: unknown, command: Command) => {
+      const options = optionsOf<{ phrase?: string[]; profilePhrases: boolean; changes?: boolean; format: 'table' | 'csv' | 'json'; json?: boolean }>(command);
+      const format = options.json ? 'json' : options.format;
+      await withBackend(storeTargetOf(command, io), io, async (backend) => {
+        const result = await backend.keyPhrases({ report: normaliseSeries(report), ...(options.phrase ? { phrases: options.phrase } : {}), profilePhrases: options.profilePhrases });
+        if (format === 'json') return printJson(io, result);
+        if (format === 'csv') return void io.stdout.write(options.changes ? phraseChangesToCsv(result.tracks) : phraseAppearancesToCsv(result.tracks));
+        printLines(io, keyPhraseLines(result, options.changes ?? false));
+      });
+    });
+}
+
+/** Per series and phrase: the editions where it appears and its changes (with --changes, the sentences too). */
+export function keyPhraseLines(result: KeyPhrasesResult, changes: boolean): string[] {
+  const lines: string[] = [];
+  for (const phrase of result.phrases) {
+    lines.push(`"${phrase}"`);
+    for (const track of result.tracks.filter((entry) => entry.phrase === phrase)) {
+      const seen = track.appearances.length === 0 ? 'never' : track.appearances.map((entry) => entry.edition).join(' ');
+      const moves = track.changes.filter((change) => change.change !== 'reworded').map((change) => `${change.change} ${change.edition}`);
+      lines.push(`  ${track.series}: ${seen}${moves.length > 0 ? ` (${moves.join(', ')})` : ''}`);
+      if (!changes) continue;
+      for (const change of track.changes) {
+        lines.push(`    ${change.previousEdition} -> ${change.edition} ${change.change}`);
+        lines.push(`      - ${change.before ?? '(no counterpart in the summary)'}`);
+        lines.push(`      + ${change.after ?? '(no counterpart in the summary)'}`);
+      }
+    }
+  }
+  return lines;
 }
 
 /** The ratio summary, then the per-series table and the per-section table (or the one `by` names). */

@@ -9,6 +9,7 @@ import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
 import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { buildEditionReport } from '../shared/use-cases/queries/edition-report.js';
+import { trackKeyPhrases, type KeyPhrasesRequest, type KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
 import { auditTermBaselines, type BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
 import type { BaselineTable } from '../shared/domain/term-baseline.js';
 import type { EditionReport } from '../shared/domain/edition-report.js';
@@ -71,6 +72,8 @@ export interface TrackerBackend {
   editionMap(request: EditionMapRequest): Promise<EditionMap>;
   /** The edition report of a report's two editions across its series (`redline editions report`). */
   editionReport(request: EditionMapRequest): Promise<EditionReport>;
+  /** Key phrases tracked across a report's editions (`redline editions phrases`). */
+  keyPhrases(request: KeyPhrasesRequest): Promise<KeyPhrasesResult>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   /** Term rates against the mean over the N editions before (`redline audit --baseline N`). */
   auditBaseline(request: BaselineAuditRequest): Promise<BaselineTable>;
@@ -177,6 +180,10 @@ class StoreBackend implements TrackerBackend {
 
   async editionReport(request: EditionMapRequest) {
     return (await buildEditionReport(this.dependencies, request)).report;
+  }
+
+  keyPhrases(request: KeyPhrasesRequest) {
+    return trackKeyPhrases(this.dependencies, request);
   }
 
   audit(request: StoredAuditRequest) {
@@ -308,6 +315,15 @@ class ApiBackend implements TrackerBackend {
 
   editionReport(request: EditionMapRequest) {
     return this.get<EditionReport>(`/editions/${seriesSegment(request.report)}/report`, { from: request.from, to: request.to, format: 'json' });
+  }
+
+  keyPhrases(request: KeyPhrasesRequest) {
+    // The API takes the user's phrases separated by "|" (a phrase may hold commas).
+    return this.get<KeyPhrasesResult>(`/editions/${seriesSegment(request.report)}/phrases`, {
+      phrases: request.phrases?.length ? request.phrases.join('|') : undefined,
+      profile: request.profilePhrases === false ? false : undefined,
+      format: 'json',
+    });
   }
 
   audit(request: StoredAuditRequest) {

@@ -495,6 +495,35 @@ describe('term baselines', () => {
   });
 });
 
+describe('key phrases', () => {
+  it('tracks the profile’s phrases and the user’s across editions, as JSON or CSV, as the CLI gets them over the API', async () => {
+    const answer = await request('/editions/hrr~kazakhstan/phrases?phrases=' + encodeURIComponent('Respect for the Integrity of the Person|torture, by the'));
+    expect(answer.status).toBe(200);
+    const result = answer.json();
+    expect(result.phrases).toEqual([
+      'no credible reports of significant human rights abuses',
+      'significant human rights issues included credible reports of',
+      'Respect for the Integrity of the Person',
+      'torture, by the',
+    ]);
+    const issues = result.tracks.find((track: { phrase: string }) => track.phrase === 'significant human rights issues included credible reports of');
+    expect(issues.series).toBe('hrr/kazakhstan');
+    expect(issues.appearances.length).toBeGreaterThan(0);
+    expect(issues.appearances.every((entry: { sections: Array<{ key: string }> }) => entry.sections[0]!.key === 'executive-summary')).toBe(true);
+    const csv = await request('/editions/hrr~kazakhstan/phrases?table=changes&format=csv');
+    expect(csv.text.split('\r\n')[0]).toBe('series,phrase,previous_edition,edition,change,before,after');
+    const cliResult = await cli(['editions', 'phrases', 'hrr/kazakhstan', '--phrase', 'Respect for the Integrity of the Person', '--phrase', 'torture, by the', '--json', '--api', fixture.server.url]);
+    expect(JSON.parse(cliResult.stdout)).toEqual(result);
+  });
+
+  it('answers 400 for an empty phrase or none at all, 404 for a report without series', async () => {
+    const status = async (path: string) => (await request(path)).status;
+    expect(await status('/editions/hrr/phrases?phrases=%20')).toBe(400);
+    expect(await status('/editions/hrr/phrases?profile=false')).toBe(400);
+    expect(await status('/editions/atlantis/phrases')).toBe(404);
+  });
+});
+
 describe('term audit', () => {
   it('answers CSV with the journalists’ header, over the latest Document of every page of every series', async () => {
     const answer = await request('/audit?terms=torture,human%20rights&format=csv');

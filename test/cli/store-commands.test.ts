@@ -9,6 +9,7 @@ import type { EditionMap } from '../../shared/domain/edition-map.js';
 import type { EditionReport } from '../../shared/domain/edition-report.js';
 import type { AuditTable } from '../../shared/domain/audit.js';
 import type { BaselineTable } from '../../shared/domain/term-baseline.js';
+import type { KeyPhrasesResult } from '../../shared/use-cases/queries/key-phrases.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, replaceText, saveCorpusPage, startSharedStore, temporaryFolder, withModifiedDate, type SharedStore } from './cli-fixture.js';
@@ -195,6 +196,34 @@ describe('redline store commands', () => {
     expect(await refused('hrr', '--from', '2024', '--to', '2023')).toContain('from: must be an earlier edition than to');
     expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
     expect(await refused('hrr', '--from', '2023', '--to', '2024', '--by', 'country')).toContain("argument 'country' is invalid");
+  });
+
+  test('editions phrases: the profile’s phrases and the user’s, per series and edition; the changes side by side; an empty phrase exits 2', async () => {
+    const result = json<KeyPhrasesResult>(await cli(inStore('editions', 'phrases', 'hrr', '--phrase', 'Indigenous People of Biafra', '--json')));
+    expect(result.phrases).toEqual(['no credible reports of significant human rights abuses', 'significant human rights issues included credible reports of', 'Indigenous People of Biafra']);
+    const seen = (series: string, phrase: string) => result.tracks.find((track) => track.series === series && track.phrase === phrase)!.appearances.map((entry) => entry.edition);
+    expect(seen('hrr/kazakhstan', 'significant human rights issues included credible reports of')).toEqual([2022, 2023, 2024]);
+    expect(seen('hrr/andorra', 'no credible reports of significant human rights abuses')).toEqual([2024]);
+    expect(seen('hrr/tuvalu', 'no credible reports of significant human rights abuses')).toEqual([]);
+    expect(seen('hrr/kazakhstan', 'Indigenous People of Biafra')).toEqual([]);
+
+    const table = await cli(inStore('editions', 'phrases', 'hrr/kazakhstan', '--no-profile-phrases', '--phrase', 'significant human rights issues included credible reports of', '--changes'));
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('"significant human rights issues included credible reports of"');
+    expect(lines[1]).toBe('  hrr/kazakhstan: 2022 2023 2024');
+    expect(lines[2]).toBe('    2022 -> 2023 reworded');
+    expect(lines[3]).toMatch(/^ {6}- Significant human rights issues included credible reports of: /);
+    const csv = await cli(inStore('editions', 'phrases', 'hrr', '--changes', '--format', 'csv'));
+    expect(csv.stdout.split('\r\n')[0]).toBe('series,phrase,previous_edition,edition,change,before,after');
+
+    const refused = async (...args: string[]) => {
+      const refusal = await cli(inStore('editions', 'phrases', ...args));
+      expect(refusal.code).toBe(2);
+      return refusal.stderr;
+    };
+    expect(await refused('hrr', '--phrase', ' ')).toBe('redline: A key phrase cannot be empty.\n');
+    expect(await refused('hrr', '--no-profile-phrases')).toContain('No phrases to track');
+    expect(await refused('atlantis')).toContain('No series of report atlantis');
   });
 
   test('audit --by edition --format csv: one row per edition year, checked against an independent count', async () => {

@@ -21,6 +21,8 @@ import { compareEditions } from '../../../shared/use-cases/queries/compare-editi
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
 import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.js';
 import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
+import { trackKeyPhrases } from '../../../shared/use-cases/queries/key-phrases.js';
+import { phraseAppearancesToCsv, phraseChangesToCsv } from '../../../shared/domain/key-phrases.js';
 import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../shared/domain/edition-report.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
@@ -64,6 +66,17 @@ const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
 const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
 const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
+const phrasesQuery = z.object({
+  // The user's phrases, separated by "|" (a phrase may hold commas); each checked by the use case (empty: 400).
+  phrases: z
+    .string()
+    .max(2000)
+    .transform((value) => value.split('|').map((phrase) => phrase.trim()))
+    .optional(),
+  profile: flag.default(true),
+  format: z.enum(['json', 'csv']).default('json'),
+  table: z.enum(['appearances', 'changes']).default('appearances'),
+});
 const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
@@ -168,6 +181,18 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const { report } = await buildEditionReport(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
       if (query.format === 'json') return jsonResult(report, 'derived');
       return textResult(query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report), 'text/csv; charset=utf-8; header=present', 'derived');
+    }),
+    // Key phrases across every edition of the report's series: JSON, or one table as CSV.
+    route('GET', '/editions/{report}/phrases', async (event) => {
+      const query = queryParameters(event, phrasesQuery);
+      const result = await trackKeyPhrases(dependencies, {
+        report: slashedPathParameter(event, 'report'),
+        ...(query.phrases !== undefined ? { phrases: query.phrases } : {}),
+        profilePhrases: query.profile,
+      });
+      if (query.format === 'json') return jsonResult(result, 'derived');
+      const csv = query.table === 'changes' ? phraseChangesToCsv(result.tracks) : phraseAppearancesToCsv(result.tracks);
+      return textResult(csv, 'text/csv; charset=utf-8; header=present', 'derived');
     }),
     route('GET', '/audit', async (event) => {
       const query = queryParameters(event, auditQuery);
