@@ -10,6 +10,7 @@ import { compareEditions } from '../shared/use-cases/queries/compare-editions.js
 import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
 import { buildEditionReport } from '../shared/use-cases/queries/edition-report.js';
 import { trackKeyPhrases, type KeyPhrasesRequest, type KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
+import { compareDraft, type DraftComparisonRequest } from '../shared/use-cases/queries/compare-draft.js';
 import { auditTermBaselines, type BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
 import type { BaselineTable } from '../shared/domain/term-baseline.js';
 import type { EditionReport } from '../shared/domain/edition-report.js';
@@ -64,6 +65,8 @@ export interface TrackerBackend {
   getRevision(page: string, seq: number): Promise<RevisionView>;
   diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
+  /** A saved draft against a published edition of its series (`redline compare-file`). */
+  compareDraft(request: DraftComparisonRequest): Promise<RenderableDiff>;
   listEditions(series: string): Promise<EditionEntry[]>;
   /** Every series with its editions, aliases and links (`redline series list`). */
   seriesLineages(): Promise<SeriesListing[]>;
@@ -150,6 +153,23 @@ class StoreBackend implements TrackerBackend {
       title: diffTitle(result.page, result.to.title, result.from.seq, result.to.seq),
       meta: { page: result.page, from: result.from, to: result.to, source: result.source },
       diff: result.diff,
+    };
+  }
+
+  async compareDraft(request: DraftComparisonRequest): Promise<RenderableDiff> {
+    const comparison = await compareDraft(this.dependencies, request);
+    const draft = `draft ${comparison.draft.title || comparison.draft.url}`;
+    const published = `edition ${comparison.published.edition}`;
+    return {
+      title: `${comparison.series}: ${comparison.draftSide === 'after' ? `${published} to ${draft}` : `${draft} to ${published}`}`,
+      meta: {
+        series: comparison.series,
+        published: comparison.published,
+        draft: comparison.draft,
+        draftSide: comparison.draftSide,
+        ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}),
+      },
+      diff: comparison.diff,
     };
   }
 
@@ -276,6 +296,11 @@ class ApiBackend implements TrackerBackend {
       hideTrivial: options.hideTrivial,
     });
     return { title: diffTitle(page, meta.to.title, from, to), meta, diff };
+  }
+
+  compareDraft(): Promise<RenderableDiff> {
+    // The draft stays on this machine: the API has no route that takes one.
+    return Promise.reject(new UsageError('compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api'));
   }
 
   async compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff> {

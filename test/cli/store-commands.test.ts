@@ -134,6 +134,53 @@ describe('redline store commands', () => {
     expect(await cli(inStore('compare', 'hrr/atlantis', '--from', '2022', '--to', '2023'))).toMatchObject({ code: 2 });
   });
 
+  test('compare-file: a saved draft against a published edition, aligned as compare aligns; bad input exits 2', async () => {
+    const STEPS = 'The government took some credible steps to identify and punish officials who committed human rights abuses.';
+    const VERDICT = 'There were no credible reports of significant human rights abuses.';
+    const drafts = join(folder.path, 'drafts');
+    const draft = await saveCorpusPage(drafts, 'kazakhstan-draft.html', 'kazakhstan', 2024, { edit: (html) => replaceText(html, STEPS, VERDICT) });
+    const copy = await saveCorpusPage(drafts, 'kazakhstan-copy.html.gz', 'kazakhstan', 2024);
+    interface Compared {
+      draftSide: string;
+      published: { edition: number };
+      diff: { summary: Record<string, number>; sections: Array<{ key: string; kind: string; paragraphs: Array<{ before?: string; after?: string }> }> };
+    }
+
+    const against2024 = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--json')));
+    expect(against2024).toMatchObject({ draftSide: 'after', published: { edition: 2024 } });
+    expect(against2024.diff.summary).toMatchObject({ modified: 1, added: 0, removed: 0, renamed: 0 });
+    const summary = against2024.diff.sections.find((section) => section.kind !== 'unchanged')!;
+    expect(summary.key).toBe('executive-summary');
+    // A whole paragraph rewritten: removed and added.
+    expect(summary.paragraphs).toEqual([expect.objectContaining({ kind: 'removed', before: STEPS }), expect.objectContaining({ kind: 'added', after: VERDICT })]);
+    const reversed = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--draft-before', '--json')));
+    expect(reversed.diff.sections.find((section) => section.kind !== 'unchanged')!.paragraphs).toEqual([
+      expect.objectContaining({ kind: 'removed', before: VERDICT }),
+      expect.objectContaining({ kind: 'added', after: STEPS }),
+    ]);
+
+    // A copy of the 2024 page against 2023 is the comparison of the two editions, section for section.
+    const against2023 = json<Compared>(await cli(inStore('compare-file', copy, '--with', 'hrr/kazakhstan', '--edition', '2023', '--json')));
+    const compared = json<Compared>(await cli(inStore('compare', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--json')));
+    expect(against2023.diff.summary).toEqual(compared.diff.summary);
+    const text = await cli(inStore('compare-file', draft, '--with', 'hrr~kazakhstan', '--edition', '2024', '--exit-code'));
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`+${VERDICT}`);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('compare-file', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused(draft, '--with', 'hrr/kazakhstan', '--edition', '2019')).toContain('No edition 2019 of series hrr/kazakhstan');
+    expect(await refused(join(drafts, 'missing.html'), '--with', 'hrr/kazakhstan', '--edition', '2024')).toContain('No such file');
+    expect(await refused(draft, '--with', 'hrr/atlantis', '--edition', '2024')).toContain('No series hrr/atlantis');
+    expect(await refused(draft, '--edition', '2024')).toContain("required option '--with <series>' not specified");
+    // The draft stays on this machine: no API route takes one (refused before any request).
+    const overApi = await cli(['compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--api', 'http://127.0.0.1:9']);
+    expect(overApi).toMatchObject({ code: 2, stderr: 'redline: compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api\n' });
+  });
+
   test('editions map: the sections of 2023 mapped to 2024 as a table, CSV or JSON; bad requests exit 2 and name the problem', async () => {
     // Only Kazakhstan has both editions in this store: the map is its own alignment.
     const map = json<EditionMap>(await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--json')));
