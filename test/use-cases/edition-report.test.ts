@@ -1,3 +1,4 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { compareEditions } from '../../shared/use-cases/queries/compare-editions.js';
@@ -50,6 +51,26 @@ describe('edition report use case', () => {
 
     const second = await buildEditionReport(store.dependencies, { report: 'hrr', from: 2023, to: 2024 });
     expect(second).toEqual({ report: first.report, cached: true });
+  });
+
+  it('agrees with the section lines Athena reads: the sample SQL sums of wordcount per series and edition', async () => {
+    // What the query of docs/edition-report.md computes, over the same objects: sum(wordcount) per series, edition and
+    // page (the atlantis page holds Tuvalu's Document, so its lines sit in Tuvalu's partition: a row of its own).
+    const words = new Map<string, number>();
+    for await (const object of (store.dependencies.snapshots as S3SnapshotStore).listPrefix('sections/')) {
+      const [, series, edition, page] = /^sections\/series=([^/]+)\/edition=([^/]+)\/(.+)\.jsonl$/.exec(object.key)!;
+      const body = await (await store.aws.s3.send(new GetObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }))).Body!.transformToString();
+      const lines = body.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { wordCount: number; page: string });
+      expect(lines.every((line) => line.page === page)).toBe(true);
+      words.set(`${series!.replace('~', '/')} ${edition} ${page}`, lines.reduce((sum, line) => sum + line.wordCount, 0));
+    }
+    expect(words.get('hrr/tuvalu 2024 hrr.atlantis.2024')).toBe(842);
+    const { report } = await buildEditionReport(store.dependencies, { report: 'hrr', from: 2023, to: 2024 });
+    for (const row of report.series) {
+      const country = row.series.slice('hrr/'.length);
+      const sum = (edition: number) => words.get(`${row.series} ${edition} hrr.${country}.${edition}`);
+      expect([sum(2023), sum(2024)]).toEqual([row.wordsFrom, row.wordsTo]);
+    }
   });
 
   it('recomputes the report when an input changes, and replaces the stale one', async () => {
