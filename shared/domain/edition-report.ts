@@ -83,6 +83,10 @@ export interface TemplateSectionRow {
   wordsTo: number;
   /** The series where it was removed. */
   removedIn: string[];
+  /** The series where it was renamed. */
+  renamedIn: string[];
+  /** The series whose earlier edition has it (for sections new in the later edition: the series that added it). */
+  presentIn: string[];
 }
 
 export interface RatioSummary {
@@ -293,12 +297,15 @@ export function assembleEditionReport(report: string, from: number, to: number, 
           wordsFrom: 0,
           wordsTo: 0,
           removedIn: [],
+          renamedIn: [],
+          presentIn: [],
           headings: new Map(),
           order: 0,
         };
         templates.set(id, entry);
       }
       entry.headings.set(figures.heading, (entry.headings.get(figures.heading) ?? 0) + 1);
+      entry.presentIn.push(row.series);
       if (figures.status === 'added') {
         entry.added++;
         entry.seriesTo++;
@@ -312,7 +319,10 @@ export function assembleEditionReport(report: string, from: number, to: number, 
           entry.removedIn.push(row.series);
         } else {
           entry.seriesTo++;
-          if (figures.status === 'renamed') entry.renamed++;
+          if (figures.status === 'renamed') {
+            entry.renamed++;
+            entry.renamedIn.push(row.series);
+          }
         }
       }
       entry.wordsFrom += figures.wordsFrom;
@@ -324,6 +334,8 @@ export function assembleEditionReport(report: string, from: number, to: number, 
   for (const [id, entry] of templates) {
     const { headings, order: _order, ...row } = entry;
     row.removedIn.sort();
+    row.renamedIn.sort();
+    row.presentIn.sort();
     const known = id.startsWith('+') ? undefined : mapOrder.get(row.key);
     if (known) {
       row.heading = known.heading;

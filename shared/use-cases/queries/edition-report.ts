@@ -73,7 +73,7 @@ const storedReportSchema = z.object({
   from: z.number(),
   to: z.number(),
   series: z.array(z.object({ series: z.string(), ratio: z.number(), removedSections: z.array(z.string()), addedSections: z.array(z.string()) }).loose()),
-  sections: z.array(z.object({ key: z.string(), heading: z.string(), removedIn: z.array(z.string()) }).loose()),
+  sections: z.array(z.object({ key: z.string(), heading: z.string(), removedIn: z.array(z.string()), renamedIn: z.array(z.string()), presentIn: z.array(z.string()) }).loose()),
   summary: z.object({ series: z.number(), median: z.number(), lowest: z.array(z.object({ series: z.string(), ratio: z.number() })) }).loose(),
 });
 
