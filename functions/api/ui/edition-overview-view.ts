@@ -76,8 +76,8 @@ function histogram(report: EditionReport): SafeHtml {
       index % 2 === 0 ? html`<text x="${x + barWidth / 2}" y="${margin.top + plotHeight + 14}" text-anchor="middle">${bin.from.toFixed(1)}</text>` : ''
     }</g>`;
   });
-  return html`<figure class="chart" id="overview-histogram">
-<svg role="img" aria-labelledby="overview-histogram-title" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px">
+  return html`<figure class="chart-wrap" id="overview-histogram">
+<svg class="chart" role="img" aria-labelledby="overview-histogram-title" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">
 <title id="overview-histogram-title">Length ratios (${report.to} words / ${report.from} words) of ${report.series.length} series, in bins of 0.1</title>
 <line x1="${margin.left}" x2="${margin.left + bins.length * barWidth}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="currentColor"/>
 <text x="${margin.left - 4}" y="${margin.top + 8}" text-anchor="end">${most}</text><text x="${margin.left - 4}" y="${margin.top + plotHeight}" text-anchor="end">0</text>
@@ -118,7 +118,7 @@ function sectionGrid(report: EditionReport, links: UiLinks): SafeHtml {
 <tbody>${report.sections.map(
     (row) => html`<tr data-key="${row.key}"><th scope="row">${row.heading}</th><td class="number">${row.seriesFrom}</td><td class="number">${row.seriesTo}</td>${series.map((name) => {
       const status = sectionStatus(row, name);
-      return html`<td class="cell-${status}" data-status="${status}" title="${name}: ${CELL[status].label}"><span aria-hidden="true">${CELL[status].symbol}</span><span class="visually-hidden">${CELL[status].label}</span></td>`;
+      return html`<td class="cell-${status}" data-status="${status}" title="${name}: ${CELL[status].label}"><span role="img" aria-label="${CELL[status].label}">${CELL[status].symbol}</span></td>`;
     })}</tr>`,
   )}</tbody></table></div>`;
 }
