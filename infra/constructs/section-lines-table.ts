@@ -69,6 +69,6 @@ export class SectionLinesTable extends Construct {
         },
       },
     });
-    this.table.addDependency(this.database);
+    this.table.addResourceDependency(this.database);
   }
 }
