@@ -1,6 +1,6 @@
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { documentPlainText, type Document } from '../../shared/domain/document.js';
-import { editionMapPrior, learnEditionMap } from '../../shared/domain/edition-map.js';
+import { EditionMapLearner, editionMapPrior, learnEditionMap } from '../../shared/domain/edition-map.js';
 import {
   assembleEditionReport,
   editionReportSectionsCsv,
@@ -185,6 +185,12 @@ describe('edition report, six countries 2023 -> 2024', () => {
     expect(sum(report.sections.map((row) => row.renamed))).toBe(sum(report.series.map((row) => row.renamed)));
     expect(sum(report.sections.map((row) => row.seriesFrom))).toBe(sum(report.series.map((row) => row.sectionsFrom)));
     for (const row of report.sections) expect(row.seriesTo).toBe(row.seriesFrom - row.removed + row.added);
+  });
+
+  it('learns the map one pair at a time (bounded memory) as it learns it from all pairs at once', () => {
+    const learner = new EditionMapLearner();
+    for (const input of inputs) learner.add(input);
+    expect(learner.map('hrr', 2023, 2024)).toEqual(learnEditionMap('hrr', 2023, 2024, inputs));
   });
 
   it('writes each table as CSV, one row per series or per section', () => {
