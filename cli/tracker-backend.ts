@@ -8,12 +8,6 @@ import type { EditionEntry } from '../shared/domain/page-records.js';
 import { addWatch } from '../shared/use-cases/add-watch.js';
 import { compareEditions } from '../shared/use-cases/queries/compare-editions.js';
 import { buildEditionMap, type EditionMapRequest } from '../shared/use-cases/queries/edition-map.js';
-import { buildEditionReport } from '../shared/use-cases/queries/edition-report.js';
-import { trackKeyPhrases, type KeyPhrasesRequest, type KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
-import { compareDraft, type DraftComparisonRequest } from '../shared/use-cases/queries/compare-draft.js';
-import { auditTermBaselines, type BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
-import type { BaselineTable } from '../shared/domain/term-baseline.js';
-import type { EditionReport } from '../shared/domain/edition-report.js';
 import { getPage, listPages, type PageDetails } from '../shared/use-cases/queries/pages.js';
 import { diffRevisions } from '../shared/use-cases/queries/revision-diffs.js';
 import { getRevision, listRevisions } from '../shared/use-cases/queries/revisions.js';
@@ -31,6 +25,12 @@ import {
 import type { CreateSubscriptionInput } from '../shared/use-cases/subscriptions/subscription-input.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { describeTarget, openStore, type OpenStore, type StoreTarget } from './store-selection.js';
+// Issue 15 (edition reports, baselines, phrases, drafts): types only here; the use cases load when a command runs.
+import type { EditionReport } from '../shared/domain/edition-report.js';
+import type { BaselineTable } from '../shared/domain/term-baseline.js';
+import type { DraftComparisonRequest } from '../shared/use-cases/queries/compare-draft.js';
+import type { KeyPhrasesRequest, KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
+import type { BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
 
 /**
  * What the store-backed commands ask for, answered either by the use cases over the stores (local folder, AWS) or
@@ -157,6 +157,7 @@ class StoreBackend implements TrackerBackend {
   }
 
   async compareDraft(request: DraftComparisonRequest): Promise<RenderableDiff> {
+    const { compareDraft } = await import('../shared/use-cases/queries/compare-draft.js');
     const comparison = await compareDraft(this.dependencies, request);
     const draft = `draft ${comparison.draft.title || comparison.draft.url}`;
     const published = `edition ${comparison.published.edition}`;
@@ -199,10 +200,12 @@ class StoreBackend implements TrackerBackend {
   }
 
   async editionReport(request: EditionMapRequest) {
+    const { buildEditionReport } = await import('../shared/use-cases/queries/edition-report.js');
     return (await buildEditionReport(this.dependencies, request)).report;
   }
 
-  keyPhrases(request: KeyPhrasesRequest) {
+  async keyPhrases(request: KeyPhrasesRequest) {
+    const { trackKeyPhrases } = await import('../shared/use-cases/queries/key-phrases.js');
     return trackKeyPhrases(this.dependencies, request);
   }
 
@@ -210,7 +213,8 @@ class StoreBackend implements TrackerBackend {
     return auditStoredTerms(this.dependencies, request);
   }
 
-  auditBaseline(request: BaselineAuditRequest) {
+  async auditBaseline(request: BaselineAuditRequest) {
+    const { auditTermBaselines } = await import('../shared/use-cases/queries/term-baseline.js');
     return auditTermBaselines(this.dependencies, request);
   }
 
