@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { editionMapSuite } from './suites/edition-map.js';
+import { editionReportSuite } from './suites/edition-report.js';
 import { extractionThroughputSuite } from './suites/extraction-throughput.js';
 import { importThroughputSuite } from './suites/import-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
@@ -26,6 +27,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   hardening: async () => (await import('./suites/hardening.js')).hardeningSuite(),
   provenance: () => provenanceSuite(),
   editions: () => editionMapSuite(),
+  'edition-report': () => editionReportSuite(),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));

@@ -4,7 +4,7 @@ import { visibleSections } from '../shared/domain/diff-rendering.js';
 import { NotFoundError } from '../shared/errors.js';
 import { renderDiffOutput } from '../shared/use-cases/queries/diff-output.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
-import { diffFiles, type DiffFormat } from './file-commands.js';
+import { diffFiles, readPageFile, type DiffFormat } from './file-commands.js';
 import { latestSeq } from './history-commands.js';
 import { normaliseSeries, optionsOf, parseEdition, parsePositiveInteger, storeTargetOf } from './output.js';
 import { addStoreOptions } from './store-selection.js';
@@ -106,6 +106,51 @@ Examples:
           if (from === undefined || to === undefined) throw new NotFoundError(`Series ${series} has fewer than two editions to compare`);
         }
         const result = await backend.compareEditions(series, from, to, renderOptions(options));
+        printDiff(io, result, options.json ? 'json' : options.format, options);
+      });
+    });
+}
+
+/** `redline compare-file`: a saved draft against a published edition of its series, aligned as `compare` aligns. */
+export function registerCompareFileCommand(program: Command, io: CliIo): void {
+  addStoreOptions(
+    program
+      .command('compare-file')
+      .description('Compare a saved draft (a leaked or released copy of a report page) with a published edition of its series, aligned as compare aligns editions.')
+      .argument('<draft>', 'the saved draft (.html or .html.gz)')
+      .requiredOption('--with <series>', 'the series the draft belongs to, e.g. hrr/kazakhstan')
+      .requiredOption('--edition <year>', 'the published edition to compare it with', parseEdition)
+      .option('--draft-before', 'put the draft first (what changed from the draft to the published edition)')
+      .option('--url <url>', 'the URL the draft was published at or claims (default: its canonical link)')
+      .option('--profile <name>', "the profile to read the draft with (default: the published edition's)")
+      .addOption(new Option('--format <format>', 'output format').choices(['text', 'html', 'json']).default('text'))
+      .option('--json', 'same as --format json')
+      .option('--hide-trivial', 'leave out whitespace-, punctuation- and number-only changes')
+      .option('--include-unchanged', 'list unchanged (aligned) sections too')
+      .option('--exit-code', 'exit with 1 when the draft and the edition differ'),
+  )
+    .addHelpText(
+      'after',
+      `
+The published edition is the latest capture of the edition's page in the store. The draft is read with the published
+edition's profile unless --profile says otherwise; when the draft names another edition than --edition, the report's
+edition map serves as a prior, as in compare. By default the published edition comes first and the draft second.
+
+Examples:
+  $ redline compare-file draft-2024.html --with hrr/nigeria --edition 2024 --draft-before
+  $ redline compare-file draft-2024.html --with hrr/nigeria --edition 2023 --format html > draft-vs-2023.html`,
+    )
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const options = optionsOf<RenderFlags & { with: string; edition: number; draftBefore?: boolean; url?: string; profile?: string }>(command);
+      if (!isFile(file)) throw new UsageError(`No such file: ${file}`);
+      const html = await readPageFile(file);
+      await withBackend(storeTargetOf(command, io), io, async (backend) => {
+        const result = await backend.compareDraft({
+          series: normaliseSeries(options.with),
+          edition: options.edition,
+          draft: { html, ...(options.url ? { url: options.url } : {}), ...(options.profile ? { profile: options.profile } : {}) },
+          draftSide: options.draftBefore ? 'before' : 'after',
+        });
         printDiff(io, result, options.json ? 'json' : options.format, options);
       });
     });

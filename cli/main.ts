@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { RedlineError } from '../shared/errors.js';
 import { registerAuditCommand } from './audit-command.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io.js';
-import { registerDiffCommands } from './diff-commands.js';
+import { registerCompareFileCommand, registerDiffCommands } from './diff-commands.js';
 import { registerEditionCommands } from './edition-commands.js';
 import { extractFile, formatOutline } from './file-commands.js';
 import { registerHistoryCommands } from './history-commands.js';
@@ -74,6 +74,7 @@ Examples:
     });
 
   registerDiffCommands(program, io);
+  registerCompareFileCommand(program, io);
   registerWatchCommands(program, io);
   registerRunCommand(program, io);
   registerHistoryCommands(program, io);

@@ -24,6 +24,12 @@ import {
 import type { CreateSubscriptionInput } from '../shared/use-cases/subscriptions/subscription-input.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { describeTarget, openStore, type OpenStore, type StoreTarget } from './store-selection.js';
+// Issue 15 (edition reports, baselines, phrases, drafts): types only here; the use cases load when a command runs.
+import type { EditionReport } from '../shared/domain/edition-report.js';
+import type { BaselineTable } from '../shared/domain/term-baseline.js';
+import type { DraftComparisonRequest } from '../shared/use-cases/queries/compare-draft.js';
+import type { KeyPhrasesRequest, KeyPhrasesResult } from '../shared/use-cases/queries/key-phrases.js';
+import type { BaselineAuditRequest } from '../shared/use-cases/queries/term-baseline.js';
 
 /**
  * What the store-backed commands ask for, answered either by the use cases over the stores (local folder, AWS) or
@@ -58,13 +64,21 @@ export interface TrackerBackend {
   getRevision(page: string, seq: number): Promise<RevisionView>;
   diffRevisions(page: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
   compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff>;
+  /** A saved draft against a published edition of its series (`redline compare-file`). */
+  compareDraft(request: DraftComparisonRequest): Promise<RenderableDiff>;
   listEditions(series: string): Promise<EditionEntry[]>;
   /** Every series with its editions, aliases and links (`redline series list`). */
   seriesLineages(): Promise<SeriesListing[]>;
   /** One series' lineage, by any of its names. */
   seriesLineage(series: string): Promise<SeriesListing>;
   editionMap(request: EditionMapRequest): Promise<EditionMap>;
+  /** The edition report of a report's two editions across its series (`redline editions report`). */
+  editionReport(request: EditionMapRequest): Promise<EditionReport>;
+  /** Key phrases tracked across a report's editions (`redline editions phrases`). */
+  keyPhrases(request: KeyPhrasesRequest): Promise<KeyPhrasesResult>;
   audit(request: StoredAuditRequest): Promise<AuditTable>;
+  /** Term rates against the mean over the N editions before (`redline audit --baseline N`). */
+  auditBaseline(request: BaselineAuditRequest): Promise<BaselineTable>;
   addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
   createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
   listSubscriptions(options: { cursor?: string; limit?: number }): Promise<PageOfItems<SubscriptionView>>;
@@ -141,6 +155,24 @@ class StoreBackend implements TrackerBackend {
     };
   }
 
+  async compareDraft(request: DraftComparisonRequest): Promise<RenderableDiff> {
+    const { compareDraft } = await import('../shared/use-cases/queries/compare-draft.js');
+    const comparison = await compareDraft(this.dependencies, request);
+    const draft = `draft ${comparison.draft.title || comparison.draft.url}`;
+    const published = `edition ${comparison.published.edition}`;
+    return {
+      title: `${comparison.series}: ${comparison.draftSide === 'after' ? `${published} to ${draft}` : `${draft} to ${published}`}`,
+      meta: {
+        series: comparison.series,
+        published: comparison.published,
+        draft: comparison.draft,
+        draftSide: comparison.draftSide,
+        ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}),
+      },
+      diff: comparison.diff,
+    };
+  }
+
   async compareEditions(series: string, from: number, to: number): Promise<RenderableDiff> {
     // Edition maps (and their zod schemas) only for the commands that compare editions.
     const { compareEditions } = await import('../shared/use-cases/queries/compare-editions.js');
@@ -170,8 +202,23 @@ class StoreBackend implements TrackerBackend {
     return (await buildEditionMap(this.dependencies, request)).map;
   }
 
+  async editionReport(request: EditionMapRequest) {
+    const { buildEditionReport } = await import('../shared/use-cases/queries/edition-report.js');
+    return (await buildEditionReport(this.dependencies, request)).report;
+  }
+
+  async keyPhrases(request: KeyPhrasesRequest) {
+    const { trackKeyPhrases } = await import('../shared/use-cases/queries/key-phrases.js');
+    return trackKeyPhrases(this.dependencies, request);
+  }
+
   audit(request: StoredAuditRequest) {
     return auditStoredTerms(this.dependencies, request);
+  }
+
+  async auditBaseline(request: BaselineAuditRequest) {
+    const { auditTermBaselines } = await import('../shared/use-cases/queries/term-baseline.js');
+    return auditTermBaselines(this.dependencies, request);
   }
 
   async addWatch(request: WatchRequest) {
@@ -258,6 +305,11 @@ class ApiBackend implements TrackerBackend {
     return { title: diffTitle(page, meta.to.title, from, to), meta, diff };
   }
 
+  compareDraft(): Promise<RenderableDiff> {
+    // The draft stays on this machine: the API has no route that takes one.
+    return Promise.reject(new UsageError('compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api'));
+  }
+
   async compareEditions(series: string, from: number, to: number, options: DiffRequestOptions): Promise<RenderableDiff> {
     const { diff, ...meta } = await this.get<{ diff: RevisionDiff; series: string }>(`/series/${seriesSegment(series)}/compare`, {
       from,
@@ -293,6 +345,19 @@ class ApiBackend implements TrackerBackend {
     return this.get<EditionMap>(`/editions/${seriesSegment(request.report)}/map`, { from: request.from, to: request.to, format: 'json' });
   }
 
+  editionReport(request: EditionMapRequest) {
+    return this.get<EditionReport>(`/editions/${seriesSegment(request.report)}/report`, { from: request.from, to: request.to, format: 'json' });
+  }
+
+  keyPhrases(request: KeyPhrasesRequest) {
+    // The API takes the user's phrases separated by "|" (a phrase may hold commas).
+    return this.get<KeyPhrasesResult>(`/editions/${seriesSegment(request.report)}/phrases`, {
+      phrases: request.phrases?.length ? request.phrases.join('|') : undefined,
+      profile: request.profilePhrases === false ? false : undefined,
+      format: 'json',
+    });
+  }
+
   audit(request: StoredAuditRequest) {
     return this.get<AuditTable>('/audit', {
       terms: request.terms.join(','),
@@ -302,6 +367,17 @@ class ApiBackend implements TrackerBackend {
       wholeWord: request.wholeWord,
     });
   }
+  auditBaseline(request: BaselineAuditRequest) {
+    return this.get<BaselineTable>('/audit', {
+      terms: request.terms.join(','),
+      series: request.series,
+      by: request.by,
+      baseline: request.baseline,
+      format: 'json',
+      wholeWord: request.wholeWord,
+    });
+  }
+
 
   async addWatch(request: WatchRequest) {
     if (request.robotsOverride) throw new UsageError('--ignore-robots is an operator setting of the store; the HTTP API does not take it');

@@ -17,6 +17,7 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   sections: 'sections/',
   provenance: 'provenance/',
   maps: 'maps/',
+  reports: 'reports/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];

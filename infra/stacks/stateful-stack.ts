@@ -8,6 +8,7 @@ import type { StageSettings } from '../config/stages.js';
 import { MessagingKey } from '../constructs/messaging-key.js';
 import { NotificationTopic } from '../constructs/notification-topic.js';
 import { RevisionTable } from '../constructs/revision-table.js';
+import { SectionLinesTable } from '../constructs/section-lines-table.js';
 import { SnapshotBucket } from '../constructs/snapshot-bucket.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -49,6 +50,8 @@ export class StatefulStack extends Stack {
     });
     this.bucket = snapshots.bucket;
     this.accessLogBucket = snapshots.accessLogBucket;
+    // SQL for analysts: an Athena (Glue) table over the section lines already in the bucket.
+    new SectionLinesTable(this, 'SectionLinesTable', { bucket: snapshots.bucket, databaseName: `redline_${stage.name}` });
 
     this.table = new RevisionTable(this, 'RevisionTable', {
       removalPolicy: stage.removalPolicy,

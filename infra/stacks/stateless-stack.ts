@@ -154,6 +154,8 @@ export class StatelessStack extends Stack {
     bindBucket(api, bucket, { prefixes: ['provenance/'], access: ['get', 'list'] });
     // Edition maps (derived, cached by the hash of their inputs): looked up by listing, replaced when inputs change.
     bindBucket(api, bucket, { prefixes: ['maps/'], access: ['get', 'put', 'list', 'delete'] });
+    // Edition reports (derived, cached by the hash of their inputs alike).
+    bindBucket(api, bucket, { prefixes: ['reports/'], access: ['get', 'put', 'list', 'delete'] });
     bindTopic(api, topic, { access: ['subscribe', 'unsubscribe'] });
 
     // Triggers

@@ -93,18 +93,34 @@ class HeadingVotes {
 
 /** Aligns each series' two editions on their own evidence and counts, per previous section, where it went. */
 export function learnEditionMap(report: string, from: number, to: number, inputs: readonly SeriesEditions[]): EditionMap {
-  const votes = new Map<string, Map<string, string[]>>();
-  const present = new Map<string, Set<string>>();
-  const positions = new Map<string, number[]>();
-  const fromHeadings = new Map<string, HeadingVotes>();
-  const toHeadings = new Map<string, HeadingVotes>();
-  const vote = (map: Map<string, HeadingVotes>, section: Section, path: string[]) => {
-    let entry = map.get(section.key);
-    if (!entry) map.set(section.key, (entry = new HeadingVotes()));
-    entry.add(section.heading, path);
-  };
-  const REMOVED = '';
-  for (const { series, previous, next } of inputs) {
+  const learner = new EditionMapLearner();
+  for (const input of inputs) learner.add(input);
+  return learner.map(report, from, to);
+}
+
+const REMOVED = '';
+
+/**
+ * learnEditionMap one series at a time: `add` aligns a series' two editions and keeps only its votes, so a caller can
+ * drop the Documents before reading the next series' (the map then needs memory for one pair, not for all). Series
+ * must be added in a fixed order (ties between headings go to the first seen).
+ */
+export class EditionMapLearner {
+  private readonly votes = new Map<string, Map<string, string[]>>();
+  private readonly present = new Map<string, Set<string>>();
+  private readonly positions = new Map<string, number[]>();
+  private readonly fromHeadings = new Map<string, HeadingVotes>();
+  private readonly toHeadings = new Map<string, HeadingVotes>();
+  private readonly seriesSeen: string[] = [];
+
+  add({ series, previous, next }: SeriesEditions): void {
+    const { votes, present, positions, fromHeadings, toHeadings } = this;
+    this.seriesSeen.push(series);
+    const vote = (map: Map<string, HeadingVotes>, section: Section, path: string[]) => {
+      let entry = map.get(section.key);
+      if (!entry) map.set(section.key, (entry = new HeadingVotes()));
+      entry.add(section.heading, path);
+    };
     const alignment = alignSections(previous.sections, next.sections);
     const pairOf = new Map(alignment.matches.map((match) => [match.before, match.after]));
     const previousPaths = headingPaths(previous.sections);
@@ -128,33 +144,36 @@ export function learnEditionMap(report: string, from: number, to: number, inputs
     });
   }
 
-  const rows: Array<EditionMapRow & { position: number }> = [];
-  for (const [fromKey, targets] of votes) {
-    const seenIn = present.get(fromKey)?.size ?? 0;
-    const position = mean(positions.get(fromKey) ?? []);
-    for (const [toKey, series] of targets) {
-      const row: EditionMapRow & { position: number } = {
-        kind: toKey === REMOVED ? 'removed' : toKey === fromKey ? 'same' : lastSegment(toKey) === lastSegment(fromKey) ? 'moved' : 'renamed',
-        from: (fromHeadings.get(fromKey) as HeadingVotes).winner(fromKey),
-        support: series.length,
-        present: seenIn,
-        confidence: Math.round((series.length / seenIn) * 1000) / 1000,
-        series: [...series].sort(),
-        position,
-      };
-      if (toKey !== REMOVED) row.to = (toHeadings.get(toKey) as HeadingVotes).winner(toKey);
-      rows.push(row);
+  map(report: string, from: number, to: number): EditionMap {
+    const { votes, present, positions, fromHeadings, toHeadings } = this;
+    const rows: Array<EditionMapRow & { position: number }> = [];
+    for (const [fromKey, targets] of votes) {
+      const seenIn = present.get(fromKey)?.size ?? 0;
+      const position = mean(positions.get(fromKey) ?? []);
+      for (const [toKey, series] of targets) {
+        const row: EditionMapRow & { position: number } = {
+          kind: toKey === REMOVED ? 'removed' : toKey === fromKey ? 'same' : lastSegment(toKey) === lastSegment(fromKey) ? 'moved' : 'renamed',
+          from: (fromHeadings.get(fromKey) as HeadingVotes).winner(fromKey),
+          support: series.length,
+          present: seenIn,
+          confidence: Math.round((series.length / seenIn) * 1000) / 1000,
+          series: [...series].sort(),
+          position,
+        };
+        if (toKey !== REMOVED) row.to = (toHeadings.get(toKey) as HeadingVotes).winner(toKey);
+        rows.push(row);
+      }
     }
+    rows.sort((a, b) => a.position - b.position || b.support - a.support || a.from.key.localeCompare(b.from.key) || (a.to?.key ?? '').localeCompare(b.to?.key ?? ''));
+    return {
+      version: EDITION_MAP_VERSION,
+      report,
+      from,
+      to,
+      series: [...this.seriesSeen].sort(),
+      rows: rows.map(({ position: _position, ...row }) => row),
+    };
   }
-  rows.sort((a, b) => a.position - b.position || b.support - a.support || a.from.key.localeCompare(b.from.key) || (a.to?.key ?? '').localeCompare(b.to?.key ?? ''));
-  return {
-    version: EDITION_MAP_VERSION,
-    report,
-    from,
-    to,
-    series: inputs.map((input) => input.series).sort(),
-    rows: rows.map(({ position: _position, ...row }) => row),
-  };
 }
 
 function mean(values: readonly number[]): number {

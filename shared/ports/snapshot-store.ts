@@ -1,5 +1,6 @@
 import type { Document } from '../domain/document.js';
 import type { EditionMap } from '../domain/edition-map.js';
+import type { EditionReport } from '../domain/edition-report.js';
 import type { ProvenanceIndexData } from '../domain/provenance/provenance-index.js';
 import type { RevisionDiff } from '../domain/revision-diff.js';
 
@@ -72,6 +73,13 @@ export interface SnapshotStore {
   getEditionMap(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
   /** Stores an edition map under its inputs' hash, then deletes the scope's maps of other inputs (best effort). */
   putEditionMap(scope: EditionMapScope, inputsHash: string, map: EditionMap): Promise<void>;
+  /**
+   * A stored edition report (derived data: `reports/<report>/<from>-<to>/<inputs hash>.json.gz`) as stored, unchecked;
+   * undefined when none is stored for these inputs.
+   */
+  getEditionReport(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
+  /** Stores an edition report under its inputs' hash, then deletes the scope's reports of other inputs (best effort). */
+  putEditionReport(scope: EditionMapScope, inputsHash: string, report: EditionReport): Promise<void>;
 }
 
 /** Which edition map: a report (series prefix, or one series) and two editions. */

@@ -421,6 +421,109 @@ describe('edition map', () => {
   });
 });
 
+describe('edition report', () => {
+  it('tabulates two editions across the report’s series as JSON, or one table as CSV', async () => {
+    const answer = await request('/editions/hrr/report?from=2023&to=2024');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
+    const report = answer.json();
+    // Only Kazakhstan has both editions: its 2023 page as published against its latest 2024 Document.
+    const latest = await latestDocument(KZ);
+    const wordsTo = latest.sections.reduce((sum, section) => sum + section.paragraphs.reduce((words, paragraph) => words + paragraph.text.split(/\s+/u).filter(Boolean).length, 0), 0);
+    expect(report.series).toHaveLength(1);
+    expect(report.series[0]).toMatchObject({ series: 'hrr/kazakhstan', wordsFrom: 12535, wordsTo });
+    expect(report.summary.median).toBe(report.series[0].ratio);
+    const women = report.sections.find((row: { heading: string }) => row.heading === 'Women');
+    expect(women).toMatchObject({ seriesFrom: 1, seriesTo: 0, removed: 1, removedIn: ['hrr/kazakhstan'] });
+
+    const csv = await request('/editions/hrr/report?from=2023&to=2024&format=csv');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(csv.text.split('\r\n')[0]).toMatch(/^series,words_from,words_to,ratio,/);
+    const sections = await request('/editions/hrr~kazakhstan/report?from=2023&to=2024&format=csv&by=section');
+    expect(sections.text.split('\r\n')[0]).toBe('key,heading,series_from,series_to,removed,renamed,added,words_from,words_to,removed_in');
+    expect(sections.text.split('\r\n')).toHaveLength(report.sections.length + 2);
+  });
+
+  it('gives the CLI the same report over the API, and names the problem of a bad request', async () => {
+    const result = await cli(['editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--json', '--api', fixture.server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual((await request('/editions/hrr/report?from=2023&to=2024')).json());
+    const error = async (path: string) => {
+      const answer = await request(path);
+      return [answer.status, answer.json().error.message];
+    };
+    expect(await error('/editions/hrr/report?from=2019&to=2024')).toEqual([400, 'No series of report hrr has edition 2019 captured']);
+    expect((await error('/editions/hrr/report?from=2024&to=2023'))[0]).toBe(400);
+    expect((await error('/editions/hrr/report?from=2023&to=2024&by=country'))[0]).toBe(400);
+    expect((await error('/editions/atlantis/report?from=2023&to=2024'))[0]).toBe(404);
+  });
+});
+
+describe('term baselines', () => {
+  it('answers rates against the mean of the editions before, as JSON or spreadsheet CSV, as the CLI gets them over the API', async () => {
+    const answer = await request('/audit?terms=torture,women&baseline=1&by=series&series=hrr~kazakhstan');
+    expect(answer.status).toBe(200);
+    const table = answer.json();
+    const plain = (await request('/audit?terms=torture,women&series=hrr~kazakhstan')).json();
+    const rates = new Map(plain.rows.map((row: { edition: number; rates: Record<string, number> }) => [row.edition, row.rates]));
+    expect(table.rows.length).toBe(plain.rows.length - 1);
+    for (const row of table.rows) {
+      const before = rates.get(row.baselineEditions[0]) as Record<string, number>;
+      expect(row.baselines.torture).toBeCloseTo(before.torture!, 9);
+      expect(row.rates.torture).toBeCloseTo((rates.get(row.edition) as Record<string, number>).torture!, 9);
+    }
+    const csv = await request('/audit?terms=torture,women&baseline=1&by=series&series=hrr~kazakhstan&format=csv');
+    expect(csv.text.split('\r\n')[0]).toMatch(/^year,series,reports,word_count,baseline_editions,count_torture,count_women,/);
+    const sentences = await request('/audit?terms=women&baseline=1&by=series&series=hrr~kazakhstan&format=csv&sentences=true');
+    expect(sentences.text.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
+    const result = await cli(['audit', '--terms', 'torture,women', '--baseline', '1', '--by', 'series', '--series', 'hrr/kazakhstan', '--json', '--api', fixture.server.url]);
+    expect(JSON.parse(result.stdout)).toEqual(table);
+  });
+
+  it('answers 400 for a baseline longer than the history, an empty term, or a grouping without a baseline', async () => {
+    const error = async (path: string) => {
+      const answer = await request(path);
+      return [answer.status, answer.json().error.message];
+    };
+    const [status, message] = await error('/audit?terms=torture&baseline=50&series=hrr~kazakhstan');
+    expect(status).toBe(400);
+    expect(message).toMatch(/^baseline: 50 editions is longer than the history/);
+    expect((await error('/audit?terms=torture&baseline=0'))[0]).toBe(400);
+    expect((await error('/audit?terms=%20&baseline=1'))[0]).toBe(400);
+    expect(await error('/audit?terms=torture&baseline=1&by=section')).toEqual([400, 'by: a baseline is per edition or per series, not per section']);
+    expect(await error('/audit?terms=torture&by=series')).toEqual([400, 'by: series needs a baseline (baseline=N)']);
+  });
+});
+
+describe('key phrases', () => {
+  it('tracks the profile’s phrases and the user’s across editions, as JSON or CSV, as the CLI gets them over the API', async () => {
+    const answer = await request('/editions/hrr~kazakhstan/phrases?phrases=' + encodeURIComponent('Respect for the Integrity of the Person|torture, by the'));
+    expect(answer.status).toBe(200);
+    const result = answer.json();
+    expect(result.phrases).toEqual([
+      'no credible reports of significant human rights abuses',
+      'significant human rights issues included credible reports of',
+      'Respect for the Integrity of the Person',
+      'torture, by the',
+    ]);
+    const issues = result.tracks.find((track: { phrase: string }) => track.phrase === 'significant human rights issues included credible reports of');
+    expect(issues.series).toBe('hrr/kazakhstan');
+    expect(issues.appearances.length).toBeGreaterThan(0);
+    expect(issues.appearances.every((entry: { sections: Array<{ key: string }> }) => entry.sections[0]!.key === 'executive-summary')).toBe(true);
+    const csv = await request('/editions/hrr~kazakhstan/phrases?table=changes&format=csv');
+    expect(csv.text.split('\r\n')[0]).toBe('series,phrase,previous_edition,edition,change,before,after');
+    const cliResult = await cli(['editions', 'phrases', 'hrr/kazakhstan', '--phrase', 'Respect for the Integrity of the Person', '--phrase', 'torture, by the', '--json', '--api', fixture.server.url]);
+    expect(JSON.parse(cliResult.stdout)).toEqual(result);
+  });
+
+  it('answers 400 for an empty phrase or none at all, 404 for a report without series', async () => {
+    const status = async (path: string) => (await request(path)).status;
+    expect(await status('/editions/hrr/phrases?phrases=%20')).toBe(400);
+    expect(await status('/editions/hrr/phrases?profile=false')).toBe(400);
+    expect(await status('/editions/atlantis/phrases')).toBe(404);
+  });
+});
+
 describe('term audit', () => {
   it('answers CSV with the journalists’ header, over the latest Document of every page of every series', async () => {
     const answer = await request('/audit?terms=torture,human%20rights&format=csv');

@@ -6,6 +6,10 @@ import { BufferedOutput } from '../../cli/cli-io.js';
 import { startLocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { extract } from '../../shared/domain/extract.js';
 import type { EditionMap } from '../../shared/domain/edition-map.js';
+import type { EditionReport } from '../../shared/domain/edition-report.js';
+import type { AuditTable } from '../../shared/domain/audit.js';
+import type { BaselineTable } from '../../shared/domain/term-baseline.js';
+import type { KeyPhrasesResult } from '../../shared/use-cases/queries/key-phrases.js';
 import type { ImportReport } from '../../shared/use-cases/import-pages.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, replaceText, saveCorpusPage, startSharedStore, temporaryFolder, withModifiedDate, type SharedStore } from './cli-fixture.js';
@@ -130,6 +134,53 @@ describe('redline store commands', () => {
     expect(await cli(inStore('compare', 'hrr/atlantis', '--from', '2022', '--to', '2023'))).toMatchObject({ code: 2 });
   });
 
+  test('compare-file: a saved draft against a published edition, aligned as compare aligns; bad input exits 2', async () => {
+    const STEPS = 'The government took some credible steps to identify and punish officials who committed human rights abuses.';
+    const VERDICT = 'There were no credible reports of significant human rights abuses.';
+    const drafts = join(folder.path, 'drafts');
+    const draft = await saveCorpusPage(drafts, 'kazakhstan-draft.html', 'kazakhstan', 2024, { edit: (html) => replaceText(html, STEPS, VERDICT) });
+    const copy = await saveCorpusPage(drafts, 'kazakhstan-copy.html.gz', 'kazakhstan', 2024);
+    interface Compared {
+      draftSide: string;
+      published: { edition: number };
+      diff: { summary: Record<string, number>; sections: Array<{ key: string; kind: string; paragraphs: Array<{ before?: string; after?: string }> }> };
+    }
+
+    const against2024 = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--json')));
+    expect(against2024).toMatchObject({ draftSide: 'after', published: { edition: 2024 } });
+    expect(against2024.diff.summary).toMatchObject({ modified: 1, added: 0, removed: 0, renamed: 0 });
+    const summary = against2024.diff.sections.find((section) => section.kind !== 'unchanged')!;
+    expect(summary.key).toBe('executive-summary');
+    // A whole paragraph rewritten: removed and added.
+    expect(summary.paragraphs).toEqual([expect.objectContaining({ kind: 'removed', before: STEPS }), expect.objectContaining({ kind: 'added', after: VERDICT })]);
+    const reversed = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--draft-before', '--json')));
+    expect(reversed.diff.sections.find((section) => section.kind !== 'unchanged')!.paragraphs).toEqual([
+      expect.objectContaining({ kind: 'removed', before: VERDICT }),
+      expect.objectContaining({ kind: 'added', after: STEPS }),
+    ]);
+
+    // A copy of the 2024 page against 2023 is the comparison of the two editions, section for section.
+    const against2023 = json<Compared>(await cli(inStore('compare-file', copy, '--with', 'hrr/kazakhstan', '--edition', '2023', '--json')));
+    const compared = json<Compared>(await cli(inStore('compare', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--json')));
+    expect(against2023.diff.summary).toEqual(compared.diff.summary);
+    const text = await cli(inStore('compare-file', draft, '--with', 'hrr~kazakhstan', '--edition', '2024', '--exit-code'));
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain(`+${VERDICT}`);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('compare-file', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused(draft, '--with', 'hrr/kazakhstan', '--edition', '2019')).toContain('No edition 2019 of series hrr/kazakhstan');
+    expect(await refused(join(drafts, 'missing.html'), '--with', 'hrr/kazakhstan', '--edition', '2024')).toContain('No such file');
+    expect(await refused(draft, '--with', 'hrr/atlantis', '--edition', '2024')).toContain('No series hrr/atlantis');
+    expect(await refused(draft, '--edition', '2024')).toContain("required option '--with <series>' not specified");
+    // The draft stays on this machine: no API route takes one (refused before any request).
+    const overApi = await cli(['compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--api', 'http://127.0.0.1:9']);
+    expect(overApi).toMatchObject({ code: 2, stderr: 'redline: compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api\n' });
+  });
+
   test('editions map: the sections of 2023 mapped to 2024 as a table, CSV or JSON; bad requests exit 2 and name the problem', async () => {
     // Only Kazakhstan has both editions in this store: the map is its own alignment.
     const map = json<EditionMap>(await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--json')));
@@ -160,6 +211,66 @@ describe('redline store commands', () => {
     expect(await refused('hrr', '--from', '2016', '--to', '2023')).toBe('redline: No series of report hrr has edition 2016 captured\n');
     expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
     expect(await refused('hrr', '--from', '2023')).toContain("required option '--to <year>' not specified");
+  });
+
+  test('editions report: ratio summary and both tables, CSV per series or section, JSON; bad requests exit 2', async () => {
+    // Only Kazakhstan has both editions in this store.
+    const report = json<EditionReport>(await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--json')));
+    expect(report.series.map((row) => [row.series, row.wordsFrom, row.wordsTo, row.ratio])).toEqual([['hrr/kazakhstan', 12535, 4492, 0.358]]);
+    expect(report.summary).toMatchObject({ series: 1, median: 0.358, q1: 0.358, q3: 0.358, lowest: [{ series: 'hrr/kazakhstan', ratio: 0.358 }] });
+
+    const table = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024'));
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('hrr: edition 2023 -> 2024, 1 series, 12535 -> 4492 words (ratio 0.358)');
+    expect(lines[1]).toBe('ratios: min 0.358, q1 0.358, median 0.358, q3 0.358, max 0.358');
+    expect(lines[2]).toBe('lowest: hrr/kazakhstan 0.358');
+    expect(lines[4]).toMatch(/^series\s+words 2023\s+words 2024\s+ratio\s+removed\s+added\s+renamed\s+sentences kept\s+moved$/);
+    expect(lines[6]).toMatch(/^hrr\/kazakhstan\s+12535\s+4492\s+0\.358\s+26\s+14\s+13\s+16\.7%\s+54$/);
+    expect(lines.some((line) => /^Women\s+1\s+0\s+1\s+0\s+0\s+\d+\s+0$/.test(line))).toBe(true);
+
+    const csv = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--format', 'csv'));
+    expect(csv.stdout.split('\r\n')[1]).toMatch(/^hrr\/kazakhstan,12535,4492,0\.358,43,31,26,14,13,527,88,54,0\.167,/);
+    const sections = await cli(inStore('editions', 'report', 'hrr', '--from', '2023', '--to', '2024', '--by', 'section', '--format', 'csv'));
+    expect(sections.stdout.split('\r\n')).toHaveLength(report.sections.length + 2);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('editions', 'report', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused('hrr', '--from', '2016', '--to', '2023')).toBe('redline: No series of report hrr has edition 2016 captured\n');
+    expect(await refused('hrr', '--from', '2024', '--to', '2023')).toContain('from: must be an earlier edition than to');
+    expect(await refused('atlantis', '--from', '2023', '--to', '2024')).toContain('No series of report atlantis');
+    expect(await refused('hrr', '--from', '2023', '--to', '2024', '--by', 'country')).toContain("argument 'country' is invalid");
+  });
+
+  test('editions phrases: the profile’s phrases and the user’s, per series and edition; the changes side by side; an empty phrase exits 2', async () => {
+    const result = json<KeyPhrasesResult>(await cli(inStore('editions', 'phrases', 'hrr', '--phrase', 'Indigenous People of Biafra', '--json')));
+    expect(result.phrases).toEqual(['no credible reports of significant human rights abuses', 'significant human rights issues included credible reports of', 'Indigenous People of Biafra']);
+    const seen = (series: string, phrase: string) => result.tracks.find((track) => track.series === series && track.phrase === phrase)!.appearances.map((entry) => entry.edition);
+    expect(seen('hrr/kazakhstan', 'significant human rights issues included credible reports of')).toEqual([2022, 2023, 2024]);
+    expect(seen('hrr/andorra', 'no credible reports of significant human rights abuses')).toEqual([2024]);
+    expect(seen('hrr/tuvalu', 'no credible reports of significant human rights abuses')).toEqual([]);
+    expect(seen('hrr/kazakhstan', 'Indigenous People of Biafra')).toEqual([]);
+
+    const table = await cli(inStore('editions', 'phrases', 'hrr/kazakhstan', '--no-profile-phrases', '--phrase', 'significant human rights issues included credible reports of', '--changes'));
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('"significant human rights issues included credible reports of"');
+    expect(lines[1]).toBe('  hrr/kazakhstan: 2022 2023 2024');
+    expect(lines[2]).toBe('    2022 -> 2023 reworded');
+    expect(lines[3]).toMatch(/^ {6}- Significant human rights issues included credible reports of: /);
+    const csv = await cli(inStore('editions', 'phrases', 'hrr', '--changes', '--format', 'csv'));
+    expect(csv.stdout.split('\r\n')[0]).toBe('series,phrase,previous_edition,edition,change,before,after');
+
+    const refused = async (...args: string[]) => {
+      const refusal = await cli(inStore('editions', 'phrases', ...args));
+      expect(refusal.code).toBe(2);
+      return refusal.stderr;
+    };
+    expect(await refused('hrr', '--phrase', ' ')).toBe('redline: A key phrase cannot be empty.\n');
+    expect(await refused('hrr', '--no-profile-phrases')).toContain('No phrases to track');
+    expect(await refused('atlantis')).toContain('No series of report atlantis');
   });
 
   test('audit --by edition --format csv: one row per edition year, checked against an independent count', async () => {
@@ -196,6 +307,41 @@ describe('redline store commands', () => {
     expect(result.stdout.split('\r\n')[3]).toMatch(/^2024,2,/);
     // Each torture count went up by one with the edit (tuvalu 2023).
     expect(byEdition.get(2023)!.counts[1]).toBeGreaterThan(0);
+  });
+
+  test('audit --baseline: each edition against the mean rate of the editions before, per edition or series; too long a history exits 2', async () => {
+    const terms = ['human rights', 'torture', 'women'];
+    const plain = json<AuditTable>(await cli(inStore('audit', '--by', 'edition', '--terms', terms.join(','), '--json')));
+    const rate = (edition: number, term: string) => plain.rows.find((row) => row.edition === edition)!.rates[term]!;
+    const table = json<BaselineTable>(await cli(inStore('audit', '--terms', terms.join(','), '--baseline', '2', '--json')));
+    expect(table.rows.map((row) => [row.edition, row.baselineEditions])).toEqual([[2024, [2022, 2023]]]);
+    for (const term of terms) {
+      const baseline = (rate(2022, term) + rate(2023, term)) / 2;
+      expect(table.rows[0]!.baselines[term]).toBeCloseTo(baseline, 9);
+      expect(table.rows[0]!.changes[term]).toBeCloseTo(((rate(2024, term) - baseline) / baseline) * 100, 9);
+    }
+    const csv = await cli(inStore('audit', '--terms', terms.join(','), '--baseline', '1', '--by', 'series', '--format', 'csv'));
+    const lines = csv.stdout.split('\r\n');
+    expect(lines[0]).toMatch(/^year,series,reports,word_count,baseline_editions,count_human_rights,/);
+    expect(lines.slice(1, -1).map((line) => line.split(',').slice(0, 2).join(','))).toEqual(['2023,hrr/kazakhstan', '2024,hrr/kazakhstan']);
+    const sentences = await cli(inStore('audit', '--terms', 'women', '--baseline', '1', '--by', 'series', '--sentences', '--format', 'csv'));
+    expect(sentences.stdout.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
+    expect(sentences.stdout).toContain('women,hrr/kazakhstan,2023,2024,discrimination-and-societal-abuses/women,Women,');
+    const shown = await cli(inStore('audit', '--terms', 'torture', '--baseline', '2'));
+    expect(shown.stdout.split('\n')[0]).toMatch(/^year\s+word_count\s+baseline\s+rate_torture\s+baseline_torture\s+change_%_torture\s+removed_torture$/);
+
+    const refused = async (...args: string[]) => {
+      const result = await cli(inStore('audit', ...args));
+      expect(result.code).toBe(2);
+      return result.stderr;
+    };
+    expect(await refused('--terms', 'torture', '--baseline', '3')).toBe(
+      'redline: baseline: 3 editions is longer than the history (at most 3 editions captured; a baseline needs 4)\n',
+    );
+    expect(await refused('--term', ' ', '--baseline', '1')).toBe('redline: An audit term cannot be empty.\n');
+    expect(await refused('--terms', 'torture', '--baseline', '0')).toContain('--baseline');
+    expect(await refused('--terms', 'torture', '--baseline', '1', '--by', 'section')).toContain('--by edition or --by series');
+    expect(await refused('--terms', 'torture', '--by', 'series')).toContain('--by series needs --baseline N');
   });
 
   test('audit: --series, --by section, table and JSON', async () => {

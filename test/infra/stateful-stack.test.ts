@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { TABLE_DEFINITION } from '../../shared/adapters/dynamodb/table-definition.js';
+import type { SectionLine } from '../../shared/ports/snapshot-store.js';
 import { acknowledgementsUnder } from './support/acknowledgements.js';
 import { awsSolutionsFindings, synthRedline, type SynthesizedRedline } from './support/synth-redline.js';
 
@@ -166,6 +167,34 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stageName) => {
       const { bucket } = snapshotBucket();
       expect(bucket.DeletionPolicy).toBe(retainOrDelete);
       template.resourceCountIs('Custom::S3AutoDeleteObjects', prod ? 0 : 2);
+    });
+  });
+
+  describe('SectionLinesTable (Athena)', () => {
+    it('is a Glue database and an external JSON table over sections/, partitioned by series and edition', () => {
+      template.resourceCountIs('AWS::Glue::Database', 1);
+      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: `redline_${stageName}` } });
+      template.resourceCountIs('AWS::Glue::Table', 1);
+      const tables = template.findResources('AWS::Glue::Table');
+      const [table] = Object.values(tables) as Array<{ Properties: { DatabaseName: string; TableInput: Record<string, any> }; DependsOn: string[] }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      expect(table!.Properties.DatabaseName).toBe(`redline_${stageName}`);
+      const input = table!.Properties.TableInput;
+      expect(input).toMatchObject({ Name: 'sections', TableType: 'EXTERNAL_TABLE' });
+      expect(input.PartitionKeys).toEqual([
+        expect.objectContaining({ Name: 'series', Type: 'string' }),
+        expect.objectContaining({ Name: 'edition', Type: 'int' }),
+      ]);
+      expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+      // The location is the bucket's sections/ prefix, the diff function's writes (docs/data-model.md).
+      expect(JSON.stringify(input.StorageDescriptor.Location)).toContain('sections/');
+      expect(JSON.stringify(input.StorageDescriptor.Location)).toMatch(/SnapshotBucket/);
+      expect(table!.DependsOn.some((id) => id.startsWith('SectionLinesTableDatabase'))).toBe(true);
+    });
+
+    it('has a column for every field of a section line, lowercased, besides the partition keys', () => {
+      const [table] = Object.values(template.findResources('AWS::Glue::Table')) as Array<{ Properties: { TableInput: { StorageDescriptor: { Columns: Array<{ Name: string }> } } } }>;
+      const fields: Array<keyof SectionLine> = ['page', 'url', 'documentHash', 'key', 'heading', 'number', 'level', 'parentKey', 'wordCount', 'text'];
+      expect(table!.Properties.TableInput.StorageDescriptor.Columns.map((column) => column.Name)).toEqual(fields.map((field) => field.toLowerCase()));
     });
   });
 

@@ -74,6 +74,11 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:PutObject on bucket/maps/*',
     's3:DeleteObject on bucket/maps/*',
     's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["maps/*"]}}',
+    // Edition reports alike.
+    's3:GetObject on bucket/reports/*',
+    's3:PutObject on bucket/reports/*',
+    's3:DeleteObject on bucket/reports/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["reports/*"]}}',
     'sns:Subscribe on topic',
     'sns:Unsubscribe on topic',
   ],
@@ -128,7 +133,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     const acknowledgements = acknowledgementsUnder(synthesized.app);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
     const ids = acknowledgements.map(({ id, path }) => {
-      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps)\/\*/, 'Resource::<bucket>/$1/*');
+      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -150,6 +155,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'diffs @ ApiFunction',
         'provenance @ ApiFunction',
         'maps @ ApiFunction',
+        'reports @ ApiFunction',
       ]
         .map((entry) => {
           const [prefix, fn] = entry.split(' @ ');

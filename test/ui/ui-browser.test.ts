@@ -172,6 +172,35 @@ describe('the web UI in Chromium, on the demo data', () => {
     await screenshot(plain, 'diff-without-javascript');
   });
 
+  it('shows the edition overview: series sorted by links, a ratio histogram, the sections grid; without a script and at 390 px', async () => {
+    const report = await apiJson<{ series: Array<{ series: string; ratio: number; removed: number }>; sections: unknown[] }>('/editions/hrr/report?from=2023&to=2024');
+    expect(report.series.length).toBeGreaterThan(0);
+    const page = await open('/ui/editions/hrr?from=2023&to=2024');
+    const shown = await page.locator('#overview-series tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-series'), Number(row.getAttribute('data-ratio'))]));
+    expect(shown).toEqual(report.series.map((row) => [row.series, row.ratio]));
+    expect(await page.locator('#overview-histogram svg g.bin').count()).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#overview-sections tbody tr').count()).toBe(report.sections.length);
+    const first = report.series[0]!.series;
+    expect(await page.locator(`#overview-series tr[data-series="${first}"] a`).getAttribute('href')).toBe(`/ui/series/${first.replace('/', '~')}/compare?from=2023&to=2024`);
+    await screenshot(page, 'edition-overview');
+
+    noScript ??= await launchChromium({ javaScriptEnabled: false });
+    const plain = await open('/ui/editions/hrr?from=2023&to=2024', { from: noScript });
+    await plain.setViewportSize({ width: 390, height: 844 });
+    await plain.getByRole('link', { name: 'Sections removed' }).click();
+    await plain.waitForURL(/sort=removed/);
+    await expectAccessible(plain);
+    const removed = await plain.locator('#overview-series tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-series')));
+    expect(removed).toEqual([...report.series].sort((a, b) => b.removed - a.removed || a.series.localeCompare(b.series)).map((row) => row.series));
+    // The page itself never scrolls sideways at 390 px: the wide tables scroll in their own boxes.
+    const wide = await plain.evaluate(() =>
+      [...document.querySelectorAll('body *')].filter((element) => !element.parentElement?.closest('.table-scroll') && element.getBoundingClientRect().right > 391).slice(0, 5).map((element) => `${element.tagName}.${element.className}#${element.id}`),
+    );
+    expect(wide).toEqual([]);
+    expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(plain, 'edition-overview-390px');
+  });
+
   it('compares two editions section by section: removed sections stand out, renamed ones show both names', async () => {
     const page = await open('/ui/series/hrr~kazakhstan');
     expect(await page.getByLabel('From edition').inputValue()).toBe('2023');

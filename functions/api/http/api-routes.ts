@@ -20,6 +20,10 @@ import { addWatch } from '../../../shared/use-cases/add-watch.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
 import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.js';
+import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
+import { trackKeyPhrases } from '../../../shared/use-cases/queries/key-phrases.js';
+import { phraseAppearancesToCsv, phraseChangesToCsv } from '../../../shared/domain/key-phrases.js';
+import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../shared/domain/edition-report.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
@@ -29,6 +33,8 @@ import { sectionHistory } from '../../../shared/use-cases/queries/section-histor
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
 import { seriesLineage } from '../../../shared/use-cases/series-lineage.js';
 import { auditStoredTerms, auditToCsv } from '../../../shared/use-cases/queries/term-audit.js';
+import { auditTermBaselines } from '../../../shared/use-cases/queries/term-baseline.js';
+import { baselineToCsv, removedSentencesToCsv } from '../../../shared/domain/term-baseline.js';
 import { pageView } from '../../../shared/use-cases/queries/views.js';
 import {
   createSubscription,
@@ -59,12 +65,27 @@ const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial:
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
 const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
 const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
+const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
+const phrasesQuery = z.object({
+  // The user's phrases, separated by "|" (a phrase may hold commas); each checked by the use case (empty: 400).
+  phrases: z
+    .string()
+    .max(2000)
+    .transform((value) => value.split('|').map((phrase) => phrase.trim()))
+    .optional(),
+  profile: flag.default(true),
+  format: z.enum(['json', 'csv']).default('json'),
+  table: z.enum(['appearances', 'changes']).default('appearances'),
+});
 const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
-  by: z.enum(['edition', 'section']).default('edition'),
+  by: z.enum(['edition', 'section', 'series']).default('edition'),
   format: z.enum(['json', 'csv']).default('json'),
   wholeWord: flag.optional(),
+  // Term baselines: each edition against the mean rate over the `baseline` editions before it (by edition or series).
+  baseline: z.coerce.number().int().min(1).max(100).optional(),
+  sentences: flag.default(false),
 });
 const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
 
@@ -154,8 +175,40 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const shown = query.changed ? { ...map, rows: map.rows.filter((row) => row.kind !== 'same') } : map;
       return query.format === 'csv' ? textResult(editionMapToCsv(shown), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(shown, 'derived');
     }),
+    // The edition report: per series, per template section and the ratio summary (JSON), or one of its tables (CSV).
+    route('GET', '/editions/{report}/report', async (event) => {
+      const query = queryParameters(event, editionReportQuery);
+      const { report } = await buildEditionReport(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
+      if (query.format === 'json') return jsonResult(report, 'derived');
+      return textResult(query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report), 'text/csv; charset=utf-8; header=present', 'derived');
+    }),
+    // Key phrases across every edition of the report's series: JSON, or one table as CSV.
+    route('GET', '/editions/{report}/phrases', async (event) => {
+      const query = queryParameters(event, phrasesQuery);
+      const result = await trackKeyPhrases(dependencies, {
+        report: slashedPathParameter(event, 'report'),
+        ...(query.phrases !== undefined ? { phrases: query.phrases } : {}),
+        profilePhrases: query.profile,
+      });
+      if (query.format === 'json') return jsonResult(result, 'derived');
+      const csv = query.table === 'changes' ? phraseChangesToCsv(result.tracks) : phraseAppearancesToCsv(result.tracks);
+      return textResult(csv, 'text/csv; charset=utf-8; header=present', 'derived');
+    }),
     route('GET', '/audit', async (event) => {
       const query = queryParameters(event, auditQuery);
+      if (query.baseline !== undefined) {
+        if (query.by === 'section') throw new ValidationError('by: a baseline is per edition or per series, not per section');
+        const baseline = await auditTermBaselines(dependencies, {
+          terms: query.terms,
+          baseline: query.baseline,
+          by: query.by,
+          ...(query.series !== undefined ? { series: query.series } : {}),
+          ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
+        });
+        if (query.format === 'json') return jsonResult(baseline, 'derived');
+        return textResult(query.sentences ? removedSentencesToCsv(baseline) : baselineToCsv(baseline), 'text/csv; charset=utf-8; header=present', 'derived');
+      }
+      if (query.by === 'series') throw new ValidationError('by: series needs a baseline (baseline=N)');
       const table = await auditStoredTerms(dependencies, {
         terms: query.terms,
         by: query.by,

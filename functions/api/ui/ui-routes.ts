@@ -18,6 +18,8 @@ import { pathParameter, requestBaseUrl, slashedPathParameter, type ApiEvent } fr
 import { CACHE, type ApiResult, type CachePolicy } from '../http/api-response.js';
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from '../http/query-schemas.js';
 import { auditView, type AuditRequestFields } from './audit-view.js';
+import { editionOverviewView, OVERVIEW_SORTS } from './edition-overview-view.js';
+import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
 import { errorView, homeView, revisionView, sectionHistoryView, seriesView, timelineView, type LastChange } from './browse-views.js';
 import { renderDiffPage } from './diff-view.js';
 import { html, timeElement, type SafeHtml } from './html.js';
@@ -173,12 +175,31 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     page(`${UI_ROOT}/pages/{page}/diff`, revisionDiffPage),
     page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, sectionHistoryPage),
     page(`${UI_ROOT}/audit`, auditPage),
+    page(`${UI_ROOT}/editions/{report}`, editionOverviewPage),
     page(`${UI_ROOT}/subscribe`, subscribePage),
     { method: 'GET', path: `${UI_ROOT}/assets/{name}`, handler: async (event) => assetResult(event) },
     page(`${UI_ROOT}/{proxy+}`, async () => {
       throw new NotFoundError('No such page in the UI');
     }),
   ];
+}
+
+const overviewQuery = z.object({ from: editionNumber, to: editionNumber, sort: z.enum(OVERVIEW_SORTS).default('ratio') });
+
+/** `/ui/editions/{report}?from=&to=&sort=`: the edition report as a page (edition-overview-view.ts). */
+async function editionOverviewPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
+  const reportId = slashedPathParameter(event, 'report');
+  const parsed = query(event, overviewQuery);
+  const { report } = await buildEditionReport(dependencies, { report: reportId, from: parsed.from, to: parsed.to });
+  return {
+    options: {
+      title: `${reportId}: ${parsed.from} vs ${parsed.to}, all series`,
+      current: 'browse',
+      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: `${reportId}: ${parsed.from} vs ${parsed.to}` }],
+      body: editionOverviewView({ links, report, sort: parsed.sort }),
+    },
+    cache: 'derived',
+  };
 }
 
 /** `GET /` */

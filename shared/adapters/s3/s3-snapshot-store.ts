@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Document } from '../../domain/document.js';
 import type { EditionMap } from '../../domain/edition-map.js';
+import type { EditionReport } from '../../domain/edition-report.js';
 import type { ProvenanceIndexData } from '../../domain/provenance/provenance-index.js';
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
@@ -45,6 +46,8 @@ export const snapshotKeys = {
     `provenance/${provenanceScopeSegment(scope)}/${String(assertSeq(generation)).padStart(10, '0')}.json.gz`,
   editionMapPrefix: (scope: EditionMapScope) => `maps/${editionMapScopeSegment(scope)}/`,
   editionMap: (scope: EditionMapScope, inputsHash: string) => `maps/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
+  editionReportPrefix: (scope: EditionMapScope) => `reports/${editionMapScopeSegment(scope)}/`,
+  editionReport: (scope: EditionMapScope, inputsHash: string) => `reports/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
 };
 
 /** `{ report: 'hrr', from: 2023, to: 2024 }` -> `hrr/2023-2024` (a series as report: `hrr~kazakhstan/...`). */
@@ -251,10 +254,26 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   async getEditionMap(scope: EditionMapScope, inputsHash: string): Promise<unknown> {
-    const key = snapshotKeys.editionMap(scope, inputsHash);
+    return this.getDerived(snapshotKeys.editionMapPrefix(scope), snapshotKeys.editionMap(scope, inputsHash));
+  }
+
+  async putEditionMap(scope: EditionMapScope, inputsHash: string, map: EditionMap): Promise<void> {
+    await this.putDerived(snapshotKeys.editionMapPrefix(scope), snapshotKeys.editionMap(scope, inputsHash), map);
+  }
+
+  async getEditionReport(scope: EditionMapScope, inputsHash: string): Promise<unknown> {
+    return this.getDerived(snapshotKeys.editionReportPrefix(scope), snapshotKeys.editionReport(scope, inputsHash));
+  }
+
+  async putEditionReport(scope: EditionMapScope, inputsHash: string, report: EditionReport): Promise<void> {
+    await this.putDerived(snapshotKeys.editionReportPrefix(scope), snapshotKeys.editionReport(scope, inputsHash), report);
+  }
+
+  /** Derived data cached under the hash of its inputs: one object per scope prefix. */
+  private async getDerived(prefix: string, key: string): Promise<unknown> {
     // Listed rather than read blind: a prefix-scoped grant answers 403, not 404, for a missing key.
     let stored = false;
-    for await (const object of this.listPrefix(snapshotKeys.editionMapPrefix(scope))) if (object.key === key) stored = true;
+    for await (const object of this.listPrefix(prefix)) if (object.key === key) stored = true;
     if (!stored) return undefined;
     let body: Uint8Array;
     try {
@@ -266,20 +285,19 @@ export class S3SnapshotStore implements SnapshotStore {
     return parseGzippedJson(key, body);
   }
 
-  async putEditionMap(scope: EditionMapScope, inputsHash: string, map: EditionMap): Promise<void> {
-    const key = snapshotKeys.editionMap(scope, inputsHash);
+  private async putDerived(prefix: string, key: string, value: unknown): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        Body: await gzipAsync(Buffer.from(JSON.stringify(map), 'utf8')),
+        Body: await gzipAsync(Buffer.from(JSON.stringify(value), 'utf8')),
         ContentType: 'application/json; charset=utf-8',
         ContentEncoding: 'gzip',
       }),
     );
-    // Maps of earlier inputs are stale: best effort, a leftover costs storage only (readers look up by hash).
+    // Objects of earlier inputs are stale: best effort, a leftover costs storage only (readers look up by hash).
     try {
-      for await (const object of this.listPrefix(snapshotKeys.editionMapPrefix(scope))) {
+      for await (const object of this.listPrefix(prefix)) {
         if (object.key !== key) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
       }
     } catch {

@@ -79,6 +79,8 @@ export interface Profile {
   cleanTitle?(title: string): string;
   /** The body must yield at least one outline heading, or the structure is considered lost. */
   readonly requiresHeadings: boolean;
+  /** Phrases whose presence across editions tells a story of the report's own (`redline editions phrases`). */
+  readonly keyPhrases?: readonly string[];
 }
 
 export function hasClass(element: ElementInfo, className: string): boolean {

@@ -16,6 +16,8 @@ import { cleanSiteTitle, identifyReport, recogniseReport, REPORT_HOME, reportPat
 export const stateHrrProfile: Profile = {
   name: 'state-hrr',
   requiresHeadings: true,
+  // The summary's verdicts: a finding of no abuses at all, and the formula that opened the list of abuses (2021-).
+  keyPhrases: ['no credible reports of significant human rights abuses', 'significant human rights issues included credible reports of'],
   hosts: [new URL(REPORT_HOME).hostname],
   // The path decides, not the host, so mirrors, archives and the local demo site are read the same way.
   matches: (url) => reportPath(url) !== undefined,

@@ -63,7 +63,7 @@ export async function compareEditions(
  * none for a reversed comparison, a series outside a report, or a report whose other series lack either edition.
  * The map is derived data: a failure to build it leaves the comparison on the pages' own evidence.
  */
-async function reportPrior(
+export async function reportPrior(
   dependencies: QueryDependencies,
   series: string,
   from: number,

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import type { Document } from '../../domain/document.js';
-import { EDITION_MAP_VERSION, learnEditionMap, type EditionMap, type SeriesEditions } from '../../domain/edition-map.js';
+import { EDITION_MAP_VERSION, EditionMapLearner, type EditionMap, type SeriesEditions } from '../../domain/edition-map.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { EditionMapScope } from '../../ports/snapshot-store.js';
 import { listAllSeries } from './series.js';
@@ -29,7 +28,7 @@ export interface EditionMapResult {
 
 const DOCUMENT_READS = 8;
 
-interface SeriesInput {
+export interface SeriesInput {
   series: string;
   fromKey: string;
   toKey: string;
@@ -51,16 +50,20 @@ export async function buildEditionMap(dependencies: QueryDependencies, request: 
   const stored = parseStoredMap(await dependencies.snapshots.getEditionMap(scope, inputsHash), scope);
   if (stored) return { map: stored, cached: true };
 
-  const limit = pLimit(DOCUMENT_READS);
-  const series: SeriesEditions[] = await Promise.all(
-    inputs.map((input) =>
-      limit(async () => {
-        const [previous, next]: Document[] = await Promise.all([dependencies.snapshots.getDocument(input.fromKey), dependencies.snapshots.getDocument(input.toKey)]);
-        return { series: input.series, previous: previous as Document, next: next as Document };
-      }),
-    ),
-  );
-  const map = learnEditionMap(report, from, to, series);
+  // One pair of Documents at a time (the next pair is read while the current one is aligned): memory holds two
+  // pairs whatever the number of series; series are added in name order, so the map does not depend on timing.
+  const learner = new EditionMapLearner();
+  const load = async (input: SeriesInput): Promise<SeriesEditions> => {
+    const [previous, next] = await Promise.all([dependencies.snapshots.getDocument(input.fromKey), dependencies.snapshots.getDocument(input.toKey)]);
+    return { series: input.series, previous, next };
+  };
+  let pending = inputs.length > 0 ? load(inputs[0]!) : undefined;
+  for (let index = 0; index < inputs.length; index++) {
+    const current = await pending!;
+    pending = index + 1 < inputs.length ? load(inputs[index + 1]!) : undefined;
+    learner.add(current);
+  }
+  const map = learner.map(report, from, to);
   try {
     await dependencies.snapshots.putEditionMap(scope, inputsHash, map);
   } catch {
@@ -70,7 +73,7 @@ export async function buildEditionMap(dependencies: QueryDependencies, request: 
 }
 
 /** The series of the report with both editions captured, and the keys and hashes of their latest Documents. */
-async function editionMapInputs(dependencies: QueryDependencies, { report, from, to }: EditionMapRequest): Promise<SeriesInput[]> {
+export async function editionMapInputs(dependencies: QueryDependencies, { report, from, to }: EditionMapRequest): Promise<SeriesInput[]> {
   const all = await listAllSeries(dependencies);
   const members = all.includes(report) ? [report] : all.filter((series) => series.startsWith(`${report}/`));
   if (members.length === 0) throw new NotFoundError(`No series of report ${report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
