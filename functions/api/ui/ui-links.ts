@@ -65,6 +65,23 @@ export class UiLinks {
   subscribe(prefill: { series?: string; page?: string } = {}): string {
     return `${this.base}${UI_ROOT}/subscribe${query({ series: prefill.series, pages: prefill.page })}`;
   }
+  /** Blame of a page's revision (default: its latest); `edition` blames that edition's page of the same series. */
+  blame(page: string, options: { seq?: number; edition?: number; section?: string; cursor?: string } = {}): string {
+    return `${this.page(page)}/blame${query({ edition: options.edition, seq: options.seq, section: options.section, cursor: options.cursor })}`;
+  }
+  /** Blame of one edition of a series. */
+  seriesBlame(series: string, edition: number, section?: string): string {
+    return `${this.series(series)}/blame${query({ edition, section })}`;
+  }
+  /** The removal ledger of a series: two editions, or every edition against the next. */
+  removed(series: string, options: { from?: number; to?: number; term?: string; moved?: boolean; cursor?: string } = {}): string {
+    const { from, to, term, cursor } = options;
+    return `${this.series(series)}/removed${query({ from, to, term, moved: options.moved ? 'true' : undefined, cursor })}`;
+  }
+  /** Sentence search across the store. */
+  search(parameters: { q?: string; series?: string } = {}): string {
+    return `${this.base}${UI_ROOT}/search${query(parameters)}`;
+  }
   asset(name: string): string {
     return `${this.base}${UI_ROOT}/assets/${name}`;
   }
@@ -84,6 +101,10 @@ export class UiLinks {
   }
   apiCompare(series: string, from: number, to: number, format: 'json' | 'text' | 'html'): string {
     return `${this.base}/series/${pathSegment(series)}/compare${query({ from, to, format })}`;
+  }
+  apiRemovedCsv(series: string, options: { from?: number; to?: number; term?: string; moved?: boolean }): string {
+    const fate = options.moved ? 'removed,reworded,moved' : undefined;
+    return `${this.base}/series/${pathSegment(series)}/removed${query({ from: options.from, to: options.to, term: options.term, fate, format: 'csv' })}`;
   }
   feedAll(): string {
     return `${this.base}/feeds/all.atom`;

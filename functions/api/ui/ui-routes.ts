@@ -25,6 +25,9 @@ import { findAsset, UI_CONTENT_SECURITY_POLICY } from './ui-assets.js';
 import { layout, type LayoutOptions } from './ui-layout.js';
 import { UI_ROOT, UiLinks, type DiffDisplay } from './ui-links.js';
 import { subscribeView } from './subscribe-view.js';
+import { blameViewPage } from './blame-view.js';
+import { removedViewPage } from './removed-view.js';
+import { searchViewPage } from './search-view.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -105,21 +108,21 @@ function diffDisplay(parsed: { view: 'inline' | 'side-by-side'; hideTrivial: boo
 }
 
 /** What a view renders: the page shell's options, and the status and caching when not the defaults. */
-interface RenderedView {
+export interface RenderedView {
   options: Omit<LayoutOptions, 'links'>;
   status?: number;
   cache?: CachePolicy;
 }
 
 /** One request to a view, with the store reads the views share. */
-interface ViewRequest {
+export interface ViewRequest {
   event: ApiEvent;
   links: UiLinks;
   dependencies: UiDependencies;
   reads: StoreReads;
 }
 
-type View = (request: ViewRequest) => Promise<RenderedView>;
+export type View = (request: ViewRequest) => Promise<RenderedView>;
 
 /** Store reads of the listing views, at most STORE_READS at once across requests. */
 interface StoreReads {
@@ -172,6 +175,10 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     page(`${UI_ROOT}/pages/{page}/revisions/{seq}`, revisionPage),
     page(`${UI_ROOT}/pages/{page}/diff`, revisionDiffPage),
     page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, sectionHistoryPage),
+    page(`${UI_ROOT}/pages/{page}/blame`, blameViewPage),
+    page(`${UI_ROOT}/series/{series}/blame`, blameViewPage),
+    page(`${UI_ROOT}/series/{series}/removed`, removedViewPage),
+    page(`${UI_ROOT}/search`, searchViewPage),
     page(`${UI_ROOT}/audit`, auditPage),
     page(`${UI_ROOT}/subscribe`, subscribePage),
     { method: 'GET', path: `${UI_ROOT}/assets/{name}`, handler: async (event) => assetResult(event) },

@@ -134,5 +134,16 @@ svg.chart .grid{stroke:#d9d9d9}
 .legend .swatch{display:inline-block;width:.9rem;height:.9rem;border:1px solid #4a4a4a;vertical-align:middle;margin-right:.3rem}
 .term-0{background:#1f4f99}.term-1{background:#b3261e}.term-2{background:#17622b}.term-3{background:#6a3d9a}.term-4{background:#00707a}.term-5{background:#7a4a00}.term-6{background:#8a1c5c}.term-7{background:#3b5b00}
 .keys-hint{font-size:.85rem;color:#4a4a4a}
+ol.blame{list-style:none;margin:0 0 1rem;padding:0}
+ol.blame>li{border-bottom:1px solid #e3e3e3;padding:.35rem 0;scroll-margin-top:.5rem}
+ol.blame>li:target{background:#fff8d6}
+ol.blame .sentence{margin:0}
+.blame-meta{margin:.15rem 0 0;font-size:.85rem;color:#4a4a4a;display:flex;flex-wrap:wrap;gap:.1rem .9rem}
+.reworded-from{margin:.2rem 0 0;font-size:.9rem;color:#333;padding-left:.75rem;border-left:3px solid #6a3d9a}
+.hit-facts{display:flex;flex-wrap:wrap;gap:.1rem 1.25rem;margin:.2rem 0 0;font-size:.9rem}
+.hit-facts div{display:flex;gap:.35rem}
+.hit-facts dt{font-weight:600}
+.hit-facts dd{margin:0}
+mark{background:#ffe98a;color:#1a1a1a}
 kbd{font-family:ui-monospace,monospace;font-size:.8rem;border:1px solid #8a8a8a;border-radius:3px;padding:0 .3rem;background:#fff}
 `;
