@@ -28,6 +28,7 @@ import { subscribeView } from './subscribe-view.js';
 import { blameViewPage } from './blame-view.js';
 import { removedViewPage } from './removed-view.js';
 import { searchViewPage } from './search-view.js';
+import { diffLedger } from './diff-ledger.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -269,7 +270,10 @@ async function editionComparisonPage({ event, links, dependencies }: ViewRequest
   const series = slashedPathParameter(event, 'series');
   const parsed = query(event, compareQuery);
   const display = diffDisplay(parsed);
-  const comparison = await compareEditions(dependencies, { series, from: parsed.from, to: parsed.to });
+  const [comparison, ledger] = await Promise.all([
+    compareEditions(dependencies, { series, from: parsed.from, to: parsed.to }),
+    diffLedger(dependencies, links, { series, from: parsed.from, to: parsed.to }),
+  ]);
   const fromLabel = `${comparison.from.edition} edition`;
   const toLabel = `${comparison.to.edition} edition`;
   const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
@@ -290,6 +294,7 @@ renamed or moved section is shown against its old self.</p>`;
         diff: comparison.diff,
         display,
         urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
+        ...(ledger ? { ledger } : {}),
         form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
         alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
       }),
@@ -340,7 +345,10 @@ async function revisionDiffPage({ event, links, dependencies }: ViewRequest): Pr
   const id = pathParameter(event, 'page');
   const parsed = query(event, diffQuery);
   const display = diffDisplay(parsed);
-  const result = await diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to });
+  const [result, ledger] = await Promise.all([
+    diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to }),
+    parsed.from < parsed.to ? diffLedger(dependencies, links, { page: id, from: parsed.from, to: parsed.to }) : undefined,
+  ]);
   const intro = html`<p class="lead"><a href="${links.page(id)}">${id}</a>: <a href="${links.revision(id, result.from.seq)}">revision #${result.from.seq}</a>
 (${timeElement(result.from.capturedAt)}) to <a href="${links.revision(id, result.to.seq)}">revision #${result.to.seq}</a> (${timeElement(result.to.capturedAt)}).
 Insertions are <ins>underlined in green</ins>, deletions <del>struck through in red</del>.</p>`;
@@ -358,6 +366,7 @@ Insertions are <ins>underlined in green</ins>, deletions <del>struck through in 
         diff: result.diff,
         display,
         urlFor: (next: DiffDisplay) => links.diff(id, parsed.from, parsed.to, next),
+        ...(ledger ? { ledger } : {}),
         form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
         historyFor: (key) => links.sectionHistory(id, key),
         alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),

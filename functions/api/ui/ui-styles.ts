@@ -121,6 +121,10 @@ del::before{content:" [deletion] "}del::after{content:" [end deletion] "}
 table.side-by-side{width:100%;table-layout:fixed;border-collapse:collapse;margin:.5rem 0}
 table.side-by-side th{font-size:.85rem;text-align:left;color:#4a4a4a;border-bottom:1px solid #c4c4c4;padding:.2rem .5rem}
 table.side-by-side td{vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #e3e3e3;overflow-wrap:anywhere}
+.moved-para{background:#fdf3e1;border-left:4px solid #7a4a00;scroll-margin-top:.5rem}
+.moved-para:target{outline:3px solid #7a4a00}
+.move-link{font-size:.85rem;white-space:normal}
+@media (max-width:43.75rem){table.side-by-side,table.side-by-side tbody,table.side-by-side tr,table.side-by-side td{display:block;width:100%}table.side-by-side thead{display:none}table.side-by-side td.empty{display:none}}
 table.side-by-side td.empty{background:repeating-linear-gradient(135deg,#fafafa 0 6px,#f0f0f0 6px 12px)}
 .removed-sentences{margin:.75rem 0 .25rem;padding:.5rem .75rem;border:2px solid #a4161a;border-radius:4px;background:#fff}
 .removed-sentences h3,.removed-sentences h4{margin:.1rem 0 .4rem;font-size:.95rem;color:#7d0f12}
