@@ -95,7 +95,7 @@ function sentenceEntry(links: UiLinks, blame: BlamePage, item: BlamedSentence, i
 <p class="sentence">${item.text}</p>
 <p class="blame-meta"><span>first in ${versionLink(links, item.origin)}</span> <span>${survived}</span>${
     lastIsLater ? html` <span>last seen ${versionLink(links, item.lastSeen)}</span>` : ''
-  } <a class="permalink" href="${permalinkBase}#${id}" aria-label="Permalink to this sentence">link</a></p>${
+  } <a class="permalink" href="${permalinkBase}#${id}">permalink</a></p>${
     item.rewordedFrom
       ? html`<p class="reworded-from">Reworded from <q>${item.rewordedFrom.text}</q> (${versionLink(links, item.rewordedFrom.origin)}${
           item.rewordedFrom.lastSeen.seq !== item.rewordedFrom.origin.seq || item.rewordedFrom.lastSeen.page !== item.rewordedFrom.origin.page

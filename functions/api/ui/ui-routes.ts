@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { AuditTable } from '../../../shared/domain/audit.js';
-import { NotFoundError, type RedlineError } from '../../../shared/errors.js';
+import { NotFoundError, ValidationError, type RedlineError } from '../../../shared/errors.js';
 import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
 import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
@@ -37,7 +37,7 @@ import { subscriptionRequestFrom } from './subscription-form.js';
  * the API calls; a small script (ui-client) only enhances it. All GET: writes go to the API's own routes.
  */
 export interface UiRoute {
-  method: 'GET';
+  method: 'GET' | 'HEAD';
   path: string;
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
 }
@@ -57,7 +57,7 @@ const displayQuery = {
   unchanged: flag.default(false),
 };
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
-const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
+const compareQuery = z.object({ from: editionNumber.optional(), to: editionNumber.optional(), ...displayQuery });
 const auditQuery = z.object({
   terms: z.string().max(2100).optional(),
   series: seriesId.optional(),
@@ -167,7 +167,7 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     },
   });
 
-  return [
+  const routes: UiRoute[] = [
     { method: 'GET', path: '/', handler: async (event) => redirectHome(event, dependencies.api.baseUrl) },
     page(UI_ROOT, homePage),
     page(`${UI_ROOT}/series/{series}`, seriesPage),
@@ -187,6 +187,8 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
       throw new NotFoundError('No such page in the UI');
     }),
   ];
+  // HEAD on every UI route: the GET's status and headers, no body (link checkers and monitors ask with HEAD).
+  return [...routes, ...routes.map((route): UiRoute => ({ method: 'HEAD', path: route.path, handler: async (event, context) => ({ ...(await route.handler(event, context)), body: '' }) }))];
 }
 
 /** `GET /` */
@@ -268,7 +270,8 @@ async function seriesPage({ event, links, dependencies, reads }: ViewRequest): P
 /** `/ui/series/{series}/compare?from=&to=`: two editions, section by section. */
 async function editionComparisonPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const series = slashedPathParameter(event, 'series');
-  const parsed = query(event, compareQuery);
+  const asked = query(event, compareQuery);
+  const parsed = { ...asked, ...(await comparedEditions(dependencies, series, asked.from, asked.to)) };
   const display = diffDisplay(parsed);
   const [comparison, ledger] = await Promise.all([
     compareEditions(dependencies, { series, from: parsed.from, to: parsed.to }),
@@ -300,6 +303,23 @@ renamed or moved section is shown against its old self.</p>`;
       }),
     },
   };
+}
+
+/**
+ * The editions to compare when the URL leaves them out, as the CLI does: the newest two; with only `to`, the edition
+ * before it; with only `from`, the one after it.
+ */
+async function comparedEditions(dependencies: UiDependencies, series: string, from: number | undefined, to: number | undefined): Promise<{ from: number; to: number }> {
+  if (from !== undefined && to !== undefined) return { from, to };
+  const editions = (await listEditions(dependencies, series)).flatMap((entry) => (entry.edition !== undefined ? [entry.edition] : []));
+  if (editions.length < 2) throw new ValidationError(`series ${series} has ${editions.length === 1 ? 'one edition' : 'no editions'}: nothing to compare`);
+  if (from === undefined && to === undefined) return { from: editions.at(-2)!, to: editions.at(-1)! };
+  const given = (from ?? to)!;
+  const at = editions.indexOf(given);
+  if (at === -1) throw new NotFoundError(`No edition ${given} of series ${series}`);
+  const other = from !== undefined ? editions[at + 1] : editions[at - 1];
+  if (other === undefined) throw new ValidationError(from !== undefined ? `to: no edition after ${given}` : `from: no edition before ${given}`);
+  return from !== undefined ? { from: given, to: other } : { from: other, to: given };
 }
 
 /** `/ui/pages/{page}`: the page's revision timeline, newest first. */
