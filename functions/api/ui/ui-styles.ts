@@ -42,7 +42,7 @@ table.data caption{text-align:left;font-weight:600;padding:.25rem 0}
 table.data th,table.data td{border-bottom:1px solid #d9d9d9;padding:.4rem .5rem;text-align:left;vertical-align:top}
 table.data thead th{border-bottom:2px solid #4a4a4a;white-space:nowrap}
 table.data td.number,table.data th.number{text-align:right;font-variant-numeric:tabular-nums}
-.table-scroll{overflow-x:auto}
+.table-scroll{overflow-x:auto;position:relative}
 .badge{display:inline-block;font-size:.75rem;font-weight:600;line-height:1.4;padding:0 .45rem;border-radius:3px;color:#fff;background:#4a4a4a;vertical-align:middle;white-space:nowrap}
 .badge.added{background:#17622b}
 .badge.removed{background:#a4161a}
@@ -65,11 +65,14 @@ fieldset{border:1px solid #c4c4c4;border-radius:4px;margin:0 0 1rem;padding:.5re
 legend{font-weight:700;padding:0 .25rem}
 .check{display:flex;gap:.4rem;align-items:center}
 .stack>*+*{margin-top:.75rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr));gap:0 2rem}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(24rem,100%),1fr));gap:0 2rem}
 .grid-form{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem 1.25rem}
 .notice{border-left:5px solid #1746a2;background:#eef3fc;padding:.6rem 1rem;margin:1rem 0}
 .notice.error{border-left-color:#a4161a;background:#fdf0f0}
 .notice.success{border-left-color:#17622b;background:#edf8ef}
+p,li,dd,td,th,h1,h2,h3,q,ins,del,code,.moved-text{overflow-wrap:anywhere}
+input[type=text],input[type=number],input[type=password],input[type=email],input[type=url],select,textarea{max-width:100%}
+.field{min-width:0;max-width:100%}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88rem}
 pre{background:#f4f4f4;border:1px solid #d9d9d9;padding:.6rem .8rem;overflow-x:auto;white-space:pre-wrap;word-break:break-word}
 .links-inline{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:.25rem 0;list-style:none}
