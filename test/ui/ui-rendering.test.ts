@@ -111,7 +111,9 @@ describe('the diff page', () => {
     expect(inline).toContain('<p class="para">It was <del>20</del><ins>21</ins>.</p>');
     expect(inline).toContain('Section removed: it is not in #2.');
     // A removed section whose text went elsewhere says where, escaped; one without a counterpart says nothing more.
-    expect(inline).toContain('<p class="counterpart">Likely counterpart: New &lt;Place&gt; (new/place), 42% of its text is there</p>');
+    // By heading, never by internal key; not a link, since the counterpart is not in this diff.
+    expect(inline).toContain('<p class="counterpart">Likely counterpart: “New &lt;Place&gt;” (42% of its text is there).</p>');
+    expect(inline).not.toContain('new/place');
     expect(inline.match(/class="counterpart"/g)).toHaveLength(1);
     expect(inline).not.toContain('data-key="same"');
     const side = renderDiffPage(model(diff, { display: { view: 'side-by-side', hideTrivial: true, unchanged: true } })).value;
@@ -119,6 +121,32 @@ describe('the diff page', () => {
     expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="numbers" hidden>/);
     expect(side).toMatch(/<li class="level-1" data-for="sec-intro" hidden>/);
     expect(side).toContain('data-key="same"');
+  });
+
+  it('marks a paragraph moved to another section as moved at both ends, linked, and links a removed section to its counterpart', () => {
+    const moved = 'The law required a government-provided attorney when the suspect was indigent.';
+    const diff = diffOf([
+      section({
+        key: 'old/arrest',
+        heading: 'Arrest Procedures',
+        kind: 'removed',
+        kinds: ['removed'],
+        paragraphs: [{ kind: 'removed', before: moved }, { kind: 'removed', before: 'A sentence cut for good.' }],
+        likelyCounterpart: { key: 'new/detention', heading: 'Prolonged Detention', by: 'text', retained: 0.97 },
+      }),
+      section({ key: 'new/detention', heading: 'Prolonged Detention', kind: 'modified', kinds: ['modified'], paragraphs: [{ kind: 'added', after: ` ${moved.replace('law', 'Law')}` }] }),
+    ]);
+    for (const view of ['inline', 'side-by-side'] as const) {
+      const page = renderDiffPage(model(diff, { display: { view, hideTrivial: false, unchanged: false } })).value;
+      expect(page).toMatch(/id="moved-1-from" data-move="1" data-move-end="from"><span class="badge moved">moved<\/span> <span class="moved-text">The law required/);
+      expect(page).toContain('<a href="#moved-1-to" class="move-link">Moved to “Prolonged Detention”</a>');
+      expect(page).toContain('<a href="#moved-1-from" class="move-link">Moved from “Arrest Procedures”</a>');
+      expect(page).toContain('id="moved-1-to"');
+      // The moved text is neither deleted nor inserted; the paragraph cut for good still is.
+      expect(page).not.toMatch(/<(del|ins)>[^<]*government-provided attorney/);
+      expect(page).toContain('<del>A sentence cut for good.</del>');
+      expect(page).toContain('<p class="counterpart">Likely counterpart: <a href="#sec-new.detention">Prolonged Detention</a> (97% of its text is there).</p>');
+    }
   });
 
   it('renders a 300 KB report diffed against a copy with every paragraph edited, in linear time', () => {

@@ -52,6 +52,14 @@ export class UiLinks {
   revision(page: string, seq: number): string {
     return `${this.page(page)}/revisions/${seq}`;
   }
+  /** A revision as captured (outline and text). */
+  snapshot(page: string, seq: number): string {
+    return `${this.revision(page, seq)}/snapshot`;
+  }
+  /** A revision's raw HTML, as a download. */
+  rawSnapshot(page: string, seq: number): string {
+    return `${this.revision(page, seq)}/raw`;
+  }
   diff(page: string, from: number, to: number, display?: DiffDisplay): string {
     return `${this.page(page)}/diff${query({ from, to, ...displayParameters(display) })}`;
   }

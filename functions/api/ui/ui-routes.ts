@@ -29,6 +29,7 @@ import { blameViewPage } from './blame-view.js';
 import { removedViewPage } from './removed-view.js';
 import { searchViewPage } from './search-view.js';
 import { diffLedger } from './diff-ledger.js';
+import { rawSnapshotResult, snapshotViewPage } from './snapshot-view.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -180,6 +181,8 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     page(`${UI_ROOT}/series/{series}/blame`, blameViewPage),
     page(`${UI_ROOT}/series/{series}/removed`, removedViewPage),
     page(`${UI_ROOT}/search`, searchViewPage),
+    page(`${UI_ROOT}/pages/{page}/revisions/{seq}/snapshot`, snapshotViewPage),
+    { method: 'GET', path: `${UI_ROOT}/pages/{page}/revisions/{seq}/raw`, handler: async (event) => rawSnapshotResult(dependencies, event) },
     page(`${UI_ROOT}/audit`, auditPage),
     page(`${UI_ROOT}/subscribe`, subscribePage),
     { method: 'GET', path: `${UI_ROOT}/assets/{name}`, handler: async (event) => assetResult(event) },
