@@ -170,6 +170,60 @@ describe('the history views in Chromium', () => {
     await screenshot(page, 'compare-moved');
   });
 
+  it('shows a revision as captured: outline, text, links to the previous revision and edition, raw HTML only as a download', async () => {
+    const page = await open('/ui/pages/hrr.kazakhstan.2023/revisions/2/snapshot');
+    const outline = await page.locator('.snapshot-outline li').count();
+    expect(outline).toBe(await page.locator('.snapshot-section').count());
+    expect(outline).toBeGreaterThan(20);
+    expect(await page.locator('.snapshot-section p', { hasText: CUT_SENTENCE }).count()).toBe(1);
+    const links = page.locator('#snapshot-links');
+    expect(await links.getByRole('link', { name: 'Previous revision (#1)' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2023/revisions/1/snapshot');
+    expect(await links.getByRole('link', { name: 'Previous edition (2022)' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2022/revisions/2/snapshot');
+    expect(await links.getByRole('link', { name: 'Compare with the 2022 edition' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2022&to=2023');
+    // The outline's links land on their section.
+    const first = page.locator('.snapshot-outline a').nth(3);
+    await first.click();
+    expect(await page.evaluate(() => document.querySelector(location.hash)?.textContent)).toBe(await first.textContent());
+    await screenshot(page, 'snapshot');
+
+    // Raw HTML: an attachment of an opaque type, never a page of the UI; each revision gets its own body.
+    const rawHref = await links.getByRole('link', { name: 'Download the raw HTML' }).getAttribute('href');
+    expect(rawHref).toBe('/ui/pages/hrr.kazakhstan.2023/revisions/2/raw');
+    const raw = await fetch(url(rawHref!));
+    expect(raw.status).toBe(200);
+    expect(raw.headers.get('content-type')).toBe('application/octet-stream');
+    expect(raw.headers.get('content-disposition')).toBe('attachment; filename="hrr.kazakhstan.2023-r2.html"');
+    const body = await raw.text();
+    expect(body).toContain('<html');
+    const earlier = await (await fetch(url('/ui/pages/hrr.kazakhstan.2023/revisions/1/raw'))).text();
+    expect(earlier).not.toBe(body);
+    // The demo's known edit (revision #2) is in the second body only.
+    const inserted = (await import('../../local/demo/site-schedule.js')).INSERTED_SENTENCE;
+    expect([earlier.includes(inserted), body.includes(inserted)]).toEqual([false, true]);
+  });
+
+  it('gives the first revision and the timeline a way to the previous edition', async () => {
+    const first = await open('/ui/pages/hrr.kazakhstan.2024/revisions/1');
+    const note = first.locator('#changed-sections + p');
+    expect(await note.textContent()).toContain('The first capture of this page');
+    expect(await note.getByRole('link', { name: 'compare it with the 2023 edition' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024');
+    expect(await note.getByRole('link', { name: 'Read it as captured' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2024/revisions/1/snapshot');
+    const timeline = await open('/ui/pages/hrr.kazakhstan.2024');
+    expect(await timeline.getByRole('link', { name: 'Compare with the previous edition (2023)' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024');
+  });
+
+  it('answers HEAD on UI routes, and compares the newest two editions when the years are left out', async () => {
+    for (const path of ['/ui', '/ui/series/hrr~kazakhstan', '/ui/search?q=torture']) {
+      const response = await fetch(url(path), { method: 'HEAD' });
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 200, type: 'text/html; charset=utf-8' });
+    }
+    expect((await fetch(url('/ui/no-such-view'), { method: 'HEAD' })).status).toBe(404);
+    const page = await open('/ui/series/hrr~kazakhstan/compare');
+    expect(await page.locator('h1').textContent()).toBe('hrr/kazakhstan: the 2023 and 2024 editions compared');
+    const onlyTo = await open('/ui/series/hrr~kazakhstan/compare?to=2023');
+    expect(await onlyTo.locator('h1').textContent()).toBe('hrr/kazakhstan: the 2022 and 2023 editions compared');
+  });
+
   const VIEWS = [
     '/ui',
     '/ui/series/hrr~kazakhstan',
@@ -181,6 +235,8 @@ describe('the history views in Chromium', () => {
     '/ui/pages/hrr.kazakhstan.2022/diff?from=1&to=2&view=side-by-side',
     '/ui/pages/hrr.kazakhstan.2023/sections/respect-for-the-integrity-of-the-person~torture-and-other-cruel-inhuman-or-degrading/history',
     '/ui/pages/hrr.kazakhstan.2023/blame',
+    '/ui/pages/hrr.kazakhstan.2023/revisions/1/snapshot',
+    '/ui/pages/hrr.kazakhstan.2024/revisions/1',
     '/ui/series/hrr~kazakhstan/removed',
     '/ui/search?q=arbitrary+arrest',
     '/ui/audit?terms=torture%2C+corruption&series=hrr%2Fkazakhstan',

@@ -140,6 +140,20 @@ export interface TimelineModel {
   nextCursor?: string;
   /** Set when this is not the first page of revisions. */
   paged: boolean;
+  /** The series' edition before this page's, with its newest revision. */
+  previousEdition?: PreviousEdition;
+}
+
+export interface PreviousEdition {
+  edition: number;
+  page: string;
+  seq: number;
+}
+
+/** "Compare with the 2023 edition" (the series comparison), when the page has an edition before it. */
+function previousEditionLink(links: UiLinks, page: Pick<PageDetails, 'series' | 'edition'>, previous: PreviousEdition | undefined): SafeHtml {
+  if (!previous || !page.series || page.edition === undefined) return html``;
+  return html`<li><a href="${links.compare(page.series, previous.edition, page.edition)}">Compare with the previous edition (${previous.edition})</a></li>`;
 }
 
 function changedSectionsList(links: UiLinks, revision: RevisionView, limit: number): SafeHtml {
@@ -170,6 +184,8 @@ export function timelineView(model: TimelineModel): SafeHtml {
 ${page.consecutiveFailures > 0 ? html`<li>${badge('removed', `${page.consecutiveFailures} failed check${page.consecutiveFailures === 1 ? '' : 's'} in a row`)} last at ${timeElement(page.lastFailureAt)}</li>` : ''}
 <li><a href="${links.feedPage(page.page)}">Atom feed</a></li>
 <li><a href="${links.subscribe({ page: page.page })}">Subscribe</a></li>
+${previousEditionLink(links, page, model.previousEdition)}
+${page.latestRevision ? html`<li><a href="${links.blame(page.page)}">Blame</a></li>` : ''}
 <li><a href="${links.api(`/pages/${encodeURIComponent(page.page)}/revisions`)}">JSON</a></li>
 </ul>
 <h2 id="timeline">Revision timeline</h2>
@@ -196,7 +212,7 @@ ${model.nextCursor ? html`<p><a href="${links.page(page.page, model.nextCursor)}
 ${model.paged ? html`<p><a href="${links.page(page.page)}#timeline">Newest revisions</a></p>` : ''}`;
 }
 
-export function revisionView(links: UiLinks, revision: RevisionView, page: PageDetails): SafeHtml {
+export function revisionView(links: UiLinks, revision: RevisionView, page: PageDetails, previousEdition?: PreviousEdition): SafeHtml {
   const diffUrl = revision.previousSeq !== undefined ? links.diff(revision.page, revision.previousSeq, revision.seq) : undefined;
   const latest = page.latestRevision?.seq;
   return html`<h1>Revision #${revision.seq} of ${revision.title || revision.page}</h1>
@@ -209,6 +225,8 @@ ${revision.series ? html`<div><dt class="label">Series, edition</dt><dd><a href=
 <p>${summaryBadges(revision.summary)}${revision.summary ? html` · ${significance(revision.significance)}` : ''}</p>
 <ul class="links-inline">
 ${diffUrl ? html`<li><a href="${diffUrl}">Diff with #${revision.previousSeq}</a></li>` : ''}
+<li><a href="${links.snapshot(revision.page, revision.seq)}">Read it as captured</a></li>
+${previousEditionLink(links, revision, previousEdition)}
 ${revision.seq > 1 ? html`<li><a href="${links.revision(revision.page, revision.seq - 1)}">Previous revision</a></li>` : ''}
 ${latest !== undefined && revision.seq < latest ? html`<li><a href="${links.revision(revision.page, revision.seq + 1)}">Next revision</a></li>` : ''}
 <li><a href="${links.api(`/pages/${encodeURIComponent(revision.page)}/revisions/${revision.seq}`)}">JSON</a></li>
@@ -216,7 +234,11 @@ ${latest !== undefined && revision.seq < latest ? html`<li><a href="${links.revi
 <h2 id="changed-sections">Changed sections</h2>
 ${
   revision.summary === null
-    ? html`<p>The first capture of this page: nothing to compare with.</p>`
+    ? html`<p>The first capture of this page: no earlier revision to compare with. <a href="${links.snapshot(revision.page, revision.seq)}">Read it as captured</a>${
+        previousEdition && revision.series && revision.edition !== undefined
+          ? html`, or <a href="${links.compare(revision.series, previousEdition.edition, revision.edition)}">compare it with the ${previousEdition.edition} edition</a>`
+          : ''
+      }.</p>`
     : revision.sections.length === 0
       ? html`<p>No section changed.</p>`
       : html`<div class="table-scroll"><table class="data">

@@ -30,6 +30,7 @@ import { removedViewPage } from './removed-view.js';
 import { searchViewPage } from './search-view.js';
 import { diffLedger } from './diff-ledger.js';
 import { rawSnapshotResult, snapshotViewPage } from './snapshot-view.js';
+import { previousEditionOf } from '../../../shared/use-cases/queries/snapshots.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -333,6 +334,7 @@ async function timelinePage({ event, links, dependencies }: ViewRequest): Promis
     getPage(dependencies, id),
     listRevisions(dependencies, id, { limit: TIMELINE_LIMIT, ...(cursor ? { cursor } : {}) }),
   ]);
+  const previousEdition = await previousEditionOf(dependencies, details.series, details.edition);
   return {
     options: {
       title: details.title ?? details.latestRevision?.title ?? id,
@@ -343,7 +345,14 @@ async function timelinePage({ event, links, dependencies }: ViewRequest): Promis
         { label: id },
       ],
       feeds: [{ title: `redline: ${id}`, href: links.feedPage(id) }],
-      body: timelineView({ links, page: details, revisions: revisions.items, paged: cursor !== undefined, ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}) }),
+      body: timelineView({
+        links,
+        page: details,
+        revisions: revisions.items,
+        paged: cursor !== undefined,
+        ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}),
+        ...(previousEdition ? { previousEdition } : {}),
+      }),
     },
   };
 }
@@ -353,12 +362,13 @@ async function revisionPage({ event, links, dependencies }: ViewRequest): Promis
   const id = pathParameter(event, 'page');
   const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
   const [revision, details] = await Promise.all([getRevision(dependencies, id, seq), getPage(dependencies, id)]);
+  const previousEdition = await previousEditionOf(dependencies, revision.series, revision.edition);
   return {
     options: {
       title: `Revision #${seq} of ${id}`,
       current: 'browse',
       breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${seq}` }],
-      body: revisionView(links, revision, details),
+      body: revisionView(links, revision, details, previousEdition),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Document } from '../../domain/document.js';
-import { NotFoundError } from '../../errors.js';
-import type { RawSnapshot } from '../../ports/snapshot-store.js';
+import { readPage } from '../../domain/extract.js';
+import { ExtractionError, NotFoundError } from '../../errors.js';
+import type { RawSnapshot, StoredObjectSummary } from '../../ports/snapshot-store.js';
 import { listEditions } from './series.js';
 import { revisionView, type QueryDependencies, type RevisionView } from './views.js';
 
@@ -18,16 +19,47 @@ export interface RevisionSnapshot {
 export async function getRevisionSnapshot(dependencies: QueryDependencies, page: string, seq: number): Promise<RevisionSnapshot> {
   const record = await dependencies.revisions.getRevision(page, seq);
   if (!record) throw new NotFoundError(`No revision ${seq} of page ${page}`);
-  const [document, previousEdition] = await Promise.all([dependencies.snapshots.getDocument(record.documentKey), previousEditionOf(dependencies, record.series, record.edition)]);
-  return { revision: revisionView(record), document, hasRaw: record.rawKey !== undefined, ...(previousEdition ? { previousEdition } : {}) };
+  const [document, previousEdition, hasRaw] = await Promise.all([
+    dependencies.snapshots.getDocument(record.documentKey),
+    previousEditionOf(dependencies, record.series, record.edition),
+    record.rawKey !== undefined ? true : hasRawBodies(dependencies, page),
+  ]);
+  return { revision: revisionView(record), document, hasRaw, ...(previousEdition ? { previousEdition } : {}) };
 }
 
-/** The raw body of a revision as fetched (NotFoundError when the capture kept none). */
+async function hasRawBodies(dependencies: QueryDependencies, page: string): Promise<boolean> {
+  for await (const _summary of dependencies.snapshots.listRaw(page)) return true;
+  return false;
+}
+
+/** Raw bodies read, at most, to find a revision's own (a page keeps one per distinct body it served). */
+const MAX_RAW_CANDIDATES = 24;
+
+/**
+ * The raw body of a revision as fetched. Raw bodies are stored by their own hash, not by the revision: the one whose
+ * extraction gives the revision's Document (same document hash) is the revision's, tried nearest in time first.
+ * NotFoundError when none is stored.
+ */
 export async function getRawSnapshot(dependencies: QueryDependencies, page: string, seq: number): Promise<RawSnapshot> {
-  const record = await dependencies.revisions.getRevision(page, seq);
+  const [record, pageRecord] = await Promise.all([dependencies.revisions.getRevision(page, seq), dependencies.revisions.getPage(page)]);
   if (!record) throw new NotFoundError(`No revision ${seq} of page ${page}`);
-  if (!record.rawKey) throw new NotFoundError(`Revision ${seq} of page ${page} kept no raw body`);
-  return dependencies.snapshots.getRaw(record.rawKey);
+  if (record.rawKey) return dependencies.snapshots.getRaw(record.rawKey);
+  const candidates: StoredObjectSummary[] = [];
+  for await (const summary of dependencies.snapshots.listRaw(page)) candidates.push(summary);
+  const captured = Date.parse(record.capturedAt);
+  const distance = (summary: StoredObjectSummary) => (summary.lastModified ? Math.abs(summary.lastModified.getTime() - captured) : Number.MAX_SAFE_INTEGER);
+  candidates.sort((a, b) => distance(a) - distance(b));
+  const url = pageRecord?.url ?? record.url;
+  for (const summary of candidates.slice(0, MAX_RAW_CANDIDATES)) {
+    const raw = await dependencies.snapshots.getRaw(summary.key);
+    try {
+      const { document } = readPage(new TextDecoder('utf-8').decode(raw.body), { url, ...(pageRecord?.profile ? { profile: pageRecord.profile } : {}) });
+      if (dependencies.snapshots.documentHash(document) === record.documentHash) return raw;
+    } catch (error) {
+      if (!(error instanceof ExtractionError)) throw error;
+    }
+  }
+  throw new NotFoundError(`No raw body of revision ${seq} of page ${page} is stored`);
 }
 
 /** The newest captured revision of the edition before `edition` in the series, if any. */
