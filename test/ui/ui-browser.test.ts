@@ -146,29 +146,26 @@ describe('the web UI in Chromium, on the demo data', () => {
     await screenshot(other, 'diff-side-by-side');
   });
 
-  it('hides trivial changes at once with the script, and by the form without it', async () => {
+  it('never hides a number or date change under "Hide formatting-only changes", with the script or without it', async () => {
     const page = await open('/ui/pages/hrr.kazakhstan.2022/diff?from=1&to=2');
     const summary = page.locator('[data-key="executive-summary"]');
-    const navItem = page.locator('[data-section-nav] li[data-for="sec-executive-summary"]');
-    expect(await summary.getAttribute('data-trivial')).toBe('numbers');
+    expect(await summary.getAttribute('data-numbers-only')).toBe('true');
+    expect(await summary.getAttribute('data-trivial')).toBeNull();
     await expect(summary.isVisible()).resolves.toBe(true);
-    await page.getByLabel(/Hide trivial changes/).check();
-    await expect(summary.isVisible()).resolves.toBe(false);
-    await expect(navItem.isVisible()).resolves.toBe(false);
+    await page.getByLabel(/Hide formatting-only changes/).check();
+    // The date went from 20 to 21: it matters to this audience, so it stays.
+    await expect(summary.isVisible()).resolves.toBe(true);
     await expect(page.locator(`[data-key="${EXPRESSION_KEY}"]`).isVisible()).resolves.toBe(true);
     expect(page.url()).toContain('hideTrivial=true');
     expect(await page.getByRole('link', { name: 'Side by side' }).getAttribute('href')).toContain('hideTrivial=true');
-    await page.getByLabel(/Hide trivial changes/).uncheck();
-    await expect(summary.isVisible()).resolves.toBe(true);
 
     noScript ??= await launchChromium({ javaScriptEnabled: false });
     const plain = await open('/ui/pages/hrr.kazakhstan.2022/diff?from=1&to=2', { from: noScript });
-    expect(await marks(plain, '[data-key="executive-summary"]')).toEqual({ ins: ['21'], del: ['20'] });
-    await plain.getByLabel(/Hide trivial changes/).check();
+    await plain.getByLabel(/Hide formatting-only changes/).check();
     await plain.getByRole('button', { name: 'Apply' }).click();
     await plain.waitForURL(/hideTrivial=true/);
-    await expect(plain.locator('[data-key="executive-summary"]').isVisible()).resolves.toBe(false);
-    await expect(plain.locator(`[data-key="${EXPRESSION_KEY}"] del`).first().isVisible()).resolves.toBe(true);
+    expect(await marks(plain, '[data-key="executive-summary"]')).toEqual({ ins: ['21'], del: ['20'] });
+    await expect(plain.locator('[data-key="executive-summary"]').isVisible()).resolves.toBe(true);
     await screenshot(plain, 'diff-without-javascript');
   });
 

@@ -118,8 +118,13 @@ describe('the diff page', () => {
     expect(inline).not.toContain('data-key="same"');
     const side = renderDiffPage(model(diff, { display: { view: 'side-by-side', hideTrivial: true, unchanged: true } })).value;
     expect(side).toContain('<tr><td>It was <del>20</del>.</td><td>It was <ins>21</ins>.</td></tr>');
-    expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="numbers" hidden>/);
-    expect(side).toMatch(/<li class="level-1" data-for="sec-intro" hidden>/);
+    // A numbers-only change is never hidden by "Hide formatting-only changes"; whitespace or punctuation is.
+    expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-numbers-only="true">/);
+    expect(side).toMatch(/<li class="level-1" data-for="sec-intro">/);
+    const formatting = diffOf([section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was  20.', after: 'It was 20.' }], trivial: 'whitespace' })]);
+    const hidden = renderDiffPage(model(formatting, { display: { view: 'inline', hideTrivial: true, unchanged: false } })).value;
+    expect(hidden).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="whitespace" hidden>/);
+    expect(hidden).toContain('Hide formatting-only changes (1)');
     expect(side).toContain('data-key="same"');
   });
 

@@ -45,6 +45,14 @@ export interface DiffLedger {
   bySectionKey: Map<string, RemovedSentence[]>;
 }
 
+/**
+ * "Hide formatting-only changes" hides sections whose every change is whitespace or punctuation. A change of numbers
+ * or dates (a death toll from 20 to 21) is never hidden: it is marked, and shown.
+ */
+function formattingOnly(section: SectionChange): boolean {
+  return section.trivial === 'whitespace' || section.trivial === 'punctuation';
+}
+
 const KIND_ORDER: readonly Exclude<SectionChangeKind, 'unchanged'>[] = ['removed', 'added', 'renamed', 'moved', 'modified'];
 
 export function sectionAnchor(key: string): string {
@@ -206,12 +214,12 @@ function renderSection(section: SectionChange, index: number, anchor: string, co
           )}</tbody></table>`
         : section.paragraphs.map((paragraph, at) => inlineParagraph(paragraph, moveTarget(context, index, at)));
 
-  return html`<section class="${classes('diff-section', `kind-${section.kind}`, section.trivial && 'trivial')}" id="${anchor}" aria-labelledby="${headingId}" data-key="${section.key}" data-kind="${section.kind}"${section.trivial ? html` data-trivial="${section.trivial}"` : ''}${section.trivial && model.display.hideTrivial ? html` hidden` : ''}>
+  return html`<section class="${classes('diff-section', `kind-${section.kind}`, section.trivial && 'trivial')}" id="${anchor}" aria-labelledby="${headingId}" data-key="${section.key}" data-kind="${section.kind}"${formattingOnly(section) ? html` data-trivial="${section.trivial}"` : ''}${section.trivial === 'numbers' ? html` data-numbers-only="true"` : ''}${formattingOnly(section) && model.display.hideTrivial ? html` hidden` : ''}>
 <header>
 <h2 id="${headingId}" tabindex="-1">${sectionTitle(section)}</h2>
 <p class="meta">${section.kind === 'unchanged' ? badge('unchanged') : changeKinds.map((kind) => badge(kind))}${
     section.kind === 'unchanged' ? '' : html` <span>${words(section.wordsAdded, '+')} / ${words(section.wordsRemoved, '\u2212')} words</span>`
-  }${section.trivial ? html` ${badge('trivial', `trivial: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''} <code class="muted">${section.key}</code></p>
+  }${section.trivial ? html` ${badge('trivial', section.trivial === 'numbers' ? 'numbers or dates only' : `formatting only: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''} <code class="muted">${section.key}</code></p>
 ${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}${isRemoved && section.likelyCounterpart ? counterpartNote(section, context) : ''}
 ${
   renamed
@@ -249,7 +257,7 @@ function summaryBadges(diff: RevisionDiff, removed: RemovedSentences, ledger: Di
   const summary = diff.summary;
   const counts = KIND_ORDER.filter((kind) => summary[kind] > 0).map((kind) => html`${badge(kind, `${formatNumber(summary[kind])} ${kind}`)} `);
   return html`<p class="diff-summary" id="diff-summary">${counts.length > 0 ? counts : html`<span>No section changed.</span> `}<span>${words(summary.wordsAdded, '+')} / ${words(summary.wordsRemoved, '\u2212')} words</span>${sentenceCounts(removed, ledger, moves)}${summary.unchanged > 0 ? html` <span class="muted">· ${formatNumber(summary.unchanged)} unchanged</span>` : ''}${
-    summary.trivial && summary.unchanged < diff.sections.length ? html` ${badge('trivial', 'every change trivial')}` : ''
+    summary.trivial && summary.unchanged < diff.sections.length ? html` ${badge('trivial', 'every change minor: formatting, numbers or dates')}` : ''
   }</p>`;
 }
 
@@ -286,7 +294,7 @@ export function renderDiffPage(model: DiffPageModel): SafeHtml {
     used.add(anchor);
     shown.push({ section, index, anchor });
   });
-  const trivialCount = shown.filter(({ section }) => section.trivial !== undefined).length;
+  const trivialCount = shown.filter(({ section }) => formattingOnly(section)).length;
   const visibleCount = shown.length - (display.hideTrivial ? trivialCount : 0);
   const context: SectionRenderContext = { model, removed, moved, anchors: new Map(shown.map(({ index, anchor }) => [index, anchor])) };
 
@@ -297,7 +305,7 @@ export function renderDiffPage(model: DiffPageModel): SafeHtml {
 ${Object.entries(model.form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="view" value="${display.view}">
 <span class="views" role="group" aria-label="Layout">Layout: ${viewLink('inline', 'Inline')} | ${viewLink('side-by-side', 'Side by side')}</span>
-<label class="check"><input type="checkbox" name="hideTrivial" value="true" data-toggle-trivial${display.hideTrivial ? html` checked` : ''}> Hide trivial changes (${formatNumber(trivialCount)})</label>
+<label class="check"><input type="checkbox" name="hideTrivial" value="true" data-toggle-trivial${display.hideTrivial ? html` checked` : ''}> Hide formatting-only changes (${formatNumber(trivialCount)})</label>
 <label class="check"><input type="checkbox" name="unchanged" value="true" data-autosubmit${display.unchanged ? html` checked` : ''}> Show unchanged sections</label>
 <button type="submit" class="secondary" data-apply>Apply</button>
 <span class="keys-hint" data-keys-hint hidden>Keys: <kbd>n</kbd> next section, <kbd>p</kbd> previous</span>
@@ -310,7 +318,7 @@ ${
     ? html`<p class="muted">None.</p>`
     : html`<ol>${shown.map(
         ({ section, anchor }) =>
-          html`<li class="level-${Math.min(section.level, 6)}" data-for="${anchor}"${section.trivial && display.hideTrivial ? html` hidden` : ''}><a href="#${anchor}">${sectionTitle(section)} ${badge(
+          html`<li class="level-${Math.min(section.level, 6)}" data-for="${anchor}"${formattingOnly(section) && display.hideTrivial ? html` hidden` : ''}><a href="#${anchor}">${sectionTitle(section)} ${badge(
             section.kind,
             section.kind,
           )}</a></li>`,
@@ -330,7 +338,7 @@ ${toolbar}
 <div class="diff-layout">
 ${nav}
 <div class="diff-sections" data-diff-sections>
-<p class="notice" data-all-hidden${allHidden ? '' : html` hidden`}>Every change here is trivial (whitespace, punctuation or numbers only) and hidden. Untick “Hide trivial changes” to see them.</p>
+<p class="notice" data-all-hidden${allHidden ? '' : html` hidden`}>Every change here is formatting only (whitespace or punctuation) and hidden. Untick “Hide formatting-only changes” to see them.</p>
 ${body}
 </div>
 </div>
