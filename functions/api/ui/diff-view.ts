@@ -69,10 +69,6 @@ function previousTitle(section: SectionChange): string {
   return number ? `${number} ${heading}` : heading;
 }
 
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 function badge(kind: string, text: string = kind): SafeHtml {
   return html`<span class="${classes('badge', kind)}">${text}</span>`;
 }
