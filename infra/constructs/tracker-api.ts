@@ -35,6 +35,7 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'GET', path: '/ui', access: 'public' },
   { method: 'GET', path: '/ui/{proxy+}', access: 'public' },
   // HEAD on the UI (link checkers, monitors): the function answers it with the GET's status and headers.
+  { method: 'HEAD', path: '/', access: 'public' },
   { method: 'HEAD', path: '/ui', access: 'public' },
   { method: 'HEAD', path: '/ui/{proxy+}', access: 'public' },
   { method: 'POST', path: '/watches', access: 'iam' },

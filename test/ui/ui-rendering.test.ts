@@ -286,8 +286,8 @@ describe('the audit chart', () => {
 
 describe('the UI routes in the api handler', () => {
   // Routes that read no store: the subscribe form, the UI's 404, the assets and the redirect.
-  const handler = createApiHandler({ api: {} } as never, quietObservability());
-  const call = async (path: string, stage = '$default'): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
+  const handler = createApiHandler({ api: { iam: true } } as never, quietObservability());
+  const call = async (path: string, stage = '$default', using = handler): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
     const event = {
       version: '2.0',
       routeKey: '$default',
@@ -297,7 +297,7 @@ describe('the UI routes in the api handler', () => {
       isBase64Encoded: false,
       requestContext: { domainName: 'api.example.org', stage, http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', time: '', timeEpoch: 0, accountId: '1', apiId: 'a', domainPrefix: 'api' },
     } as unknown as APIGatewayProxyEventV2;
-    return (await handler(event, {} as never)) as never;
+    return (await using(event, {} as never)) as never;
   };
 
   it('serves pages with a content security policy, assets as immutable, and HTML 404s', async () => {
@@ -306,6 +306,11 @@ describe('the UI routes in the api handler', () => {
     expect(form.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(form.headers['content-security-policy']).toContain("script-src 'self'");
     expect(form.body).toContain('authorizes subscriptions with IAM');
+    // Under `redline serve` without a token (no IAM in front): no claim of IAM, and what to do instead.
+    const served = createApiHandler({ api: {} } as never, quietObservability());
+    const plain = await call('/ui/subscribe', '$default', served);
+    expect(plain.body).not.toContain('IAM');
+    expect(plain.body).toContain('started without an API token');
     expect(form.body).toContain(`<script type="module" src="/ui/assets/${UI_ASSETS.script.name}"></script>`);
 
     const script = await call(`/ui/assets/${UI_ASSETS.script.name}`);

@@ -26,10 +26,22 @@ export function summaryBadges(summary: RevisionDiffSummary | null): SafeHtml {
   }`;
 }
 
-function significance(value: number): SafeHtml {
+/**
+ * Significance in words: the size-weighted share of the page's text that the revision changed (a removed or added
+ * section counts whole), so 0.0024 reads "about 0.24% of the text changed". The number stays in the title.
+ */
+export function significanceWords(value: number): string {
+  if (value <= 0) return 'no wording changed';
+  if (value >= 1) return 'all of the text changed';
+  const percent = value * 100;
   // Small edits to long reports are small numbers: two significant digits keep them apart from zero.
+  const shown = percent >= 10 ? percent.toFixed(0) : Number(percent.toPrecision(2)).toString();
+  return `about ${shown}% of the text changed`;
+}
+
+function significance(value: number): SafeHtml {
   const shown = value === 0 ? '0' : value < 0.1 ? value.toPrecision(2) : value.toFixed(2);
-  return html`<span class="muted">significance ${shown}</span> <meter min="0" max="1" value="${value}" aria-hidden="true"></meter>`;
+  return html`<span class="muted" title="significance ${shown} (0 to 1)">${significanceWords(value)}</span> <meter min="0" max="1" value="${value}" aria-hidden="true"></meter>`;
 }
 
 /** "#3 on 2025-03-03 06:00 UTC" plus what changed, linking to the diff with the previous revision. */

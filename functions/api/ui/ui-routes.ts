@@ -45,7 +45,7 @@ export interface UiRoute {
 }
 
 export interface UiDependencies extends QueryDependencies {
-  api: { token?: string; baseUrl?: string };
+  api: { token?: string; baseUrl?: string; iam?: boolean };
 }
 
 const LIST_LIMIT = 50;
@@ -462,6 +462,7 @@ async function subscribePage({ event, links, dependencies }: ViewRequest): Promi
         links,
         endpoint,
         tokenAccepted: dependencies.api.token !== undefined,
+        iamAuthorized: dependencies.api.iam === true,
         fields,
         ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
       }),
