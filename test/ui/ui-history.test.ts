@@ -222,6 +222,11 @@ describe('the history views in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('hrr/kazakhstan: the 2023 and 2024 editions compared');
     const onlyTo = await open('/ui/series/hrr~kazakhstan/compare?to=2023');
     expect(await onlyTo.locator('h1').textContent()).toBe('hrr/kazakhstan: the 2022 and 2023 editions compared');
+    // Series by name (from their pages' titles), the id kept in small print.
+    const series = await open('/ui/series/hrr~kazakhstan');
+    expect(await series.locator('h1').textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
+    const home = await open('/ui');
+    expect(await home.locator('#series ~ .table-scroll th a', { hasText: 'Kazakhstan' }).textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
   });
 
   const VIEWS = [

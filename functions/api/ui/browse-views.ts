@@ -4,6 +4,7 @@ import type { EditionEntry, SeriesRecord } from '../../../shared/domain/page-rec
 import type { PageDetails } from '../../../shared/use-cases/queries/pages.js';
 import type { SectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import type { PageView, RevisionView } from '../../../shared/use-cases/queries/views.js';
+import { seriesName } from '../../../shared/domain/series-name.js';
 import { sectionAnchor } from './diff-view.js';
 import { classes, formatNumber, html, timeElement, type SafeHtml } from './html.js';
 import type { UiLinks } from './ui-links.js';
@@ -73,7 +74,7 @@ ${
 <thead><tr><th scope="col">Series</th><th scope="col">Editions</th><th scope="col">Last change</th><th scope="col">Feed</th></tr></thead>
 <tbody>${model.series.map(
         ({ record, editions, lastChange }) => html`<tr>
-<th scope="row"><a href="${links.series(record.series)}">${record.series}</a></th>
+<th scope="row"><a href="${links.series(record.series)}">${seriesName(record.series, lastChange && { ...(lastChange.title ? { title: lastChange.title } : {}), ...(editionOf(editions, lastChange.page) !== undefined ? { edition: editionOf(editions, lastChange.page)! } : {}) })}</a><br><code class="muted">${record.series}</code></th>
 <td>${editions.map((entry, index) => html`${index > 0 ? ', ' : ''}<a href="${links.page(entry.page)}">${entry.edition ?? entry.page}</a>`)}</td>
 <td>${lastChange ? html`${lastChange.page}: ${lastChangeCell(links, lastChange)}` : html`<span class="muted">not captured yet</span>`}</td>
 <td><a href="${links.feedSeries(record.series)}">Atom<span class="visually-hidden"> feed of ${record.series}</span></a></td>
@@ -105,6 +106,10 @@ ${model.series.map(({ record }) => html`<li><a href="${links.feedSeries(record.s
 <p>Per page: the feed link is on each page's timeline. To be notified by webhook, e-mail or queue instead, <a href="${links.subscribe()}">subscribe</a>.</p>`;
 }
 
+function editionOf(editions: readonly EditionEntry[], page: string): number | undefined {
+  return editions.find((entry) => entry.page === page)?.edition;
+}
+
 export interface SeriesModel {
   links: UiLinks;
   series: string;
@@ -118,7 +123,10 @@ export function seriesView(model: SeriesModel): SafeHtml {
   const to = captured.at(-1) ?? years.at(-1);
   const from = captured.at(-2) ?? years.at(-2);
   const option = (year: number, selected: number | undefined) => html`<option value="${year}"${year === selected ? html` selected` : ''}>${year}</option>`;
-  return html`<h1>Series ${series}</h1>
+  const newest = [...model.editions].reverse().find(({ lastChange }) => lastChange?.title);
+  const name = seriesName(series, newest && { title: newest.lastChange!.title!, ...(newest.entry.edition !== undefined ? { edition: newest.entry.edition } : {}) });
+  return html`<h1>${name}</h1>
+<p class="muted">Series <code>${series}</code></p>
 <p class="lead">${formatNumber(model.editions.length)} edition${model.editions.length === 1 ? '' : 's'}, oldest first. Compare two editions
 section by section, audit the wording across all of them, or follow the series' <a href="${links.feedSeries(series)}">Atom feed</a>.</p>
 <div class="table-scroll"><table class="data">
