@@ -226,7 +226,24 @@ describe('the history views in Chromium', () => {
     const series = await open('/ui/series/hrr~kazakhstan');
     expect(await series.locator('h1').textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
     const home = await open('/ui');
-    expect(await home.locator('#series ~ .table-scroll th a', { hasText: 'Kazakhstan' }).textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
+    expect(await home.locator('#series ~ .table-scroll th a[href="/ui/series/hrr~kazakhstan"]').textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
+  });
+
+  it('follows a section across the editions, through its 2024 rename, by heading', async () => {
+    const page = await open('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024');
+    await page.locator('section[data-key="security-of-the-person/torture-and-cruel-inhuman-or-degrading"] a.lineage-link').click();
+    await page.waitForURL(/\/sections\/security-of-the-person~torture-and-cruel-inhuman-or-degrading\/history\?edition=2024$/);
+    const rows = page.locator('#section-editions tbody tr');
+    expect(await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('data-edition')))).toEqual(['2022', '2023', '2024']);
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe('Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses');
+    expect(await rows.nth(2).locator('td').first().textContent()).toBe('Torture and Cruel, Inhuman, or Degrading Treatment or Punishment renamed or moved');
+    // No internal keys shown; sentences per edition equal the blame's count for that section.
+    expect(await page.locator('main').textContent()).not.toContain('security-of-the-person/');
+    const blame = (await (await fetch(url('/pages/hrr.kazakhstan.2024/blame?limit=1000&section=security-of-the-person/torture-and-cruel-inhuman-or-degrading'))).json()) as { items: unknown[] };
+    expect(await rows.nth(2).locator('[data-sentences]').textContent()).toBe(String(blame.items.length));
+    expect(await rows.nth(2).getByRole('link', { name: '2023 → 2024' }).getAttribute('href')).toBe(
+      '/ui/series/hrr~kazakhstan/compare?from=2023&to=2024#sec-security-of-the-person.torture-and-cruel-inhuman-or-degrading',
+    );
   });
 
   const VIEWS = [
@@ -244,6 +261,7 @@ describe('the history views in Chromium', () => {
     '/ui/pages/hrr.kazakhstan.2024/revisions/1',
     '/ui/series/hrr~kazakhstan/removed',
     '/ui/search?q=arbitrary+arrest',
+    '/ui/series/hrr~kazakhstan/sections/security-of-the-person~torture-and-cruel-inhuman-or-degrading/history',
     '/ui/audit?terms=torture%2C+corruption&series=hrr%2Fkazakhstan',
     '/ui/subscribe',
   ];

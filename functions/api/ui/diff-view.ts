@@ -26,6 +26,8 @@ export interface DiffPageModel {
   urlFor: (display: DiffDisplay) => string;
   /** The toolbar form: its action and the fields that pick what is compared. */
   form: { action: string; fields: Record<string, string | number> };
+  /** The section across every edition of the series (edition comparisons only). */
+  lineageFor?: (key: string) => string;
   /** Section history link for a section key (revisions only). */
   historyFor?: (key: string) => string;
   /** The same diff from the API (JSON, text, standalone HTML). */
@@ -200,6 +202,7 @@ function renderSection(section: SectionChange, index: number, anchor: string, co
   const ledgerSentences = !isRemoved && model.ledger ? model.ledger.bySectionKey.get(section.previousKey ?? section.key) : undefined;
   const sentences = isRemoved || model.ledger ? undefined : context.removed.bySection.get(index);
   const history = model.historyFor && section.kind !== 'removed' ? model.historyFor(section.key) : undefined;
+  const lineage = model.lineageFor && section.kind !== 'removed' && section.paragraphs.length > 0 ? model.lineageFor(section.key) : undefined;
 
   const paragraphs =
     section.paragraphs.length === 0
@@ -215,7 +218,7 @@ function renderSection(section: SectionChange, index: number, anchor: string, co
 <h2 id="${headingId}" tabindex="-1">${sectionTitle(section)}</h2>
 <p class="meta">${section.kind === 'unchanged' ? badge('unchanged') : changeKinds.map((kind) => badge(kind))}${
     section.kind === 'unchanged' ? '' : html` <span>${words(section.wordsAdded, '+')} / ${words(section.wordsRemoved, '\u2212')} words</span>`
-  }${section.trivial ? html` ${badge('trivial', section.trivial === 'numbers' ? 'numbers or dates only' : `formatting only: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''} <code class="muted">${section.key}</code></p>
+  }${section.trivial ? html` ${badge('trivial', section.trivial === 'numbers' ? 'numbers or dates only' : `formatting only: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''}${lineage ? html` <a href="${lineage}" class="lineage-link">Across editions</a>` : ''} <code class="muted">${section.key}</code></p>
 ${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}${isRemoved && section.likelyCounterpart ? counterpartNote(section, context) : ''}
 ${
   renamed

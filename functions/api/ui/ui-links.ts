@@ -86,6 +86,10 @@ export class UiLinks {
     const { from, to, term, cursor } = options;
     return `${this.series(series)}/removed${query({ from, to, term, moved: options.moved ? 'true' : undefined, cursor })}`;
   }
+  /** A section of a series across all its editions. */
+  sectionAcrossEditions(series: string, key: string, edition?: number): string {
+    return `${this.series(series)}/sections/${pathSegment(key)}/history${query({ edition })}`;
+  }
   /** Sentence search across the store. */
   search(parameters: { q?: string; series?: string } = {}): string {
     return `${this.base}${UI_ROOT}/search${query(parameters)}`;

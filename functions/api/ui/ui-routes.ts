@@ -29,6 +29,7 @@ import { blameViewPage } from './blame-view.js';
 import { removedViewPage } from './removed-view.js';
 import { searchViewPage } from './search-view.js';
 import { diffLedger } from './diff-ledger.js';
+import { sectionLineagePage } from './section-lineage-view.js';
 import { rawSnapshotResult, snapshotViewPage } from './snapshot-view.js';
 import { previousEditionOf } from '../../../shared/use-cases/queries/snapshots.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
@@ -182,6 +183,7 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     page(`${UI_ROOT}/series/{series}/blame`, blameViewPage),
     page(`${UI_ROOT}/series/{series}/removed`, removedViewPage),
     page(`${UI_ROOT}/search`, searchViewPage),
+    page(`${UI_ROOT}/series/{series}/sections/{key}/history`, sectionLineagePage),
     page(`${UI_ROOT}/pages/{page}/revisions/{seq}/snapshot`, snapshotViewPage),
     { method: 'GET', path: `${UI_ROOT}/pages/{page}/revisions/{seq}/raw`, handler: async (event) => rawSnapshotResult(dependencies, event) },
     page(`${UI_ROOT}/audit`, auditPage),
@@ -301,6 +303,7 @@ renamed or moved section is shown against its old self.</p>`;
         diff: comparison.diff,
         display,
         urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
+        lineageFor: (key: string) => links.sectionAcrossEditions(series, key, parsed.to),
         ...(ledger ? { ledger } : {}),
         form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
         alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
