@@ -132,8 +132,9 @@ table.side-by-side td.empty{background:repeating-linear-gradient(135deg,#fafafa 
 .removed-sentences{margin:.75rem 0 .25rem;padding:.5rem .75rem;border:2px solid #a4161a;border-radius:4px;background:#fff}
 .removed-sentences h3,.removed-sentences h4{margin:.1rem 0 .4rem;font-size:.95rem;color:#7d0f12}
 .removed-sentences ol{margin:0;padding-left:1.25rem}
-.chart-wrap{overflow-x:auto;margin:.5rem 0 1rem}
+.chart-wrap{overflow-x:auto;position:relative;margin:.5rem 0 1rem}
 svg.chart{max-width:100%;height:auto;font-family:inherit}
+@media (max-width:43.75rem){svg.chart{max-width:none}}
 svg.chart text{fill:#1a1a1a;font-size:12px}
 svg.chart .axis{stroke:#4a4a4a}
 svg.chart .grid{stroke:#d9d9d9}
