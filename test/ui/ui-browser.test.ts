@@ -337,10 +337,4 @@ describe('the web UI in Chromium, on the demo data', () => {
     expect(body.length).toBeLessThan(1_000_000);
     expect(nodes).toBeLessThan(20_000);
   });
-    // Generous bounds (a shared CI machine); here: about 0.3 s on the server, well under 1 s to DOMContentLoaded.
-    expect(serverMs).toBeLessThan(5_000);
-    expect(timing.domContentLoaded).toBeLessThan(5_000);
-    expect(body.length).toBeLessThan(1_000_000);
-    expect(timing.nodes).toBeLessThan(20_000);
-  });
 });
