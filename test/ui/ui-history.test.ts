@@ -247,6 +247,15 @@ describe('the history views in Chromium', () => {
     );
   });
 
+  it('offers the sections of the chosen series by heading in the subscribe form', async () => {
+    const page = await open('/ui/subscribe?series=hrr%2Fkazakhstan');
+    const options = await page.$$eval('#section-suggestions option', (elements) => elements.map((option) => ({ value: option.getAttribute('value'), label: option.textContent })));
+    expect(options).toContainEqual({ value: 'security-of-the-person/torture-and-cruel-inhuman-or-degrading', label: '3.a Torture and Cruel, Inhuman, or Degrading Treatment or Punishment' });
+    expect(await page.getByLabel('Section key prefixes').getAttribute('list')).toBe('section-suggestions');
+    const plain = await open('/ui/subscribe');
+    expect(await plain.locator('#section-suggestions').count()).toBe(0);
+  });
+
   const VIEWS = [
     '/ui',
     '/ui/series/hrr~kazakhstan',
@@ -265,6 +274,7 @@ describe('the history views in Chromium', () => {
     '/ui/series/hrr~kazakhstan/sections/security-of-the-person~torture-and-cruel-inhuman-or-degrading/history',
     '/ui/audit?terms=torture%2C+corruption&series=hrr%2Fkazakhstan',
     '/ui/subscribe',
+    '/ui/subscribe?series=hrr%2Fkazakhstan',
   ];
 
   it.each(VIEWS)('%s: axe-core finds no violation, and nothing overflows sideways at 390 px', async (path) => {

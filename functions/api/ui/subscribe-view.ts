@@ -22,6 +22,8 @@ export interface SubscribeModel {
   /** The gateway authorizes writes with IAM (in AWS); otherwise a server without a token takes no subscriptions. */
   iamAuthorized?: boolean;
   fields: FormFields;
+  /** The outline of the chosen series' newest edition: section prefixes offered by heading. */
+  sections?: { key: string; heading: string }[];
   /** Set when the form was submitted without the script: what would be sent. */
   preview?: SubscriptionFormResult;
 }
@@ -76,7 +78,13 @@ use the <a href="${links.home()}#feeds">Atom feeds</a>: they need no subscriptio
 ${textField('filter-series', 'series', 'Series', 'e.g. hrr/kazakhstan; separate several with commas')}
 ${textField('filter-pages', 'pages', 'Pages', 'page ids, e.g. hrr.kazakhstan.2024')}
 ${textField('filter-editions', 'editions', 'Editions', 'years, e.g. 2024')}
-${textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'e.g. respect-for-civil-liberties/ for all of Section 2')}
+${
+  model.sections && model.sections.length > 0
+    ? html`${textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'Start typing a heading of the newest edition to pick its section (a section covers its subsections)', 'text', html` list="section-suggestions"`)}<datalist id="section-suggestions">${model.sections.map(
+        (section) => html`<option value="${section.key}">${section.heading}</option>`,
+      )}</datalist>`
+    : textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'e.g. respect-for-civil-liberties/ for all of Section 2; choose a series first to pick sections by heading')
+}
 ${textField('filter-terms', 'terms', 'Terms', 'only revisions adding or removing a sentence with one of these; commas between terms')}
 ${textField('filter-significance', 'minSignificance', 'Minimum significance', '0 to 1; a new edition counts as 1', 'number', html` min="0" max="1" step="0.01"`)}
 </div>

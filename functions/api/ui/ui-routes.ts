@@ -31,7 +31,7 @@ import { searchViewPage } from './search-view.js';
 import { diffLedger } from './diff-ledger.js';
 import { sectionLineagePage } from './section-lineage-view.js';
 import { rawSnapshotResult, snapshotViewPage } from './snapshot-view.js';
-import { previousEditionOf } from '../../../shared/use-cases/queries/snapshots.js';
+import { newestOutline, previousEditionOf } from '../../../shared/use-cases/queries/snapshots.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -456,6 +456,8 @@ async function auditPage({ event, links, dependencies }: ViewRequest): Promise<R
 async function subscribePage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const fields = searchParameters(event);
   const endpoint = `${requestBaseUrl(event, dependencies.api.baseUrl)}/subscriptions`;
+  const series = fields.get('series')?.split(',')[0]?.trim();
+  const sections = series ? await newestOutline(dependencies, series.replaceAll('~', '/')) : [];
   return {
     cache: 'private',
     options: {
@@ -466,6 +468,7 @@ async function subscribePage({ event, links, dependencies }: ViewRequest): Promi
         endpoint,
         tokenAccepted: dependencies.api.token !== undefined,
         iamAuthorized: dependencies.api.iam === true,
+        ...(sections.length > 0 ? { sections } : {}),
         fields,
         ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
       }),

@@ -77,3 +77,15 @@ export async function previousEditionOf(
   }
   return undefined;
 }
+
+/** The outline (keys and headings, with outline numbers) of the newest captured edition of a series; empty when none. */
+export async function newestOutline(dependencies: QueryDependencies, series: string): Promise<{ key: string; heading: string }[]> {
+  const editions = await listEditions(dependencies, series).catch(() => []);
+  for (const entry of [...editions].reverse()) {
+    const latest = await dependencies.revisions.latestRevision(entry.page);
+    if (!latest) continue;
+    const document = await dependencies.snapshots.getDocument(latest.documentKey);
+    return document.sections.map((section) => ({ key: section.key, heading: section.number ? `${section.number} ${section.heading}` : section.heading }));
+  }
+  return [];
+}
