@@ -5,6 +5,8 @@ import type { TrackerDependencies } from '../../shared/use-cases/tracker-depende
 export interface ApiSettings {
   /** Bearer token accepted on write routes when no IAM authorizer is in front (REDLINE_API_TOKEN; the local server). */
   token?: string;
+  /** True where the gateway authorizes the write routes with IAM (in AWS); the UI then says so. */
+  iam?: boolean;
   /** Public base URL for links in feeds (REDLINE_API_BASE_URL); by default taken from the request. */
   baseUrl?: string;
   /** Policy for URLs that users submit (watches, webhooks). Default: assertPublicUrl, the SSRF guard. */

@@ -21,6 +21,7 @@ export const handler = createApiHandler(
     // would be a secret in a plain environment variable. (Should one ever be wanted, read it at cold start from an
     // SSM SecureString or Secrets Manager named by the environment, never the value itself.)
     api: {
+      iam: true,
       ...(config.REDLINE_API_BASE_URL ? { baseUrl: config.REDLINE_API_BASE_URL } : {}),
     },
   },

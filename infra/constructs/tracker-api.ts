@@ -11,7 +11,7 @@ import { acknowledge } from '../nag/acknowledge.js';
 export type RouteAccess = 'public' | 'iam';
 
 export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   readonly path: string;
   readonly access: RouteAccess;
 }
@@ -34,6 +34,10 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'GET', path: '/', access: 'public' },
   { method: 'GET', path: '/ui', access: 'public' },
   { method: 'GET', path: '/ui/{proxy+}', access: 'public' },
+  // HEAD on the UI (link checkers, monitors): the function answers it with the GET's status and headers.
+  { method: 'HEAD', path: '/', access: 'public' },
+  { method: 'HEAD', path: '/ui', access: 'public' },
+  { method: 'HEAD', path: '/ui/{proxy+}', access: 'public' },
   { method: 'POST', path: '/watches', access: 'iam' },
   // The listing shows delivery addresses (e-mails, webhook URLs): IAM like the writes.
   { method: 'GET', path: '/subscriptions', access: 'iam' },

@@ -152,6 +152,8 @@ export class StatelessStack extends Stack {
     bindBucket(api, bucket, { prefixes: ['docs/', 'diffs/'], access: 'read' });
     // blame and removal ledgers read the newest generation of a series' provenance index.
     bindBucket(api, bucket, { prefixes: ['provenance/'], access: ['get', 'list'] });
+    // The UI's raw HTML download: the page's raw bodies are listed and read to find the revision's own.
+    bindBucket(api, bucket, { prefixes: ['raw/'], access: ['get', 'list'] });
     // Edition maps (derived, cached by the hash of their inputs): looked up by listing, replaced when inputs change.
     bindBucket(api, bucket, { prefixes: ['maps/'], access: ['get', 'put', 'list', 'delete'] });
     // Edition reports (derived, cached by the hash of their inputs alike).

@@ -69,6 +69,9 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:GetObject on bucket/diffs/*',
     's3:GetObject on bucket/provenance/*',
     's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["provenance/*"]}}',
+    // The UI's raw HTML download (a revision's own raw body is found by listing the page's).
+    's3:GetObject on bucket/raw/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["raw/*"]}}',
     // Edition maps: derived, cached by the hash of their inputs, found by listing, stale ones deleted.
     's3:GetObject on bucket/maps/*',
     's3:PutObject on bucket/maps/*',
@@ -156,6 +159,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'provenance @ ApiFunction',
         'maps @ ApiFunction',
         'reports @ ApiFunction',
+        'raw @ ApiFunction',
       ]
         .map((entry) => {
           const [prefix, fn] = entry.split(' @ ');

@@ -146,29 +146,26 @@ describe('the web UI in Chromium, on the demo data', () => {
     await screenshot(other, 'diff-side-by-side');
   });
 
-  it('hides trivial changes at once with the script, and by the form without it', async () => {
+  it('never hides a number or date change under "Hide formatting-only changes", with the script or without it', async () => {
     const page = await open('/ui/pages/hrr.kazakhstan.2022/diff?from=1&to=2');
     const summary = page.locator('[data-key="executive-summary"]');
-    const navItem = page.locator('[data-section-nav] li[data-for="sec-executive-summary"]');
-    expect(await summary.getAttribute('data-trivial')).toBe('numbers');
+    expect(await summary.getAttribute('data-numbers-only')).toBe('true');
+    expect(await summary.getAttribute('data-trivial')).toBeNull();
     await expect(summary.isVisible()).resolves.toBe(true);
-    await page.getByLabel(/Hide trivial changes/).check();
-    await expect(summary.isVisible()).resolves.toBe(false);
-    await expect(navItem.isVisible()).resolves.toBe(false);
+    await page.getByLabel(/Hide formatting-only changes/).check();
+    // The date went from 20 to 21: it matters to this audience, so it stays.
+    await expect(summary.isVisible()).resolves.toBe(true);
     await expect(page.locator(`[data-key="${EXPRESSION_KEY}"]`).isVisible()).resolves.toBe(true);
     expect(page.url()).toContain('hideTrivial=true');
     expect(await page.getByRole('link', { name: 'Side by side' }).getAttribute('href')).toContain('hideTrivial=true');
-    await page.getByLabel(/Hide trivial changes/).uncheck();
-    await expect(summary.isVisible()).resolves.toBe(true);
 
     noScript ??= await launchChromium({ javaScriptEnabled: false });
     const plain = await open('/ui/pages/hrr.kazakhstan.2022/diff?from=1&to=2', { from: noScript });
-    expect(await marks(plain, '[data-key="executive-summary"]')).toEqual({ ins: ['21'], del: ['20'] });
-    await plain.getByLabel(/Hide trivial changes/).check();
+    await plain.getByLabel(/Hide formatting-only changes/).check();
     await plain.getByRole('button', { name: 'Apply' }).click();
     await plain.waitForURL(/hideTrivial=true/);
-    await expect(plain.locator('[data-key="executive-summary"]').isVisible()).resolves.toBe(false);
-    await expect(plain.locator(`[data-key="${EXPRESSION_KEY}"] del`).first().isVisible()).resolves.toBe(true);
+    expect(await marks(plain, '[data-key="executive-summary"]')).toEqual({ ins: ['21'], del: ['20'] });
+    await expect(plain.locator('[data-key="executive-summary"]').isVisible()).resolves.toBe(true);
     await screenshot(plain, 'diff-without-javascript');
   });
 
@@ -356,17 +353,17 @@ describe('the web UI in Chromium, on the demo data', () => {
     });
   });
 
-  it('keeps the largest view (a whole-report edition comparison) small enough to render quickly', async () => {
+  it('keeps the largest view (a whole-report edition comparison) small: bytes and elements, not seconds', async () => {
+    // No wall-clock bounds (they failed on a loaded shared machine, and tests must not depend on speed): the size of
+    // the page and of its DOM are what the renderer controls. Timings are in docs/web-ui.md.
     const response = await fetch(url('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024&view=side-by-side'));
     const body = await response.text();
     expect(response.status).toBe(200);
     const page = await browser!.newPage();
     pages.push(page);
     await page.goto(url('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024&view=side-by-side'));
-    const timing = await page.evaluate(() => ({ nodes: document.getElementsByTagName('*').length }));
-    // Bounds on what is sent and built, the same on any machine (times, about 0.3 s on the server and well under 1 s
-    // to DOMContentLoaded here, depend on the machine and are not asserted; the API latency bench times the routes).
+    const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
     expect(body.length).toBeLessThan(1_000_000);
-    expect(timing.nodes).toBeLessThan(20_000);
+    expect(nodes).toBeLessThan(20_000);
   });
 });

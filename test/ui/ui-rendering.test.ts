@@ -111,14 +111,47 @@ describe('the diff page', () => {
     expect(inline).toContain('<p class="para">It was <del>20</del><ins>21</ins>.</p>');
     expect(inline).toContain('Section removed: it is not in #2.');
     // A removed section whose text went elsewhere says where, escaped; one without a counterpart says nothing more.
-    expect(inline).toContain('<p class="counterpart">Likely counterpart: New &lt;Place&gt; (new/place), 42% of its text is there</p>');
+    // By heading, never by internal key; not a link, since the counterpart is not in this diff.
+    expect(inline).toContain('<p class="counterpart">Likely counterpart: “New &lt;Place&gt;” (42% of its text is there).</p>');
+    expect(inline).not.toContain('new/place');
     expect(inline.match(/class="counterpart"/g)).toHaveLength(1);
     expect(inline).not.toContain('data-key="same"');
     const side = renderDiffPage(model(diff, { display: { view: 'side-by-side', hideTrivial: true, unchanged: true } })).value;
     expect(side).toContain('<tr><td>It was <del>20</del>.</td><td>It was <ins>21</ins>.</td></tr>');
-    expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="numbers" hidden>/);
-    expect(side).toMatch(/<li class="level-1" data-for="sec-intro" hidden>/);
+    // A numbers-only change is never hidden by "Hide formatting-only changes"; whitespace or punctuation is.
+    expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-numbers-only="true">/);
+    expect(side).toMatch(/<li class="level-1" data-for="sec-intro">/);
+    const formatting = diffOf([section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was  20.', after: 'It was 20.' }], trivial: 'whitespace' })]);
+    const hidden = renderDiffPage(model(formatting, { display: { view: 'inline', hideTrivial: true, unchanged: false } })).value;
+    expect(hidden).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="whitespace" hidden>/);
+    expect(hidden).toContain('Hide formatting-only changes (1)');
     expect(side).toContain('data-key="same"');
+  });
+
+  it('marks a paragraph moved to another section as moved at both ends, linked, and links a removed section to its counterpart', () => {
+    const moved = 'The law required a government-provided attorney when the suspect was indigent.';
+    const diff = diffOf([
+      section({
+        key: 'old/arrest',
+        heading: 'Arrest Procedures',
+        kind: 'removed',
+        kinds: ['removed'],
+        paragraphs: [{ kind: 'removed', before: moved }, { kind: 'removed', before: 'A sentence cut for good.' }],
+        likelyCounterpart: { key: 'new/detention', heading: 'Prolonged Detention', by: 'text', retained: 0.97 },
+      }),
+      section({ key: 'new/detention', heading: 'Prolonged Detention', kind: 'modified', kinds: ['modified'], paragraphs: [{ kind: 'added', after: ` ${moved.replace('law', 'Law')}` }] }),
+    ]);
+    for (const view of ['inline', 'side-by-side'] as const) {
+      const page = renderDiffPage(model(diff, { display: { view, hideTrivial: false, unchanged: false } })).value;
+      expect(page).toMatch(/id="moved-1-from" data-move="1" data-move-end="from"><span class="badge moved">moved<\/span> <span class="moved-text">The law required/);
+      expect(page).toContain('<a href="#moved-1-to" class="move-link">Moved to “Prolonged Detention”</a>');
+      expect(page).toContain('<a href="#moved-1-from" class="move-link">Moved from “Arrest Procedures”</a>');
+      expect(page).toContain('id="moved-1-to"');
+      // The moved text is neither deleted nor inserted; the paragraph cut for good still is.
+      expect(page).not.toMatch(/<(del|ins)>[^<]*government-provided attorney/);
+      expect(page).toContain('<del>A sentence cut for good.</del>');
+      expect(page).toContain('<p class="counterpart">Likely counterpart: <a href="#sec-new.detention">Prolonged Detention</a> (97% of its text is there).</p>');
+    }
   });
 
   it('renders a 300 KB report diffed against a copy with every paragraph edited, its output linear in the diff', () => {
@@ -249,8 +282,8 @@ describe('the audit chart', () => {
 
 describe('the UI routes in the api handler', () => {
   // Routes that read no store: the subscribe form, the UI's 404, the assets and the redirect.
-  const handler = createApiHandler({ api: {} } as never, quietObservability());
-  const call = async (path: string, stage = '$default'): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
+  const handler = createApiHandler({ api: { iam: true } } as never, quietObservability());
+  const call = async (path: string, stage = '$default', using = handler): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
     const event = {
       version: '2.0',
       routeKey: '$default',
@@ -260,7 +293,7 @@ describe('the UI routes in the api handler', () => {
       isBase64Encoded: false,
       requestContext: { domainName: 'api.example.org', stage, http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', time: '', timeEpoch: 0, accountId: '1', apiId: 'a', domainPrefix: 'api' },
     } as unknown as APIGatewayProxyEventV2;
-    return (await handler(event, {} as never)) as never;
+    return (await using(event, {} as never)) as never;
   };
 
   it('serves pages with a content security policy, assets as immutable, and HTML 404s', async () => {
@@ -269,6 +302,11 @@ describe('the UI routes in the api handler', () => {
     expect(form.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(form.headers['content-security-policy']).toContain("script-src 'self'");
     expect(form.body).toContain('authorizes subscriptions with IAM');
+    // Under `redline serve` without a token (no IAM in front): no claim of IAM, and what to do instead.
+    const served = createApiHandler({ api: {} } as never, quietObservability());
+    const plain = await call('/ui/subscribe', '$default', served);
+    expect(plain.body).not.toContain('IAM');
+    expect(plain.body).toContain('started without an API token');
     expect(form.body).toContain(`<script type="module" src="/ui/assets/${UI_ASSETS.script.name}"></script>`);
 
     const script = await call(`/ui/assets/${UI_ASSETS.script.name}`);

@@ -51,7 +51,7 @@ import { provenanceRoutes } from './provenance-routes.js';
  * cases (shared/use-cases/queries, shared/use-cases/subscriptions), which the CLI calls too.
  */
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   path: string;
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
 }

@@ -63,7 +63,8 @@ export function auditChart(table: AuditTable, options: { id: string; caption: st
     return html`<g class="edition" data-edition="${row.edition ?? ''}">${bars}<text x="${groupX + groupWidth / 2}" y="${margin.top + plotHeight + 18}" text-anchor="middle">${label}</text></g>`;
   });
 
-  return html`<figure class="chart-wrap">
+  // Focusable: on a narrow screen the chart keeps its size and scrolls sideways inside this box (keyboard too).
+  return html`<figure class="chart-wrap" tabindex="0">
 <svg class="chart" id="${options.id}" role="img" aria-labelledby="${titleId} ${descId}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">
 <title id="${titleId}">${options.caption}</title>
 <desc id="${descId}">Bar chart: for each edition, one bar per term (${terms.join(', ')}), height = matches per 100,000 words. The table below gives the same numbers.</desc>

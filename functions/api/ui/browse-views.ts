@@ -4,6 +4,7 @@ import type { EditionEntry, SeriesRecord } from '../../../shared/domain/page-rec
 import type { PageDetails } from '../../../shared/use-cases/queries/pages.js';
 import type { SectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import type { PageView, RevisionView } from '../../../shared/use-cases/queries/views.js';
+import { seriesName } from '../../../shared/domain/series-name.js';
 import { sectionAnchor } from './diff-view.js';
 import { classes, formatNumber, html, timeElement, type SafeHtml } from './html.js';
 import type { UiLinks } from './ui-links.js';
@@ -26,10 +27,22 @@ export function summaryBadges(summary: RevisionDiffSummary | null): SafeHtml {
   }`;
 }
 
-function significance(value: number): SafeHtml {
+/**
+ * Significance in words: the size-weighted share of the page's text that the revision changed (a removed or added
+ * section counts whole), so 0.0024 reads "about 0.24% of the text changed". The number stays in the title.
+ */
+export function significanceWords(value: number): string {
+  if (value <= 0) return 'no wording changed';
+  if (value >= 1) return 'all of the text changed';
+  const percent = value * 100;
   // Small edits to long reports are small numbers: two significant digits keep them apart from zero.
+  const shown = percent >= 10 ? percent.toFixed(0) : Number(percent.toPrecision(2)).toString();
+  return `about ${shown}% of the text changed`;
+}
+
+function significance(value: number): SafeHtml {
   const shown = value === 0 ? '0' : value < 0.1 ? value.toPrecision(2) : value.toFixed(2);
-  return html`<span class="muted">significance ${shown}</span> <meter min="0" max="1" value="${value}" aria-hidden="true"></meter>`;
+  return html`<span class="muted" title="significance ${shown} (0 to 1)">${significanceWords(value)}</span> <meter min="0" max="1" value="${value}" aria-hidden="true"></meter>`;
 }
 
 /** "#3 on 2025-03-03 06:00 UTC" plus what changed, linking to the diff with the previous revision. */
@@ -61,7 +74,7 @@ ${
 <thead><tr><th scope="col">Series</th><th scope="col">Editions</th><th scope="col">Last change</th><th scope="col">Feed</th></tr></thead>
 <tbody>${model.series.map(
         ({ record, editions, lastChange }) => html`<tr>
-<th scope="row"><a href="${links.series(record.series)}">${record.series}</a></th>
+<th scope="row"><a href="${links.series(record.series)}">${seriesName(record.series, lastChange && { ...(lastChange.title ? { title: lastChange.title } : {}), ...(editionOf(editions, lastChange.page) !== undefined ? { edition: editionOf(editions, lastChange.page)! } : {}) })}</a><br><code class="muted">${record.series}</code></th>
 <td>${editions.map((entry, index) => html`${index > 0 ? ', ' : ''}<a href="${links.page(entry.page)}">${entry.edition ?? entry.page}</a>`)}</td>
 <td>${lastChange ? html`${lastChange.page}: ${lastChangeCell(links, lastChange)}` : html`<span class="muted">not captured yet</span>`}</td>
 <td><a href="${links.feedSeries(record.series)}">Atom<span class="visually-hidden"> feed of ${record.series}</span></a></td>
@@ -93,6 +106,10 @@ ${model.series.map(({ record }) => html`<li><a href="${links.feedSeries(record.s
 <p>Per page: the feed link is on each page's timeline. To be notified by webhook, e-mail or queue instead, <a href="${links.subscribe()}">subscribe</a>.</p>`;
 }
 
+function editionOf(editions: readonly EditionEntry[], page: string): number | undefined {
+  return editions.find((entry) => entry.page === page)?.edition;
+}
+
 export interface SeriesModel {
   links: UiLinks;
   series: string;
@@ -106,7 +123,10 @@ export function seriesView(model: SeriesModel): SafeHtml {
   const to = captured.at(-1) ?? years.at(-1);
   const from = captured.at(-2) ?? years.at(-2);
   const option = (year: number, selected: number | undefined) => html`<option value="${year}"${year === selected ? html` selected` : ''}>${year}</option>`;
-  return html`<h1>Series ${series}</h1>
+  const newest = [...model.editions].reverse().find(({ lastChange }) => lastChange?.title);
+  const name = seriesName(series, newest && { title: newest.lastChange!.title!, ...(newest.entry.edition !== undefined ? { edition: newest.entry.edition } : {}) });
+  return html`<h1>${name}</h1>
+<p class="muted">Series <code>${series}</code></p>
 <p class="lead">${formatNumber(model.editions.length)} edition${model.editions.length === 1 ? '' : 's'}, oldest first. Compare two editions
 section by section, audit the wording across all of them, or follow the series' <a href="${links.feedSeries(series)}">Atom feed</a>.</p>
 <div class="table-scroll"><table class="data">
@@ -140,6 +160,20 @@ export interface TimelineModel {
   nextCursor?: string;
   /** Set when this is not the first page of revisions. */
   paged: boolean;
+  /** The series' edition before this page's, with its newest revision. */
+  previousEdition?: PreviousEdition;
+}
+
+export interface PreviousEdition {
+  edition: number;
+  page: string;
+  seq: number;
+}
+
+/** "Compare with the 2023 edition" (the series comparison), when the page has an edition before it. */
+function previousEditionLink(links: UiLinks, page: Pick<PageDetails, 'series' | 'edition'>, previous: PreviousEdition | undefined): SafeHtml {
+  if (!previous || !page.series || page.edition === undefined) return html``;
+  return html`<li><a href="${links.compare(page.series, previous.edition, page.edition)}">Compare with the previous edition (${previous.edition})</a></li>`;
 }
 
 function changedSectionsList(links: UiLinks, revision: RevisionView, limit: number): SafeHtml {
@@ -170,6 +204,8 @@ export function timelineView(model: TimelineModel): SafeHtml {
 ${page.consecutiveFailures > 0 ? html`<li>${badge('removed', `${page.consecutiveFailures} failed check${page.consecutiveFailures === 1 ? '' : 's'} in a row`)} last at ${timeElement(page.lastFailureAt)}</li>` : ''}
 <li><a href="${links.feedPage(page.page)}">Atom feed</a></li>
 <li><a href="${links.subscribe({ page: page.page })}">Subscribe</a></li>
+${previousEditionLink(links, page, model.previousEdition)}
+${page.latestRevision ? html`<li><a href="${links.blame(page.page)}">Blame</a></li>` : ''}
 <li><a href="${links.api(`/pages/${encodeURIComponent(page.page)}/revisions`)}">JSON</a></li>
 </ul>
 <h2 id="timeline">Revision timeline</h2>
@@ -196,7 +232,7 @@ ${model.nextCursor ? html`<p><a href="${links.page(page.page, model.nextCursor)}
 ${model.paged ? html`<p><a href="${links.page(page.page)}#timeline">Newest revisions</a></p>` : ''}`;
 }
 
-export function revisionView(links: UiLinks, revision: RevisionView, page: PageDetails): SafeHtml {
+export function revisionView(links: UiLinks, revision: RevisionView, page: PageDetails, previousEdition?: PreviousEdition): SafeHtml {
   const diffUrl = revision.previousSeq !== undefined ? links.diff(revision.page, revision.previousSeq, revision.seq) : undefined;
   const latest = page.latestRevision?.seq;
   return html`<h1>Revision #${revision.seq} of ${revision.title || revision.page}</h1>
@@ -209,6 +245,8 @@ ${revision.series ? html`<div><dt class="label">Series, edition</dt><dd><a href=
 <p>${summaryBadges(revision.summary)}${revision.summary ? html` · ${significance(revision.significance)}` : ''}</p>
 <ul class="links-inline">
 ${diffUrl ? html`<li><a href="${diffUrl}">Diff with #${revision.previousSeq}</a></li>` : ''}
+<li><a href="${links.snapshot(revision.page, revision.seq)}">Read it as captured</a></li>
+${previousEditionLink(links, revision, previousEdition)}
 ${revision.seq > 1 ? html`<li><a href="${links.revision(revision.page, revision.seq - 1)}">Previous revision</a></li>` : ''}
 ${latest !== undefined && revision.seq < latest ? html`<li><a href="${links.revision(revision.page, revision.seq + 1)}">Next revision</a></li>` : ''}
 <li><a href="${links.api(`/pages/${encodeURIComponent(revision.page)}/revisions/${revision.seq}`)}">JSON</a></li>
@@ -216,7 +254,11 @@ ${latest !== undefined && revision.seq < latest ? html`<li><a href="${links.revi
 <h2 id="changed-sections">Changed sections</h2>
 ${
   revision.summary === null
-    ? html`<p>The first capture of this page: nothing to compare with.</p>`
+    ? html`<p>The first capture of this page: no earlier revision to compare with. <a href="${links.snapshot(revision.page, revision.seq)}">Read it as captured</a>${
+        previousEdition && revision.series && revision.edition !== undefined
+          ? html`, or <a href="${links.compare(revision.series, previousEdition.edition, revision.edition)}">compare it with the ${previousEdition.edition} edition</a>`
+          : ''
+      }.</p>`
     : revision.sections.length === 0
       ? html`<p>No section changed.</p>`
       : html`<div class="table-scroll"><table class="data">

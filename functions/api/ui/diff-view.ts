@@ -1,4 +1,5 @@
-import { describeCounterpart } from '../../../shared/domain/diff-rendering.js';
+import { findMovedParagraphs, paragraphKey, type MovedText, type ParagraphMove } from '../../../shared/domain/moved-text.js';
+import type { RemovedSentence } from '../../../shared/domain/provenance/removal-ledger.js';
 import type { ParagraphChange, RevisionDiff, SectionChange, SectionChangeKind } from '../../../shared/domain/revision-diff.js';
 import { classes, formatNumber, html, type SafeHtml } from './html.js';
 import { removedSentences, type RemovedSentences } from './removed-sentences.js';
@@ -25,10 +26,33 @@ export interface DiffPageModel {
   urlFor: (display: DiffDisplay) => string;
   /** The toolbar form: its action and the fields that pick what is compared. */
   form: { action: string; fields: Record<string, string | number> };
+  /** The section across every edition of the series (edition comparisons only). */
+  lineageFor?: (key: string) => string;
   /** Section history link for a section key (revisions only). */
   historyFor?: (key: string) => string;
   /** The same diff from the API (JSON, text, standalone HTML). */
   alternates: { label: string; href: string }[];
+  /** The removal ledger of the same pair (when it could be read): its counts are the summary's, its sentences the lists under sections. */
+  ledger?: DiffLedger;
+}
+
+export interface DiffLedger {
+  removed: number;
+  reworded: number;
+  moved: number;
+  /** The ledger view of the pair (removed and reworded), and with moves. */
+  href: string;
+  movedHref: string;
+  /** Removed and reworded sentences by their section key in the earlier version. */
+  bySectionKey: Map<string, RemovedSentence[]>;
+}
+
+/**
+ * "Hide formatting-only changes" hides sections whose every change is whitespace or punctuation. A change of numbers
+ * or dates (a death toll from 20 to 21) is never hidden: it is marked, and shown.
+ */
+function formattingOnly(section: SectionChange): boolean {
+  return section.trivial === 'whitespace' || section.trivial === 'punctuation';
 }
 
 const KIND_ORDER: readonly Exclude<SectionChangeKind, 'unchanged'>[] = ['removed', 'added', 'renamed', 'moved', 'modified'];
@@ -45,10 +69,6 @@ function previousTitle(section: SectionChange): string {
   const number = section.previousNumber ?? section.number;
   const heading = section.previousHeading ?? section.heading;
   return number ? `${number} ${heading}` : heading;
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function badge(kind: string, text: string = kind): SafeHtml {
@@ -71,7 +91,31 @@ function sideText(paragraph: ParagraphChange, side: 'before' | 'after'): SafeHtm
   return html`${parts}`;
 }
 
-function inlineParagraph(paragraph: ParagraphChange): SafeHtml {
+/** Where a moved paragraph's other end is: its anchor, and the section's title there. */
+interface MoveTarget {
+  move: ParagraphMove;
+  end: 'from' | 'to';
+  otherAnchor: string;
+  otherTitle: string;
+}
+
+function moveAnchor(move: ParagraphMove, end: 'from' | 'to'): string {
+  return `moved-${move.id}-${end}`;
+}
+
+/** A moved paragraph at one end: its text unmarked (it is neither deleted nor inserted), a badge and a link to the other end. */
+function movedParagraph(paragraph: ParagraphChange, target: MoveTarget, element: 'p' | 'div'): SafeHtml {
+  const text = target.end === 'from' ? paragraph.before : paragraph.after;
+  const label = target.end === 'from' ? `Moved to “${target.otherTitle}”` : `Moved from “${target.otherTitle}”`;
+  const link = target.otherAnchor ? html`<a href="#${target.otherAnchor}" class="move-link">${label}</a>` : html`<span class="move-link">${label}</span>`;
+  const inner = html`<span class="badge moved">moved</span> <span class="moved-text">${text ?? ''}</span> ${link}`;
+  return element === 'p'
+    ? html`<p class="para whole moved-para" id="${moveAnchor(target.move, target.end)}" data-move="${target.move.id}" data-move-end="${target.end}">${inner}</p>`
+    : html`<div class="moved-para" id="${moveAnchor(target.move, target.end)}" data-move="${target.move.id}" data-move-end="${target.end}">${inner}</div>`;
+}
+
+function inlineParagraph(paragraph: ParagraphChange, target?: MoveTarget): SafeHtml {
+  if (target) return movedParagraph(paragraph, target, 'p');
   if (paragraph.kind === 'removed') return html`<p class="para whole removed-para"><del>${paragraph.before ?? ''}</del></p>`;
   if (paragraph.kind === 'added') return html`<p class="para whole added-para"><ins>${paragraph.after ?? ''}</ins></p>`;
   if (!paragraph.words) {
@@ -85,7 +129,9 @@ function inlineParagraph(paragraph: ParagraphChange): SafeHtml {
 
 const EMPTY_CELL = html`<td class="empty"><span class="visually-hidden">nothing</span></td>`;
 
-function sideBySideRow(paragraph: ParagraphChange): SafeHtml {
+function sideBySideRow(paragraph: ParagraphChange, target?: MoveTarget): SafeHtml {
+  if (target?.end === 'from') return html`<tr><td>${movedParagraph(paragraph, target, 'div')}</td>${EMPTY_CELL}</tr>`;
+  if (target?.end === 'to') return html`<tr>${EMPTY_CELL}<td>${movedParagraph(paragraph, target, 'div')}</td></tr>`;
   if (paragraph.kind === 'removed') return html`<tr><td><del>${paragraph.before ?? ''}</del></td>${EMPTY_CELL}</tr>`;
   if (paragraph.kind === 'added') return html`<tr>${EMPTY_CELL}<td><ins>${paragraph.after ?? ''}</ins></td></tr>`;
   if (!paragraph.words) return html`<tr><td><del>${paragraph.before ?? ''}</del></td><td><ins>${paragraph.after ?? ''}</ins></td></tr>`;
@@ -95,6 +141,56 @@ function sideBySideRow(paragraph: ParagraphChange): SafeHtml {
 interface SectionRenderContext {
   model: DiffPageModel;
   removed: RemovedSentences;
+  moved: MovedText;
+  /** Anchor of each shown section, by its index in the diff. */
+  anchors: Map<number, string>;
+}
+
+function moveTarget(context: SectionRenderContext, sectionIndex: number, paragraphIndex: number): MoveTarget | undefined {
+  const found = context.moved.byParagraph.get(paragraphKey({ section: sectionIndex, paragraph: paragraphIndex }));
+  if (!found) return undefined;
+  const other = found.end === 'from' ? found.move.to : found.move.from;
+  const otherSection = context.model.diff.sections[other.section]!;
+  const sectionAnchor = context.anchors.get(other.section);
+  return {
+    ...found,
+    otherAnchor: sectionAnchor ? moveAnchor(found.move, found.end === 'from' ? 'to' : 'from') : '',
+    otherTitle: found.end === 'from' ? sectionTitle(otherSection) : previousTitle(otherSection),
+  };
+}
+
+/** Where a moved section was: its old heading, and its old parent's when the key says so (never the internal key alone). */
+function movedFromPlace(section: SectionChange): string {
+  const old = previousTitle(section);
+  const parentKey = section.previousKey?.includes('/') ? section.previousKey.slice(0, section.previousKey.lastIndexOf('/')) : undefined;
+  const newParent = section.key.includes('/') ? section.key.slice(0, section.key.lastIndexOf('/')) : undefined;
+  if (parentKey === undefined) return `“${old}”, at the top level`;
+  if (parentKey === newParent) return `“${old}”`;
+  return `“${old}”, under another section`;
+}
+
+/** A removed section's likely counterpart, linked when the counterpart is in this comparison. */
+function counterpartNote(section: SectionChange, context: SectionRenderContext): SafeHtml {
+  const counterpart = section.likelyCounterpart!;
+  const at = context.model.diff.sections.findIndex((candidate) => candidate.key === counterpart.key && candidate.kind !== 'removed');
+  const anchor = at === -1 ? undefined : context.anchors.get(at);
+  const name = counterpart.number ? `${counterpart.number} ${counterpart.heading}` : counterpart.heading;
+  const share = `${Math.round(counterpart.retained * 100)}% of its text is there`;
+  const why = counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
+  return html`<p class="counterpart">Likely counterpart: ${anchor ? html`<a href="#${anchor}">${name}</a>` : html`“${name}”`} (${why}).</p>`;
+}
+
+/** The ledger's sentences cut from this section: removed, or reworded (with the new wording). */
+function ledgerList(items: RemovedSentence[], ledger: DiffLedger): SafeHtml {
+  const removed = items.filter((item) => item.fate === 'removed').length;
+  const reworded = items.length - removed;
+  return html`<div class="removed-sentences"><h3>${formatNumber(removed)} sentence${removed === 1 ? '' : 's'} removed${
+    reworded > 0 ? html`, ${formatNumber(reworded)} reworded` : ''
+  }</h3><ol>${items.map((item) =>
+    item.fate === 'reworded' && item.rewordedAs
+      ? html`<li class="reworded"><del>${item.text}</del> <span class="muted">reworded as</span> <ins>${item.rewordedAs.text}</ins></li>`
+      : html`<li><del>${item.text}</del></li>`,
+  )}</ol><p class="muted"><a href="${ledger.href}">The removal ledger</a> lists where each was last seen and whether it comes back.</p></div>`;
 }
 
 function renderSection(section: SectionChange, index: number, anchor: string, context: SectionRenderContext): SafeHtml {
@@ -103,31 +199,36 @@ function renderSection(section: SectionChange, index: number, anchor: string, co
   const changeKinds = section.kinds.filter((kind) => kind !== 'unchanged');
   const isRemoved = section.kind === 'removed';
   const renamed = section.kinds.includes('renamed');
-  const sentences = isRemoved ? undefined : context.removed.bySection.get(index);
+  const ledgerSentences = !isRemoved && model.ledger ? model.ledger.bySectionKey.get(section.previousKey ?? section.key) : undefined;
+  const sentences = isRemoved || model.ledger ? undefined : context.removed.bySection.get(index);
   const history = model.historyFor && section.kind !== 'removed' ? model.historyFor(section.key) : undefined;
+  const lineage = model.lineageFor && section.kind !== 'removed' && section.paragraphs.length > 0 ? model.lineageFor(section.key) : undefined;
 
   const paragraphs =
     section.paragraphs.length === 0
       ? ''
       : model.display.view === 'side-by-side'
-        ? html`<table class="side-by-side"><thead><tr><th scope="col">${model.fromLabel}</th><th scope="col">${model.toLabel}</th></tr></thead><tbody>${section.paragraphs.map(sideBySideRow)}</tbody></table>`
-        : section.paragraphs.map(inlineParagraph);
+        ? html`<table class="side-by-side"><thead><tr><th scope="col">${model.fromLabel}</th><th scope="col">${model.toLabel}</th></tr></thead><tbody>${section.paragraphs.map(
+            (paragraph, at) => sideBySideRow(paragraph, moveTarget(context, index, at)),
+          )}</tbody></table>`
+        : section.paragraphs.map((paragraph, at) => inlineParagraph(paragraph, moveTarget(context, index, at)));
 
-  return html`<section class="${classes('diff-section', `kind-${section.kind}`, section.trivial && 'trivial')}" id="${anchor}" aria-labelledby="${headingId}" data-key="${section.key}" data-kind="${section.kind}"${section.trivial ? html` data-trivial="${section.trivial}"` : ''}${section.trivial && model.display.hideTrivial ? html` hidden` : ''}>
+  return html`<section class="${classes('diff-section', `kind-${section.kind}`, section.trivial && 'trivial')}" id="${anchor}" aria-labelledby="${headingId}" data-key="${section.key}" data-kind="${section.kind}"${formattingOnly(section) ? html` data-trivial="${section.trivial}"` : ''}${section.trivial === 'numbers' ? html` data-numbers-only="true"` : ''}${formattingOnly(section) && model.display.hideTrivial ? html` hidden` : ''}>
 <header>
 <h2 id="${headingId}" tabindex="-1">${sectionTitle(section)}</h2>
 <p class="meta">${section.kind === 'unchanged' ? badge('unchanged') : changeKinds.map((kind) => badge(kind))}${
     section.kind === 'unchanged' ? '' : html` <span>${words(section.wordsAdded, '+')} / ${words(section.wordsRemoved, '\u2212')} words</span>`
-  }${section.trivial ? html` ${badge('trivial', `trivial: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''} <code class="muted">${section.key}</code></p>
-${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}${isRemoved && section.likelyCounterpart ? html`<p class="counterpart">${capitalised(describeCounterpart(section)!)}</p>` : ''}
+  }${section.trivial ? html` ${badge('trivial', section.trivial === 'numbers' ? 'numbers or dates only' : `formatting only: ${section.trivial}`)}` : ''}${history ? html` <a href="${history}">Section history</a>` : ''}${lineage ? html` <a href="${lineage}" class="lineage-link">Across editions</a>` : ''} <code class="muted">${section.key}</code></p>
+${isRemoved ? html`<p class="removed-banner">Section removed: it is not in ${model.toLabel}.</p>` : ''}${isRemoved && section.likelyCounterpart ? counterpartNote(section, context) : ''}
 ${
   renamed
     ? html`<p class="rename">${badge('renamed')} Renamed from <span class="old-name">“${previousTitle(section)}”</span> to <span class="new-name">“${sectionTitle(section)}”</span></p>`
     : ''
 }
-${section.kinds.includes('moved') && section.previousKey && section.previousKey !== section.key ? html`<p class="rename">${badge('moved')} Moved from <code>${section.previousKey}</code></p>` : ''}
+${section.kinds.includes('moved') && section.previousKey && section.previousKey !== section.key ? html`<p class="rename">${badge('moved')} Moved from <span class="old-name">${movedFromPlace(section)}</span></p>` : ''}
 </header>
 ${paragraphs}
+${ledgerSentences ? ledgerList(ledgerSentences, model.ledger!) : ''}
 ${
   sentences
     ? html`<div class="removed-sentences"><h3>${formatNumber(sentences.length)} sentence${sentences.length === 1 ? '' : 's'} removed</h3><ol>${sentences.map(
@@ -138,13 +239,24 @@ ${
 </section>`;
 }
 
-function summaryBadges(diff: RevisionDiff, removed: RemovedSentences): SafeHtml {
+function sentenceCounts(removed: RemovedSentences, ledger: DiffLedger | undefined, moves: number): SafeHtml {
+  if (!ledger) {
+    return html`${removed.total > 0 ? html` <span>· ${formatNumber(removed.total)} sentence${removed.total === 1 ? '' : 's'} removed</span>` : ''}${
+      moves > 0 ? html` <span>· ${formatNumber(moves)} paragraph${moves === 1 ? '' : 's'} moved</span>` : ''
+    }`;
+  }
+  return html` <span data-ledger-counts>· <a href="${ledger.href}"><span data-count="removed">${formatNumber(ledger.removed)}</span> sentence${
+    ledger.removed === 1 ? '' : 's'
+  } removed, <span data-count="reworded">${formatNumber(ledger.reworded)}</span> reworded</a>, <a href="${ledger.movedHref}"><span data-count="moved">${formatNumber(
+    ledger.moved,
+  )}</span> moved to another section</a>${moves > 0 ? html` (${formatNumber(moves)} whole paragraph${moves === 1 ? '' : 's'})` : ''}</span>`;
+}
+
+function summaryBadges(diff: RevisionDiff, removed: RemovedSentences, ledger: DiffLedger | undefined, moves: number): SafeHtml {
   const summary = diff.summary;
   const counts = KIND_ORDER.filter((kind) => summary[kind] > 0).map((kind) => html`${badge(kind, `${formatNumber(summary[kind])} ${kind}`)} `);
-  return html`<p class="diff-summary" id="diff-summary">${counts.length > 0 ? counts : html`<span>No section changed.</span> `}<span>${words(summary.wordsAdded, '+')} / ${words(summary.wordsRemoved, '\u2212')} words</span>${
-    removed.total > 0 ? html` <span>· ${formatNumber(removed.total)} sentence${removed.total === 1 ? '' : 's'} removed</span>` : ''
-  }${summary.unchanged > 0 ? html` <span class="muted">· ${formatNumber(summary.unchanged)} unchanged</span>` : ''}${
-    summary.trivial && summary.unchanged < diff.sections.length ? html` ${badge('trivial', 'every change trivial')}` : ''
+  return html`<p class="diff-summary" id="diff-summary">${counts.length > 0 ? counts : html`<span>No section changed.</span> `}<span>${words(summary.wordsAdded, '+')} / ${words(summary.wordsRemoved, '\u2212')} words</span>${sentenceCounts(removed, ledger, moves)}${summary.unchanged > 0 ? html` <span class="muted">· ${formatNumber(summary.unchanged)} unchanged</span>` : ''}${
+    summary.trivial && summary.unchanged < diff.sections.length ? html` ${badge('trivial', 'every change minor: formatting, numbers or dates')}` : ''
   }</p>`;
 }
 
@@ -171,6 +283,7 @@ function atAGlance(shown: { section: SectionChange; anchor: string }[]): SafeHtm
 export function renderDiffPage(model: DiffPageModel): SafeHtml {
   const { diff, display } = model;
   const removed = removedSentences(diff);
+  const moved = findMovedParagraphs(diff);
   const used = new Set<string>();
   const shown: { section: SectionChange; index: number; anchor: string }[] = [];
   diff.sections.forEach((section, index) => {
@@ -180,9 +293,9 @@ export function renderDiffPage(model: DiffPageModel): SafeHtml {
     used.add(anchor);
     shown.push({ section, index, anchor });
   });
-  const trivialCount = shown.filter(({ section }) => section.trivial !== undefined).length;
+  const trivialCount = shown.filter(({ section }) => formattingOnly(section)).length;
   const visibleCount = shown.length - (display.hideTrivial ? trivialCount : 0);
-  const context: SectionRenderContext = { model, removed };
+  const context: SectionRenderContext = { model, removed, moved, anchors: new Map(shown.map(({ index, anchor }) => [index, anchor])) };
 
   const viewLink = (view: DiffView, label: string) =>
     html`<a href="${model.urlFor({ ...display, view })}" data-view="${view}"${display.view === view ? html` aria-current="true"` : ''}>${label}</a>`;
@@ -191,7 +304,7 @@ export function renderDiffPage(model: DiffPageModel): SafeHtml {
 ${Object.entries(model.form.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <input type="hidden" name="view" value="${display.view}">
 <span class="views" role="group" aria-label="Layout">Layout: ${viewLink('inline', 'Inline')} | ${viewLink('side-by-side', 'Side by side')}</span>
-<label class="check"><input type="checkbox" name="hideTrivial" value="true" data-toggle-trivial${display.hideTrivial ? html` checked` : ''}> Hide trivial changes (${formatNumber(trivialCount)})</label>
+<label class="check"><input type="checkbox" name="hideTrivial" value="true" data-toggle-trivial${display.hideTrivial ? html` checked` : ''}> Hide formatting-only changes (${formatNumber(trivialCount)})</label>
 <label class="check"><input type="checkbox" name="unchanged" value="true" data-autosubmit${display.unchanged ? html` checked` : ''}> Show unchanged sections</label>
 <button type="submit" class="secondary" data-apply>Apply</button>
 <span class="keys-hint" data-keys-hint hidden>Keys: <kbd>n</kbd> next section, <kbd>p</kbd> previous</span>
@@ -204,7 +317,7 @@ ${
     ? html`<p class="muted">None.</p>`
     : html`<ol>${shown.map(
         ({ section, anchor }) =>
-          html`<li class="level-${Math.min(section.level, 6)}" data-for="${anchor}"${section.trivial && display.hideTrivial ? html` hidden` : ''}><a href="#${anchor}">${sectionTitle(section)} ${badge(
+          html`<li class="level-${Math.min(section.level, 6)}" data-for="${anchor}"${formattingOnly(section) && display.hideTrivial ? html` hidden` : ''}><a href="#${anchor}">${sectionTitle(section)} ${badge(
             section.kind,
             section.kind,
           )}</a></li>`,
@@ -217,14 +330,14 @@ ${
 
   return html`<h1>${model.heading}</h1>
 ${model.intro}
-${summaryBadges(diff, removed)}
+${summaryBadges(diff, removed, model.ledger, moved.moves.length)}
 ${diff.bounded ? html`<p class="notice">Word-level highlighting was skipped for ${formatNumber(diff.bounded.paragraphs)} paragraph(s) (${diff.bounded.reason}): they are shown whole, old then new.</p>` : ''}
 ${model.mode === 'editions' ? atAGlance(shown) : ''}
 ${toolbar}
 <div class="diff-layout">
 ${nav}
 <div class="diff-sections" data-diff-sections>
-<p class="notice" data-all-hidden${allHidden ? '' : html` hidden`}>Every change here is trivial (whitespace, punctuation or numbers only) and hidden. Untick “Hide trivial changes” to see them.</p>
+<p class="notice" data-all-hidden${allHidden ? '' : html` hidden`}>Every change here is formatting only (whitespace or punctuation) and hidden. Untick “Hide formatting-only changes” to see them.</p>
 ${body}
 </div>
 </div>

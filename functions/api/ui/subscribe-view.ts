@@ -19,7 +19,11 @@ export interface SubscribeModel {
   endpoint: string;
   /** True when this server accepts a bearer token on write routes. */
   tokenAccepted: boolean;
+  /** The gateway authorizes writes with IAM (in AWS); otherwise a server without a token takes no subscriptions. */
+  iamAuthorized?: boolean;
   fields: FormFields;
+  /** The outline of the chosen series' newest edition: section prefixes offered by heading. */
+  sections?: { key: string; heading: string }[];
   /** Set when the form was submitted without the script: what would be sent. */
   preview?: SubscriptionFormResult;
 }
@@ -44,9 +48,13 @@ Run locally by <code>npm start</code> or <code>npm run dev</code>, it is <code>a
 (for example <code>jq -r .api.token .redline/runtime.json</code>), written while the runtime runs; for <code>redline serve</code> it is the
 <code>REDLINE_API_TOKEN</code> it was started with.</p>
 <p>The token stays in this browser and is sent only to this server, with the subscription request. It is never put in a URL or a page.</p>`
-    : html`<p>This server authorizes subscriptions with IAM (requests signed with AWS credentials), which a browser form cannot do.
+    : model.iamAuthorized
+      ? html`<p>This server authorizes subscriptions with IAM (requests signed with AWS credentials), which a browser form cannot do.
 Fill in the form to get the request, then send it with <code>redline subscribe</code> (it signs with your AWS credentials) or with a
-SigV4 client such as awscurl.</p>`;
+SigV4 client such as awscurl.</p>`
+      : html`<p>This server was started without an API token, so it takes no subscriptions over HTTP. Start
+<code>redline serve</code> with <code>REDLINE_API_TOKEN</code> set to subscribe from this form, or fill in the form to get the
+<code>redline subscribe</code> command, which writes to the store directly.</p>`;
 
   return html`<h1>Subscribe to changes</h1>
 <p class="lead">Get each new revision that matches your filters by webhook, e-mail or SQS queue. To read changes in a feed reader instead,
@@ -70,7 +78,13 @@ use the <a href="${links.home()}#feeds">Atom feeds</a>: they need no subscriptio
 ${textField('filter-series', 'series', 'Series', 'e.g. hrr/kazakhstan; separate several with commas')}
 ${textField('filter-pages', 'pages', 'Pages', 'page ids, e.g. hrr.kazakhstan.2024')}
 ${textField('filter-editions', 'editions', 'Editions', 'years, e.g. 2024')}
-${textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'e.g. respect-for-civil-liberties/ for all of Section 2')}
+${
+  model.sections && model.sections.length > 0
+    ? html`${textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'Start typing a heading of the newest edition to pick its section (a section covers its subsections)', 'text', html` list="section-suggestions"`)}<datalist id="section-suggestions">${model.sections.map(
+        (section) => html`<option value="${section.key}">${section.heading}</option>`,
+      )}</datalist>`
+    : textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'e.g. respect-for-civil-liberties/ for all of Section 2; choose a series first to pick sections by heading')
+}
 ${textField('filter-terms', 'terms', 'Terms', 'only revisions adding or removing a sentence with one of these; commas between terms')}
 ${textField('filter-significance', 'minSignificance', 'Minimum significance', '0 to 1; a new edition counts as 1', 'number', html` min="0" max="1" step="0.01"`)}
 </div>

@@ -2,7 +2,7 @@ import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { UI_ASSETS } from './ui-assets.js';
 import type { UiLinks } from './ui-links.js';
 
-export type NavSection = 'browse' | 'audit' | 'subscribe' | 'feeds';
+export type NavSection = 'browse' | 'search' | 'audit' | 'subscribe' | 'feeds';
 
 export interface Crumb {
   label: string;
@@ -46,6 +46,7 @@ ${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="applicati
 <nav class="site-nav" aria-label="Main">
 <ul>
 ${navItem('browse', links.home(), 'Series and pages')}
+${navItem('search', links.search(), 'Sentence search')}
 ${navItem('audit', links.audit(), 'Term audit')}
 ${navItem('subscribe', links.subscribe(), 'Subscribe')}
 ${navItem('feeds', `${links.home()}#feeds`, 'Feeds')}

@@ -52,6 +52,14 @@ export class UiLinks {
   revision(page: string, seq: number): string {
     return `${this.page(page)}/revisions/${seq}`;
   }
+  /** A revision as captured (outline and text). */
+  snapshot(page: string, seq: number): string {
+    return `${this.revision(page, seq)}/snapshot`;
+  }
+  /** A revision's raw HTML, as a download. */
+  rawSnapshot(page: string, seq: number): string {
+    return `${this.revision(page, seq)}/raw`;
+  }
   diff(page: string, from: number, to: number, display?: DiffDisplay): string {
     return `${this.page(page)}/diff${query({ from, to, ...displayParameters(display) })}`;
   }
@@ -64,6 +72,27 @@ export class UiLinks {
   /** The subscribe form, its filters filled in (the query names are the form's field names). */
   subscribe(prefill: { series?: string; page?: string } = {}): string {
     return `${this.base}${UI_ROOT}/subscribe${query({ series: prefill.series, pages: prefill.page })}`;
+  }
+  /** Blame of a page's revision (default: its latest); `edition` blames that edition's page of the same series. */
+  blame(page: string, options: { seq?: number; edition?: number; section?: string; cursor?: string } = {}): string {
+    return `${this.page(page)}/blame${query({ edition: options.edition, seq: options.seq, section: options.section, cursor: options.cursor })}`;
+  }
+  /** Blame of one edition of a series. */
+  seriesBlame(series: string, edition: number, section?: string): string {
+    return `${this.series(series)}/blame${query({ edition, section })}`;
+  }
+  /** The removal ledger of a series: two editions, or every edition against the next. */
+  removed(series: string, options: { from?: number; to?: number; term?: string; moved?: boolean; cursor?: string } = {}): string {
+    const { from, to, term, cursor } = options;
+    return `${this.series(series)}/removed${query({ from, to, term, moved: options.moved ? 'true' : undefined, cursor })}`;
+  }
+  /** A section of a series across all its editions. */
+  sectionAcrossEditions(series: string, key: string, edition?: number): string {
+    return `${this.series(series)}/sections/${pathSegment(key)}/history${query({ edition })}`;
+  }
+  /** Sentence search across the store. */
+  search(parameters: { q?: string; series?: string } = {}): string {
+    return `${this.base}${UI_ROOT}/search${query(parameters)}`;
   }
   asset(name: string): string {
     return `${this.base}${UI_ROOT}/assets/${name}`;
@@ -84,6 +113,10 @@ export class UiLinks {
   }
   apiCompare(series: string, from: number, to: number, format: 'json' | 'text' | 'html'): string {
     return `${this.base}/series/${pathSegment(series)}/compare${query({ from, to, format })}`;
+  }
+  apiRemovedCsv(series: string, options: { from?: number; to?: number; term?: string; moved?: boolean }): string {
+    const fate = options.moved ? 'removed,reworded,moved' : undefined;
+    return `${this.base}/series/${pathSegment(series)}/removed${query({ from: options.from, to: options.to, term: options.term, fate, format: 'csv' })}`;
   }
   feedAll(): string {
     return `${this.base}/feeds/all.atom`;

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { AuditTable } from '../../../shared/domain/audit.js';
-import { NotFoundError, type RedlineError } from '../../../shared/errors.js';
+import { NotFoundError, ValidationError, type RedlineError } from '../../../shared/errors.js';
 import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
 import { withPageKeys, type Observability } from '../../../shared/observability.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
@@ -27,6 +27,13 @@ import { findAsset, UI_CONTENT_SECURITY_POLICY } from './ui-assets.js';
 import { layout, type LayoutOptions } from './ui-layout.js';
 import { UI_ROOT, UiLinks, type DiffDisplay } from './ui-links.js';
 import { subscribeView } from './subscribe-view.js';
+import { blameViewPage } from './blame-view.js';
+import { removedViewPage } from './removed-view.js';
+import { searchViewPage } from './search-view.js';
+import { diffLedger } from './diff-ledger.js';
+import { sectionLineagePage } from './section-lineage-view.js';
+import { rawSnapshotResult, snapshotViewPage } from './snapshot-view.js';
+import { newestOutline, previousEditionOf } from '../../../shared/use-cases/queries/snapshots.js';
 import { subscriptionRequestFrom } from './subscription-form.js';
 
 /**
@@ -35,13 +42,13 @@ import { subscriptionRequestFrom } from './subscription-form.js';
  * the API calls; a small script (ui-client) only enhances it. All GET: writes go to the API's own routes.
  */
 export interface UiRoute {
-  method: 'GET';
+  method: 'GET' | 'HEAD';
   path: string;
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
 }
 
 export interface UiDependencies extends QueryDependencies {
-  api: { token?: string; baseUrl?: string };
+  api: { token?: string; baseUrl?: string; iam?: boolean };
 }
 
 const LIST_LIMIT = 50;
@@ -55,7 +62,7 @@ const displayQuery = {
   unchanged: flag.default(false),
 };
 const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
-const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
+const compareQuery = z.object({ from: editionNumber.optional(), to: editionNumber.optional(), ...displayQuery });
 const auditQuery = z.object({
   terms: z.string().max(2100).optional(),
   series: seriesId.optional(),
@@ -107,21 +114,21 @@ function diffDisplay(parsed: { view: 'inline' | 'side-by-side'; hideTrivial: boo
 }
 
 /** What a view renders: the page shell's options, and the status and caching when not the defaults. */
-interface RenderedView {
+export interface RenderedView {
   options: Omit<LayoutOptions, 'links'>;
   status?: number;
   cache?: CachePolicy;
 }
 
 /** One request to a view, with the store reads the views share. */
-interface ViewRequest {
+export interface ViewRequest {
   event: ApiEvent;
   links: UiLinks;
   dependencies: UiDependencies;
   reads: StoreReads;
 }
 
-type View = (request: ViewRequest) => Promise<RenderedView>;
+export type View = (request: ViewRequest) => Promise<RenderedView>;
 
 /** Store reads of the listing views, at most STORE_READS at once across requests. */
 interface StoreReads {
@@ -165,7 +172,7 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     },
   });
 
-  return [
+  const routes: UiRoute[] = [
     { method: 'GET', path: '/', handler: async (event) => redirectHome(event, dependencies.api.baseUrl) },
     page(UI_ROOT, homePage),
     page(`${UI_ROOT}/series/{series}`, seriesPage),
@@ -174,6 +181,13 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
     page(`${UI_ROOT}/pages/{page}/revisions/{seq}`, revisionPage),
     page(`${UI_ROOT}/pages/{page}/diff`, revisionDiffPage),
     page(`${UI_ROOT}/pages/{page}/sections/{key}/history`, sectionHistoryPage),
+    page(`${UI_ROOT}/pages/{page}/blame`, blameViewPage),
+    page(`${UI_ROOT}/series/{series}/blame`, blameViewPage),
+    page(`${UI_ROOT}/series/{series}/removed`, removedViewPage),
+    page(`${UI_ROOT}/search`, searchViewPage),
+    page(`${UI_ROOT}/series/{series}/sections/{key}/history`, sectionLineagePage),
+    page(`${UI_ROOT}/pages/{page}/revisions/{seq}/snapshot`, snapshotViewPage),
+    { method: 'GET', path: `${UI_ROOT}/pages/{page}/revisions/{seq}/raw`, handler: async (event) => rawSnapshotResult(dependencies, event) },
     page(`${UI_ROOT}/audit`, auditPage),
     page(`${UI_ROOT}/editions/{report}`, editionOverviewPage),
     page(`${UI_ROOT}/subscribe`, subscribePage),
@@ -182,6 +196,8 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
       throw new NotFoundError('No such page in the UI');
     }),
   ];
+  // HEAD on every UI route: the GET's status and headers, no body (link checkers and monitors ask with HEAD).
+  return [...routes, ...routes.map((route): UiRoute => ({ method: 'HEAD', path: route.path, handler: async (event, context) => ({ ...(await route.handler(event, context)), body: '' }) }))];
 }
 
 const overviewQuery = z.object({ from: editionNumber, to: editionNumber, sort: z.enum(OVERVIEW_SORTS).default('ratio') });
@@ -281,9 +297,13 @@ async function seriesPage({ event, links, dependencies, reads }: ViewRequest): P
 /** `/ui/series/{series}/compare?from=&to=`: two editions, section by section. */
 async function editionComparisonPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const series = slashedPathParameter(event, 'series');
-  const parsed = query(event, compareQuery);
+  const asked = query(event, compareQuery);
+  const parsed = { ...asked, ...(await comparedEditions(dependencies, series, asked.from, asked.to)) };
   const display = diffDisplay(parsed);
-  const comparison = await compareEditions(dependencies, { series, from: parsed.from, to: parsed.to });
+  const [comparison, ledger] = await Promise.all([
+    compareEditions(dependencies, { series, from: parsed.from, to: parsed.to }),
+    diffLedger(dependencies, links, { series, from: parsed.from, to: parsed.to }),
+  ]);
   const fromLabel = `${comparison.from.edition} edition`;
   const toLabel = `${comparison.to.edition} edition`;
   const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
@@ -304,11 +324,30 @@ renamed or moved section is shown against its old self.</p>`;
         diff: comparison.diff,
         display,
         urlFor: (next: DiffDisplay) => links.compare(series, parsed.from, parsed.to, next),
+        lineageFor: (key: string) => links.sectionAcrossEditions(series, key, parsed.to),
+        ...(ledger ? { ledger } : {}),
         form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
         alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
       }),
     },
   };
+}
+
+/**
+ * The editions to compare when the URL leaves them out, as the CLI does: the newest two; with only `to`, the edition
+ * before it; with only `from`, the one after it.
+ */
+async function comparedEditions(dependencies: UiDependencies, series: string, from: number | undefined, to: number | undefined): Promise<{ from: number; to: number }> {
+  if (from !== undefined && to !== undefined) return { from, to };
+  const editions = (await listEditions(dependencies, series)).flatMap((entry) => (entry.edition !== undefined ? [entry.edition] : []));
+  if (editions.length < 2) throw new ValidationError(`series ${series} has ${editions.length === 1 ? 'one edition' : 'no editions'}: nothing to compare`);
+  if (from === undefined && to === undefined) return { from: editions.at(-2)!, to: editions.at(-1)! };
+  const given = (from ?? to)!;
+  const at = editions.indexOf(given);
+  if (at === -1) throw new NotFoundError(`No edition ${given} of series ${series}`);
+  const other = from !== undefined ? editions[at + 1] : editions[at - 1];
+  if (other === undefined) throw new ValidationError(from !== undefined ? `to: no edition after ${given}` : `from: no edition before ${given}`);
+  return from !== undefined ? { from: given, to: other } : { from: other, to: given };
 }
 
 /** `/ui/pages/{page}`: the page's revision timeline, newest first. */
@@ -319,6 +358,7 @@ async function timelinePage({ event, links, dependencies }: ViewRequest): Promis
     getPage(dependencies, id),
     listRevisions(dependencies, id, { limit: TIMELINE_LIMIT, ...(cursor ? { cursor } : {}) }),
   ]);
+  const previousEdition = await previousEditionOf(dependencies, details.series, details.edition);
   return {
     options: {
       title: details.title ?? details.latestRevision?.title ?? id,
@@ -329,7 +369,14 @@ async function timelinePage({ event, links, dependencies }: ViewRequest): Promis
         { label: id },
       ],
       feeds: [{ title: `redline: ${id}`, href: links.feedPage(id) }],
-      body: timelineView({ links, page: details, revisions: revisions.items, paged: cursor !== undefined, ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}) }),
+      body: timelineView({
+        links,
+        page: details,
+        revisions: revisions.items,
+        paged: cursor !== undefined,
+        ...(revisions.cursor ? { nextCursor: revisions.cursor } : {}),
+        ...(previousEdition ? { previousEdition } : {}),
+      }),
     },
   };
 }
@@ -339,12 +386,13 @@ async function revisionPage({ event, links, dependencies }: ViewRequest): Promis
   const id = pathParameter(event, 'page');
   const seq = parseWithSchema(revisionNumber, pathParameter(event, 'seq'), 'seq');
   const [revision, details] = await Promise.all([getRevision(dependencies, id, seq), getPage(dependencies, id)]);
+  const previousEdition = await previousEditionOf(dependencies, revision.series, revision.edition);
   return {
     options: {
       title: `Revision #${seq} of ${id}`,
       current: 'browse',
       breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${seq}` }],
-      body: revisionView(links, revision, details),
+      body: revisionView(links, revision, details, previousEdition),
     },
   };
 }
@@ -354,7 +402,10 @@ async function revisionDiffPage({ event, links, dependencies }: ViewRequest): Pr
   const id = pathParameter(event, 'page');
   const parsed = query(event, diffQuery);
   const display = diffDisplay(parsed);
-  const result = await diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to });
+  const [result, ledger] = await Promise.all([
+    diffRevisions(dependencies, { page: id, from: parsed.from, to: parsed.to }),
+    parsed.from < parsed.to ? diffLedger(dependencies, links, { page: id, from: parsed.from, to: parsed.to }) : undefined,
+  ]);
   const intro = html`<p class="lead"><a href="${links.page(id)}">${id}</a>: <a href="${links.revision(id, result.from.seq)}">revision #${result.from.seq}</a>
 (${timeElement(result.from.capturedAt)}) to <a href="${links.revision(id, result.to.seq)}">revision #${result.to.seq}</a> (${timeElement(result.to.capturedAt)}).
 Insertions are <ins>underlined in green</ins>, deletions <del>struck through in red</del>.</p>`;
@@ -372,6 +423,7 @@ Insertions are <ins>underlined in green</ins>, deletions <del>struck through in 
         diff: result.diff,
         display,
         urlFor: (next: DiffDisplay) => links.diff(id, parsed.from, parsed.to, next),
+        ...(ledger ? { ledger } : {}),
         form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
         historyFor: (key) => links.sectionHistory(id, key),
         alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),
@@ -425,6 +477,8 @@ async function auditPage({ event, links, dependencies }: ViewRequest): Promise<R
 async function subscribePage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const fields = searchParameters(event);
   const endpoint = `${requestBaseUrl(event, dependencies.api.baseUrl)}/subscriptions`;
+  const series = fields.get('series')?.split(',')[0]?.trim();
+  const sections = series ? await newestOutline(dependencies, series.replaceAll('~', '/')) : [];
   return {
     cache: 'private',
     options: {
@@ -434,6 +488,8 @@ async function subscribePage({ event, links, dependencies }: ViewRequest): Promi
         links,
         endpoint,
         tokenAccepted: dependencies.api.token !== undefined,
+        iamAuthorized: dependencies.api.iam === true,
+        ...(sections.length > 0 ? { sections } : {}),
         fields,
         ...(fields.has('preview') ? { preview: subscriptionRequestFrom(fields) } : {}),
       }),

@@ -42,7 +42,7 @@ table.data caption{text-align:left;font-weight:600;padding:.25rem 0}
 table.data th,table.data td{border-bottom:1px solid #d9d9d9;padding:.4rem .5rem;text-align:left;vertical-align:top}
 table.data thead th{border-bottom:2px solid #4a4a4a;white-space:nowrap}
 table.data td.number,table.data th.number{text-align:right;font-variant-numeric:tabular-nums}
-.table-scroll{overflow-x:auto}
+.table-scroll{overflow-x:auto;position:relative}
 .badge{display:inline-block;font-size:.75rem;font-weight:600;line-height:1.4;padding:0 .45rem;border-radius:3px;color:#fff;background:#4a4a4a;vertical-align:middle;white-space:nowrap}
 .badge.added{background:#17622b}
 .badge.removed{background:#a4161a}
@@ -65,11 +65,14 @@ fieldset{border:1px solid #c4c4c4;border-radius:4px;margin:0 0 1rem;padding:.5re
 legend{font-weight:700;padding:0 .25rem}
 .check{display:flex;gap:.4rem;align-items:center}
 .stack>*+*{margin-top:.75rem}
-.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(24rem,1fr));gap:0 2rem}
+.glance{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(24rem,100%),1fr));gap:0 2rem}
 .grid-form{display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.75rem 1.25rem}
 .notice{border-left:5px solid #1746a2;background:#eef3fc;padding:.6rem 1rem;margin:1rem 0}
 .notice.error{border-left-color:#a4161a;background:#fdf0f0}
 .notice.success{border-left-color:#17622b;background:#edf8ef}
+p,li,dd,td,th,h1,h2,h3,q,ins,del,code,.moved-text{overflow-wrap:anywhere}
+input[type=text],input[type=number],input[type=password],input[type=email],input[type=url],select,textarea{max-width:100%}
+.field{min-width:0;max-width:100%}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.88rem}
 pre{background:#f4f4f4;border:1px solid #d9d9d9;padding:.6rem .8rem;overflow-x:auto;white-space:pre-wrap;word-break:break-word}
 .links-inline{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;margin:.25rem 0;list-style:none}
@@ -121,12 +124,17 @@ del::before{content:" [deletion] "}del::after{content:" [end deletion] "}
 table.side-by-side{width:100%;table-layout:fixed;border-collapse:collapse;margin:.5rem 0}
 table.side-by-side th{font-size:.85rem;text-align:left;color:#4a4a4a;border-bottom:1px solid #c4c4c4;padding:.2rem .5rem}
 table.side-by-side td{vertical-align:top;padding:.4rem .5rem;border-bottom:1px solid #e3e3e3;overflow-wrap:anywhere}
+.moved-para{background:#fdf3e1;border-left:4px solid #7a4a00;scroll-margin-top:.5rem}
+.moved-para:target{outline:3px solid #7a4a00}
+.move-link{font-size:.85rem;white-space:normal}
+@media (max-width:43.75rem){table.side-by-side,table.side-by-side tbody,table.side-by-side tr,table.side-by-side td{display:block;width:100%}table.side-by-side thead{display:none}table.side-by-side td.empty{display:none}}
 table.side-by-side td.empty{background:repeating-linear-gradient(135deg,#fafafa 0 6px,#f0f0f0 6px 12px)}
 .removed-sentences{margin:.75rem 0 .25rem;padding:.5rem .75rem;border:2px solid #a4161a;border-radius:4px;background:#fff}
 .removed-sentences h3,.removed-sentences h4{margin:.1rem 0 .4rem;font-size:.95rem;color:#7d0f12}
 .removed-sentences ol{margin:0;padding-left:1.25rem}
-.chart-wrap{overflow-x:auto;margin:.5rem 0 1rem}
+.chart-wrap{overflow-x:auto;position:relative;margin:.5rem 0 1rem}
 svg.chart{max-width:100%;height:auto;font-family:inherit}
+@media (max-width:43.75rem){svg.chart{max-width:none}}
 svg.chart text{fill:#1a1a1a;font-size:12px}
 svg.chart .axis{stroke:#4a4a4a}
 svg.chart .grid{stroke:#d9d9d9}
@@ -134,5 +142,16 @@ svg.chart .grid{stroke:#d9d9d9}
 .legend .swatch{display:inline-block;width:.9rem;height:.9rem;border:1px solid #4a4a4a;vertical-align:middle;margin-right:.3rem}
 .term-0{background:#1f4f99}.term-1{background:#b3261e}.term-2{background:#17622b}.term-3{background:#6a3d9a}.term-4{background:#00707a}.term-5{background:#7a4a00}.term-6{background:#8a1c5c}.term-7{background:#3b5b00}
 .keys-hint{font-size:.85rem;color:#4a4a4a}
+ol.blame{list-style:none;margin:0 0 1rem;padding:0}
+ol.blame>li{border-bottom:1px solid #e3e3e3;padding:.35rem 0;scroll-margin-top:.5rem}
+ol.blame>li:target{background:#fff8d6}
+ol.blame .sentence{margin:0}
+.blame-meta{margin:.15rem 0 0;font-size:.85rem;color:#4a4a4a;display:flex;flex-wrap:wrap;gap:.1rem .9rem}
+.reworded-from{margin:.2rem 0 0;font-size:.9rem;color:#333;padding-left:.75rem;border-left:3px solid #6a3d9a}
+.hit-facts{display:flex;flex-wrap:wrap;gap:.1rem 1.25rem;margin:.2rem 0 0;font-size:.9rem}
+.hit-facts div{display:flex;gap:.35rem}
+.hit-facts dt{font-weight:600}
+.hit-facts dd{margin:0}
+mark{background:#ffe98a;color:#1a1a1a}
 kbd{font-family:ui-monospace,monospace;font-size:.8rem;border:1px solid #8a8a8a;border-radius:3px;padding:0 .3rem;background:#fff}
 `;
