@@ -5,11 +5,18 @@ import type { TrackerDependencies } from '../../shared/use-cases/tracker-depende
 export interface ApiSettings {
   /** Bearer token accepted on write routes when no IAM authorizer is in front (REDLINE_API_TOKEN; the local server). */
   token?: string;
-  /** Public base URL for links in feeds (REDLINE_API_BASE_URL); by default taken from the request. */
+  /**
+   * Public base URL for links in feeds (REDLINE_API_BASE_URL); by default the domain API Gateway received the request
+   * on (`requestContext.domainName`, never the Host header).
+   */
   baseUrl?: string;
+  /** Prefix of the Atom feeds' permanent ids (REDLINE_FEED_ID_PREFIX); default `urn:redline:feed`. */
+  feedIdPrefix?: string;
   /** Policy for URLs that users submit (watches, webhooks). Default: assertPublicUrl, the SSRF guard. */
   assertPublicUrl?: (url: string) => URL;
 }
+
+export const DEFAULT_FEED_ID_PREFIX = 'urn:redline:feed';
 
 /** What the API function needs: the stores, the clock and tracker settings (for addWatch), subscriptions. */
 export interface ApiDependencies extends Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'now' | 'settings'> {

@@ -22,6 +22,7 @@ export const handler = createApiHandler(
     // SSM SecureString or Secrets Manager named by the environment, never the value itself.)
     api: {
       ...(config.REDLINE_API_BASE_URL ? { baseUrl: config.REDLINE_API_BASE_URL } : {}),
+      ...(config.REDLINE_FEED_ID_PREFIX ? { feedIdPrefix: config.REDLINE_FEED_ID_PREFIX } : {}),
     },
   },
   createObservability('api'),

@@ -8,8 +8,9 @@ import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
  * The API served locally (`redline serve`, `npm run dev`): a node:http server that turns each request into the
  * APIGatewayProxyEventV2 an HTTP API would send, calls the same api handler the Lambda runs, and writes its result
  * back. Differences from API Gateway, on purpose: the path stays percent-encoded (so `%2F` in a series id or section
- * key reaches the handler; `~` works everywhere), `requestContext.domainName` is the Host header with its port (so
- * feed links point back here), and there is no authorizer: write routes take `Authorization: Bearer <token>`.
+ * key reaches the handler; `~` works everywhere), `requestContext.domainName` is the server's own listening address
+ * with its port, never the Host header (so feed links point back here, and a forged Host cannot change them), and
+ * there is no authorizer: write routes take `Authorization: Bearer <token>`.
  */
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -37,6 +38,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const inFlight = new Set<Promise<void>>();
+  let domainName = host;
   const server = createServer((request, response) => {
     const handling = serve(request, response).catch((error: unknown) => {
       if (!response.headersSent) writeJson(response, 500, { message: 'Internal Server Error' });
@@ -52,7 +54,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       writeJson(response, 413, { message: 'Request Entity Too Large' });
       return;
     }
-    const event = toApiGatewayEvent(request, body);
+    const event = toApiGatewayEvent(request, body, domainName);
     let result: APIGatewayProxyResultV2;
     try {
       result = await options.handler(event, localLambdaContext('api'));
@@ -72,8 +74,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   const { port } = server.address() as AddressInfo;
+  const listening = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  domainName = `${listening.includes(':') ? `[${listening}]` : listening}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${domainName}`,
     port,
     // Stops accepting, lets the handler invocations under way finish (they may still be using the stores the
     // caller closes next), then drops the connections.
@@ -88,7 +92,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 }
 
 /** The HTTP API payload 2.0 event for a request (headers lower-cased, repeated ones and query values comma-joined). */
-export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, domainName = '127.0.0.1'): APIGatewayProxyEventV2 {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -112,7 +116,6 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
   const contentType = headers['content-type'] ?? '';
   const textual = body.length === 0 || TEXT_MEDIA_TYPE.test(contentType);
   const now = new Date();
-  const domainName = headers.host ?? '127.0.0.1';
   return {
     version: '2.0',
     routeKey: '$default',

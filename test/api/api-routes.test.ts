@@ -472,19 +472,19 @@ describe('Atom feeds', () => {
     return feed!.items.map((item) => ({ id: item.id, link: item.link, date: item.pubDate?.toISOString(), title: item.title }));
   }
 
-  it('has one entry per revision of a page, linking to its diff', async () => {
+  it('has one entry per revision of a page, linking to its diff in the web UI', async () => {
     const answer = await request(`/feeds/pages/${KZ}.atom`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const base = fixture.server.url;
     expect(entries(answer.text)).toEqual([
-      { id: `urn:redline:revision:${KZ}:4`, link: `${base}/pages/${KZ}/diff?from=3&to=4&format=html`, date: '2025-03-01T07:00:00.000Z', title: expect.stringMatching(/revision 4, 1 section changed$/) },
-      { id: `urn:redline:revision:${KZ}:3`, link: `${base}/pages/${KZ}/diff?from=2&to=3&format=html`, date: '2025-03-01T06:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:2`, link: `${base}/pages/${KZ}/diff?from=1&to=2&format=html`, date: '2025-03-01T05:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:1`, link: `${base}/pages/${KZ}/revisions/1`, date: '2025-03-01T04:00:00.000Z', title: expect.stringMatching(/first capture$/) },
+      { id: `urn:redline:revision:${KZ}:4`, link: `${base}/ui/pages/${KZ}/diff?from=3&to=4`, date: '2025-03-01T07:00:00.000Z', title: expect.stringMatching(/revision 4, 1 section changed$/) },
+      { id: `urn:redline:revision:${KZ}:3`, link: `${base}/ui/pages/${KZ}/diff?from=2&to=3`, date: '2025-03-01T06:00:00.000Z', title: expect.any(String) },
+      { id: `urn:redline:revision:${KZ}:2`, link: `${base}/ui/pages/${KZ}/diff?from=1&to=2`, date: '2025-03-01T05:00:00.000Z', title: expect.any(String) },
+      { id: `urn:redline:revision:${KZ}:1`, link: `${base}/ui/pages/${KZ}/revisions/1`, date: '2025-03-01T04:00:00.000Z', title: expect.stringMatching(/first capture$/) },
     ]);
     // The feed links work.
-    expect((await request(`/pages/${KZ}/diff?from=3&to=4&format=html`)).status).toBe(200);
+    expect((await request(`/ui/pages/${KZ}/diff?from=3&to=4`)).status).toBe(200);
   });
 
   it('merges a series’ pages newest first, and covers everything recent', async () => {

@@ -12,6 +12,7 @@ import {
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
+import { UiLinks } from '../ui/ui-links.js';
 import { uiRoutes } from '../ui/ui-routes.js';
 import { editionMapToCsv } from '../../../shared/domain/edition-map.js';
 import { ValidationError } from '../../../shared/errors.js';
@@ -23,7 +24,7 @@ import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.j
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
-import { revisionFeed } from '../../../shared/use-cases/queries/revision-feeds.js';
+import { revisionFeed, type FeedOptions } from '../../../shared/use-cases/queries/revision-feeds.js';
 import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
@@ -37,7 +38,7 @@ import {
   listSubscriptions,
 } from '../../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { parseCreateSubscription } from '../../../shared/use-cases/subscriptions/subscription-input.js';
-import type { ApiDependencies } from '../api-dependencies.js';
+import { DEFAULT_FEED_ID_PREFIX, type ApiDependencies } from '../api-dependencies.js';
 import { provenanceRoutes } from './provenance-routes.js';
 
 /**
@@ -219,8 +220,11 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     ...uiRoutes(dependencies, observability),
   ];
 
-  function feedOptions(event: ApiEvent, selfPath: string) {
-    return { baseUrl: requestBaseUrl(event, settings.baseUrl), selfPath };
+  function feedOptions(event: ApiEvent, selfPath: string): FeedOptions {
+    const baseUrl = requestBaseUrl(event, settings.baseUrl);
+    // Atom needs absolute links; a domain that makes no URL can only come from a misconfigured front.
+    if (!/^https?:\/\//.test(baseUrl)) throw new ValidationError('host: not a host name an absolute feed link can use; set REDLINE_API_BASE_URL');
+    return { baseUrl, links: new UiLinks(baseUrl), selfPath, idPrefix: settings.feedIdPrefix ?? DEFAULT_FEED_ID_PREFIX, now: dependencies.now() };
   }
 }
 
