@@ -108,7 +108,7 @@ function showResult(region: HTMLElement, kind: 'success' | 'error', lines: strin
   }
   if (secret) {
     const label = document.createElement('p');
-    label.textContent = 'Webhook signing secret (shown once: keep it to verify x-redline-signature):';
+    label.textContent = 'Webhook signing secret (shown once: keep it to verify the webhook-signature header):';
     const code = document.createElement('pre');
     code.textContent = secret;
     box.append(label, code);
