@@ -276,7 +276,8 @@ async function apiGet<T>(backend: TrackerBackend, path: string, query: Record<st
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+      // RFC 9457 problem details.
+      message = (JSON.parse(text) as { detail?: string }).detail ?? message;
     } catch {
       // Not JSON: keep the status line.
     }

@@ -365,8 +365,9 @@ class ApiBackend implements TrackerBackend {
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
       try {
-        const parsed = JSON.parse(text) as { error?: { message?: string }; message?: string };
-        message = parsed.error?.message ?? parsed.message ?? message;
+        // RFC 9457 problem details from redline; `message` from API Gateway itself (403, 404, 500).
+        const parsed = JSON.parse(text) as { detail?: string; message?: string };
+        message = parsed.detail ?? parsed.message ?? message;
       } catch {
         // Not JSON: keep the status line.
       }

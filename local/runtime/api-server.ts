@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, problemFor } from '../../functions/api/http/api-error-middleware.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 
 /**
@@ -41,7 +42,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let domainName = host;
   const server = createServer((request, response) => {
     const handling = serve(request, response).catch((error: unknown) => {
-      if (!response.headersSent) writeJson(response, 500, { message: 'Internal Server Error' });
+      if (!response.headersSent) writeProblem(response, 500, 'Internal server error');
       else response.destroy(error as Error);
     });
     inFlight.add(handling);
@@ -49,9 +50,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request, maxBodyBytes);
+    // A write without credentials is refused by the handler before it reads the body: do not buffer one for it.
+    const method = request.method ?? 'GET';
+    const anonymousWrite = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && request.headers.authorization === undefined;
+    const body = anonymousWrite ? await discardBody(request) : await readBody(request, maxBodyBytes);
     if (body === undefined) {
-      writeJson(response, 413, { message: 'Request Entity Too Large' });
+      writeProblem(response, 413, `body: larger than the ${maxBodyBytes} bytes a request may carry`);
       return;
     }
     const event = toApiGatewayEvent(request, body, domainName);
@@ -157,7 +161,10 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  if (result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(body.length);
+  // A HEAD answer has no body but says the GET's length.
+  if (result.statusCode !== 204 && result.statusCode !== 304 && !(body.length === 0 && headers['content-length'] !== undefined)) {
+    headers['content-length'] = String(body.length);
+  }
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(result.statusCode === 204 || result.statusCode === 304 ? undefined : body);
 }
@@ -166,6 +173,24 @@ function writeJson(response: ServerResponse, status: number, body: unknown): voi
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   response.end(text);
+}
+
+/** RFC 9457 problem details, with the CORS header the handler would have added (browsers show the error then). */
+function writeProblem(response: ServerResponse, status: number, detail: string): void {
+  const text = JSON.stringify(problemFor(status, detail));
+  response.writeHead(status, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'content-length': String(Buffer.byteLength(text)),
+    'access-control-allow-origin': '*',
+    'cache-control': 'private, no-store',
+  });
+  response.end(text);
+}
+
+/** Reads and drops a body. */
+async function discardBody(request: IncomingMessage): Promise<Buffer> {
+  for await (const _chunk of request) void _chunk;
+  return Buffer.alloc(0);
 }
 
 /** The body, or undefined once it passes the limit (the rest is drained, not buffered). */

@@ -39,6 +39,7 @@ import {
 } from '../../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { parseCreateSubscription } from '../../../shared/use-cases/subscriptions/subscription-input.js';
 import { DEFAULT_FEED_ID_PREFIX, type ApiDependencies } from '../api-dependencies.js';
+import { openApiDocument } from './openapi-document.js';
 import { provenanceRoutes } from './provenance-routes.js';
 
 /**
@@ -49,25 +50,27 @@ export interface ApiRoute {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
+  /** Needs credentials (IAM in the cloud, the bearer token locally). */
+  authorized?: boolean;
 }
 
-const listQuery = z.object({
+export const listQuery = z.object({
   cursor: listCursor.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 });
 const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial: flag.default(false) };
 
-const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
-const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
-const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
-const auditQuery = z.object({
+export const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
+export const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
+export const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
+export const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
   by: z.enum(['edition', 'section']).default('edition'),
   format: z.enum(['json', 'csv']).default('json'),
   wholeWord: flag.optional(),
 });
-const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
+export const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
 
 export function apiRoutes(dependencies: ApiDependencies, observability: Observability): ApiRoute[] {
   const settings = dependencies.api;
@@ -88,6 +91,7 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
   ): ApiRoute => ({
     method,
     path,
+    ...(options.authorized ? { authorized: true } : {}),
     handler: async (event) => {
       if (options.authorized) assertAuthorized(event, settings.token);
       const page = event.pathParameters?.page;
@@ -95,7 +99,7 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     },
   });
 
-  return [
+  const routes: ApiRoute[] = [
     route('GET', '/pages', async (event) => {
       const query = queryParameters(event, listQuery.extend({ series: seriesId.optional() }));
       return jsonResult(listBody(await listPages(dependencies, query)), 'list');
@@ -219,6 +223,15 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     // The web UI (GET /ui/..., GET / redirects there): server-rendered pages over the same use cases.
     ...uiRoutes(dependencies, observability),
   ];
+  // The OpenAPI 3.1 description of all of them (docs/openapi.json is the same document).
+  let description: string | undefined;
+  routes.push(
+    route('GET', '/openapi.json', async () => {
+      description ??= JSON.stringify(openApiDocument(routes));
+      return textResult(description, 'application/json; charset=utf-8', 'derived');
+    }),
+  );
+  return routes;
 
   function feedOptions(event: ApiEvent, selfPath: string): FeedOptions {
     const baseUrl = requestBaseUrl(event, settings.baseUrl);

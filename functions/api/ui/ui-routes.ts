@@ -46,15 +46,15 @@ const LIST_LIMIT = 50;
 const TIMELINE_LIMIT = 25;
 const STORE_READS = 8;
 
-const cursorQuery = z.object({ cursor: listCursor.optional() });
+export const cursorQuery = z.object({ cursor: listCursor.optional() });
 const displayQuery = {
   view: z.enum(['inline', 'side-by-side']).default('inline'),
   hideTrivial: flag.default(false),
   unchanged: flag.default(false),
 };
-const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
-const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
-const auditQuery = z.object({
+export const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
+export const compareQuery = z.object({ from: editionNumber, to: editionNumber, ...displayQuery });
+export const auditQuery = z.object({
   terms: z.string().max(2100).optional(),
   series: seriesId.optional(),
   by: z.enum(['edition', 'section']).default('edition'),

@@ -167,13 +167,13 @@ function enhanceSubscribe(): void {
         const payload = (await response.json().catch(() => ({}))) as {
           subscription?: { id?: string };
           webhookSecret?: string;
-          error?: { message?: string };
+          detail?: string;
         };
         if (response.status === 201 && payload.subscription?.id) {
           showResult(region, 'success', [`Subscribed: subscription ${payload.subscription.id}.`], payload.webhookSecret);
           return;
         }
-        const message = payload.error?.message ?? `HTTP ${response.status}`;
+        const message = payload.detail ?? `HTTP ${response.status}`;
         const advice =
           response.status === 401 ? ' Check the token: locally it is api.token in .redline/runtime.json, written by npm start / npm run dev.' : '';
         showResult(region, 'error', [`Not subscribed: ${message}.${advice}`]);
