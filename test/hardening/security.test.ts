@@ -100,7 +100,7 @@ afterAll(async () => {
   jest.restoreAllMocks();
 });
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: { error?: { message: string }; page?: { page: string } } }> {
+async function post(path: string, body: unknown): Promise<{ status: number; json: { detail?: string; page?: { page: string } } }> {
   const event = {
     version: '2.0',
     routeKey: '$default',
@@ -166,15 +166,15 @@ describe('SSRF through the API', () => {
   it.each(REFUSED)('POST /watches refuses %s with a 400 naming the reason', async (url, reason) => {
     const answer = await post('/watches', { url });
     expect(answer.status).toBe(400);
-    expect(answer.json.error!.message).toMatch(/^url: /);
-    expect(answer.json.error!.message).toMatch(reason);
+    expect(answer.json.detail!).toMatch(/^url: /);
+    expect(answer.json.detail!).toMatch(reason);
   });
 
   it.each(REFUSED.filter(([url]) => url.startsWith('http')))('a webhook subscription to %s is refused too', async (url, reason) => {
     const answer = await post('/subscriptions', { delivery: { type: 'webhook', url } });
     expect(answer.status).toBe(400);
-    expect(answer.json.error!.message).toMatch(/^delivery\.url: /);
-    expect(answer.json.error!.message).toMatch(reason);
+    expect(answer.json.detail!).toMatch(/^delivery\.url: /);
+    expect(answer.json.detail!).toMatch(reason);
   });
 
   it.each([

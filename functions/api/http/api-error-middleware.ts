@@ -36,7 +36,7 @@ export interface Problem {
 /** The problem body of a status; a 400's `parameter` is the `name: ` prefix of the detail, as every message has. */
 export function problemFor(status: number, detail: string, extra: { allow?: readonly string[] } = {}): Problem {
   const [slug, title] = TITLES[status] ?? [`http-${status}`, `HTTP ${status}`];
-  const parameter = status === 400 || status === 415 ? /^([A-Za-z_][\w.[\]-]{0,80}): /.exec(detail)?.[1] : undefined;
+  const parameter = status === 400 || status === 413 || status === 415 ? /^([A-Za-z_][\w.[\]-]{0,80}): /.exec(detail)?.[1] : undefined;
   return {
     type: `urn:redline:problem:${slug}`,
     title,
