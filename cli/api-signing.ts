@@ -1,7 +1,3 @@
-import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { RedlineError } from '../shared/errors.js';
 import { UsageError } from './cli-io.js';
@@ -53,11 +49,13 @@ export function resolveSigning(url: string, options: SigningOptions, env: NodeJS
 /** No credentials anywhere in the chain: exit 2, naming where it looked and what the caller needs. */
 export class MissingCredentialsError extends UsageError {}
 
-function credentialProvider(signing: ApiSigning, env: NodeJS.ProcessEnv): AwsCredentialIdentityProvider {
+// The SDK's credential chain and signer load only when a command signs (most commands never do).
+async function credentialProvider(signing: ApiSigning, env: NodeJS.ProcessEnv): Promise<AwsCredentialIdentityProvider> {
   const files = {
     ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
     ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
   };
+  const { fromIni, fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   if (signing.profile !== undefined) return fromIni({ profile: signing.profile, ...files });
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
     const identity: AwsCredentialIdentity = {
@@ -76,10 +74,9 @@ export interface RequestSigner {
 }
 
 export function requestSigner(signing: ApiSigning, env: NodeJS.ProcessEnv): RequestSigner {
-  const provider = credentialProvider(signing, env);
   let credentials: Promise<AwsCredentialIdentity> | undefined;
   const resolve = () =>
-    (credentials ??= provider().catch((error: unknown) => {
+    (credentials ??= credentialProvider(signing, env).then((provider) => provider()).catch((error: unknown) => {
       const where = signing.profile !== undefined ? `profile ${signing.profile}` : 'the environment, AWS_PROFILE, SSO, web identity or an instance role';
       throw new MissingCredentialsError(
         `No AWS credentials found (looked in ${where}): ${(error as Error).message}. Signing the API's requests needs credentials of a ` +
@@ -89,6 +86,7 @@ export function requestSigner(signing: ApiSigning, env: NodeJS.ProcessEnv): Requ
     }));
   return {
     async sign(request, signingDate) {
+      const [{ Hash }, { HttpRequest }, { SignatureV4 }] = await Promise.all([import('@smithy/hash-node'), import('@smithy/protocol-http'), import('@smithy/signature-v4')]);
       const signer = new SignatureV4({ service: 'execute-api', region: signing.region, credentials: await resolve(), sha256: Hash.bind(null, 'sha256') });
       const query: Record<string, string> = {};
       for (const [name, value] of request.url.searchParams) query[name] = value;
