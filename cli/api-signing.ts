@@ -77,7 +77,8 @@ export function requestSigner(signing: ApiSigning, env: NodeJS.ProcessEnv): Requ
   let credentials: Promise<AwsCredentialIdentity> | undefined;
   const resolve = () =>
     (credentials ??= credentialProvider(signing, env).then((provider) => provider()).catch((error: unknown) => {
-      const where = signing.profile !== undefined ? `profile ${signing.profile}` : 'the environment, AWS_PROFILE, SSO, web identity or an instance role';
+      const where =
+        signing.profile !== undefined ? `profile ${signing.profile}` : 'the environment, AWS_PROFILE, SSO, web identity or an instance role';
       throw new MissingCredentialsError(
         `No AWS credentials found (looked in ${where}): ${(error as Error).message}. Signing the API's requests needs credentials of a ` +
           'principal allowed execute-api:Invoke on the API (docs/deploy.md, "Pointing the CLI at the stack")',
@@ -86,8 +87,13 @@ export function requestSigner(signing: ApiSigning, env: NodeJS.ProcessEnv): Requ
     }));
   return {
     async sign(request, signingDate) {
-      const [{ Hash }, { HttpRequest }, { SignatureV4 }] = await Promise.all([import('@smithy/hash-node'), import('@smithy/protocol-http'), import('@smithy/signature-v4')]);
-      const signer = new SignatureV4({ service: 'execute-api', region: signing.region, credentials: await resolve(), sha256: Hash.bind(null, 'sha256') });
+      const [{ Hash }, { HttpRequest }, { SignatureV4 }] = await Promise.all([
+        import('@smithy/hash-node'),
+        import('@smithy/protocol-http'),
+        import('@smithy/signature-v4'),
+      ]);
+      const credentials = await resolve();
+      const signer = new SignatureV4({ service: 'execute-api', region: signing.region, credentials, sha256: Hash.bind(null, 'sha256') });
       const query: Record<string, string> = {};
       for (const [name, value] of request.url.searchParams) query[name] = value;
       const signed = await signer.sign(

@@ -85,7 +85,8 @@ export function describeTarget(target: StoreTarget): string {
     case 'aws':
       return `table ${target.table} (AWS)`;
     case 'api':
-      return `API ${target.url}${target.signing ? ` (SigV4, ${target.signing.region}${target.signing.profile ? `, profile ${target.signing.profile}` : ''})` : ''}`;
+      if (!target.signing) return `API ${target.url}`;
+      return `API ${target.url} (SigV4, ${target.signing.region}${target.signing.profile ? `, profile ${target.signing.profile}` : ''})`;
   }
 }
 

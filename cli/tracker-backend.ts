@@ -354,7 +354,8 @@ class ApiBackend implements TrackerBackend {
     } else if (authorized) {
       if (!this.target.token) {
         throw new UsageError(
-          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); a deployed API's execute-api URL is signed with your AWS credentials (--profile; see docs/cli.md, "Which store")`,
+          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); ` +
+            `a deployed API's execute-api URL is signed with your AWS credentials (--profile; see docs/cli.md, "Which store")`,
         );
       }
       headers.authorization = `Bearer ${this.target.token}`;
@@ -377,7 +378,9 @@ class ApiBackend implements TrackerBackend {
       } catch {
         // Not JSON: keep the status line.
       }
-      if (response.status === 403 && this.target.signer) throw new ForbiddenApiError(`${forbiddenMessage(method, url, gatewayMessage)} (${method} ${url.pathname})`);
+      if (response.status === 403 && this.target.signer) {
+        throw new ForbiddenApiError(`${forbiddenMessage(method, url, gatewayMessage)} (${method} ${url.pathname})`);
+      }
       throw new ApiRequestError(response.status, `${message} (${method} ${url.pathname})`);
     }
     if (response.status === 204 || answer === '') return undefined as T;

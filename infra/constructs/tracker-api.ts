@@ -140,7 +140,8 @@ export class TrackerApi extends Construct {
         acknowledge(
           created,
           'AwsSolutions-APIG4',
-          `ANY ${fallback.path} only lets the function answer HEAD and a wrong method (405 with Allow); credentialed routes still check IAM in the function.`,
+          `ANY ${fallback.path} only lets the function answer HEAD and a wrong method (405 with Allow); ` +
+            'credentialed routes still check IAM in the function.',
         );
       }
     }

@@ -92,14 +92,30 @@ function routeDocs(): Record<string, RouteDoc> {
     },
     'GET /series/{series}/provenance': { summary: 'The provenance index status of a series', tag: 'provenance', examples: SERIES },
     'POST /watches': { summary: 'Watch a page (201 when new, 200 when already watched)', tag: 'watches', body: watchBody, status: 201 },
-    'POST /subscriptions': { summary: 'Subscribe to notifications; the webhook secret is shown once', tag: 'subscriptions', body: createSubscriptionSchema, status: 201 },
+    'POST /subscriptions': {
+      summary: 'Subscribe to notifications; the webhook secret is shown once',
+      tag: 'subscriptions',
+      body: createSubscriptionSchema,
+      status: 201,
+    },
     'GET /subscriptions': { summary: 'Subscriptions (webhook secrets never shown)', tag: 'subscriptions', query: listQuery, paged: true },
     'GET /subscriptions/{id}': { summary: 'One subscription', tag: 'subscriptions', examples: { id: '00000000-0000-4000-8000-000000000000' } },
-    'DELETE /subscriptions/{id}': { summary: 'Remove a subscription', tag: 'subscriptions', status: 204, examples: { id: '00000000-0000-4000-8000-000000000000' } },
+    'DELETE /subscriptions/{id}': {
+      summary: 'Remove a subscription',
+      tag: 'subscriptions',
+      status: 204,
+      examples: { id: '00000000-0000-4000-8000-000000000000' },
+    },
     'GET /': { summary: 'Redirects to the web UI', tag: 'ui', status: 302, produces: [] },
     'GET /ui': { summary: 'Web UI: recent changes', tag: 'ui', query: ui.cursorQuery, produces: HTML },
     'GET /ui/series/{series}': { summary: 'Web UI: a series', tag: 'ui', produces: HTML, examples: SERIES },
-    'GET /ui/series/{series}/compare': { summary: 'Web UI: two editions compared', tag: 'ui', query: ui.compareQuery, produces: HTML, examples: SERIES },
+    'GET /ui/series/{series}/compare': {
+      summary: 'Web UI: two editions compared',
+      tag: 'ui',
+      query: ui.compareQuery,
+      produces: HTML,
+      examples: SERIES,
+    },
     'GET /ui/pages/{page}': { summary: 'Web UI: the timeline of a page', tag: 'ui', query: ui.cursorQuery, produces: HTML, examples: PAGE },
     'GET /ui/pages/{page}/revisions/{seq}': { summary: 'Web UI: one revision', tag: 'ui', produces: HTML, examples: { ...PAGE, seq: '1' } },
     'GET /ui/pages/{page}/diff': { summary: 'Web UI: the diff of two revisions', tag: 'ui', query: ui.diffQuery, produces: HTML, examples: PAGE },
@@ -111,7 +127,12 @@ function routeDocs(): Record<string, RouteDoc> {
     },
     'GET /ui/audit': { summary: 'Web UI: term audit', tag: 'ui', query: ui.auditQuery, produces: HTML },
     'GET /ui/subscribe': { summary: 'Web UI: the subscribe form', tag: 'ui', produces: HTML },
-    'GET /ui/assets/{name}': { summary: 'Web UI: a static asset (script, style sheet)', tag: 'ui', produces: ['text/css', 'text/javascript'], examples: { name: 'ui.css' } },
+    'GET /ui/assets/{name}': {
+      summary: 'Web UI: a static asset (script, style sheet)',
+      tag: 'ui',
+      produces: ['text/css', 'text/javascript'],
+      examples: { name: 'ui.css' },
+    },
     'GET /ui/{path}': { summary: 'Web UI: any other path (a not-found page)', tag: 'ui', produces: HTML, examples: { path: 'nowhere' } },
     'GET /openapi.json': { summary: 'This description (OpenAPI 3.1)', tag: 'meta' },
   };
@@ -120,6 +141,12 @@ function routeDocs(): Record<string, RouteDoc> {
 /** A router path in OpenAPI form: `{proxy+}` (the rest of the path) becomes `{path}`. */
 export function documentedPath(path: string): string {
   return path.replace('{proxy+}', '{path}');
+}
+
+/** `GET /pages/{page}/diff` -> `getPagesPageDiff`. */
+function operationId(method: string, path: string): string {
+  const words = path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase());
+  return `${method.toLowerCase()}${words}`;
 }
 
 /** RFC 9457 problem details, as every error answers. */
@@ -148,24 +175,29 @@ export function openApiDocument(routes: readonly ApiRoute[]): ReturnType<typeof 
       continue;
     }
     const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-    const pathSchema = names.length > 0 ? z.object(Object.fromEntries(names.map((name) => [name, z.string().min(1).meta({ example: doc.examples?.[name] ?? 'x' })]))) : undefined;
+    const pathFields = names.map((name) => [name, z.string().min(1).meta({ example: doc.examples?.[name] ?? 'x' })] as const);
+    const pathSchema = names.length > 0 ? z.object(Object.fromEntries(pathFields)) : undefined;
     const status = doc.status ?? 200;
     const produces = doc.produces ?? [JSON_TYPE];
     const operation: ZodOpenApiOperationObject = {
-      operationId: `${route.method.toLowerCase()}${path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_, next: string | undefined) => (next ?? '').toUpperCase())}`,
+      operationId: operationId(route.method, path),
       summary: doc.summary,
       tags: [doc.tag],
-      ...(pathSchema || doc.query ? { requestParams: { ...(pathSchema ? { path: pathSchema } : {}), ...(doc.query ? { query: doc.query } : {}) } } : {}),
+      ...(pathSchema || doc.query
+        ? { requestParams: { ...(pathSchema ? { path: pathSchema } : {}), ...(doc.query ? { query: doc.query } : {}) } }
+        : {}),
       ...(doc.body ? { requestBody: { required: true, content: { [JSON_TYPE]: { schema: doc.body } } } } : {}),
       ...(route.authorized ? { security: [{ sigv4: [] }, { bearer: [] }] } : {}),
       responses: {
         [String(status)]: {
           description: status === 302 ? 'Redirect' : status === 204 ? 'Done' : 'OK',
-          ...(doc.paged ? { headers: { link: { description: 'Link: <...>; rel="next" when there is a next page', schema: { type: 'string' } } } } : {}),
+          ...(doc.paged ? { headers: { link: { description: 'Link: <...>; rel="next" when there is a next page', schema: { type: 'string' as const } } } } : {}),
           ...(produces.length > 0 && status !== 204 && status !== 302 ? { content: Object.fromEntries(produces.map((type) => [type, {}])) } : {}),
         },
         ...(route.method === 'POST' && route.path === '/watches' ? { '200': { description: 'Already watched', content: { [JSON_TYPE]: {} } } } : {}),
-        '4XX': problemResponse('A bad request (400 names the parameter), missing credentials, an unknown resource, or a method the path does not allow (405, with Allow)'),
+        '4XX': problemResponse(
+          'A bad request (400 names the parameter), missing credentials, an unknown resource, or a method the path does not allow (405, with Allow)',
+        ),
         '500': problemResponse('An internal error (details logged, not shown)'),
       },
     };

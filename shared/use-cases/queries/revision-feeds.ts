@@ -54,7 +54,8 @@ export async function revisionFeed(dependencies: QueryDependencies, scope: FeedS
   const { links } = options;
   const title =
     scope.kind === 'all' ? 'redline: all revisions' : scope.kind === 'page' ? `redline: revisions of ${scope.page}` : `redline: revisions of series ${scope.series}`;
-  const scopeId = scope.kind === 'all' ? 'all' : scope.kind === 'page' ? `page:${encodeURIComponent(scope.page)}` : `series:${encodeURIComponent(scope.series)}`;
+  const scopeId =
+    scope.kind === 'all' ? 'all' : scope.kind === 'page' ? `page:${encodeURIComponent(scope.page)}` : `series:${encodeURIComponent(scope.series)}`;
   const feed = new Feed({
     id: `${options.idPrefix}:${scopeId}`,
     title,
@@ -66,7 +67,9 @@ export async function revisionFeed(dependencies: QueryDependencies, scope: FeedS
   });
   for (const revision of revisions) {
     const link =
-      revision.previousSeq !== undefined ? links.diff(revision.page, revision.previousSeq, revision.seq) : links.revision(revision.page, revision.seq);
+      revision.previousSeq !== undefined
+        ? links.diff(revision.page, revision.previousSeq, revision.seq)
+        : links.revision(revision.page, revision.seq);
     feed.addItem({
       id: `urn:redline:revision:${encodeURIComponent(revision.page)}:${revision.seq}`,
       title: cdataSafe(escapeHtml(entryTitle(revision))),
