@@ -122,7 +122,7 @@ export function registerCompareFileCommand(program: Command, io: CliIo): void {
       .requiredOption('--edition <year>', 'the published edition to compare it with', parseEdition)
       .option('--draft-before', 'put the draft first (what changed from the draft to the published edition)')
       .option('--url <url>', 'the URL the draft was published at or claims (default: its canonical link)')
-      .option('--profile <name>', "the profile to read the draft with (default: the published edition's)")
+      .option('--page-profile <name>', "the page profile to read the draft with (default: the published edition's)")
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'html', 'json']).default('text'))
       .option('--json', 'same as --format json')
       .option('--hide-trivial', 'leave out whitespace-, punctuation- and number-only changes')
@@ -133,7 +133,7 @@ export function registerCompareFileCommand(program: Command, io: CliIo): void {
       'after',
       `
 The published edition is the latest capture of the edition's page in the store. The draft is read with the published
-edition's profile unless --profile says otherwise; when the draft names another edition than --edition, the report's
+edition's profile unless --page-profile says otherwise; when the draft names another edition than --edition, the report's
 edition map serves as a prior, as in compare. By default the published edition comes first and the draft second.
 
 Examples:
@@ -141,14 +141,14 @@ Examples:
   $ redline compare-file draft-2024.html --with hrr/nigeria --edition 2023 --format html > draft-vs-2023.html`,
     )
     .action(async (file: string, _options: unknown, command: Command) => {
-      const options = optionsOf<RenderFlags & { with: string; edition: number; draftBefore?: boolean; url?: string; profile?: string }>(command);
+      const options = optionsOf<RenderFlags & { with: string; edition: number; draftBefore?: boolean; url?: string; pageProfile?: string }>(command);
       if (!isFile(file)) throw new UsageError(`No such file: ${file}`);
       const html = await readPageFile(file);
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
         const result = await backend.compareDraft({
           series: normaliseSeries(options.with),
           edition: options.edition,
-          draft: { html, ...(options.url ? { url: options.url } : {}), ...(options.profile ? { profile: options.profile } : {}) },
+          draft: { html, ...(options.url ? { url: options.url } : {}), ...(options.pageProfile ? { profile: options.pageProfile } : {}) },
           draftSide: options.draftBefore ? 'before' : 'after',
         });
         printDiff(io, result, options.json ? 'json' : options.format, options);

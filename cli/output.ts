@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliIo } from './cli-io.js';
-import { resolveStoreTarget, type StoreTarget } from './store-selection.js';
+import { resolveStoreTarget, type StoreOptions, type StoreTarget } from './store-selection.js';
 
 /** Output and option helpers shared by the commands. */
 
@@ -77,5 +77,5 @@ export function optionsOf<T>(command: Command): T {
 }
 
 export function storeTargetOf(command: Command, io: Pick<CliIo, 'env'>): StoreTarget {
-  return resolveStoreTarget(optionsOf<{ dataDir?: string; api?: string }>(command), io.env);
+  return resolveStoreTarget(optionsOf<StoreOptions>(command), io.env);
 }

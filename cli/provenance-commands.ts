@@ -268,7 +268,9 @@ async function apiGet<T>(backend: TrackerBackend, path: string, query: Record<st
   for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(120_000) });
+    const headers = { accept: 'application/json' };
+    const signed = backend.target.signer ? await backend.target.signer.sign({ method: 'GET', url, headers }) : headers;
+    response = await fetch(url, { headers: signed, signal: AbortSignal.timeout(120_000) });
   } catch (error) {
     throw new RedlineError(`Cannot reach the API at ${backend.target.url}: ${(error as Error).message}`, { cause: error });
   }
@@ -276,7 +278,8 @@ async function apiGet<T>(backend: TrackerBackend, path: string, query: Record<st
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try {
-      message = (JSON.parse(text) as { error?: { message?: string } }).error?.message ?? message;
+      // RFC 9457 problem details.
+      message = (JSON.parse(text) as { detail?: string }).detail ?? message;
     } catch {
       // Not JSON: keep the status line.
     }

@@ -9,6 +9,7 @@ import { RedlineError } from '../shared/errors.js';
 import type { SubscriptionGateway } from '../shared/ports/subscription-gateway.js';
 import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies } from '../shared/use-cases/tracker-dependencies.js';
+import { requestSigner, resolveSigning, type ApiSigning, type RequestSigner, type SigningOptions } from './api-signing.js';
 import { UsageError, type CliIo } from './cli-io.js';
 
 /**
@@ -21,18 +22,19 @@ import { UsageError, type CliIo } from './cli-io.js';
  * - `aws`: a deployed stack's table and bucket, straight through the SDK, from the same REDLINE_* variables the
  *   functions read (REDLINE_TABLE, REDLINE_BUCKET, REDLINE_TOPIC_ARN, AWS_REGION; docs/deploy.md, "Pointing the CLI at a deployed stack"), with the
  *   caller's AWS credentials.
- * - `api`: a redline HTTP API (`--api`, REDLINE_API_URL): a deployed stack's API or `redline serve`. Read commands
- *   only need the URL; write commands send `Authorization: Bearer $REDLINE_API_TOKEN` (the local server's scheme;
- *   a deployed API authorizes writes with IAM instead, see docs/cli.md, "Which store").
+ * - `api`: a redline HTTP API (`--api`, REDLINE_API_URL): a deployed stack's API or `redline serve`. Requests to an
+ *   execute-api host (or any host with --sigv4) are SigV4-signed with the standard credential chain (--profile,
+ *   --region; api-signing.ts), which is how a deployed API authorizes writes; otherwise write commands send
+ *   `Authorization: Bearer $REDLINE_API_TOKEN` (the local server's scheme).
  *
  * Precedence: `--api`, then `--data-dir`, then REDLINE_TABLE, then REDLINE_API_URL, then the local folder.
  */
 export type StoreTarget =
   | { kind: 'local'; dataDir: string }
   | { kind: 'aws'; table: string }
-  | { kind: 'api'; url: string; token?: string };
+  | { kind: 'api'; url: string; token?: string; signing?: ApiSigning; signer?: RequestSigner };
 
-export interface StoreOptions {
+export interface StoreOptions extends SigningOptions {
   dataDir?: string;
   api?: string;
 }
@@ -42,16 +44,29 @@ export const DEFAULT_DATA_DIR = '.redline';
 export function addStoreOptions(command: Command): Command {
   return command
     .option('--data-dir <dir>', `local store folder (default: $REDLINE_DATA_DIR or ${DEFAULT_DATA_DIR})`)
-    .option('--api <url>', 'work against a redline HTTP API instead (default: $REDLINE_API_URL)');
+    .option('--api <url>', 'work against a redline HTTP API instead (default: $REDLINE_API_URL)')
+    .option('--profile <name>', 'AWS profile whose credentials sign requests to a deployed API (default: the standard credential chain)')
+    .option('--region <region>', "region of a deployed API (default: from its execute-api host name, else $AWS_REGION)")
+    .option('--sigv4', 'sign requests to --api even though it is not an execute-api host (a custom domain name)');
 }
 
 export function resolveStoreTarget(options: StoreOptions, env: NodeJS.ProcessEnv): StoreTarget {
   if (options.api !== undefined && options.dataDir !== undefined) throw new UsageError('--api and --data-dir exclude each other');
   const token = env.REDLINE_API_TOKEN || undefined;
-  if (options.api !== undefined) return { kind: 'api', url: checkedApiUrl(options.api), ...(token ? { token } : {}) };
-  if (options.dataDir !== undefined) return { kind: 'local', dataDir: resolve(options.dataDir) };
+  const apiTarget = (value: string): StoreTarget => {
+    const url = checkedApiUrl(value);
+    const signing = resolveSigning(url, options, env);
+    return { kind: 'api', url, ...(token && !signing ? { token } : {}), ...(signing ? { signing, signer: requestSigner(signing, env) } : {}) };
+  };
+  if (options.api !== undefined) return apiTarget(options.api);
+  const signingOption = options.profile !== undefined || options.region !== undefined || options.sigv4;
+  if (options.dataDir !== undefined) {
+    if (signingOption) throw new UsageError('--profile, --region and --sigv4 are for --api; a local store needs none');
+    return { kind: 'local', dataDir: resolve(options.dataDir) };
+  }
   if (env.REDLINE_TABLE) return { kind: 'aws', table: env.REDLINE_TABLE };
-  if (env.REDLINE_API_URL) return { kind: 'api', url: checkedApiUrl(env.REDLINE_API_URL), ...(token ? { token } : {}) };
+  if (env.REDLINE_API_URL) return apiTarget(env.REDLINE_API_URL);
+  if (signingOption) throw new UsageError('--profile, --region and --sigv4 sign requests to an API: give --api URL (or REDLINE_API_URL)');
   return { kind: 'local', dataDir: resolve(env.REDLINE_DATA_DIR || DEFAULT_DATA_DIR) };
 }
 
@@ -62,7 +77,8 @@ export function describeTarget(target: StoreTarget): string {
     case 'aws':
       return `table ${target.table} (AWS)`;
     case 'api':
-      return `API ${target.url}`;
+      if (!target.signing) return `API ${target.url}`;
+      return `API ${target.url} (SigV4, ${target.signing.region}${target.signing.profile ? `, profile ${target.signing.profile}` : ''})`;
   }
 }
 

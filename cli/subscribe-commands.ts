@@ -47,7 +47,7 @@ export function registerSubscribeCommands(program: Command, io: CliIo): void {
       'after',
       `
 Filters are ANDed; within one filter any value matches. Locally, \`redline run\` delivers to every matching
-subscription (webhooks signed with x-redline-signature; e-mail and SQS deliveries are printed).
+subscription (webhooks signed in the Standard Webhooks format; e-mail and SQS deliveries are printed).
 
 Examples:
   $ redline subscribe --webhook https://hooks.example.org/redline --series hrr/kazakhstan
@@ -89,7 +89,7 @@ Examples:
           `  delivery: ${describeDelivery(created.subscription)}`,
           `  filters: ${describeFilters(created.subscription)}`,
           ...(created.webhookSecret
-            ? [`  webhook secret (shown once; verify x-redline-signature with it): ${created.webhookSecret}`]
+            ? [`  webhook secret (shown once; verify the webhook-signature header with it, Standard Webhooks): ${created.webhookSecret}`]
             : []),
         ]);
       });

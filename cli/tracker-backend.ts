@@ -22,6 +22,7 @@ import {
   type SubscriptionView,
 } from '../shared/use-cases/subscriptions/manage-subscriptions.js';
 import type { CreateSubscriptionInput } from '../shared/use-cases/subscriptions/subscription-input.js';
+import { ForbiddenApiError, forbiddenMessage } from './api-signing.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { describeTarget, openStore, type OpenStore, type StoreTarget } from './store-selection.js';
 // Issue 15 (edition reports, baselines, phrases, drafts): types only here; the use cases load when a command runs.
@@ -274,7 +275,7 @@ class ApiBackend implements TrackerBackend {
   readonly store = undefined;
   readonly description: string;
 
-  constructor(readonly target: { kind: 'api'; url: string; token?: string }) {
+  constructor(readonly target: Extract<StoreTarget, { kind: 'api' }>) {
     this.description = describeTarget(target);
   }
 
@@ -424,35 +425,45 @@ class ApiBackend implements TrackerBackend {
   ): Promise<T> {
     const url = new URL(`${this.target.url}${path}`);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const text = body !== undefined ? JSON.stringify(body) : undefined;
+    let headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (authorized) {
+    if (this.target.signer) {
+      headers = await this.target.signer.sign({ method, url, headers, ...(text !== undefined ? { body: text } : {}) });
+    } else if (authorized) {
       if (!this.target.token) {
         throw new UsageError(
-          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); a deployed API takes IAM-signed requests (see docs/cli.md, "Which store")`,
+          `${method} ${path} needs credentials: set REDLINE_API_TOKEN for a local API (redline serve); ` +
+            `a deployed API's execute-api URL is signed with your AWS credentials (--profile; see docs/cli.md, "Which store")`,
         );
       }
       headers.authorization = `Bearer ${this.target.token}`;
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(60_000) });
+      response = await fetch(url, { method, headers, ...(text !== undefined ? { body: text } : {}), signal: AbortSignal.timeout(60_000) });
     } catch (error) {
       throw new RedlineError(`Cannot reach the API at ${this.target.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, { cause: error });
     }
-    const text = await response.text();
+    const answer = await response.text();
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
+      let gatewayMessage: string | undefined;
       try {
-        const parsed = JSON.parse(text) as { error?: { message?: string }; message?: string };
-        message = parsed.error?.message ?? parsed.message ?? message;
+        // RFC 9457 problem details from redline; `message` from API Gateway itself (403, 404, 500).
+        const parsed = JSON.parse(answer) as { detail?: string; message?: string };
+        gatewayMessage = parsed.message;
+        message = parsed.detail ?? parsed.message ?? message;
       } catch {
         // Not JSON: keep the status line.
       }
+      if (response.status === 403 && this.target.signer) {
+        throw new ForbiddenApiError(`${forbiddenMessage(method, url, gatewayMessage)} (${method} ${url.pathname})`);
+      }
       throw new ApiRequestError(response.status, `${message} (${method} ${url.pathname})`);
     }
-    if (response.status === 204 || text === '') return undefined as T;
-    return JSON.parse(text) as T;
+    if (response.status === 204 || answer === '') return undefined as T;
+    return JSON.parse(answer) as T;
   }
 }
 

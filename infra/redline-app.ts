@@ -1,7 +1,8 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { stageSettings, type StageSettings } from './config/stages.js';
-import { loadWatchList, type WatchList } from './config/watch-list.js';
+import { resolve } from 'node:path';
+import { WatchListError, loadWatchList, type WatchList } from './config/watch-list.js';
 import { PrefixGrantAcknowledgements } from './nag/prefix-grant-acknowledgements.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 import { FUNCTION_ENTRIES, StatelessStack, missingFunctionEntries, type FunctionName } from './stacks/stateless-stack.js';
@@ -11,7 +12,10 @@ const CROSS_STACK_REFERENCES_FLAG = '@aws-cdk/core:defaultCrossStackReferences';
 export interface RedlineAppOptions {
   /** Default: `-c stage=...`, then dev. */
   readonly stage?: StageSettings;
-  /** Default: infra/config/watches.json. */
+  /**
+   * Default: `-c watchList=none` (seed nothing) or `-c watchList=<file>` (another list), else
+   * infra/config/watches.json, whose pages the deployed stack starts fetching on its own.
+   */
   readonly watchList?: WatchList;
   /**
    * Build the stateless stack (functions, queues, API). Default: `-c stateless=false` skips it; otherwise it is
@@ -30,6 +34,16 @@ export interface RedlineStacks {
   readonly stateless?: StatelessStack;
 }
 
+export const WATCH_LIST_CONTEXT = 'watchList';
+
+/** `-c watchList=none`: an empty seed; `-c watchList=<file>`: that file; absent: infra/config/watches.json. */
+export function watchListFromContext(value: unknown): WatchList {
+  if (value === undefined || value === null) return loadWatchList();
+  if (value === 'none') return Object.freeze([]);
+  if (typeof value === 'string' && value.trim() !== '') return loadWatchList(resolve(value));
+  throw new WatchListError(`-c ${WATCH_LIST_CONTEXT}: give "none" or the path of a watch-list file, not ${JSON.stringify(value)}`);
+}
+
 /**
  * Builds the redline stacks into an app, with cdk-nag's AwsSolutions pack registered as a validation plugin
  * (`cdk synth` fails on an unacknowledged error). Shared by infra/app.ts and the infra tests.
@@ -37,7 +51,7 @@ export interface RedlineStacks {
 export function buildRedlineApp(app: App, options: RedlineAppOptions = {}): RedlineStacks {
   const stage =
     options.stage ?? stageSettings(app.node.tryGetContext('stage'), { alarmEmail: app.node.tryGetContext('alarmEmail') });
-  const watchList = options.watchList ?? loadWatchList();
+  const watchList = options.watchList ?? watchListFromContext(app.node.tryGetContext(WATCH_LIST_CONTEXT));
 
   // Strong cross-stack references (CloudFormation exports): the stateful stack cannot drop a resource the stateless
   // stack still uses. Said explicitly (cdk.json may override) so CDK does not warn on every synth.

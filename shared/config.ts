@@ -23,6 +23,8 @@ const environmentSchema = z.object({
   REDLINE_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** Public base URL of the API for links in feeds (default: derived from the request). */
   REDLINE_API_BASE_URL: z.optional(z.url()),
+  /** Prefix of the Atom feeds' permanent ids (RFC 4287 atom:id), the same through every host name (default urn:redline:feed). */
+  REDLINE_FEED_ID_PREFIX: z.optional(z.string().check(z.regex(/^(?:urn|tag|https?):[^\s<>"]+$/))),
   REDLINE_USER_AGENT: z._default(text(), 'redline/0.1 (+https://github.com/redline-watch/redline; change tracker)'),
   REDLINE_FAILURE_ALERT_THRESHOLD: integer(1, 3),
   REDLINE_MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024),

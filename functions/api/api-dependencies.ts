@@ -7,11 +7,18 @@ export interface ApiSettings {
   token?: string;
   /** True where the gateway authorizes the write routes with IAM (in AWS); the UI then says so. */
   iam?: boolean;
-  /** Public base URL for links in feeds (REDLINE_API_BASE_URL); by default taken from the request. */
+  /**
+   * Public base URL for links in feeds (REDLINE_API_BASE_URL); by default the domain API Gateway received the request
+   * on (`requestContext.domainName`, never the Host header).
+   */
   baseUrl?: string;
+  /** Prefix of the Atom feeds' permanent ids (REDLINE_FEED_ID_PREFIX); default `urn:redline:feed`. */
+  feedIdPrefix?: string;
   /** Policy for URLs that users submit (watches, webhooks). Default: assertPublicUrl, the SSRF guard. */
   assertPublicUrl?: (url: string) => URL;
 }
+
+export const DEFAULT_FEED_ID_PREFIX = 'urn:redline:feed';
 
 /** What the API function needs: the stores, the clock and tracker settings (for addWatch), subscriptions. */
 export interface ApiDependencies extends Pick<TrackerDependencies, 'revisions' | 'snapshots' | 'now' | 'settings'> {

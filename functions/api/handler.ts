@@ -23,6 +23,7 @@ export const handler = createApiHandler(
     api: {
       iam: true,
       ...(config.REDLINE_API_BASE_URL ? { baseUrl: config.REDLINE_API_BASE_URL } : {}),
+      ...(config.REDLINE_FEED_ID_PREFIX ? { feedIdPrefix: config.REDLINE_FEED_ID_PREFIX } : {}),
     },
   },
   createObservability('api'),

@@ -30,6 +30,8 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'GET', path: '/audit', access: 'public' },
   { method: 'GET', path: '/editions/{proxy+}', access: 'public' },
   { method: 'GET', path: '/feeds/{proxy+}', access: 'public' },
+  // The OpenAPI 3.1 description of this API.
+  { method: 'GET', path: '/openapi.json', access: 'public' },
   // The web UI (functions/api/ui): `/` redirects to `/ui`.
   { method: 'GET', path: '/', access: 'public' },
   { method: 'GET', path: '/ui', access: 'public' },
@@ -45,6 +47,15 @@ export const API_ROUTES: readonly ApiRoute[] = Object.freeze([
   { method: 'POST', path: '/subscriptions', access: 'iam' },
   { method: 'DELETE', path: '/subscriptions/{id}', access: 'iam' },
 ] as const);
+
+/**
+ * One `ANY` route per path, with no authorizer, behind the routes above (the gateway prefers a route's own method):
+ * the function answers what they catch, HEAD as GET (a credentialed route still refuses it without IAM), and any
+ * other method with 405 and `Allow`, instead of the gateway's bare 404.
+ */
+export function methodFallbackRoutes(routes: readonly ApiRoute[]): { method: 'ANY'; path: string }[] {
+  return [...new Set(routes.map((route) => route.path))].map((path) => ({ method: 'ANY', path }));
+}
 
 export interface TrackerApiProps {
   readonly handler: lambda.IFunction;
@@ -89,9 +100,9 @@ export class TrackerApi extends Construct {
       // The gateway answers preflights (no OPTIONS route reaches the function); same policy as the handler's.
       corsPreflight: {
         allowOrigins: ['*'],
-        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.DELETE],
+        allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.HEAD, apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type', 'if-none-match'],
-        exposeHeaders: ['etag', 'location'],
+        exposeHeaders: ['etag', 'location', 'link', 'allow'],
         maxAge: Duration.minutes(10),
       },
     });
@@ -124,6 +135,17 @@ export class TrackerApi extends Construct {
           created,
           'AwsSolutions-APIG4',
           `${route.method} ${route.path} is a public read route on purpose: it serves data derived from public reports, read-only, throttled at the stage; writes need IAM.`,
+        );
+      }
+    }
+    for (const fallback of methodFallbackRoutes(this.routes)) {
+      const [created] = this.httpApi.addRoutes({ path: fallback.path, methods: [apigwv2.HttpMethod.ANY], integration });
+      if (created) {
+        acknowledge(
+          created,
+          'AwsSolutions-APIG4',
+          `ANY ${fallback.path} only lets the function answer HEAD and a wrong method (405 with Allow); ` +
+            'credentialed routes still check IAM in the function.',
         );
       }
     }

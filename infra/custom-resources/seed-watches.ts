@@ -34,7 +34,9 @@ export function createSeedHandler(dependencies: SeedDependencies) {
     try {
       let created = 0;
       if (event.RequestType !== 'Delete') {
-        const watches = parseWatchList({ watches: JSON.parse(String(event.ResourceProperties.Watches)) }, 'seeded watch list');
+        const listed: unknown = JSON.parse(String(event.ResourceProperties.Watches));
+        // `-c watchList=none` deploys with nothing to seed.
+        const watches = Array.isArray(listed) && listed.length === 0 ? [] : parseWatchList({ watches: listed }, 'seeded watch list');
         for (const watch of watches) {
           const result = await addWatch({ revisions, now, settings: DEFAULT_TRACKER_SETTINGS }, watch);
           if (result.created) created += 1;

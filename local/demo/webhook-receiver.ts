@@ -59,7 +59,7 @@ export async function startWebhookReceiver(options: { secret: string; host?: str
         return Array.isArray(value) ? value[0] : value;
       };
       const id = header(ID_HEADER);
-      const verified = verifyWebhookSignature(options.secret, header(TIMESTAMP_HEADER), body, header(SIGNATURE_HEADER));
+      const verified = verifyWebhookSignature(options.secret, { id, timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body);
       const receivedAt = new Date();
       if (!verified) {
         response.writeHead(401, { 'content-type': 'text/plain' }).end('bad signature');
@@ -74,10 +74,9 @@ export async function startWebhookReceiver(options: { secret: string; host?: str
         record({ path, id, verified, duplicate: false, status: 400, receivedAt });
         return;
       }
-      // Dedupe on the id inside the signed body: the x-redline-id header is not signed, so a replay within the
-      // timestamp window with another header id must still be recognised as the same delivery.
-      if (typeof notification?.id !== 'string' || (id !== undefined && id !== notification.id)) {
-        response.writeHead(400, { 'content-type': 'text/plain' }).end('x-redline-id does not match the signed body');
+      // The webhook-id is signed; it must also be the id inside the body, on which deliveries are deduped.
+      if (typeof notification?.id !== 'string' || id !== notification.id) {
+        response.writeHead(400, { 'content-type': 'text/plain' }).end('webhook-id does not match the signed body');
         record({ path, id, verified, duplicate: false, status: 400, receivedAt });
         return;
       }

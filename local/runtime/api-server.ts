@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { PROBLEM_CONTENT_TYPE, problemFor } from '../../functions/api/http/api-error-middleware.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 
 /**
  * The API served locally (`redline serve`, `npm run dev`): a node:http server that turns each request into the
  * APIGatewayProxyEventV2 an HTTP API would send, calls the same api handler the Lambda runs, and writes its result
  * back. Differences from API Gateway, on purpose: the path stays percent-encoded (so `%2F` in a series id or section
- * key reaches the handler; `~` works everywhere), `requestContext.domainName` is the Host header with its port (so
- * feed links point back here), and there is no authorizer: write routes take `Authorization: Bearer <token>`.
+ * key reaches the handler; `~` works everywhere), `requestContext.domainName` is the server's own listening address
+ * with its port, never the Host header (so feed links point back here, and a forged Host cannot change them), and
+ * there is no authorizer: write routes take `Authorization: Bearer <token>`.
  */
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -37,9 +39,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const inFlight = new Set<Promise<void>>();
+  let domainName = host;
   const server = createServer((request, response) => {
     const handling = serve(request, response).catch((error: unknown) => {
-      if (!response.headersSent) writeJson(response, 500, { message: 'Internal Server Error' });
+      if (!response.headersSent) writeProblem(response, 500, 'Internal server error');
       else response.destroy(error as Error);
     });
     inFlight.add(handling);
@@ -47,12 +50,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request, maxBodyBytes);
+    // A write without credentials is refused by the handler before it reads the body: do not buffer one for it.
+    const method = request.method ?? 'GET';
+    const anonymousWrite = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && request.headers.authorization === undefined;
+    const body = anonymousWrite ? await discardBody(request) : await readBody(request, maxBodyBytes);
     if (body === undefined) {
-      writeJson(response, 413, { message: 'Request Entity Too Large' });
+      writeProblem(response, 413, `body: larger than the ${maxBodyBytes} bytes a request may carry`);
       return;
     }
-    const event = toApiGatewayEvent(request, body);
+    const event = toApiGatewayEvent(request, body, domainName);
     let result: APIGatewayProxyResultV2;
     try {
       result = await options.handler(event, localLambdaContext('api'));
@@ -72,8 +78,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
   const { port } = server.address() as AddressInfo;
+  const listening = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  domainName = `${listening.includes(':') ? `[${listening}]` : listening}:${port}`;
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: `http://${domainName}`,
     port,
     // Stops accepting, lets the handler invocations under way finish (they may still be using the stores the
     // caller closes next), then drops the connections.
@@ -88,7 +96,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
 }
 
 /** The HTTP API payload 2.0 event for a request (headers lower-cased, repeated ones and query values comma-joined). */
-export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+export function toApiGatewayEvent(request: IncomingMessage, body: Buffer, domainName = '127.0.0.1'): APIGatewayProxyEventV2 {
   const target = request.url ?? '/';
   const queryAt = target.indexOf('?');
   const rawPath = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -112,7 +120,6 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
   const contentType = headers['content-type'] ?? '';
   const textual = body.length === 0 || TEXT_MEDIA_TYPE.test(contentType);
   const now = new Date();
-  const domainName = headers.host ?? '127.0.0.1';
   return {
     version: '2.0',
     routeKey: '$default',
@@ -154,7 +161,10 @@ export function writeResult(response: ServerResponse, result: APIGatewayProxyRes
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
-  if (result.statusCode !== 204 && result.statusCode !== 304) headers['content-length'] = String(body.length);
+  // A HEAD answer has no body but says the GET's length.
+  if (result.statusCode !== 204 && result.statusCode !== 304 && !(body.length === 0 && headers['content-length'] !== undefined)) {
+    headers['content-length'] = String(body.length);
+  }
   response.writeHead(result.statusCode ?? 200, headers);
   response.end(result.statusCode === 204 || result.statusCode === 304 ? undefined : body);
 }
@@ -163,6 +173,24 @@ function writeJson(response: ServerResponse, status: number, body: unknown): voi
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
   response.end(text);
+}
+
+/** RFC 9457 problem details, with the CORS header the handler would have added (browsers show the error then). */
+function writeProblem(response: ServerResponse, status: number, detail: string): void {
+  const text = JSON.stringify(problemFor(status, detail));
+  response.writeHead(status, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    'content-length': String(Buffer.byteLength(text)),
+    'access-control-allow-origin': '*',
+    'cache-control': 'private, no-store',
+  });
+  response.end(text);
+}
+
+/** Reads and drops a body. */
+async function discardBody(request: IncomingMessage): Promise<Buffer> {
+  for await (const _chunk of request) void _chunk;
+  return Buffer.alloc(0);
 }
 
 /** The body, or undefined once it passes the limit (the rest is drained, not buffered). */

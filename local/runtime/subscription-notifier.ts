@@ -23,7 +23,7 @@ export interface SubscriptionDeliveryResult extends FanoutResult {
 /**
  * The local runtime's subscription delivery, standing in for SNS: for each notification it reads the subscriptions,
  * keeps those whose filters match (matchesSubscription, the in-process twin of the SNS filter policy), and
- * delivers to each: webhooks signed (x-redline-signature, with the subscription's secret), email and SQS as a line
+ * delivers to each: webhooks signed (Standard Webhooks, with the subscription's secret), email and SQS as a line
  * on the output. publish() rejects after trying every target if any failed, as FanoutNotifier does.
  */
 export class SubscriptionNotifier implements Notifier {

@@ -1,9 +1,17 @@
-/** RFC 4180 CSV, as the audit and the removal ledger write it: CRLF line ends, fields quoted only when needed. */
+/**
+ * RFC 4180 CSV, as the audit, the edition map and the removal ledger write it: CRLF line ends, fields quoted only
+ * when needed. Text cells hold text from captured pages, so a cell a spreadsheet would read as a formula (one that
+ * starts with `=`, `+`, `-`, `@`, a tab or a carriage return) is neutralised as OWASP advises (CSV Injection): a
+ * single quote in front, and the field quoted. Numbers stay numbers (a negative count is no formula).
+ */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
   return rows.map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
 }
 
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  if (FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -41,7 +41,7 @@ export interface SubscriptionFilters {
 
 export type SubscriptionDelivery =
   | { type: 'email'; address: string }
-  /** `secret` signs local deliveries (x-redline-signature); in the cloud SNS signs its own HTTPS deliveries. */
+  /** `secret` signs local deliveries (Standard Webhooks: webhook-signature); in the cloud SNS signs its own HTTPS deliveries. */
   | { type: 'webhook'; url: string; secret: string }
   | { type: 'sqs'; queueArn: string };
 

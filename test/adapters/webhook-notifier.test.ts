@@ -1,7 +1,9 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
-import { signWebhook, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
+import { jest } from '@jest/globals';
+import { Webhook, WebhookVerificationError } from 'standardwebhooks';
+import { signLegacyWebhook, signWebhook, verifyWebhookSignature } from '../../shared/adapters/webhook/webhook-signature.js';
 import { NotificationDeliveryError } from '../../shared/ports/notifier.js';
 import { notificationIds, type RevisionNotification } from '../../shared/domain/notification.js';
 
@@ -82,50 +84,80 @@ describe('WebhookNotifier against a local HTTP server', () => {
     new WebhookNotifier({ url: `${baseUrl}${path}`, secret: SECRET, retries: 3, minRetryDelayMs: 5, maxRetryDelayMs: 20, timeoutMs: 1000, ...overrides });
   const requestsTo = (path: string) => received.filter((request) => request.path === path);
 
-  it('POSTs the notification as JSON with a verifiable signature, timestamp and id', async () => {
+  /** What a receiver does with the standardwebhooks package: the parsed body, or the library's error. */
+  const verifiedBy = (webhook: Webhook, request: { body: string; headers: IncomingHttpHeaders }) =>
+    webhook.verify(request.body, request.headers as Record<string, string>);
+
+  it('POSTs the notification as JSON, signed in the Standard Webhooks format that the standardwebhooks package verifies', async () => {
     await notifierFor('/ok').publish(notification);
     const [request] = requestsTo('/ok');
     expect(request).toBeDefined();
     expect(request!.headers['content-type']).toBe('application/json');
-    expect(request!.headers['x-redline-id']).toBe('hrr.kazakhstan.2024#7');
-    expect(JSON.parse(request!.body)).toEqual(notification);
-
-    const timestamp = request!.headers['x-redline-timestamp'] as string;
-    const signature = request!.headers['x-redline-signature'] as string;
-    expect(signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(Math.abs(Number(timestamp) - Date.now() / 1000)).toBeLessThan(60);
-    expect(verifyWebhookSignature(SECRET, timestamp, request!.body, signature)).toBe(true);
-    expect(verifyWebhookSignature(SECRET, timestamp, Buffer.from(request!.body, 'utf8'), signature)).toBe(true);
+    expect(request!.headers['webhook-id']).toBe('hrr.kazakhstan.2024#7');
+    expect(request!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+    expect(Math.abs(Number(request!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    // The old private headers only when asked for.
+    expect(request!.headers['x-redline-signature']).toBeUndefined();
+    // A secret the subscriber chose is read as its bytes (the library's raw format).
+    expect(verifiedBy(new Webhook(SECRET, { format: 'raw' }), request!)).toEqual(notification);
+    expect(() => verifiedBy(new Webhook('another-secret-0123', { format: 'raw' }), request!)).toThrow(WebhookVerificationError);
+    expect(verifyWebhookSignature(SECRET, { id: request!.headers['webhook-id'] as string, timestamp: request!.headers['webhook-timestamp'] as string, signature: request!.headers['webhook-signature'] as string }, Buffer.from(request!.body))).toBe(true);
   });
 
-  it('rejects a tampered body, a wrong secret, a malformed signature and timestamps outside the window', () => {
+  it('signs with a whsec_ secret as the library reads it by default (base64 key bytes)', async () => {
+    const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
+    await notifierFor('/whsec', { secret }).publish(notification);
+    const [request] = requestsTo('/whsec');
+    expect(verifiedBy(new Webhook(secret), request!)).toEqual(notification);
+    expect(() => new WebhookNotifier({ url: `${baseUrl}/whsec`, secret: 'whsec_' })).toThrow(/base64 key bytes/);
+  });
+
+  it('sends the x-redline-* headers of earlier releases alongside when asked, for one release', async () => {
+    await notifierFor('/legacy', { legacyHeaders: true }).publish(notification);
+    const [request] = requestsTo('/legacy');
+    const timestamp = request!.headers['x-redline-timestamp'] as string;
+    expect(request!.headers['x-redline-id']).toBe(notification.id);
+    expect(request!.headers['x-redline-signature']).toBe(signLegacyWebhook(SECRET, timestamp, request!.body));
+    expect(verifiedBy(new Webhook(SECRET, { format: 'raw' }), request!)).toEqual(notification);
+  });
+
+  it('the library refuses a tampered body, a moved id or timestamp, and a delivery outside the 5-minute window', () => {
     const body = JSON.stringify(notification);
     const now = Date.UTC(2025, 2, 1, 12, 0, 0);
     const timestamp = String(now / 1000);
-    const signature = signWebhook(SECRET, timestamp, body);
-    expect(verifyWebhookSignature(SECRET, timestamp, body, signature, { now })).toBe(true);
-
-    expect(verifyWebhookSignature(SECRET, timestamp, body.replace('"seq":7', '"seq":8'), signature, { now })).toBe(false);
-    expect(verifyWebhookSignature('another-secret', timestamp, body, signature, { now })).toBe(false);
-    expect(verifyWebhookSignature(SECRET, timestamp, body, 'sha256=abc', { now })).toBe(false);
-    expect(verifyWebhookSignature(SECRET, timestamp, body, undefined, { now })).toBe(false);
-    expect(verifyWebhookSignature(SECRET, 'not-a-number', body, signature, { now })).toBe(false);
-    // The same signed request replayed 10 minutes later, or with a re-signed stale timestamp.
-    expect(verifyWebhookSignature(SECRET, timestamp, body, signature, { now: now + 600_000 })).toBe(false);
-    expect(verifyWebhookSignature(SECRET, timestamp, body, signature, { now: new Date(now + 299_000) })).toBe(true);
-    expect(verifyWebhookSignature(SECRET, timestamp, body, signature, { now: now + 600_000, toleranceSeconds: 900 })).toBe(true);
-    // A timestamp cannot be moved without breaking the signature.
-    expect(verifyWebhookSignature(SECRET, String(now / 1000 + 600), body, signature, { now: now + 600_000 })).toBe(false);
+    const headers = { 'webhook-id': notification.id, 'webhook-timestamp': timestamp, 'webhook-signature': signWebhook(SECRET, notification.id, timestamp, body) };
+    const webhook = new Webhook(SECRET, { format: 'raw' });
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      clock.mockReturnValue(now);
+      expect(webhook.verify(body, headers)).toEqual(notification);
+      expect(() => webhook.verify(body.replace('"seq":7', '"seq":8'), headers)).toThrow('No matching signature found');
+      expect(() => webhook.verify(body, { ...headers, 'webhook-id': 'hrr.kazakhstan.2024#8' })).toThrow('No matching signature found');
+      expect(() => webhook.verify(body, { ...headers, 'webhook-timestamp': String(now / 1000 + 1) })).toThrow('No matching signature found');
+      clock.mockReturnValue(now + 299_000);
+      expect(webhook.verify(body, headers)).toEqual(notification);
+      clock.mockReturnValue(now + 301_000);
+      expect(() => webhook.verify(body, headers)).toThrow('Message timestamp too old');
+      clock.mockReturnValue(now - 301_000);
+      expect(() => webhook.verify(body, headers)).toThrow('Message timestamp too new');
+    } finally {
+      clock.mockRestore();
+    }
+    // redline's own check agrees, on the same window.
+    const signed = { id: headers['webhook-id'], timestamp, signature: headers['webhook-signature'] };
+    expect(verifyWebhookSignature(SECRET, signed, body, { now: now + 299_000 })).toBe(true);
+    expect(verifyWebhookSignature(SECRET, signed, body, { now: now + 301_000 })).toBe(false);
+    expect(verifyWebhookSignature(SECRET, { ...signed, signature: `v1,AAAA ${signed.signature}` }, body, { now })).toBe(true);
+    expect(verifyWebhookSignature(SECRET, { ...signed, signature: undefined }, body, { now })).toBe(false);
+    expect(verifyWebhookSignature(SECRET, { ...signed, timestamp: 'not-a-number' }, body, { now })).toBe(false);
   });
 
   it('retries 503 twice and then delivers', async () => {
     await notifierFor('/flaky').publish(notification);
     const requests = requestsTo('/flaky');
     expect(requests).toHaveLength(3);
-    expect(new Set(requests.map((request) => request.headers['x-redline-id']))).toEqual(new Set(['hrr.kazakhstan.2024#7']));
-    for (const request of requests) {
-      expect(verifyWebhookSignature(SECRET, request.headers['x-redline-timestamp'] as string, request.body, request.headers['x-redline-signature'] as string)).toBe(true);
-    }
+    expect(new Set(requests.map((request) => request.headers['webhook-id']))).toEqual(new Set(['hrr.kazakhstan.2024#7']));
+    for (const request of requests) expect(verifiedBy(new Webhook(SECRET, { format: 'raw' }), request)).toEqual(notification);
   });
 
   it('retries 429 and a timed-out attempt', async () => {

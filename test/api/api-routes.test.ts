@@ -142,15 +142,15 @@ describe('pages', () => {
   });
 
   it('answers 404 for an unknown page and 400 for a malformed id or limit', async () => {
-    expect((await request('/pages/hrr.atlantis.2024')).json()).toEqual({ error: { status: 404, message: 'No page hrr.atlantis.2024' } });
+    expect((await request('/pages/hrr.atlantis.2024')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No page hrr.atlantis.2024' }));
     expect((await request('/pages/hrr.atlantis.2024/revisions')).status).toBe(404);
     const malformed = await request('/pages/..%2Fetc');
     expect(malformed.status).toBe(400);
-    expect(malformed.json().error.message).toMatch(/page id/);
+    expect(malformed.json().detail).toMatch(/page id/);
     for (const limit of ['0', '101', 'ten']) {
       const answer = await request(`/pages?limit=${limit}`);
       expect(answer.status).toBe(400);
-      expect(answer.json().error.message).toMatch(/^limit: /);
+      expect(answer.json().detail).toMatch(/^limit: /);
     }
   });
 });
@@ -191,11 +191,11 @@ describe('revisions', () => {
   it('refuses forged cursors and cursors of another listing', async () => {
     const forged = await request(`/pages/${KZ}/revisions?cursor=bm90LWpzb24`);
     expect(forged.status).toBe(400);
-    expect(forged.json().error.message).toBe('Invalid cursor');
+    expect(forged.json().detail).toBe('Invalid cursor');
     const other = (await request(`/pages/${PAGINATION_PAGE}/revisions?limit=2`)).json().nextCursor;
     const foreign = await request(`/pages/${KZ}/revisions?cursor=${other}`);
     expect(foreign.status).toBe(400);
-    expect(foreign.json().error.message).toBe('Cursor does not belong to this listing');
+    expect(foreign.json().detail).toBe('Cursor does not belong to this listing');
   });
 
   it('shows one revision, cacheable for good', async () => {
@@ -203,10 +203,10 @@ describe('revisions', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(answer.json()).toEqual(JSON.parse(JSON.stringify(revisionView((await fixture.dependencies.revisions.getRevision(KZ, 3))!))));
-    expect((await request(`/pages/${KZ}/revisions/99`)).json()).toEqual({ error: { status: 404, message: `No revision 99 of page ${KZ}` } });
+    expect((await request(`/pages/${KZ}/revisions/99`)).json()).toEqual(expect.objectContaining({ status: 404, detail: `No revision 99 of page ${KZ}` }));
     const bad = await request(`/pages/${KZ}/revisions/third`);
     expect(bad.status).toBe(400);
-    expect(bad.json().error.message).toMatch(/^seq: /);
+    expect(bad.json().detail).toMatch(/^seq: /);
   });
 });
 
@@ -262,9 +262,9 @@ describe('diffs between revisions', () => {
     for (const [query, message] of cases) {
       const answer = await request(`/pages/${KZ}/diff?${query}`);
       expect(answer.status).toBe(400);
-      expect(answer.json().error.message).toMatch(message);
+      expect(answer.json().detail).toMatch(message);
     }
-    expect((await request(`/pages/${KZ}/diff?from=1&to=9`)).json()).toEqual({ error: { status: 404, message: `No revision 9 of page ${KZ}` } });
+    expect((await request(`/pages/${KZ}/diff?from=1&to=9`)).json()).toEqual(expect.objectContaining({ status: 404, detail: `No revision 9 of page ${KZ}` }));
     expect((await request('/pages/hrr.atlantis.2024/diff?from=1&to=2')).status).toBe(404);
   });
 });
@@ -325,7 +325,7 @@ describe('series, editions and edition comparison', () => {
       [2024, KZ],
     ]);
     expect((await request('/series/hrr%2Fkazakhstan/editions')).json()).toEqual(editions);
-    expect((await request('/series/hrr~atlantis/editions')).json()).toEqual({ error: { status: 404, message: 'No series hrr/atlantis' } });
+    expect((await request('/series/hrr~atlantis/editions')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }));
   });
 
   it('gives a series’ lineage: its editions under their own slugs, aliases, links and unlinks', async () => {
@@ -338,7 +338,7 @@ describe('series, editions and edition comparison', () => {
       links: [],
       keptApart: [],
     });
-    expect((await request('/series/hrr~atlantis/lineage')).json()).toEqual({ error: { status: 404, message: 'No series hrr/atlantis' } });
+    expect((await request('/series/hrr~atlantis/lineage')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }));
   });
 
   it('aligns the latest Documents of two editions', async () => {
@@ -362,12 +362,13 @@ describe('series, editions and edition comparison', () => {
   });
 
   it('names bad editions and answers 404 for missing ones', async () => {
-    expect((await request('/series/hrr~kazakhstan/compare?from=2019&to=2024')).json()).toEqual({
-      error: { status: 404, message: 'No edition 2019 of series hrr/kazakhstan' },
+    expect((await request('/series/hrr~kazakhstan/compare?from=2019&to=2024')).json()).toMatchObject({
+      status: 404,
+      detail: 'No edition 2019 of series hrr/kazakhstan',
     });
     const missing = await request('/series/hrr~kazakhstan/compare?to=2024');
     expect(missing.status).toBe(400);
-    expect(missing.json().error.message).toMatch(/^from: /);
+    expect(missing.json().detail).toMatch(/^from: /);
     expect((await request('/series/hrr~atlantis/compare?from=2023&to=2024')).status).toBe(404);
   });
 });
@@ -407,7 +408,7 @@ describe('edition map', () => {
   it('names the problem of a bad request: 400, or 404 for a report without series', async () => {
     const error = async (path: string) => {
       const answer = await request(path);
-      return [answer.status, answer.json().error.message];
+      return [answer.status, answer.json().detail];
     };
     expect(await error('/editions/hrr~nigeria/map?from=2023&to=2024')).toEqual([
       400,
@@ -450,7 +451,7 @@ describe('edition report', () => {
     expect(JSON.parse(result.stdout)).toEqual((await request('/editions/hrr/report?from=2023&to=2024')).json());
     const error = async (path: string) => {
       const answer = await request(path);
-      return [answer.status, answer.json().error.message];
+      return [answer.status, answer.json().detail];
     };
     expect(await error('/editions/hrr/report?from=2019&to=2024')).toEqual([400, 'No series of report hrr has edition 2019 captured']);
     expect((await error('/editions/hrr/report?from=2024&to=2023'))[0]).toBe(400);
@@ -483,7 +484,7 @@ describe('term baselines', () => {
   it('answers 400 for a baseline longer than the history, an empty term, or a grouping without a baseline', async () => {
     const error = async (path: string) => {
       const answer = await request(path);
-      return [answer.status, answer.json().error.message];
+      return [answer.status, answer.json().detail];
     };
     const [status, message] = await error('/audit?terms=torture&baseline=50&series=hrr~kazakhstan');
     expect(status).toBe(400);
@@ -560,7 +561,7 @@ describe('term audit', () => {
     ] as const) {
       const answer = await request(`/audit?${query}`);
       expect(answer.status).toBe(400);
-      expect(answer.json().error.message).toMatch(message);
+      expect(answer.json().detail).toMatch(message);
     }
     expect((await request('/audit?terms=torture&series=hrr~atlantis')).status).toBe(404);
   });
@@ -575,19 +576,19 @@ describe('Atom feeds', () => {
     return feed!.items.map((item) => ({ id: item.id, link: item.link, date: item.pubDate?.toISOString(), title: item.title }));
   }
 
-  it('has one entry per revision of a page, linking to its diff', async () => {
+  it('has one entry per revision of a page, linking to its diff in the web UI', async () => {
     const answer = await request(`/feeds/pages/${KZ}.atom`);
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const base = fixture.server.url;
     expect(entries(answer.text)).toEqual([
-      { id: `urn:redline:revision:${KZ}:4`, link: `${base}/pages/${KZ}/diff?from=3&to=4&format=html`, date: '2025-03-01T07:00:00.000Z', title: expect.stringMatching(/revision 4, 1 section changed$/) },
-      { id: `urn:redline:revision:${KZ}:3`, link: `${base}/pages/${KZ}/diff?from=2&to=3&format=html`, date: '2025-03-01T06:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:2`, link: `${base}/pages/${KZ}/diff?from=1&to=2&format=html`, date: '2025-03-01T05:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:1`, link: `${base}/pages/${KZ}/revisions/1`, date: '2025-03-01T04:00:00.000Z', title: expect.stringMatching(/first capture$/) },
+      { id: `urn:redline:revision:${KZ}:4`, link: `${base}/ui/pages/${KZ}/diff?from=3&to=4`, date: '2025-03-01T07:00:00.000Z', title: expect.stringMatching(/revision 4, 1 section changed$/) },
+      { id: `urn:redline:revision:${KZ}:3`, link: `${base}/ui/pages/${KZ}/diff?from=2&to=3`, date: '2025-03-01T06:00:00.000Z', title: expect.any(String) },
+      { id: `urn:redline:revision:${KZ}:2`, link: `${base}/ui/pages/${KZ}/diff?from=1&to=2`, date: '2025-03-01T05:00:00.000Z', title: expect.any(String) },
+      { id: `urn:redline:revision:${KZ}:1`, link: `${base}/ui/pages/${KZ}/revisions/1`, date: '2025-03-01T04:00:00.000Z', title: expect.stringMatching(/first capture$/) },
     ]);
     // The feed links work.
-    expect((await request(`/pages/${KZ}/diff?from=3&to=4&format=html`)).status).toBe(200);
+    expect((await request(`/ui/pages/${KZ}/diff?from=3&to=4`)).status).toBe(200);
   });
 
   it('merges a series’ pages newest first, and covers everything recent', async () => {
@@ -648,7 +649,7 @@ describe('conditional requests, CORS and routing', () => {
   });
 
   it('answers 404 for unknown routes', async () => {
-    expect((await request('/nowhere')).json()).toEqual({ error: { status: 404, message: 'No route GET /nowhere' } });
+    expect((await request('/nowhere')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No route GET /nowhere' }));
   });
 });
 
@@ -700,10 +701,10 @@ describe('write routes', () => {
     for (const [body, status, message] of cases) {
       const answer = await post('/watches', body, bearer);
       expect(answer.status).toBe(status);
-      expect(answer.json().error.message).toMatch(message);
+      expect(answer.json().detail).toMatch(message);
     }
     const notJson = await request('/watches', { method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: '{' });
-    expect(notJson.json()).toEqual({ error: { status: 400, message: 'body: not valid JSON' } });
+    expect(notJson.json()).toEqual(expect.objectContaining({ status: 400, detail: 'body: not valid JSON' }));
     const notJsonType = await request('/watches', { method: 'POST', headers: { 'content-type': 'text/plain', ...bearer }, body: url });
     expect(notJsonType.status).toBe(415);
   });
@@ -721,7 +722,7 @@ describe('subscriptions', () => {
     );
     expect(created.status).toBe(201);
     const body = created.json();
-    expect(body.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(body.subscription).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       filters: { series: ['hrr/kazakhstan'], sectionPrefixes: ['liberty'], terms: ['torture'], minSignificance: 0.05 },
@@ -739,7 +740,7 @@ describe('subscriptions', () => {
 
     const duplicate = await post('/subscriptions', { delivery: { type: 'webhook', url: 'https://hooks.example.org/redline' } }, bearer);
     expect(duplicate.status).toBe(409);
-    expect(duplicate.json().error.message).toMatch(/^delivery: the webhook https:\/\/hooks\.example\.org\/redline already has subscription /);
+    expect(duplicate.json().detail).toMatch(/^delivery: the webhook https:\/\/hooks\.example\.org\/redline already has subscription /);
 
     expect((await request(`/subscriptions/${id}`, { method: 'DELETE', headers: bearer })).status).toBe(204);
     expect((await request(`/subscriptions/${id}`, { headers: bearer })).status).toBe(404);
@@ -767,7 +768,7 @@ describe('subscriptions', () => {
     for (const [body, message] of cases) {
       const answer = await post('/subscriptions', body, bearer);
       expect(answer.status).toBe(400);
-      expect(answer.json().error.message).toMatch(message);
+      expect(answer.json().detail).toMatch(message);
     }
   });
 });

@@ -57,8 +57,8 @@ it('builds a payload 2.0 event: raw path (still encoded), query, lower-case head
 });
 
 it('passes text bodies as text and binary bodies as base64', async () => {
-  await fetch(`${server.url}/watches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"url":"x"}' });
-  await fetch(`${server.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array([0, 255, 1]) });
+  await fetch(`${server.url}/watches`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: '{"url":"x"}' });
+  await fetch(`${server.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: 'Bearer t' }, body: new Uint8Array([0, 255, 1]) });
   expect(events[0]).toMatchObject({ body: '{"url":"x"}', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
   expect(events[1]).toMatchObject({ body: Buffer.from([0, 255, 1]).toString('base64'), isBase64Encoded: true });
 });
@@ -94,8 +94,29 @@ it('treats a bare result as a 200 JSON body, and a failing handler as a 500', as
   expect([failed.status, await failed.json()]).toEqual([500, { message: 'Internal Server Error' }]);
 });
 
-it('answers 413 past the body limit without calling the handler', async () => {
-  const response = await fetch(`${server.url}/watches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2048) });
+it('answers 413 past the body limit without calling the handler, as problem details a browser may read', async () => {
+  const response = await fetch(`${server.url}/watches`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+    body: 'x'.repeat(2048),
+  });
   expect(response.status).toBe(413);
+  expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+  expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  expect(await response.json()).toEqual({
+    type: 'urn:redline:problem:payload-too-large',
+    title: 'Content Too Large',
+    status: 413,
+    detail: 'body: larger than the 1024 bytes a request may carry',
+    parameter: 'body',
+  });
   expect(events).toHaveLength(0);
+});
+
+it('does not buffer the body of a write without credentials: the handler refuses it unread', async () => {
+  result = { statusCode: 401, body: 'no' };
+  const response = await fetch(`${server.url}/watches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(2048) });
+  expect(response.status).toBe(401);
+  expect(events).toHaveLength(1);
+  expect(events[0]!.body).toBeUndefined();
 });

@@ -178,7 +178,7 @@ describe('pagination', () => {
     for (const target of ['/pages', '/series', `/pages/${PAGINATION_PAGE}/revisions`]) {
       const answer = await client.send({ method: 'GET', path: `${target}?limit=${encodeSegment(limit)}` });
       expect([target, answer.status]).toEqual([target, 400]);
-      expect(JSON.parse(answer.body).error.message).toMatch(/^limit: /);
+      expect(JSON.parse(answer.body).detail).toMatch(/^limit: /);
     }
   });
 
@@ -218,7 +218,7 @@ describe('pagination', () => {
       fc.asyncProperty(forged, fc.constantFrom('/pages', '/series', `/pages/${KZ}/revisions`, '/subscriptions'), async (cursor, target) => {
         const answer = await client.send({ method: 'GET', path: `${target}?cursor=${encodeSegment(cursor)}`, headers: bearer });
         expect(answer.status).toBeLessThan(500);
-        if (answer.status !== 200) expect([answer.status, JSON.parse(answer.body).error.message]).toEqual([400, expect.stringMatching(/cursor/i)]);
+        if (answer.status !== 200) expect([answer.status, JSON.parse(answer.body).detail]).toEqual([400, expect.stringMatching(/cursor/i)]);
       }),
       { numRuns: 150 },
     );
@@ -228,9 +228,9 @@ describe('pagination', () => {
 describe('CORS', () => {
   const POLICY = {
     'access-control-allow-origin': '*',
-    'access-control-allow-methods': 'GET,POST,DELETE,OPTIONS',
+    'access-control-allow-methods': 'GET,HEAD,POST,DELETE,OPTIONS',
     'access-control-allow-headers': 'authorization,content-type,if-none-match',
-    'access-control-expose-headers': 'etag,location',
+    'access-control-expose-headers': 'etag,location,link,allow',
   };
 
   it('answers preflights from any origin, for any path, without credentials support', async () => {

@@ -100,7 +100,7 @@ afterAll(async () => {
   jest.restoreAllMocks();
 });
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: { error?: { message: string }; page?: { page: string } } }> {
+async function post(path: string, body: unknown): Promise<{ status: number; json: { detail?: string; page?: { page: string } } }> {
   const event = {
     version: '2.0',
     routeKey: '$default',
@@ -166,15 +166,15 @@ describe('SSRF through the API', () => {
   it.each(REFUSED)('POST /watches refuses %s with a 400 naming the reason', async (url, reason) => {
     const answer = await post('/watches', { url });
     expect(answer.status).toBe(400);
-    expect(answer.json.error!.message).toMatch(/^url: /);
-    expect(answer.json.error!.message).toMatch(reason);
+    expect(answer.json.detail!).toMatch(/^url: /);
+    expect(answer.json.detail!).toMatch(reason);
   });
 
   it.each(REFUSED.filter(([url]) => url.startsWith('http')))('a webhook subscription to %s is refused too', async (url, reason) => {
     const answer = await post('/subscriptions', { delivery: { type: 'webhook', url } });
     expect(answer.status).toBe(400);
-    expect(answer.json.error!.message).toMatch(/^delivery\.url: /);
-    expect(answer.json.error!.message).toMatch(reason);
+    expect(answer.json.detail!).toMatch(/^delivery\.url: /);
+    expect(answer.json.detail!).toMatch(reason);
   });
 
   it.each([
@@ -222,23 +222,26 @@ describe('webhook replay', () => {
   const send = (headers: Record<string, string>, body: string) =>
     fetch(receiver.url('/hook'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((response) => response.status);
 
-  it('accepts a signed delivery once, drops its replays inside the window (whatever id header they carry), refuses stale or re-dated ones', async () => {
+  it('accepts a signed delivery once, drops its replays inside the window, refuses re-labelled, stale or re-dated ones', async () => {
     await new WebhookNotifier({ url: receiver.url('/hook'), secret: SECRET, retries: 0 }).publish(notification);
     const delivered = receiver.receipts.at(-1)!;
     expect(delivered).toMatchObject({ status: 204, verified: true, duplicate: false, id: notification.id });
 
     const body = JSON.stringify(notification);
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const signature = signWebhook(SECRET, timestamp, body);
+    const signature = signWebhook(SECRET, notification.id, timestamp, body);
     const signed = { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature };
     // The same delivery again: dropped as a duplicate (200, not processed).
     expect(await send({ ...signed, [ID_HEADER]: notification.id }, body)).toBe(200);
-    // The id header is not signed: a replay that changes it is refused, not taken for a new notification.
-    expect(await send({ ...signed, [ID_HEADER]: 'hrr.tuvalu.2024#8' }, body)).toBe(400);
-    expect(await send(signed, body)).toBe(200);
+    // The id is signed: a replay that changes it, or leaves it out, fails verification.
+    expect(await send({ ...signed, [ID_HEADER]: 'hrr.tuvalu.2024#8' }, body)).toBe(401);
+    expect(await send(signed, body)).toBe(401);
+    // Signed under another id than the body's: refused, not taken for a new notification.
+    const otherId = 'hrr.tuvalu.2024#8';
+    expect(await send({ [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(SECRET, otherId, timestamp, body), [ID_HEADER]: otherId }, body)).toBe(400);
     // Outside the 5-minute window, or with the timestamp moved (which breaks the signature): refused.
     const stale = String(Math.floor(Date.now() / 1000) - 301);
-    expect(await send({ [TIMESTAMP_HEADER]: stale, [SIGNATURE_HEADER]: signWebhook(SECRET, stale, body), [ID_HEADER]: notification.id }, body)).toBe(401);
+    expect(await send({ [TIMESTAMP_HEADER]: stale, [SIGNATURE_HEADER]: signWebhook(SECRET, notification.id, stale, body), [ID_HEADER]: notification.id }, body)).toBe(401);
     expect(await send({ [TIMESTAMP_HEADER]: String(Number(timestamp) + 1), [SIGNATURE_HEADER]: signature, [ID_HEADER]: notification.id }, body)).toBe(401);
     expect(receiver.accepted('/hook')).toHaveLength(1);
   });

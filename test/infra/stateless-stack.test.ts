@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { API_ROUTES } from '../../infra/constructs/tracker-api.js';
+import { API_ROUTES, methodFallbackRoutes } from '../../infra/constructs/tracker-api.js';
 import { CAPTURE_TIMEOUT, FUNCTION_NAMES, type FunctionName } from '../../infra/stacks/stateless-stack.js';
 import { acknowledgementsUnder } from './support/acknowledgements.js';
 import { logicalIdOf, roleStatements, type ResourceNames } from './support/iam-statements.js';
@@ -140,7 +140,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
-    expect(ids.filter((id) => id.startsWith('AwsSolutions-APIG4'))).toHaveLength(publicRoutes.length);
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-APIG4'))).toHaveLength(publicRoutes.length + methodFallbackRoutes(API_ROUTES).length);
     expect(ids.filter((id) => id.startsWith('AwsSolutions-L1'))).toHaveLength(6);
     expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::*]'))).toHaveLength(6);
     expect(ids.filter((id) => /^AwsSolutions-IAM5\[Resource::<bucket>\//.test(id)).sort()).toEqual(
@@ -314,15 +314,16 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
   });
 
   describe('HTTP API', () => {
-    it('has every route, reads public and writes behind IAM, and nothing else (no $default route)', () => {
+    it('has every route, reads public and writes behind IAM, an ANY fallback per path, and nothing else (no $default route)', () => {
       const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')).map((route) => ({
         key: route.Properties.RouteKey as string,
         auth: route.Properties.AuthorizationType as string,
       }));
       expect(routes.sort((a, b) => a.key.localeCompare(b.key))).toEqual(
-        API_ROUTES.map((route) => ({ key: `${route.method} ${route.path}`, auth: route.access === 'iam' ? 'AWS_IAM' : 'NONE' })).sort((a, b) =>
-          a.key.localeCompare(b.key),
-        ),
+        [
+          ...API_ROUTES.map((route) => ({ key: `${route.method} ${route.path}`, auth: route.access === 'iam' ? 'AWS_IAM' : 'NONE' })),
+          ...methodFallbackRoutes(API_ROUTES).map((route) => ({ key: `ANY ${route.path}`, auth: 'NONE' })),
+        ].sort((a, b) => a.key.localeCompare(b.key)),
       );
       for (const write of ['POST /watches', 'GET /subscriptions', 'GET /subscriptions/{id}', 'POST /subscriptions', 'DELETE /subscriptions/{id}']) {
         expect(routes).toContainEqual({ key: write, auth: 'AWS_IAM' });

@@ -1,7 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_SEEDED_WATCHES, WatchListError, loadWatchList, parseWatchList } from '../../infra/config/watch-list.js';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DEFAULT_WATCH_LIST_PATH, MAX_SEEDED_WATCHES, WatchListError, loadWatchList, parseWatchList } from '../../infra/config/watch-list.js';
+import { createSeedHandler } from '../../infra/custom-resources/seed-watches.js';
+import { watchListFromContext } from '../../infra/redline-app.js';
+import { synthRedline } from './support/synth-redline.js';
+import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
+import { startLocalAws } from '../support/local-aws.js';
 import { selectProfile } from '../../shared/domain/profiles/index.js';
 
 describe('the watch-list seed (infra/config/watches.json)', () => {
@@ -61,5 +67,43 @@ describe('the watch-list seed (infra/config/watches.json)', () => {
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('deploying with an empty watch list (-c watchList=none)', () => {
+  it('seeds nothing: the seed resource carries an empty list, and its handler accepts it and watches nothing', async () => {
+    const synthesized = synthRedline('dev', { bundle: false, context: { watchList: 'none' } });
+    try {
+      expect(synthesized.synthError).toBeUndefined();
+      expect(synthesized.watchList).toEqual([]);
+      const template = Template.fromStack(synthesized.stateless!);
+      template.hasResourceProperties('Custom::RedlineWatchListSeed', { Watches: '[]' });
+    } finally {
+      synthesized.cleanup();
+    }
+    // The seed handler against a real (local) table: it answers SUCCESS and watches nothing.
+    const aws = await startLocalAws();
+    try {
+      const responses: { Status: string; Data?: unknown }[] = [];
+      const handler = createSeedHandler({
+        tableName: aws.tableName,
+        client: aws.dynamodb,
+        respond: async (_url, body) => void responses.push(body),
+      });
+      const event = { RequestType: 'Create', ResourceProperties: { ServiceToken: 'x', Watches: '[]' }, StackId: 's', RequestId: 'r', LogicalResourceId: 'l', ResponseURL: 'https://x' };
+      await handler(event as never, { logStreamName: 'log' });
+      expect(responses).toEqual([expect.objectContaining({ Status: 'SUCCESS', Data: { Created: 0 } })]);
+      const pages = await new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName }).listPages({ limit: 10 });
+      expect(pages.items).toEqual([]);
+    } finally {
+      await aws.close();
+    }
+  }, 120_000);
+
+  it('takes another list from a file, and refuses anything else', () => {
+    expect(watchListFromContext(undefined)).toEqual(loadWatchList());
+    expect(watchListFromContext(DEFAULT_WATCH_LIST_PATH)).toEqual(loadWatchList());
+    expect(() => watchListFromContext(true)).toThrow(/-c watchList: give "none" or the path of a watch-list file/);
+    expect(() => watchListFromContext('/nonexistent/watches.json')).toThrow('Cannot read the watch list');
   });
 });

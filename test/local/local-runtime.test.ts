@@ -164,7 +164,7 @@ describe('the local runtime', () => {
     // And refuses what is not signed with the secret.
     const forged = await fetch(receiver.url('/all'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-redline-id': 'forged', 'x-redline-timestamp': String(Math.floor(Date.now() / 1000)), 'x-redline-signature': 'sha256=00' },
+      headers: { 'content-type': 'application/json', 'webhook-id': 'forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
       body: JSON.stringify(alert),
     });
     expect(forged.status).toBe(401);

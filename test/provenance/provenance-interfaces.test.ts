@@ -109,7 +109,7 @@ describe('the provenance API routes', () => {
     expect((await get('/pages/hrr.kazakhstan.2022/blame?limit=1')).json().version).toMatchObject({ seq: 2 });
     expect((await get('/pages/hrr.kazakhstan.2022/blame?edition=2024&limit=1')).json()).toMatchObject({ page: 'hrr.kazakhstan.2024' });
     const badCursor = await get('/pages/hrr.kazakhstan.2023/blame?cursor=abc');
-    expect([badCursor.status, badCursor.json().error.message]).toEqual([400, expect.stringMatching(/^cursor: /)]);
+    expect([badCursor.status, badCursor.json().detail]).toEqual([400, expect.stringMatching(/^cursor: /)]);
     expect((await get('/pages/hrr.kazakhstan.2023/blame?limit=1001')).status).toBe(400);
     expect((await get('/pages/hrr.atlantis.2023/blame')).status).toBe(404);
     expect((await get('/pages/hrr.kazakhstan.2023/blame?seq=7')).status).toBe(404);
@@ -144,7 +144,7 @@ describe('the provenance API routes', () => {
       ['removed', 2],
       ['removed', 2],
     ]);
-    expect((await get('/series/hrr~kazakhstan/removed?from=2023')).json().error.message).toBe('to: missing');
+    expect((await get('/series/hrr~kazakhstan/removed?from=2023')).json().detail).toBe('to: missing');
     expect((await get('/series/hrr~kazakhstan/removed?from=2023&to=2024&fate=lost')).status).toBe(400);
     expect((await get('/series/hrr~atlantis/removed')).status).toBe(404);
   });

@@ -36,7 +36,7 @@ beforeAll(async () => {
       deliveries.push({
         path: request.url!,
         id: header(ID_HEADER)!,
-        valid: verifyWebhookSignature(SECRET, header(TIMESTAMP_HEADER), body, header(SIGNATURE_HEADER)),
+        valid: verifyWebhookSignature(SECRET, { id: header(ID_HEADER), timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body),
         body: JSON.parse(body),
       });
       response.writeHead(failingPaths.has(request.url!) ? 500 : 204).end();

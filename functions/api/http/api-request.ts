@@ -72,11 +72,24 @@ export function jsonBody(event: ApiEvent): unknown {
   }
 }
 
-/** Absolute base URL for links: the configured one, or the request's own host (API Gateway sets x-forwarded-proto). */
+/**
+ * Absolute base URL for links: the configured one, or the domain API Gateway received the request on
+ * (`requestContext.domainName`, which it sets itself; the local server sets its own address). The Host header is
+ * never used, so a forged Host cannot put another site's address into feeds; a domain or protocol that does not
+ * make a URL falls back to a relative base (links then resolve against wherever the document was fetched).
+ */
 export function requestBaseUrl(event: ApiEvent, configured?: string): string {
   if (configured) return configured.replace(/\/+$/, '');
-  const host = event.requestContext.domainName || event.headers?.host || 'localhost';
-  const protocol = (event.headers?.['x-forwarded-proto'] ?? 'https').split(',')[0]!.trim();
   const stage = event.requestContext.stage;
-  return `${protocol}://${host}${stage && stage !== '$default' ? `/${stage}` : ''}`;
+  const stagePath = stage && stage !== '$default' ? `/${encodeURIComponent(stage)}` : '';
+  const forwarded = (event.headers?.['x-forwarded-proto'] ?? 'https').split(',')[0]!.trim().toLowerCase();
+  const protocol = forwarded === 'http' ? 'http' : 'https';
+  const domain = event.requestContext.domainName ?? '';
+  if (!/^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/.test(domain)) return stagePath;
+  try {
+    const url = new URL(`${protocol}://${domain}${stagePath}`);
+    return `${url.origin}${stagePath}`;
+  } catch {
+    return stagePath;
+  }
 }

@@ -12,6 +12,7 @@ import {
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
+import { UiLinks } from '../ui/ui-links.js';
 import { uiRoutes } from '../ui/ui-routes.js';
 import { editionMapToCsv } from '../../../shared/domain/edition-map.js';
 import { ValidationError } from '../../../shared/errors.js';
@@ -27,7 +28,7 @@ import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../share
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
-import { revisionFeed } from '../../../shared/use-cases/queries/revision-feeds.js';
+import { revisionFeed, type FeedOptions } from '../../../shared/use-cases/queries/revision-feeds.js';
 import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
@@ -43,7 +44,8 @@ import {
   listSubscriptions,
 } from '../../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { parseCreateSubscription } from '../../../shared/use-cases/subscriptions/subscription-input.js';
-import type { ApiDependencies } from '../api-dependencies.js';
+import { DEFAULT_FEED_ID_PREFIX, type ApiDependencies } from '../api-dependencies.js';
+import { openApiDocument } from './openapi-document.js';
 import { provenanceRoutes } from './provenance-routes.js';
 
 /**
@@ -54,19 +56,21 @@ export interface ApiRoute {
   method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   path: string;
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
+  /** Needs credentials (IAM in the cloud, the bearer token locally). */
+  authorized?: boolean;
 }
 
-const listQuery = z.object({
+export const listQuery = z.object({
   cursor: listCursor.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
 });
 const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial: flag.default(false) };
 
-const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
-const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
-const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
-const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
-const phrasesQuery = z.object({
+export const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
+export const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
+export const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
+export const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
+export const phrasesQuery = z.object({
   // The user's phrases, separated by "|" (a phrase may hold commas); each checked by the use case (empty: 400).
   phrases: z
     .string()
@@ -77,7 +81,7 @@ const phrasesQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
   table: z.enum(['appearances', 'changes']).default('appearances'),
 });
-const auditQuery = z.object({
+export const auditQuery = z.object({
   terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
   by: z.enum(['edition', 'section', 'series']).default('edition'),
@@ -87,7 +91,7 @@ const auditQuery = z.object({
   baseline: z.coerce.number().int().min(1).max(100).optional(),
   sentences: flag.default(false),
 });
-const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
+export const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
 
 export function apiRoutes(dependencies: ApiDependencies, observability: Observability): ApiRoute[] {
   const settings = dependencies.api;
@@ -108,6 +112,7 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
   ): ApiRoute => ({
     method,
     path,
+    ...(options.authorized ? { authorized: true } : {}),
     handler: async (event) => {
       if (options.authorized) assertAuthorized(event, settings.token);
       const page = event.pathParameters?.page;
@@ -115,7 +120,7 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     },
   });
 
-  return [
+  const routes: ApiRoute[] = [
     route('GET', '/pages', async (event) => {
       const query = queryParameters(event, listQuery.extend({ series: seriesId.optional() }));
       return jsonResult(listBody(await listPages(dependencies, query)), 'list');
@@ -271,9 +276,21 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
     // The web UI (GET /ui/..., GET / redirects there): server-rendered pages over the same use cases.
     ...uiRoutes(dependencies, observability),
   ];
+  // The OpenAPI 3.1 description of all of them (docs/openapi.json is the same document).
+  let description: string | undefined;
+  routes.push(
+    route('GET', '/openapi.json', async () => {
+      description ??= JSON.stringify(openApiDocument(routes));
+      return textResult(description, 'application/json; charset=utf-8', 'derived');
+    }),
+  );
+  return routes;
 
-  function feedOptions(event: ApiEvent, selfPath: string) {
-    return { baseUrl: requestBaseUrl(event, settings.baseUrl), selfPath };
+  function feedOptions(event: ApiEvent, selfPath: string): FeedOptions {
+    const baseUrl = requestBaseUrl(event, settings.baseUrl);
+    // Atom needs absolute links; a domain that makes no URL can only come from a misconfigured front.
+    if (!/^https?:\/\//.test(baseUrl)) throw new ValidationError('host: not a host name an absolute feed link can use; set REDLINE_API_BASE_URL');
+    return { baseUrl, links: new UiLinks(baseUrl), selfPath, idPrefix: settings.feedIdPrefix ?? DEFAULT_FEED_ID_PREFIX, now: dependencies.now() };
   }
 }
 

@@ -27,8 +27,8 @@ const limit = z.coerce.number().int().min(1).max(MAX_PROVENANCE_LIMIT).default(D
 /** Section key prefixes carry slashes; `~` is accepted for them too, as in paths. */
 const sectionPrefix = z.string().min(1).max(300).transform((value) => value.replaceAll('~', '/')).optional();
 
-const blameQuery = z.object({ seq: revisionNumber.optional(), edition: editionNumber.optional(), section: sectionPrefix, cursor, limit });
-const removedQuery = z.object({
+export const blameQuery = z.object({ seq: revisionNumber.optional(), edition: editionNumber.optional(), section: sectionPrefix, cursor, limit });
+export const removedQuery = z.object({
   from: wholeNumber.optional(),
   to: wholeNumber.optional(),
   term: z.string().trim().min(1).max(100).optional(),

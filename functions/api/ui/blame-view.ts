@@ -17,7 +17,7 @@ import { editionRanges, versionLink, viewQuery } from './view-query.js';
  * wording it came from. Filter by section (key prefix); each sentence has a permalink (`#s-<hash>`, stable across
  * editions, since the hash is the sentence's identity).
  */
-const blameQuery = z.object({
+export const blameQuery = z.object({
   edition: editionNumber.optional(),
   seq: revisionNumber.optional(),
   section: z.string().trim().min(1).max(300).optional(),

@@ -15,7 +15,7 @@ import { versionLink, viewQuery } from './view-query.js';
  * had it, where it reappears, its new wording when it was reworded, and (when asked) where a moved one went. The
  * counts are the ledger's own, so they match the edition comparison's summary. CSV: the API's.
  */
-const removedQuery = z.object({
+export const removedQuery = z.object({
   from: editionNumber.optional(),
   to: editionNumber.optional(),
   term: z.string().trim().min(1).max(100).optional(),

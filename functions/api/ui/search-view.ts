@@ -13,7 +13,7 @@ import { editionRanges, versionLink, viewQuery } from './view-query.js';
  * phrase, with where it was first seen, last seen, and removed (and links to the blame of its first edition and to
  * the removal ledger of the edition that cut it).
  */
-const searchQuery = z.object({
+export const searchQuery = z.object({
   q: z.string().trim().max(MAX_SEARCH_LENGTH).optional(),
   series: seriesId.optional(),
 });

@@ -14,7 +14,7 @@ import { versionLink, viewQuery } from './view-query.js';
  * renames and moves, by heading: its sentences and words per edition, the sentences that came and went, and a link
  * to each edition comparison at that section.
  */
-const lineageQuery = z.object({ edition: editionNumber.optional() });
+export const lineageQuery = z.object({ edition: editionNumber.optional() });
 
 export async function sectionLineagePage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const series = slashedPathParameter(event, 'series');

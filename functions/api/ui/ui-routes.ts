@@ -55,15 +55,15 @@ const LIST_LIMIT = 50;
 const TIMELINE_LIMIT = 25;
 const STORE_READS = 8;
 
-const cursorQuery = z.object({ cursor: listCursor.optional() });
+export const cursorQuery = z.object({ cursor: listCursor.optional() });
 const displayQuery = {
   view: z.enum(['inline', 'side-by-side']).default('inline'),
   hideTrivial: flag.default(false),
   unchanged: flag.default(false),
 };
-const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
-const compareQuery = z.object({ from: editionNumber.optional(), to: editionNumber.optional(), ...displayQuery });
-const auditQuery = z.object({
+export const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, ...displayQuery });
+export const compareQuery = z.object({ from: editionNumber.optional(), to: editionNumber.optional(), ...displayQuery });
+export const auditQuery = z.object({
   terms: z.string().max(2100).optional(),
   series: seriesId.optional(),
   by: z.enum(['edition', 'section']).default('edition'),
@@ -196,11 +196,11 @@ export function uiRoutes(dependencies: UiDependencies, observability: Observabil
       throw new NotFoundError('No such page in the UI');
     }),
   ];
-  // HEAD on every UI route: the GET's status and headers, no body (link checkers and monitors ask with HEAD).
-  return [...routes, ...routes.map((route): UiRoute => ({ method: 'HEAD', path: route.path, handler: async (event, context) => ({ ...(await route.handler(event, context)), body: '' }) }))];
+  // HEAD is answered for every GET route by the api handler (the GET's status and headers, no body).
+  return routes;
 }
 
-const overviewQuery = z.object({ from: editionNumber, to: editionNumber, sort: z.enum(OVERVIEW_SORTS).default('ratio') });
+export const overviewQuery = z.object({ from: editionNumber, to: editionNumber, sort: z.enum(OVERVIEW_SORTS).default('ratio') });
 
 /** `/ui/editions/{report}?from=&to=&sort=`: the edition report as a page (edition-overview-view.ts). */
 async function editionOverviewPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {

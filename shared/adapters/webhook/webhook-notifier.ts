@@ -1,12 +1,25 @@
 import pRetry from 'p-retry';
 import { NotificationDeliveryError, type Notifier } from '../../ports/notifier.js';
 import type { Notification } from '../../domain/notification.js';
-import { ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './webhook-signature.js';
+import {
+  ID_HEADER,
+  LEGACY_ID_HEADER,
+  LEGACY_SIGNATURE_HEADER,
+  LEGACY_TIMESTAMP_HEADER,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  signLegacyWebhook,
+  signWebhook,
+  webhookSigningKey,
+} from './webhook-signature.js';
 
 export interface WebhookNotifierOptions {
   /** Target URL; callers check it against the blocked-address rules before building the notifier. */
   url: string;
+  /** `whsec_<base64>` (the Standard Webhooks form) or any other string, used as its UTF-8 bytes. */
   secret: string;
+  /** Also send the x-redline-* headers of earlier releases (kept for one release). Default false. */
+  legacyHeaders?: boolean;
   /** Retries after the first attempt (network errors, timeouts, 5xx, 429 only). Default 4. */
   retries?: number;
   /** Per-attempt timeout. Default 10 s. */
@@ -30,7 +43,7 @@ class AttemptError extends NotificationDeliveryError {
   }
 }
 
-/** POSTs each notification as JSON, signed, to one URL; receivers dedupe on `x-redline-id`. */
+/** POSTs each notification as JSON, signed in the Standard Webhooks format, to one URL; receivers dedupe on `webhook-id`. */
 export class WebhookNotifier implements Notifier {
   readonly name: string;
   private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock'>> & Pick<WebhookNotifierOptions, 'fetch' | 'clock'>;
@@ -39,11 +52,13 @@ export class WebhookNotifier implements Notifier {
     const url = new URL(options.url);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`Webhook URL must be http(s): ${options.url}`);
     if (!options.secret) throw new TypeError('A webhook needs a secret');
+    webhookSigningKey(options.secret);
     // The name goes to logs: no credentials or query string in it.
     this.name = `webhook:${url.origin}${url.pathname}`;
     this.options = {
       url: options.url,
       secret: options.secret,
+      legacyHeaders: options.legacyHeaders ?? false,
       retries: options.retries ?? 4,
       timeoutMs: options.timeoutMs ?? 10_000,
       minRetryDelayMs: options.minRetryDelayMs ?? 500,
@@ -74,7 +89,14 @@ export class WebhookNotifier implements Notifier {
             'user-agent': this.options.userAgent,
             [ID_HEADER]: notification.id,
             [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: signWebhook(this.options.secret, timestamp, body),
+            [SIGNATURE_HEADER]: signWebhook(this.options.secret, notification.id, timestamp, body),
+            ...(this.options.legacyHeaders
+              ? {
+                  [LEGACY_ID_HEADER]: notification.id,
+                  [LEGACY_TIMESTAMP_HEADER]: timestamp,
+                  [LEGACY_SIGNATURE_HEADER]: signLegacyWebhook(this.options.secret, timestamp, body),
+                }
+              : {}),
           },
           body,
           redirect: 'manual',

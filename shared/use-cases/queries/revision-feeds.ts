@@ -2,18 +2,37 @@ import { Feed } from 'feed';
 import { escapeHtml } from '../../domain/diff-rendering.js';
 import { NotFoundError } from '../../errors.js';
 import type { RevisionRecord } from '../../domain/revision-records.js';
-import { assertPageExists } from './pages.js';
 import type { QueryDependencies } from './views.js';
 
 export type FeedScope = { kind: 'all' } | { kind: 'page'; page: string } | { kind: 'series'; series: string };
 
+/** Where the feed and its entries link: the web UI's pages (functions/api/ui/ui-links.ts implements it). */
+export interface FeedLinks {
+  home(): string;
+  page(page: string): string;
+  series(series: string): string;
+  revision(page: string, seq: number): string;
+  diff(page: string, from: number, to: number): string;
+}
+
 export interface FeedOptions {
-  /** Absolute base URL of the API (entries link to its diff routes). */
+  /** Absolute base URL of the API (the feed's self link). */
   baseUrl: string;
+  /** Absolute links into the web UI. */
+  links: FeedLinks;
   /** Entries (default 50). */
   limit?: number;
   /** The feed's own path, e.g. `/feeds/all.atom`. */
   selfPath: string;
+  /**
+   * The permanent id prefix (RFC 4287 atom:id), from configuration: the feed id is `<prefix>:<scope>`, the same
+   * whichever host name the feed was fetched through.
+   */
+  idPrefix: string;
+  /** The `<updated>` of a feed with no entries yet (a page's feed uses the time the page was added). */
+  now: Date;
+  /** The feed's `<author>` (RFC 4287 requires one on the feed when an entry has none). Default "redline". */
+  author?: string;
 }
 
 const DEFAULT_ENTRIES = 50;
@@ -23,32 +42,37 @@ const MAX_LISTED_SECTIONS = 20;
 
 /**
  * Atom feed of revisions, newest first: for one page, one series, or everything (the recent-revisions index, its
- * default 30-day window). Each entry links to the diff against the previous revision (HTML), the first capture of a
- * page to the revision itself. `updated` is the newest entry's time, so an unchanged feed is byte-identical.
+ * default 30-day window). Each entry links to the web UI's diff against the previous revision, the first capture of
+ * a page to the UI's revision page. `updated` is the newest entry's time, so an unchanged feed is byte-identical.
+ * Titles are `type="html"` (the feed package's choice), so page text in them is HTML-escaped: a page titled
+ * `"><img onerror=...>` shows as that text in a reader, never as markup.
  */
 export async function revisionFeed(dependencies: QueryDependencies, scope: FeedScope, options: FeedOptions): Promise<string> {
   const limit = options.limit ?? DEFAULT_ENTRIES;
-  const revisions = await feedRevisions(dependencies, scope, limit);
+  const { revisions, emptyUpdated } = await feedRevisions(dependencies, scope, limit);
   const base = options.baseUrl.replace(/\/+$/, '');
+  const { links } = options;
   const title =
     scope.kind === 'all' ? 'redline: all revisions' : scope.kind === 'page' ? `redline: revisions of ${scope.page}` : `redline: revisions of series ${scope.series}`;
+  const scopeId =
+    scope.kind === 'all' ? 'all' : scope.kind === 'page' ? `page:${encodeURIComponent(scope.page)}` : `series:${encodeURIComponent(scope.series)}`;
   const feed = new Feed({
-    id: `${base}${options.selfPath}`,
+    id: `${options.idPrefix}:${scopeId}`,
     title,
-    link: base,
+    link: scope.kind === 'all' ? links.home() : scope.kind === 'page' ? links.page(scope.page) : links.series(scope.series),
     feed: `${base}${options.selfPath}`,
-    updated: revisions[0] ? new Date(revisions[0].capturedAt) : new Date(0),
+    updated: revisions[0] ? new Date(revisions[0].capturedAt) : (emptyUpdated ?? options.now),
+    author: { name: options.author ?? 'redline' },
     generator: 'redline',
   });
   for (const revision of revisions) {
-    const page = encodeURIComponent(revision.page);
     const link =
       revision.previousSeq !== undefined
-        ? `${base}/pages/${page}/diff?from=${revision.previousSeq}&to=${revision.seq}&format=html`
-        : `${base}/pages/${page}/revisions/${revision.seq}`;
+        ? links.diff(revision.page, revision.previousSeq, revision.seq)
+        : links.revision(revision.page, revision.seq);
     feed.addItem({
-      id: `urn:redline:revision:${page}:${revision.seq}`,
-      title: cdataSafe(entryTitle(revision)),
+      id: `urn:redline:revision:${encodeURIComponent(revision.page)}:${revision.seq}`,
+      title: cdataSafe(escapeHtml(entryTitle(revision))),
       link,
       date: new Date(revision.capturedAt),
       description: cdataSafe(entrySummary(revision)),
@@ -58,14 +82,19 @@ export async function revisionFeed(dependencies: QueryDependencies, scope: FeedS
   return feed.atom1();
 }
 
-async function feedRevisions(dependencies: QueryDependencies, scope: FeedScope, limit: number): Promise<RevisionRecord[]> {
+async function feedRevisions(
+  dependencies: QueryDependencies,
+  scope: FeedScope,
+  limit: number,
+): Promise<{ revisions: RevisionRecord[]; emptyUpdated?: Date }> {
   const { revisions } = dependencies;
   switch (scope.kind) {
     case 'all':
-      return (await revisions.listRecentRevisions({ limit })).items;
+      return { revisions: (await revisions.listRecentRevisions({ limit })).items };
     case 'page': {
-      const [result] = await Promise.all([revisions.listRevisions(scope.page, { limit, newestFirst: true }), assertPageExists(dependencies, scope.page)]);
-      return result.items;
+      const [result, page] = await Promise.all([revisions.listRevisions(scope.page, { limit, newestFirst: true }), revisions.getPage(scope.page)]);
+      if (!page) throw new NotFoundError(`No page ${scope.page}`);
+      return { revisions: result.items, emptyUpdated: new Date(page.createdAt) };
     }
     case 'series': {
       const editions = await revisions.listEditions(scope.series);
@@ -73,10 +102,12 @@ async function feedRevisions(dependencies: QueryDependencies, scope: FeedScope, 
       const perPage = await Promise.all(
         editions.map((edition) => revisions.listRevisions(edition.page, { limit: Math.min(limit, SERIES_PAGE_ENTRIES), newestFirst: true })),
       );
-      return perPage
-        .flatMap((result) => result.items)
-        .sort((a, b) => b.capturedAt.localeCompare(a.capturedAt) || a.page.localeCompare(b.page) || b.seq - a.seq)
-        .slice(0, limit);
+      return {
+        revisions: perPage
+          .flatMap((result) => result.items)
+          .sort((a, b) => b.capturedAt.localeCompare(a.capturedAt) || a.page.localeCompare(b.page) || b.seq - a.seq)
+          .slice(0, limit),
+      };
     }
   }
 }

@@ -123,7 +123,7 @@ function checkedDelivery(input: CreateSubscriptionInput['delivery'], assertWebho
       } catch (error) {
         throw new ValidationError(`delivery.url: ${(error as Error).message.replace(/^url: /, '')}`, { cause: error });
       }
-      return { type: 'webhook', url: url.toString(), secret: input.secret ?? randomBytes(32).toString('base64url') };
+      return { type: 'webhook', url: url.toString(), secret: input.secret ?? `whsec_${randomBytes(32).toString('base64')}` };
     }
   }
 }

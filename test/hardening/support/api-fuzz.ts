@@ -5,7 +5,7 @@ import { encodeSegment, type RawAnswer } from './raw-http.js';
 /**
  * Request generators for fuzzing the HTTP API (test/hardening/api-hardening.test.ts and the hardening bench): every
  * route shape with hostile path segments, query strings, bodies, content types and credentials, and the check that
- * an answer is never a 5xx and that a 4xx carries the documented JSON error.
+ * an answer is never a 5xx and that a 4xx carries the documented problem details (RFC 9457).
  */
 export const KZ = 'hrr.kazakhstan.2024';
 export const bearer = { authorization: `Bearer ${API_TOKEN}` };
@@ -14,17 +14,18 @@ export const bearer = { authorization: `Bearer ${API_TOKEN}` };
 export function answerProblems(answer: RawAnswer, method: string): string[] {
   if (answer.status >= 500) return [`${answer.status}: ${answer.body.slice(0, 300)}`];
   if (answer.status < 400 || method === 'HEAD') return [];
-  if (answer.status === 413) return /Request Entity Too Large/.test(answer.body) ? [] : ['413 without a message'];
-  if (!String(answer.headers['content-type']).startsWith('application/json')) return [`${answer.status} is ${answer.headers['content-type']}`];
-  let parsed: { error?: { status?: number; message?: unknown } };
+  if (!String(answer.headers['content-type']).startsWith('application/problem+json')) return [`${answer.status} is ${answer.headers['content-type']}`];
+  let parsed: { type?: unknown; title?: unknown; status?: number; detail?: unknown };
   try {
     parsed = JSON.parse(answer.body) as typeof parsed;
   } catch {
     return [`${answer.status} with a body that is not JSON: ${answer.body.slice(0, 100)}`];
   }
   const problems: string[] = [];
-  if (parsed.error?.status !== answer.status) problems.push(`error.status ${parsed.error?.status} for HTTP ${answer.status}`);
-  if (typeof parsed.error?.message !== 'string' || parsed.error.message.trim() === '') problems.push(`${answer.status} without a message`);
+  if (parsed.status !== answer.status) problems.push(`status ${parsed.status} for HTTP ${answer.status}`);
+  if (typeof parsed.type !== 'string' || typeof parsed.title !== 'string') problems.push(`${answer.status} without a problem type and title`);
+  if (typeof parsed.detail !== 'string' || parsed.detail.trim() === '') problems.push(`${answer.status} without a detail`);
+  if (answer.status === 405 && !answer.headers.allow) problems.push('405 without Allow');
   return problems;
 }
 

@@ -45,12 +45,12 @@ export function entriesForTests(): RedlineAppOptions['entries'] {
  */
 export function synthRedline(
   stage: StageName = 'dev',
-  options: Omit<RedlineAppOptions, 'stage'> & { outdir?: string; bundle?: boolean } = {},
+  options: Omit<RedlineAppOptions, 'stage'> & { outdir?: string; bundle?: boolean; context?: Record<string, unknown> } = {},
 ): SynthesizedRedline {
-  const { outdir: requestedOutdir, bundle = true, ...appOptions } = options;
+  const { outdir: requestedOutdir, bundle = true, context = {}, ...appOptions } = options;
   const outdir = requestedOutdir ?? mkdtempSync(join(tmpdir(), 'redline-cdk-'));
   // `aws:cdk:bundling-stacks: []` is how `cdk synth --exclusively` skips bundling: the templates are the same.
-  const app = new App({ outdir, context: { ...cdkJsonContext(), ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
+  const app = new App({ outdir, context: { ...cdkJsonContext(), ...context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) } });
   const stacks = buildRedlineApp(app, { entries: entriesForTests(), ...appOptions, stage: stageSettings(stage) });
   let synthError: Error | undefined;
   try {

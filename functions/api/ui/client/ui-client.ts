@@ -108,7 +108,7 @@ function showResult(region: HTMLElement, kind: 'success' | 'error', lines: strin
   }
   if (secret) {
     const label = document.createElement('p');
-    label.textContent = 'Webhook signing secret (shown once: keep it to verify x-redline-signature):';
+    label.textContent = 'Webhook signing secret (shown once: keep it to verify the webhook-signature header):';
     const code = document.createElement('pre');
     code.textContent = secret;
     box.append(label, code);
@@ -167,13 +167,13 @@ function enhanceSubscribe(): void {
         const payload = (await response.json().catch(() => ({}))) as {
           subscription?: { id?: string };
           webhookSecret?: string;
-          error?: { message?: string };
+          detail?: string;
         };
         if (response.status === 201 && payload.subscription?.id) {
           showResult(region, 'success', [`Subscribed: subscription ${payload.subscription.id}.`], payload.webhookSecret);
           return;
         }
-        const message = payload.error?.message ?? `HTTP ${response.status}`;
+        const message = payload.detail ?? `HTTP ${response.status}`;
         const advice =
           response.status === 401 ? ' Check the token: locally it is api.token in .redline/runtime.json, written by npm start / npm run dev.' : '';
         showResult(region, 'error', [`Not subscribed: ${message}.${advice}`]);
