@@ -1,9 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import type { CycleReport, RuntimeActivity } from '../local/runtime/local-runtime.js';
-import { DynamoSubscriptionStore } from '../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import { SqsCaptureQueue } from '../shared/adapters/sqs/sqs-capture-queue.js';
-import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
 import type { CaptureOutcome } from '../shared/use-cases/capture-page.js';
 import { dispatchDue, type DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
@@ -57,25 +55,16 @@ Examples:
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const out = options.json ? io.stderr : io.stdout;
       const deliveries: string[] = [];
-      let subscriptionStore: SubscriptionStore | undefined;
-      // The runtime's clients exist only once it has started; the notifier reads subscriptions lazily.
-      const subscriptions = new Proxy({} as SubscriptionStore, {
-        get: (_target, property) => (...args: unknown[]) => (subscriptionStore as unknown as Record<string | symbol, (...parameters: unknown[]) => unknown>)[property]!(...args),
-      });
-      // The local runtime (every handler, the fetcher) is loaded only for this command.
-      // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
+      // The local runtime (every handler, the fetcher, the one subscription notifier) is loaded only for this command.
       const { startLocalRuntime } = await import('../local/runtime/local-runtime.js');
-      const { SubscriptionNotifier } = await import('../local/runtime/subscription-notifier.js');
       const runtime = await startLocalRuntime({
         dataDir: target.dataDir,
         allowedOrigins: options.allowOrigin ?? [],
-        subscribers: [{ notifier: new SubscriptionNotifier({ subscriptions, output: { write: (line: string) => deliveries.push(line.trimEnd()) } }) }],
-        decorate: (dependencies) => ({ ...dependencies, subscriptions }),
+        subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
         requireListPaging: false,
       });
       let report: CycleReport;
       try {
-        subscriptionStore = new DynamoSubscriptionStore({ client: runtime.clients.dynamodb, tableName: runtime.servers.tableName });
         let dispatched = 0;
         let captured = 0;
         let revisions = 0;

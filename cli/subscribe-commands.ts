@@ -22,6 +22,7 @@ interface SubscribeOptions {
   minSignificance?: number;
   term?: string[];
   includeTrivial?: boolean;
+  allowOrigin?: string[];
   json?: boolean;
 }
 
@@ -42,6 +43,7 @@ export function registerSubscribeCommands(program: Command, io: CliIo): void {
       .option('--min-significance <n>', 'only revisions at least this significant (0..1; a new edition counts as 1)', parseFraction)
       .option('--term <term>', 'only revisions that add or remove a sentence containing the term (repeatable)', collectList)
       .option('--include-trivial', 'also revisions whose every change is whitespace, punctuation or numbers')
+      .option('--allow-origin <origin>', 'a loopback origin the webhook may be on, e.g. a local receiver (repeatable; local store)', collectList)
       .option('--json', 'print the subscription as JSON'),
   )
     .addHelpText(
@@ -81,7 +83,7 @@ Examples:
         },
       });
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const created = await backend.createSubscription(input);
+        const created = await backend.createSubscription(input, { allowedOrigins: options.allowOrigin ?? [] });
         if (options.json) return printJson(io, created);
         printLines(io, [
           `subscribed: ${created.subscription.id}`,
