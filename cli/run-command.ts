@@ -84,7 +84,7 @@ Examples:
         await runtime.close();
       }
 
-      const failed = report.captures.filter((capture) => capture.outcome === 'failed').length;
+      const failed = report.captures.filter((capture) => capture.outcome === 'failed').length + notRecorded(report).length;
       if (failed > 0 || report.deadLetters > 0 || report.errors.length > 0) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
       for (const line of deliveries) out.write(`${line}\n`);
       if (options.json) {
@@ -130,13 +130,15 @@ async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }
   ]);
 }
 
-function cycleLines(report: CycleReport): string[] {
+/** The lines of a cycle's report (exported for tests). */
+export function cycleLines(report: CycleReport): string[] {
   const { dispatch } = report;
   const lines = [
     `run: ${dispatch.dispatched.length} page(s) due${dispatch.probes.length > 0 ? `, ${dispatch.probes.length} next-edition probe(s)` : ''}, ${dispatch.notDue} not due`,
   ];
   const revisions = new Map(report.revisions.map((revision) => [revision.page, revision]));
-  for (const capture of report.captures) lines.push(`  ${describeCapture(capture, revisions.get(capture.page))}`);
+  const unrecorded = new Map(report.noRevisions.map((entry) => [entry.page, entry]));
+  for (const capture of report.captures) lines.push(`  ${describeCapture(capture, revisions.get(capture.page), unrecorded.get(capture.page))}`);
   for (const revision of report.revisions) {
     if (!report.captures.some((capture) => capture.page === revision.page)) lines.push(`  ${revision.page}: revision ${revision.seq} recorded`);
   }
@@ -149,11 +151,39 @@ function cycleLines(report: CycleReport): string[] {
   return lines;
 }
 
-function describeCapture(capture: CaptureOutcome, revision: { seq: number; summary: unknown; sections: unknown[] } | undefined): string {
+/** Captures whose Document was stored but not recorded (older than the page's latest revision). */
+function notRecorded(report: CycleReport): string[] {
+  const stale = new Set(report.noRevisions.filter((entry) => entry.outcome === 'stale').map((entry) => entry.page));
+  for (const capture of report.captures) if (capture.outcome === 'captured' && capture.recording === 'stale') stale.add(capture.page);
+  return [...stale];
+}
+
+function describeCapture(
+  capture: CaptureOutcome,
+  revision: { seq: number; summary: unknown; sections: unknown[] } | undefined,
+  noRevision: { outcome: string; detail: Record<string, unknown> } | undefined,
+): string {
   switch (capture.outcome) {
-    case 'captured':
-      if (!revision) return `${capture.page}: captured (stored; no section changed)`;
-      return `${capture.page}: captured, revision ${revision.seq}${revision.summary ? ` (${revision.sections.length} section(s) changed)` : ' (baseline)'}`;
+    case 'captured': {
+      if (revision) {
+        return `${capture.page}: captured, revision ${revision.seq}${revision.summary ? ` (${revision.sections.length} section(s) changed)` : ' (baseline)'}`;
+      }
+      // Only a recording that compared it and found no section changed may say so; anything else is said as it is.
+      const outcome = capture.recording ?? noRevision?.outcome;
+      const seq = typeof noRevision?.detail.seq === 'number' ? ` ${noRevision.detail.seq}` : '';
+      switch (outcome) {
+        case 'no-change':
+          return `${capture.page}: captured (stored; no section changed)`;
+        case 'duplicate':
+          return `${capture.page}: captured (already recorded as revision${seq})`;
+        case 'stale':
+          return `${capture.page}: captured but NOT RECORDED: the latest revision${seq} was captured later (out of order)`;
+        case undefined:
+          return `${capture.page}: captured (stored; NOT RECORDED yet: its recording did not finish in this cycle)`;
+        default:
+          return `${capture.page}: captured but NOT RECORDED (${outcome})`;
+      }
+    }
     case 'unchanged':
       return `${capture.page}: unchanged`;
     case 'not-modified':

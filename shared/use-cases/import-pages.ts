@@ -26,7 +26,7 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  *    diff function's use case: diff against the previous revision, full diff to S3, one conditional revision put.
  *
  * Capture time: the page's own modified date, else its published date, else the archive's time; with
- * `timeSource: 'archive'` the archive's time only. The archive's time is the capture time a web archive states (the
+ * `timeSource: 'archive'` the archive's time only. None may be later than the import itself (`now`). The archive's time is the capture time a web archive states (the
  * Wayback timestamp of an archive-wrapped URL, or its closing comment), else the WARC-Date or the file's mtime.
  *
  * Each page is identified from its own evidence (docs/page-identity.md); the pages nothing identifies fail, and
@@ -407,7 +407,7 @@ async function storeCapture(
   const page = state.record;
   // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
   if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
-  const capturedAt = captureTime(document, capture, timeSource, identity);
+  const capturedAt = captureTime(document, capture, timeSource, identity, dependencies.now().getTime());
   if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
   const documentHash = dependencies.snapshots.documentHash(document);
@@ -473,15 +473,23 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
   }
 }
 
-function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity): string {
+/**
+ * A capture's time, bounded by the import's: a date later than `importedAt` (a page dated 2099, a WARC-Date ahead of
+ * the clock) cannot be when the page was captured, so it counts as the import time (the latest it can be, which keeps
+ * it after the page's other captures). Were it believed, the page's revision would sit in the future, and every live
+ * capture before that date would be older than it (stale): change detection would stop.
+ */
+function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity, importedAt: number): string {
+  const bounded = (time: number) => new Date(Math.min(time, importedAt)).toISOString();
   if (timeSource === 'page') {
     for (const candidate of [document.modified, document.published]) {
       const time = candidate !== undefined ? Date.parse(candidate) : Number.NaN;
-      if (!Number.isNaN(time)) return new Date(time).toISOString();
+      if (!Number.isNaN(time)) return bounded(time);
     }
   }
   // A web archive's own capture time says when the page looked like this; a WARC-Date or a file time only when it was saved.
-  return new Date(identity.archive?.capturedAt ?? capture.archivedAt).toISOString();
+  const archived = Date.parse(identity.archive?.capturedAt ?? capture.archivedAt);
+  return bounded(Number.isNaN(archived) ? importedAt : archived);
 }
 
 function errorMessage(error: unknown): string {
