@@ -29,15 +29,18 @@ const MAX_ATTEMPTS = 5;
 /** What recording needs; `now` (the recording's clock) tells a revision dated in the future (default: the system clock). */
 export type RecordDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots'> & Partial<Pick<TrackerDependencies, 'now'>>;
 
+/** How far ahead of the recording clock a revision's time may be and still be believed (clock skew between hosts). */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
 /**
- * A capture is stale when the latest revision was captured after it. A latest revision dated after the recording
- * clock's now cannot have been captured after anything (a page's own date in the future, taken as its capture time
- * by an import before imports bounded it): it never makes a capture stale, or that page would record nothing until
- * the date passed.
+ * A capture is stale when the latest revision was captured after it. A latest revision dated beyond the recording
+ * clock's now (by more than clock skew) cannot have been captured after anything (a page's own date in the future,
+ * taken as its capture time by an import before imports bounded it): it never makes a capture stale, or that page
+ * would record nothing until the date passed.
  */
 export function isStale(capturedAt: string, latestCapturedAt: string, now: number): boolean {
   const latest = Date.parse(latestCapturedAt);
-  return Date.parse(capturedAt) < latest && latest <= now;
+  return Date.parse(capturedAt) < latest && latest <= now + FUTURE_TOLERANCE_MS;
 }
 
 /**
