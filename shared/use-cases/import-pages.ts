@@ -163,6 +163,8 @@ interface PendingCapture {
   archivedAt: string;
   documentKey: string;
   documentHash: string;
+  /** Stored by an earlier run (content-addressed), which decided it already if a later capture was recorded since. */
+  storedBefore: boolean;
 }
 
 interface PageState {
@@ -248,6 +250,13 @@ export async function importPages(
         state.pending.sort(
           (a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.archivedAt.localeCompare(b.archivedAt) || a.source.localeCompare(b.source),
         );
+        if (!state.watched && !options.signal?.aborted) {
+          try {
+            await finishLatestRecording(dependencies, state.record.page);
+          } catch (error) {
+            notImported.push({ source: state.record.page, page: state.record.page, outcome: 'failed', message: `finishing its latest revision: ${errorMessage(error)}` });
+          }
+        }
         for (const capture of state.pending) {
           if (options.signal?.aborted) break;
           const result = await recordCapture(dependencies, capture);
@@ -439,8 +448,20 @@ async function storeCapture(
     archivedAt: capture.archivedAt,
     documentKey: stored.key,
     documentHash,
+    storedBefore: !stored.created,
   });
   return undefined;
+}
+
+/**
+ * A run killed between a revision's put and the rest of its recording (the sections/ lines, then the page's
+ * lastDocumentHash, the marker of done) left the page stale; its Document is a revision, so this run skips it in
+ * pass 1. Finish it here: recordRevision's duplicate path completes it, idempotently.
+ */
+async function finishLatestRecording(dependencies: ImportDependencies, page: string): Promise<void> {
+  const [record, latest] = await Promise.all([dependencies.revisions.getPage(page), dependencies.revisions.latestRevision(page)]);
+  if (!record || !latest || record.lastDocumentHash === latest.documentHash) return;
+  await recordRevision(dependencies, { page, documentKey: latest.documentKey, capturedAt: latest.capturedAt });
 }
 
 /** Pass 2 for one capture, in its page's capture-time order. */
@@ -454,8 +475,16 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
       case 'duplicate':
         return { ...base, outcome: 'skipped', message: `already stored as revision ${result.seq}` };
       case 'no-change':
+        if (capture.storedBefore) {
+          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (same sections and text as revision ${result.seq})` };
+        }
         return { ...base, outcome: 'unchanged', message: `same sections and text as revision ${result.seq} (only metadata differs)` };
       case 'stale': {
+        if (capture.storedBefore) {
+          // An earlier run stored this Document and recorded a later capture after it: it was decided then (only its
+          // metadata differed, or it came out of order then and was reported so). Nothing to store, nothing wrong.
+          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (not a revision: revision ${result.seq} is later)` };
+        }
         const latest = await dependencies.revisions.getRevision(capture.page, result.seq);
         return {
           ...base,
