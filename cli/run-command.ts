@@ -7,7 +7,7 @@ import { dispatchDue, type DispatchResult } from '../shared/use-cases/dispatch-d
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, assertDatabaseFree, openStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, assertDatabaseFree, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -56,7 +56,7 @@ Examples:
       const out = options.json ? io.stderr : io.stdout;
       const deliveries: string[] = [];
       // The local runtime (every handler, the fetcher, the one subscription notifier) is loaded only for this command.
-      const { startLocalRuntime } = await import('../local/runtime/local-runtime.js');
+      const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
       const runtime = await startLocalRuntime({
         dataDir: target.dataDir,
         allowedOrigins: options.allowOrigin ?? [],
