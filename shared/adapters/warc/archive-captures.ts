@@ -6,6 +6,7 @@ import { brotliDecompress, gunzip } from 'node:zlib';
 import { WARCParser, type WARCRecord } from 'warcio';
 import type { ArchivedCapture, CaptureSourceItem } from '../../use-cases/import-pages.js';
 import { decodeHtml } from '../outbound-http/charset.js';
+import { DEFAULT_MAX_PAGE_BYTES } from '../../page-limits.js';
 
 /**
  * Captures from archives on disk, for `redline import`: saved pages (.html, .htm, optionally gzip-compressed) and
@@ -41,7 +42,7 @@ export interface ArchiveReadOptions {
   onIgnoredRecord?: (source: string, reason: string) => void;
 }
 
-export const DEFAULT_MAX_PAGE_BYTES = 50 * 1024 * 1024;
+export { DEFAULT_MAX_PAGE_BYTES };
 
 const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const gunzipAsync = promisify(gunzip);
