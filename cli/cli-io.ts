@@ -15,6 +15,8 @@ export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
   env: NodeJS.ProcessEnv;
+  /** Standard input, for options that read it (`--secret-file -`); default: the process's. */
+  stdin?: AsyncIterable<unknown>;
   /** Ends long-running commands (`serve`); main wires SIGINT/SIGTERM to it. */
   signal?: AbortSignal;
   /** Set by a command that stops cleanly on `signal`; main ends any other command on a signal at once. */

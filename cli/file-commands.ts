@@ -1,25 +1,44 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { sectionWordCount, type Document } from '../shared/domain/document.js';
 import { diffDocuments } from '../shared/domain/diff-documents.js';
 import { renderHtml, renderJson, renderUnified } from '../shared/domain/diff-rendering.js';
 import { extract } from '../shared/domain/extract.js';
 import { ValidationError } from '../shared/errors.js';
+import { DEFAULT_MAX_PAGE_BYTES } from '../shared/page-limits.js';
 
 /** Commands that work on saved pages, with no store: `redline extract` and `redline diff`. */
 
-export async function readPageFile(file: string): Promise<string> {
+/**
+ * A saved page's text, gzip or not. The same cap as import (DEFAULT_MAX_PAGE_BYTES), enforced while decoding (zlib
+ * stops at it), so a gzip bomb costs at most the cap; bad input (a truncated or corrupt gzip, a page over the cap) is
+ * a ValidationError naming the file (exit code 2).
+ */
+export async function readPageFile(file: string, maxBytes = DEFAULT_MAX_PAGE_BYTES): Promise<string> {
+  const cap = `${Math.round(maxBytes / (1024 * 1024))} MB`;
   let bytes: Buffer;
   try {
+    const size = (await stat(file)).size;
+    if (size > maxBytes) throw new ValidationError(`${file} is over ${cap} (${size} bytes)`);
     bytes = await readFile(file);
   } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new ValidationError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
       cause: error,
     });
   }
   // Saved pages may be gzip-compressed (the test corpus is).
   const isGzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return (isGzip ? gunzipSync(bytes) : bytes).toString('utf8');
+  if (!isGzip) return bytes.toString('utf8');
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes }).toString('utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof RangeError || code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new ValidationError(`${file} is over ${cap} once decompressed`, { cause: error });
+    }
+    throw new ValidationError(`${file} is not a readable gzip file: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 export async function extractFile(file: string, options: { url?: string; profile?: string }): Promise<Document> {

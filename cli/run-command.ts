@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import type { CycleReport, RuntimeActivity } from '../local/runtime/local-runtime.js';
-import type { SubscriptionStore } from '../shared/ports/subscription-store.js';
 import type { CaptureOutcome } from '../shared/use-cases/capture-page.js';
 import type { DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, assertDatabaseFree, openStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, assertDatabaseFree, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -54,26 +53,16 @@ Examples:
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const out = options.json ? io.stderr : io.stdout;
       const deliveries: string[] = [];
-      let subscriptionStore: SubscriptionStore | undefined;
-      // The runtime's clients exist only once it has started; the notifier reads subscriptions lazily.
-      const subscriptions = new Proxy({} as SubscriptionStore, {
-        get: (_target, property) => (...args: unknown[]) => (subscriptionStore as unknown as Record<string | symbol, (...parameters: unknown[]) => unknown>)[property]!(...args),
-      });
-      // The local runtime (every handler, the fetcher) is loaded only for this command.
-      // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
-      const { startLocalRuntime } = await import('../local/runtime/local-runtime.js');
-      const { SubscriptionNotifier } = await import('../local/runtime/subscription-notifier.js');
-      const { DynamoSubscriptionStore } = await import('../shared/adapters/dynamodb/dynamo-subscription-store.js');
+      // The local runtime (every handler, the fetcher, the one subscription notifier) is loaded only for this command.
+      const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
       const runtime = await startLocalRuntime({
         dataDir: target.dataDir,
         allowedOrigins: options.allowOrigin ?? [],
-        subscribers: [{ notifier: new SubscriptionNotifier({ subscriptions, output: { write: (line: string) => deliveries.push(line.trimEnd()) } }) }],
-        decorate: (dependencies) => ({ ...dependencies, subscriptions }),
+        subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
         requireListPaging: false,
       });
       let report: CycleReport;
       try {
-        subscriptionStore = new DynamoSubscriptionStore({ client: runtime.clients.dynamodb, tableName: runtime.servers.tableName });
         let dispatched = 0;
         let captured = 0;
         let revisions = 0;
@@ -93,7 +82,7 @@ Examples:
         await runtime.close();
       }
 
-      const failed = report.captures.filter((capture) => capture.outcome === 'failed').length;
+      const failed = report.captures.filter((capture) => capture.outcome === 'failed').length + notRecorded(report).length;
       if (failed > 0 || report.deadLetters > 0 || report.errors.length > 0) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
       for (const line of deliveries) out.write(`${line}\n`);
       if (options.json) {
@@ -143,13 +132,15 @@ async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }
   ]);
 }
 
-function cycleLines(report: CycleReport): string[] {
+/** The lines of a cycle's report (exported for tests). */
+export function cycleLines(report: CycleReport): string[] {
   const { dispatch } = report;
   const lines = [
     `run: ${dispatch.dispatched.length} page(s) due${dispatch.probes.length > 0 ? `, ${dispatch.probes.length} next-edition probe(s)` : ''}, ${dispatch.notDue} not due`,
   ];
   const revisions = new Map(report.revisions.map((revision) => [revision.page, revision]));
-  for (const capture of report.captures) lines.push(`  ${describeCapture(capture, revisions.get(capture.page))}`);
+  const unrecorded = new Map(report.noRevisions.map((entry) => [entry.page, entry]));
+  for (const capture of report.captures) lines.push(`  ${describeCapture(capture, revisions.get(capture.page), unrecorded.get(capture.page))}`);
   for (const revision of report.revisions) {
     if (!report.captures.some((capture) => capture.page === revision.page)) lines.push(`  ${revision.page}: revision ${revision.seq} recorded`);
   }
@@ -162,11 +153,39 @@ function cycleLines(report: CycleReport): string[] {
   return lines;
 }
 
-function describeCapture(capture: CaptureOutcome, revision: { seq: number; summary: unknown; sections: unknown[] } | undefined): string {
+/** Captures whose Document was stored but not recorded (older than the page's latest revision). */
+function notRecorded(report: CycleReport): string[] {
+  const stale = new Set(report.noRevisions.filter((entry) => entry.outcome === 'stale').map((entry) => entry.page));
+  for (const capture of report.captures) if (capture.outcome === 'captured' && capture.recording === 'stale') stale.add(capture.page);
+  return [...stale];
+}
+
+function describeCapture(
+  capture: CaptureOutcome,
+  revision: { seq: number; summary: unknown; sections: unknown[] } | undefined,
+  noRevision: { outcome: string; detail: Record<string, unknown> } | undefined,
+): string {
   switch (capture.outcome) {
-    case 'captured':
-      if (!revision) return `${capture.page}: captured (stored; no section changed)`;
-      return `${capture.page}: captured, revision ${revision.seq}${revision.summary ? ` (${revision.sections.length} section(s) changed)` : ' (baseline)'}`;
+    case 'captured': {
+      if (revision) {
+        return `${capture.page}: captured, revision ${revision.seq}${revision.summary ? ` (${revision.sections.length} section(s) changed)` : ' (baseline)'}`;
+      }
+      // Only a recording that compared it and found no section changed may say so; anything else is said as it is.
+      const outcome = capture.recording ?? noRevision?.outcome;
+      const seq = typeof noRevision?.detail.seq === 'number' ? ` ${noRevision.detail.seq}` : '';
+      switch (outcome) {
+        case 'no-change':
+          return `${capture.page}: captured (stored; no section changed)`;
+        case 'duplicate':
+          return `${capture.page}: captured (already recorded as revision${seq})`;
+        case 'stale':
+          return `${capture.page}: captured but NOT RECORDED: the latest revision${seq} was captured later (out of order)`;
+        case undefined:
+          return `${capture.page}: captured (stored; NOT RECORDED yet: its recording did not finish in this cycle)`;
+        default:
+          return `${capture.page}: captured but NOT RECORDED (${outcome})`;
+      }
+    }
     case 'unchanged':
       return `${capture.page}: unchanged`;
     case 'not-modified':

@@ -164,11 +164,34 @@ export async function runningStoreProcess(dataDir: string): Promise<RuntimeFile 
   }
 }
 
+/** The packages of the embedded local store (its DynamoDB and S3 servers): runtime dependencies of redline. */
+export const LOCAL_STORE_PACKAGES = ['dynalite', 's3rver'] as const;
+
+/**
+ * Loads a module of the local store. When its servers' packages are missing (an install that left them out), says
+ * how to get them instead of Node's "Cannot find package".
+ */
+export async function loadLocalModule<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const missing = LOCAL_STORE_PACKAGES.find((name) => message.includes(`'${name}'`));
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !missing) throw error;
+    throw new RedlineError(
+      `The local store needs the package ${missing}, which is not installed. Install redline's dependencies again ` +
+        `(\`npm install\` or \`npm ci\` in redline's folder; both servers are runtime dependencies), or point the CLI ` +
+        'at a deployed stack (REDLINE_TABLE, docs/deploy.md) or at an API (--api <url>).',
+      { cause: error },
+    );
+  }
+}
+
 export async function openLocalStore(target: { kind: 'local'; dataDir: string }): Promise<OpenStore> {
   const running = await runningStoreProcess(target.dataDir);
   // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
   // extract and --api need neither.
-  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await import('../local/runtime/local-aws-servers.js');
+  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await loadLocalModule(() => import('../local/runtime/local-aws-servers.js'));
   const { LocalSubscriptionGateway } = await import('../local/runtime/subscription-notifier.js');
   const { DynamoDBClient, S3Client, DynamoRevisionStore, DynamoSubscriptionStore, S3SnapshotStore } = await storeModules();
   let servers: LocalAwsServers | undefined;

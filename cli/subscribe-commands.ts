@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { CHANGE_KINDS } from '../shared/domain/subscription-filter.js';
 import type { SubscriptionView } from '../shared/use-cases/subscriptions/manage-subscriptions.js';
@@ -13,6 +14,7 @@ interface SubscribeOptions {
   email?: string;
   sqs?: string;
   secret?: string;
+  secretFile?: string;
   page?: string[];
   series?: string[];
   edition?: string[];
@@ -21,6 +23,7 @@ interface SubscribeOptions {
   minSignificance?: number;
   term?: string[];
   includeTrivial?: boolean;
+  allowOrigin?: string[];
   json?: boolean;
 }
 
@@ -32,7 +35,8 @@ export function registerSubscribeCommands(program: Command, io: CliIo): void {
       .option('--webhook <url>', 'POST each notification to this HTTPS URL (signed with a secret)')
       .option('--email <address>', 'e-mail each notification (in the cloud, through SNS; locally, printed by `redline run`)')
       .option('--sqs <queue-arn>', 'send each notification to this standard SQS queue (cloud)')
-      .option('--secret <secret>', 'webhook signing secret, 16+ characters (default: generated and shown once)')
+      .option('--secret <secret>', 'webhook signing secret, 16+ characters (default: generated and shown once); visible in `ps`: prefer --secret-file')
+      .option('--secret-file <path>', "read the webhook signing secret from this file ('-': standard input), its first line")
       .option('--page <id>', 'only these pages (repeatable, or comma-separated)', collectList)
       .option('--series <series>', 'only these series, e.g. hrr/kazakhstan (repeatable)', collectList)
       .option('--edition <year>', 'only these editions (repeatable)', collectList)
@@ -41,6 +45,7 @@ export function registerSubscribeCommands(program: Command, io: CliIo): void {
       .option('--min-significance <n>', 'only revisions at least this significant (0..1; a new edition counts as 1)', parseFraction)
       .option('--term <term>', 'only revisions that add or remove a sentence containing the term (repeatable)', collectList)
       .option('--include-trivial', 'also revisions whose every change is whitespace, punctuation or numbers')
+      .option('--allow-origin <origin>', 'a loopback origin the webhook may be on, e.g. a local receiver (repeatable; local store)', collectList)
       .option('--json', 'print the subscription as JSON'),
   )
     .addHelpText(
@@ -60,13 +65,17 @@ Examples:
       const options = optionsOf<SubscribeOptions>(command);
       const deliveries = [options.webhook, options.email, options.sqs].filter((value) => value !== undefined);
       if (deliveries.length !== 1) throw new UsageError('give exactly one of --webhook <url>, --email <address> or --sqs <queue-arn>');
-      if (options.secret !== undefined && options.webhook === undefined) throw new UsageError('--secret goes with --webhook');
+      if ((options.secret !== undefined || options.secretFile !== undefined) && options.webhook === undefined) {
+        throw new UsageError('--secret and --secret-file go with --webhook');
+      }
+      if (options.secret !== undefined && options.secretFile !== undefined) throw new UsageError('give --secret or --secret-file, not both');
+      const secret = options.secretFile !== undefined ? await readSecret(options.secretFile, io) : options.secret;
       // The zod schemas only for this command.
       const { parseCreateSubscription } = await import('../shared/use-cases/subscriptions/subscription-input.js');
       const input = parseCreateSubscription({
         delivery:
           options.webhook !== undefined
-            ? { type: 'webhook', url: options.webhook, ...(options.secret !== undefined ? { secret: options.secret } : {}) }
+            ? { type: 'webhook', url: options.webhook, ...(secret !== undefined ? { secret } : {}) }
             : options.email !== undefined
               ? { type: 'email', address: options.email }
               : { type: 'sqs', queueArn: options.sqs },
@@ -82,7 +91,7 @@ Examples:
         },
       });
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const created = await backend.createSubscription(input);
+        const created = await backend.createSubscription(input, { allowedOrigins: options.allowOrigin ?? [] });
         if (options.json) return printJson(io, created);
         printLines(io, [
           `subscribed: ${created.subscription.id}`,
@@ -155,4 +164,23 @@ function describeFilters(subscription: SubscriptionView): string {
   if (filters.terms) parts.push(`terms ${filters.terms.map((term) => JSON.stringify(term)).join('|')}`);
   if (filters.includeTrivial) parts.push('trivial included');
   return parts.length > 0 ? parts.join('; ') : 'everything';
+}
+
+/** The first line of a secret file, or of standard input for `-` (kept off the command line, where `ps` shows it). */
+async function readSecret(path: string, io: CliIo): Promise<string> {
+  let text: string;
+  try {
+    text = path === '-' ? await readStream(io.stdin ?? process.stdin) : await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the secret file ${path}: ${(error as Error).message}`);
+  }
+  const secret = text.split(/\r?\n/, 1)[0]!.trim();
+  if (secret === '') throw new UsageError(`The secret file ${path} is empty`);
+  return secret;
+}
+
+async function readStream(stream: AsyncIterable<unknown>): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  return Buffer.concat(chunks).toString('utf8');
 }

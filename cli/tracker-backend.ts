@@ -80,8 +80,9 @@ export interface TrackerBackend {
   audit(request: StoredAuditRequest): Promise<AuditTable>;
   /** Term rates against the mean over the N editions before (`redline audit --baseline N`). */
   auditBaseline(request: BaselineAuditRequest): Promise<BaselineTable>;
-  addWatch(request: WatchRequest): Promise<{ page: PageView; created: boolean }>;
-  createSubscription(input: CreateSubscriptionInput): Promise<CreatedSubscription>;
+  /** `allowedOrigins`: loopback origins the operator allows explicitly (`--allow-origin`, a local store only). */
+  addWatch(request: WatchRequest, options?: SubmittedUrlOptions): Promise<{ page: PageView; created: boolean }>;
+  createSubscription(input: CreateSubscriptionInput, options?: SubmittedUrlOptions): Promise<CreatedSubscription>;
   listSubscriptions(options: { cursor?: string; limit?: number }): Promise<PageOfItems<SubscriptionView>>;
   deleteSubscription(id: string): Promise<void>;
   close(): Promise<void>;
@@ -222,14 +223,15 @@ class StoreBackend implements TrackerBackend {
     return auditTermBaselines(this.dependencies, request);
   }
 
-  async addWatch(request: WatchRequest) {
-    // The operator's own store: any http(s) URL; the fetcher's address guard still applies when it is fetched.
-    const { page, created } = await addWatch(this.dependencies, request, operatorUrl);
+  async addWatch(request: WatchRequest, options: SubmittedUrlOptions = {}) {
+    // Checked as the API checks it (public URLs only), except the loopback origins the operator allowed; the
+    // fetcher's connect-time address guard applies again when it is fetched.
+    const { page, created } = await addWatch(this.dependencies, request, submittedUrl(options.allowedOrigins ?? [], 'url'));
     return { page: pageView(page), created };
   }
 
-  createSubscription(input: CreateSubscriptionInput) {
-    return createSubscription(this.dependencies, input, { assertWebhookUrl: (url) => assertPublicUrl(url) });
+  createSubscription(input: CreateSubscriptionInput, options: SubmittedUrlOptions = {}) {
+    return createSubscription(this.dependencies, input, { assertWebhookUrl: submittedUrl(options.allowedOrigins ?? [], 'url') });
   }
 
   listSubscriptions(options: { cursor?: string; limit?: number }) {
@@ -245,16 +247,38 @@ class StoreBackend implements TrackerBackend {
   }
 }
 
-function operatorUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ValidationError(`url: not a URL: ${value}`);
+function refuseAllowedOrigins(options: SubmittedUrlOptions): void {
+  if ((options.allowedOrigins ?? []).length > 0) {
+    throw new UsageError('--allow-origin is for a local store; an HTTP API checks URLs against its own allowed origins');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ValidationError(`url: expected http or https, got ${url.protocol}`);
-  if (url.username || url.password) throw new ValidationError('url: credentials in URLs are not stored');
-  return url;
+}
+
+export interface SubmittedUrlOptions {
+  allowedOrigins?: readonly string[];
+}
+
+/**
+ * The check of a URL the operator submits to a local store: the API's (assertPublicUrl: http(s), no credentials, a
+ * public literal address or a name, the usual ports), or exactly one of the origins allowed with --allow-origin
+ * (the local report site or webhook receiver, on loopback; the connect-time guard admits loopback only for them).
+ */
+export function submittedUrl(allowedOrigins: readonly string[], field: string): (value: string) => URL {
+  const allowed = new Set(allowedOrigins.map((origin) => new URL(origin).origin));
+  return (value) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ValidationError(`${field}: not a URL: ${value}`);
+    }
+    if (allowed.has(url.origin) && !url.username && !url.password) return url;
+    try {
+      return assertPublicUrl(value);
+    } catch (error) {
+      const hint = allowed.size === 0 ? ' (a local report site or receiver: --allow-origin <origin>)' : '';
+      throw new ValidationError(`${field}: ${(error as Error).message}${hint}`);
+    }
+  };
 }
 
 /** An HTTP error from the API, keeping its status (so 4xx exit 2) and its message (safe: the API shows it). */
@@ -380,7 +404,8 @@ class ApiBackend implements TrackerBackend {
   }
 
 
-  async addWatch(request: WatchRequest) {
+  async addWatch(request: WatchRequest, options: SubmittedUrlOptions = {}) {
+    refuseAllowedOrigins(options);
     if (request.robotsOverride) throw new UsageError('--ignore-robots is an operator setting of the store; the HTTP API does not take it');
     return this.send<{ page: PageView; created: boolean }>('POST', '/watches', {
       url: request.url,
@@ -388,7 +413,8 @@ class ApiBackend implements TrackerBackend {
     });
   }
 
-  createSubscription(input: CreateSubscriptionInput) {
+  createSubscription(input: CreateSubscriptionInput, options: SubmittedUrlOptions = {}) {
+    refuseAllowedOrigins(options);
     return this.send<CreatedSubscription>('POST', '/subscriptions', input);
   }
 

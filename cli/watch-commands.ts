@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../shared/errors.js';
 import type { PageView } from '../shared/use-cases/queries/views.js';
 import type { CliIo } from './cli-io.js';
-import { formatTable, normaliseSeries, optionsOf, parsePositiveInteger, printJson, printLines, shortTime, storeTargetOf } from './output.js';
+import { collectList, formatTable, normaliseSeries, optionsOf, parsePositiveInteger, printJson, printLines, shortTime, storeTargetOf } from './output.js';
 import { addStoreOptions } from './store-selection.js';
 import { requireStore, withBackend, type TrackerBackend } from './tracker-backend.js';
 
@@ -27,6 +27,7 @@ Examples:
       .argument('<url>', 'the page URL (its profile, series and edition come from the URL)')
       .option('--interval-minutes <n>', 'minutes between checks (at least 5; default 1440, daily)', parsePositiveInteger)
       .option('--ignore-robots', "fetch even where robots.txt disallows it (only for pages whose owner agreed)")
+      .option('--allow-origin <origin>', 'a loopback origin the URL may be on, e.g. http://127.0.0.1:4380 (repeatable; local store)', collectList)
       .option('--json', 'print the page as JSON'),
   )
     .addHelpText(
@@ -37,13 +38,16 @@ Examples:
   $ redline watch add https://example.org/annual-report --interval-minutes 60`,
     )
     .action(async (url: string, _options: unknown, command: Command) => {
-      const options = optionsOf<{ intervalMinutes?: number; ignoreRobots?: boolean; json?: boolean }>(command);
+      const options = optionsOf<{ intervalMinutes?: number; ignoreRobots?: boolean; allowOrigin?: string[]; json?: boolean }>(command);
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const result = await backend.addWatch({
-          url,
-          ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
-          ...(options.ignoreRobots ? { robotsOverride: true } : {}),
-        });
+        const result = await backend.addWatch(
+          {
+            url,
+            ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
+            ...(options.ignoreRobots ? { robotsOverride: true } : {}),
+          },
+          { allowedOrigins: options.allowOrigin ?? [] },
+        );
         if (options.json) return printJson(io, result);
         const { page } = result;
         printLines(io, [

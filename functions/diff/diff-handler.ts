@@ -5,11 +5,10 @@ import { pageOfDocumentKey } from '../../shared/adapters/s3/s3-snapshot-store.js
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';
-import { recordRevision, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';
-import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
+import { recordRevision, type RecordDependencies, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';
 
 /** S3 "Object Created" under docs/ (EventBridge -> SQS) -> diff against the latest revision and record the next one. */
-export function createDiffHandler(dependencies: Pick<TrackerDependencies, 'revisions' | 'snapshots'>, observability: Observability) {
+export function createDiffHandler(dependencies: RecordDependencies, observability: Observability) {
   const { logger, metrics } = observability;
   const processor = new BatchProcessor(EventType.SQS);
   const diffRecord = async (record: SQSRecord) => {

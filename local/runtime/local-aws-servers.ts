@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -106,7 +106,11 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
   const dynamodbDir = join(options.dataDir, 'dynamodb');
   const s3Dir = join(options.dataDir, 's3');
   await mkdir(s3Dir, { recursive: true });
-  if (!options.dynamodbInMemory) await mkdir(dynamodbDir, { recursive: true });
+  if (!options.dynamodbInMemory) {
+    // The table holds the webhook secrets: only the owner may read it, whatever mode dynalite gives its files (0644).
+    await mkdir(dynamodbDir, { recursive: true, mode: 0o700 });
+    await chmod(dynamodbDir, 0o700);
+  }
 
   const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamodbInMemory ? {} : { path: dynamodbDir }) });
   const s3rver = new S3rver({

@@ -15,6 +15,7 @@ import { ConsoleNotifier, type LineWriter } from '../../shared/adapters/console/
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/outbound-http/address-guard.js';
+import type { HostLookup } from '../../shared/adapters/outbound-http/guarded-connector.js';
 import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/outbound-http/http-fetcher.js';
 import {
   localDynamoDbClientConfig,
@@ -79,6 +80,14 @@ export interface LocalRuntimeOptions {
   /** Where the console subscriber writes; false for none (the default). */
   console?: LineWriter | false;
   webhooks?: readonly WebhookSubscription[];
+  /**
+   * Where the stored subscriptions' e-mail and SQS deliveries are written (default: the console writer, else nowhere).
+   * The runtime has the one subscription notifier: callers pass this instead of adding another (which would deliver
+   * every notification twice).
+   */
+  subscriptionOutput?: LineWriter;
+  /** Resolves webhook hostnames for the address guard (tests). Default: the system resolver. */
+  webhookLookup?: HostLookup;
   /** More subscribers, each with an optional filter policy. */
   subscribers?: readonly { notifier: Notifier; filterPolicy?: FilterPolicy }[];
   settings?: Partial<TrackerSettings>;
@@ -277,6 +286,7 @@ class Runtime implements LocalRuntime {
   private readonly sources: { readonly isRunning: boolean; isIdle(): boolean; idle(): Promise<void>; start(): void; stop(): Promise<void> }[];
   private readonly listeners = new Set<(activity: RuntimeActivity) => void>();
   private readonly fetcherToClose: HttpFetcher | undefined;
+  private readonly webhookNotifiers: WebhookNotifier[] = [];
   private readonly unsubscribeS3: () => void;
   private scheduler: NodeJS.Timeout | undefined;
   private readonly scheduledDispatches = new Set<Promise<void>>();
@@ -359,8 +369,25 @@ class Runtime implements LocalRuntime {
     this.notifications.onDelivery(({ notification }) => this.record({ type: 'notification', notification }));
     const subscribers: Notifier[] = [];
     if (options.console) subscribers.push(new ConsoleNotifier(options.console));
+    // Webhook POSTs pass the fetcher's connect-time address guard: public addresses only, and loopback only for the
+    // origins this runtime was explicitly given (the local report site, the demo's receiver, a configured webhook).
+    const explicitOrigins = [...(options.allowedOrigins ?? []), ...(options.api?.allowedUrlOrigins ?? [])];
+    const webhookNotifier = (url: string, secret: string, origins: readonly string[]) => {
+      const notifier = new WebhookNotifier({
+        url,
+        secret,
+        retries: 2,
+        minRetryDelayMs: 50,
+        maxRetryDelayMs: 250,
+        timeoutMs: 5_000,
+        privateAddresses: allowLoopbackOrigins(origins),
+        ...(options.webhookLookup ? { lookup: options.webhookLookup } : {}),
+      });
+      this.webhookNotifiers.push(notifier);
+      return notifier;
+    };
     for (const webhook of options.webhooks ?? []) {
-      const notifier = new WebhookNotifier({ url: webhook.url, secret: webhook.secret, retries: 2, minRetryDelayMs: 50, maxRetryDelayMs: 250, timeoutMs: 5_000 });
+      const notifier = webhookNotifier(webhook.url, webhook.secret, [...explicitOrigins, new URL(webhook.url).origin]);
       subscribers.push(new FilteredNotifier(notifier, webhook.filterPolicy));
     }
     for (const subscriber of options.subscribers ?? []) subscribers.push(new FilteredNotifier(subscriber.notifier, subscriber.filterPolicy));
@@ -369,8 +396,8 @@ class Runtime implements LocalRuntime {
     subscribers.push(
       new SubscriptionNotifier({
         subscriptions,
-        output: options.console || { write: () => true },
-        webhookNotifier: (delivery) => new WebhookNotifier({ url: delivery.url, secret: delivery.secret, retries: 2, minRetryDelayMs: 50, maxRetryDelayMs: 250, timeoutMs: 5_000 }),
+        output: options.subscriptionOutput ?? (options.console || { write: () => true }),
+        webhookNotifier: (delivery) => webhookNotifier(delivery.url, delivery.secret, explicitOrigins),
       }),
     );
     subscribers.push(this.notifications);
@@ -577,6 +604,7 @@ class Runtime implements LocalRuntime {
     await Promise.all(this.sources.map((source) => source.stop()));
     await this.revisionStream.settled();
     await this.fetcherToClose?.close();
+    await Promise.all(this.webhookNotifiers.map((notifier) => notifier.close()));
   }
 
   private record(activity: RuntimeActivity): void {

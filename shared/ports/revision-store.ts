@@ -65,6 +65,11 @@ export interface RevisionStore extends SeriesLineageRecords {
   /** A successful check: stores the validators and resets consecutiveFailures. NotFoundError for an unknown page. */
   recordCheck(page: string, check: CheckResult): Promise<void>;
   /**
+   * Forgets the page's validators (ETag, Last-Modified): a Document fetched with them was not recorded, so the next
+   * check must fetch in full instead of being told "304 not modified" about a text that never made it into history.
+   */
+  forgetValidators(page: string): Promise<void>;
+  /**
    * Records a failure item and increments consecutiveFailures; returns the new count. Recording the same failure
    * (same capturedAt) twice counts it once. NotFoundError for an unknown page.
    */

@@ -6,7 +6,7 @@ import type { CaptureMessage } from '../ports/capture-queue.js';
 import { notificationIds } from '../domain/notification.js';
 import type { PageRecord } from '../domain/page-records.js';
 import { addWatch } from './add-watch.js';
-import { recordRevision } from './record-revision.js';
+import { recordRevision, type RecordRevisionOutcome } from './record-revision.js';
 import { recordPageSignals, refreshSeriesLineage, type LineageDependencies } from './series-lineage.js';
 import { addMinutes, type TrackerDependencies } from './tracker-dependencies.js';
 
@@ -21,6 +21,11 @@ export type CaptureOutcome =
       documentHash: string;
       rawKey: string;
       created: boolean;
+      /**
+       * What recording it decided, when it happened here (a Document stored before, so no storage event comes):
+       * `stale` means it was NOT recorded (a later capture is the latest revision).
+       */
+      recording?: RecordRevisionOutcome['outcome'];
       /** The page's lineage signals changed and series lineage was decided again (or could not be: the error). */
       lineage?: 'refreshed' | { error: string };
     }
@@ -112,10 +117,13 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
 
   const raw = await snapshots.putRaw(page.page, fetched.body, fetched.contentType);
   const stored = await snapshots.putDocument(page.page, document);
+  let recording: RecordRevisionOutcome['outcome'] | undefined;
   if (!stored.created) {
-    await recordRevision(dependencies, { page: page.page, documentKey: stored.key, capturedAt: check.checkedAt });
+    recording = (await recordRevision(dependencies, { page: page.page, documentKey: stored.key, capturedAt: check.checkedAt })).outcome;
   }
-  await revisions.recordCheck(page.page, check);
+  // The validators vouch for this Document: kept only when it was recorded (or is about to be, by the storage event).
+  const { etag: _etag, lastModified: _lastModified, ...withoutValidators } = check;
+  await revisions.recordCheck(page.page, recording === 'stale' || recording === 'skipped' ? withoutValidators : check);
   const lineage = await updateLineage(dependencies, page, identity, check.checkedAt);
   return {
     outcome: 'captured',
@@ -124,6 +132,7 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
     documentHash,
     rawKey: raw.key,
     created: stored.created,
+    ...(recording ? { recording } : {}),
     ...(lineage ? { lineage } : {}),
   };
 }

@@ -26,7 +26,7 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  *    diff function's use case: diff against the previous revision, full diff to S3, one conditional revision put.
  *
  * Capture time: the page's own modified date, else its published date, else the archive's time; with
- * `timeSource: 'archive'` the archive's time only. The archive's time is the capture time a web archive states (the
+ * `timeSource: 'archive'` the archive's time only. None may be later than the import itself (`now`). The archive's time is the capture time a web archive states (the
  * Wayback timestamp of an archive-wrapped URL, or its closing comment), else the WARC-Date or the file's mtime.
  *
  * Each page is identified from its own evidence (docs/page-identity.md); the pages nothing identifies fail, and
@@ -163,6 +163,8 @@ interface PendingCapture {
   archivedAt: string;
   documentKey: string;
   documentHash: string;
+  /** Stored by an earlier run (content-addressed), which decided it already if a later capture was recorded since. */
+  storedBefore: boolean;
 }
 
 interface PageState {
@@ -248,6 +250,13 @@ export async function importPages(
         state.pending.sort(
           (a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.archivedAt.localeCompare(b.archivedAt) || a.source.localeCompare(b.source),
         );
+        if (!state.watched && !options.signal?.aborted) {
+          try {
+            await finishLatestRecording(dependencies, state.record.page);
+          } catch (error) {
+            notImported.push({ source: state.record.page, page: state.record.page, outcome: 'failed', message: `finishing its latest revision: ${errorMessage(error)}` });
+          }
+        }
         for (const capture of state.pending) {
           if (options.signal?.aborted) break;
           const result = await recordCapture(dependencies, capture);
@@ -407,7 +416,7 @@ async function storeCapture(
   const page = state.record;
   // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
   if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
-  const capturedAt = captureTime(document, capture, timeSource, identity);
+  const capturedAt = captureTime(document, capture, timeSource, identity, dependencies.now().getTime());
   if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
   const documentHash = dependencies.snapshots.documentHash(document);
@@ -439,8 +448,20 @@ async function storeCapture(
     archivedAt: capture.archivedAt,
     documentKey: stored.key,
     documentHash,
+    storedBefore: !stored.created,
   });
   return undefined;
+}
+
+/**
+ * A run killed between a revision's put and the rest of its recording (the sections/ lines, then the page's
+ * lastDocumentHash, the marker of done) left the page stale; its Document is a revision, so this run skips it in
+ * pass 1. Finish it here: recordRevision's duplicate path completes it, idempotently.
+ */
+async function finishLatestRecording(dependencies: ImportDependencies, page: string): Promise<void> {
+  const [record, latest] = await Promise.all([dependencies.revisions.getPage(page), dependencies.revisions.latestRevision(page)]);
+  if (!record || !latest || record.lastDocumentHash === latest.documentHash) return;
+  await recordRevision(dependencies, { page, documentKey: latest.documentKey, capturedAt: latest.capturedAt });
 }
 
 /** Pass 2 for one capture, in its page's capture-time order. */
@@ -454,8 +475,16 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
       case 'duplicate':
         return { ...base, outcome: 'skipped', message: `already stored as revision ${result.seq}` };
       case 'no-change':
+        if (capture.storedBefore) {
+          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (same sections and text as revision ${result.seq})` };
+        }
         return { ...base, outcome: 'unchanged', message: `same sections and text as revision ${result.seq} (only metadata differs)` };
       case 'stale': {
+        if (capture.storedBefore) {
+          // An earlier run stored this Document and recorded a later capture after it: it was decided then (only its
+          // metadata differed, or it came out of order then and was reported so). Nothing to store, nothing wrong.
+          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (not a revision: revision ${result.seq} is later)` };
+        }
         const latest = await dependencies.revisions.getRevision(capture.page, result.seq);
         return {
           ...base,
@@ -473,15 +502,23 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
   }
 }
 
-function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity): string {
+/**
+ * A capture's time, bounded by the import's: a date later than `importedAt` (a page dated 2099, a WARC-Date ahead of
+ * the clock) cannot be when the page was captured, so it counts as the import time (the latest it can be, which keeps
+ * it after the page's other captures). Were it believed, the page's revision would sit in the future, and every live
+ * capture before that date would be older than it (stale): change detection would stop.
+ */
+function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity, importedAt: number): string {
+  const bounded = (time: number) => new Date(Math.min(time, importedAt)).toISOString();
   if (timeSource === 'page') {
     for (const candidate of [document.modified, document.published]) {
       const time = candidate !== undefined ? Date.parse(candidate) : Number.NaN;
-      if (!Number.isNaN(time)) return new Date(time).toISOString();
+      if (!Number.isNaN(time)) return bounded(time);
     }
   }
   // A web archive's own capture time says when the page looked like this; a WARC-Date or a file time only when it was saved.
-  return new Date(identity.archive?.capturedAt ?? capture.archivedAt).toISOString();
+  const archived = Date.parse(identity.archive?.capturedAt ?? capture.archivedAt);
+  return bounded(Number.isNaN(archived) ? importedAt : archived);
 }
 
 function errorMessage(error: unknown): string {

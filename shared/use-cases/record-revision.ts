@@ -26,6 +26,23 @@ export type RecordRevisionOutcome =
 
 const MAX_ATTEMPTS = 5;
 
+/** What recording needs; `now` (the recording's clock) tells a revision dated in the future (default: the system clock). */
+export type RecordDependencies = Pick<TrackerDependencies, 'revisions' | 'snapshots'> & Partial<Pick<TrackerDependencies, 'now'>>;
+
+/** How far ahead of the recording clock a revision's time may be and still be believed (clock skew between hosts). */
+export const FUTURE_TOLERANCE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A capture is stale when the latest revision was captured after it. A latest revision dated beyond the recording
+ * clock's now (by more than clock skew) cannot have been captured after anything (a page's own date in the future,
+ * taken as its capture time by an import before imports bounded it): it never makes a capture stale, or that page
+ * would record nothing until the date passed.
+ */
+export function isStale(capturedAt: string, latestCapturedAt: string, now: number): boolean {
+  const latest = Date.parse(latestCapturedAt);
+  return Date.parse(capturedAt) < latest && latest <= now + FUTURE_TOLERANCE_MS;
+}
+
 /**
  * Diffs a newly stored Document against the page's latest revision and records the next revision: the full diff is
  * put to S3 first, then ONE conditional put of the revision item. Two workers racing for the same seq cannot both
@@ -33,10 +50,11 @@ const MAX_ATTEMPTS = 5;
  * the next seq. Every outcome is idempotent under duplicate delivery.
  */
 export async function recordRevision(
-  dependencies: Pick<TrackerDependencies, 'revisions' | 'snapshots'>,
+  dependencies: RecordDependencies,
   request: RecordRevisionRequest,
 ): Promise<RecordRevisionOutcome> {
   const { revisions, snapshots } = dependencies;
+  const now = (dependencies.now ?? (() => new Date()))().getTime();
   const page = await revisions.getPage(request.page);
   if (!page) return { outcome: 'skipped', reason: `page ${request.page} is not watched` };
   const document = await snapshots.getDocument(request.documentKey);
@@ -49,7 +67,11 @@ export async function recordRevision(
       if (page.lastDocumentHash !== documentHash) await completeRecording(dependencies, request, document, documentHash);
       return { outcome: 'duplicate', seq: latest.seq };
     }
-    if (latest && Date.parse(request.capturedAt) < Date.parse(latest.capturedAt)) return { outcome: 'stale', seq: latest.seq };
+    if (latest && isStale(request.capturedAt, latest.capturedAt, now)) {
+      // Not recorded. The validators it was fetched with must not turn the next check into a 304 about it.
+      await revisions.forgetValidators(request.page);
+      return { outcome: 'stale', seq: latest.seq };
+    }
     const seq = (latest?.seq ?? 0) + 1;
     let revision: RevisionRecord;
     if (latest) {
@@ -88,7 +110,7 @@ export async function recordRevision(
 
 /** What follows the revision put: the Athena section lines, then the page's last document hash (the marker of done). */
 async function completeRecording(
-  { revisions, snapshots }: Pick<TrackerDependencies, 'revisions' | 'snapshots'>,
+  { revisions, snapshots }: RecordDependencies,
   request: RecordRevisionRequest,
   document: Document,
   documentHash: string,

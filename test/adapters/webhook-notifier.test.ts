@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { allowLoopbackOrigins } from '../../shared/adapters/outbound-http/address-guard.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
 import { jest } from '@jest/globals';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -81,7 +82,17 @@ describe('WebhookNotifier against a local HTTP server', () => {
   });
 
   const notifierFor = (path: string, overrides: Partial<ConstructorParameters<typeof WebhookNotifier>[0]> = {}) =>
-    new WebhookNotifier({ url: `${baseUrl}${path}`, secret: SECRET, retries: 3, minRetryDelayMs: 5, maxRetryDelayMs: 20, timeoutMs: 1000, ...overrides });
+    new WebhookNotifier({
+      url: `${baseUrl}${path}`,
+      secret: SECRET,
+      retries: 3,
+      minRetryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      timeoutMs: 1000,
+      // The test server is on loopback, which the guard refuses unless its origin is allowed.
+      privateAddresses: allowLoopbackOrigins([baseUrl]),
+      ...overrides,
+    });
   const requestsTo = (path: string) => received.filter((request) => request.path === path);
 
   /** What a receiver does with the standardwebhooks package: the parsed body, or the library's error. */
@@ -191,9 +202,50 @@ describe('WebhookNotifier against a local HTTP server', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
 
-    const notifier = new WebhookNotifier({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET, retries: 2, minRetryDelayMs: 5, maxRetryDelayMs: 10 });
+    const notifier = new WebhookNotifier({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET, retries: 2, minRetryDelayMs: 5, maxRetryDelayMs: 10, privateAddresses: true });
     const error = await notifier.publish(notification).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(NotificationDeliveryError);
     expect((error as NotificationDeliveryError).details.attempts).toBe(3);
+  });
+
+  describe('the connect-time address guard (every POST goes through it)', () => {
+    const port = () => new URL(baseUrl).port;
+    // A public-looking name that resolves to this machine: what `subscribe --webhook http://<name>/` got past.
+    const rebinding = async () => [{ address: '127.0.0.1', family: 4 }];
+
+    it('refuses a hostname that resolves to loopback: the POST never arrives, and it is not retried', async () => {
+      const notifier = new WebhookNotifier({ url: `http://hooks.example.org:${port()}/ssrf-name`, secret: SECRET, retries: 3, minRetryDelayMs: 5, lookup: rebinding });
+      const error = await notifier.publish(notification).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(NotificationDeliveryError);
+      expect((error as Error).message).toMatch(/refused: Refusing to connect to hooks\.example\.org: loopback address 127\.0\.0\.1/);
+      expect((error as NotificationDeliveryError).details.attempts).toBe(1);
+      expect(requestsTo('/ssrf-name')).toHaveLength(0);
+      await notifier.close();
+    });
+
+    it('refuses `localhost` and literal loopback addresses by default', async () => {
+      for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+        const notifier = new WebhookNotifier({ url: `http://${host}:${port()}/ssrf-literal`, secret: SECRET, retries: 0 });
+        await expect(notifier.publish(notification)).rejects.toThrow(/refused/);
+        await notifier.close();
+      }
+      expect(requestsTo('/ssrf-literal')).toHaveLength(0);
+    });
+
+    it('lets loopback through only for an allowed origin, and only when it is loopback', async () => {
+      const other = new WebhookNotifier({
+        url: `http://hooks.example.org:${port()}/ssrf-other`,
+        secret: SECRET,
+        retries: 0,
+        lookup: rebinding,
+        privateAddresses: allowLoopbackOrigins([baseUrl]),
+      });
+      await expect(other.publish(notification)).rejects.toThrow(/refused/);
+      expect(requestsTo('/ssrf-other')).toHaveLength(0);
+      const allowed = new WebhookNotifier({ url: `${baseUrl}/ssrf-allowed`, secret: SECRET, retries: 0, privateAddresses: allowLoopbackOrigins([baseUrl]) });
+      await allowed.publish(notification);
+      expect(requestsTo('/ssrf-allowed')).toHaveLength(1);
+      await Promise.all([other.close(), allowed.close()]);
+    });
   });
 });

@@ -301,6 +301,12 @@ describe('section history', () => {
     expect((await request(`/pages/${KZ}/sections/executive-summary/history`)).json().changes).toEqual([]);
   });
 
+  it('answers 404 for a key that is no section of the page, never an empty list', async () => {
+    const answer = await request(`/pages/${KZ}/sections/no-such-section~anywhere/history`);
+    expect(answer.status).toBe(404);
+    expect(answer.json().detail).toBe(`No section no-such-section/anywhere in page ${KZ}`);
+  });
+
   it('routes a key whose slashes API Gateway already decoded', async () => {
     const result = await invoke('GET', `/pages/${KZ}/sections/${TRAFFICKING_KEY}/history`);
     expect(result.statusCode).toBe(200);

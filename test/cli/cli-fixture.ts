@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; stdout?: BufferedOutput } = {}): Promise<CliResult> {
+export async function cli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; stdout?: BufferedOutput; stdin?: string } = {},
+): Promise<CliResult> {
   const stdout = options.stdout ?? new BufferedOutput();
   const stderr = new BufferedOutput();
   const io: CliIo = {
@@ -25,6 +29,7 @@ export async function cli(args: readonly string[], options: { env?: NodeJS.Proce
     env: { PATH: process.env.PATH, ...options.env },
     exitCode: 0,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
   };
   const code = await runCli(args, io);
   return { code, stdout: stdout.text, stderr: stderr.text };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { BufferedOutput } from '../../cli/cli-io.js';
 import { appendToFirstParagraph } from '../../local/demo/known-edits.js';
 import { startReportSite, type ReportSite } from '../../local/demo/report-site.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../local/demo/webhook-receiver.js';
 import type { PageView, RevisionView } from '../../shared/use-cases/queries/views.js';
 import { cli, json, saveCorpusPage, temporaryFolder, type CliResult } from './cli-fixture.js';
 
@@ -12,6 +13,7 @@ import { cli, json, saveCorpusPage, temporaryFolder, type CliResult } from './cl
  */
 const TOKEN = 'cli-test-token-0123456789';
 const ADDED_SENTENCE = 'Observers reported a new case of torture.';
+const WEBHOOK_SECRET = 'run-test-webhook-secret-0123456789';
 
 async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -130,9 +132,11 @@ describe('redline serve, and the commands over its API', () => {
 describe('redline run', () => {
   let folder: { path: string; remove(): Promise<void> };
   let site: ReportSite;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     folder = await temporaryFolder();
+    receiver = await startWebhookReceiver({ secret: WEBHOOK_SECRET });
     // The page gains a sentence at the site's cycle 1.
     site = await startReportSite({
       validators: 'none',
@@ -142,14 +146,20 @@ describe('redline run', () => {
 
   afterAll(async () => {
     await site?.close();
+    await receiver?.close();
     await folder?.remove();
   });
 
   test('one cycle: the due pages are captured and recorded; a later change reaches the subscriptions', async () => {
     const dataDir = join(folder.path, 'store');
     const inStore = (...args: string[]) => [...args, '--data-dir', dataDir];
-    expect((await cli(inStore('watch', 'add', site.url('tuvalu', 2024)))).code).toBe(0);
+    // A loopback URL is refused as the API refuses it, unless its origin is allowed explicitly.
+    expect(await cli(inStore('watch', 'add', site.url('tuvalu', 2024)))).toMatchObject({ code: 2, stderr: expect.stringContaining('--allow-origin') });
+    expect((await cli(inStore('watch', 'add', site.url('tuvalu', 2024), '--allow-origin', site.origin))).code).toBe(0);
     expect((await cli(inStore('subscribe', '--email', 'desk@example.org'))).code).toBe(0);
+    expect((await cli(inStore('subscribe', '--webhook', receiver.url('/hooks/all'), '--secret', WEBHOOK_SECRET))).code).toBe(2);
+    const hook = ['subscribe', '--webhook', receiver.url('/hooks/all'), '--secret', WEBHOOK_SECRET, '--allow-origin', receiver.origin];
+    expect((await cli(inStore(...hook))).code).toBe(0);
 
     // Without --allow-origin the fetcher refuses the loopback site: a failed capture, exit 1.
     const blockedRun = await cli(inStore('run', '--json'));
@@ -159,8 +169,8 @@ describe('redline run', () => {
 
     // Not due again before its backoff: make it due by watching it anew.
     await cli(inStore('watch', 'remove', 'hrr.tuvalu.2024'));
-    await cli(inStore('watch', 'add', site.url('tuvalu', 2024)));
-    const result = await cli(inStore('run', '--allow-origin', site.origin));
+    await cli(inStore('watch', 'add', site.url('tuvalu', 2024), '--allow-origin', site.origin));
+    const result = await cli(inStore('run', '--allow-origin', site.origin, '--allow-origin', receiver.origin));
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('hrr.tuvalu.2024: captured, revision 1 (baseline)');
     expect(result.stdout).toMatch(/1 revision\(s\), \d+ notification\(s\)/);
@@ -173,10 +183,19 @@ describe('redline run', () => {
     // The site edits the page; once it is due again, the next cycle records revision 2 and delivers it.
     site.advance();
     await cli(inStore('watch', 'remove', 'hrr.tuvalu.2024'));
-    await cli(inStore('watch', 'add', site.url('tuvalu', 2024)));
-    const edited = await cli(inStore('run', '--allow-origin', site.origin));
+    await cli(inStore('watch', 'add', site.url('tuvalu', 2024), '--allow-origin', site.origin));
+    const editStarted = new Date();
+    const edited = await cli(inStore('run', '--allow-origin', site.origin, '--allow-origin', receiver.origin));
     expect(edited.stdout).toContain('hrr.tuvalu.2024: captured, revision 2 (1 section(s) changed)');
     expect(edited.stdout).toMatch(/hrr\.tuvalu\.2024.* -> email:desk@example\.org/);
+    // Exactly one delivery per subscription and notification: one POST and one e-mail line for each notification.
+    const posts = receiver.receipts.filter((receipt) => receipt.path === '/hooks/all');
+    const ids = posts.map((receipt) => receipt.id);
+    expect(ids).toContain('hrr.tuvalu.2024#2');
+    expect(new Set(ids).size).toBe(posts.length);
+    expect(posts.every((receipt) => receipt.verified && !receipt.duplicate)).toBe(true);
+    const postsOfEdit = posts.filter((receipt) => receipt.receivedAt >= editStarted).length;
+    expect(edited.stdout.split('\n').filter((line) => line.includes('-> email:desk@example.org'))).toHaveLength(postsOfEdit);
     expect((await cli(inStore('diff', 'hrr.tuvalu.2024'))).stdout).toContain(`{+ ${ADDED_SENTENCE}+}`);
     expect(existsSync(join(dataDir, 'logs', 'functions.jsonl'))).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { buildProgram } from '../../cli/main.js';
@@ -388,6 +388,22 @@ describe('redline store commands', () => {
     expect((await cli(inStore('subscribe', 'remove', created.subscription.id))).stdout).toContain('removed subscription');
     expect((await cli(inStore('subscribe', 'remove', created.subscription.id))).code).toBe(2);
     expect((await cli(inStore('subscribe', 'list'))).stdout).toContain('No subscriptions');
+  });
+
+  test('a webhook secret can be kept off the command line (ps shows it): --secret-file, or - for standard input', async () => {
+    const secretFile = join(folder.path, 'hook-secret');
+    await writeFile(secretFile, 'secret-from-a-file-0123456789\n', { mode: 0o600 });
+    const fromFile = json<{ subscription: { id: string }; webhookSecret: string }>(
+      await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/from-file', '--secret-file', secretFile, '--json')),
+    );
+    expect(fromFile.webhookSecret).toBe('secret-from-a-file-0123456789');
+    const fromStdin = json<{ subscription: { id: string }; webhookSecret: string }>(
+      await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/from-stdin', '--secret-file', '-', '--json'), { stdin: 'secret-from-stdin-0123456789\n' }),
+    );
+    expect(fromStdin.webhookSecret).toBe('secret-from-stdin-0123456789');
+    expect((await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/x', '--secret-file', join(folder.path, 'none')))).code).toBe(2);
+    expect((await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/x', '--secret', 'a'.repeat(20), '--secret-file', secretFile))).code).toBe(2);
+    for (const id of [fromFile.subscription.id, fromStdin.subscription.id]) await cli(inStore('subscribe', 'remove', id));
   });
 
   test('file commands still work: diff of two saved files, extract', async () => {

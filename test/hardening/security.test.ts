@@ -223,7 +223,7 @@ describe('webhook replay', () => {
     fetch(receiver.url('/hook'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((response) => response.status);
 
   it('accepts a signed delivery once, drops its replays inside the window, refuses re-labelled, stale or re-dated ones', async () => {
-    await new WebhookNotifier({ url: receiver.url('/hook'), secret: SECRET, retries: 0 }).publish(notification);
+    await new WebhookNotifier({ url: receiver.url('/hook'), secret: SECRET, retries: 0, privateAddresses: true }).publish(notification);
     const delivered = receiver.receipts.at(-1)!;
     expect(delivered).toMatchObject({ status: 204, verified: true, duplicate: false, id: notification.id });
 

@@ -1,6 +1,6 @@
 import { mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { archiveCaptures, archiveKind, surveyArchives } from '../../shared/adapters/warc/archive-captures.js';
 import type { CaptureSourceItem } from '../../shared/use-cases/import-pages.js';
 import { temporaryFolder } from '../cli/cli-fixture.js';
@@ -90,6 +90,21 @@ describe('archive captures', () => {
     expect(items[2]!.unreadable!.error).toBe('unsupported Content-Encoding zstd');
     expect(items[3]!.capture).toMatchObject({ contentType: 'application/xhtml+xml' });
     expect(await surveyArchives([warc])).toMatchObject({ htmlFiles: 0, warcFiles: 1 });
+  });
+
+  test('WARC records: gzip and deflate decoded under the cap while decoding; a bomb is refused by its decoded bytes', async () => {
+    const bomb = Buffer.alloc(200_000, 0x20);
+    const warc = await writeWarc(join(folder.path, 'bombs.warc'), [
+      htmlResponse('https://example.org/gzip', '2024-05-06T07:08:09Z', gzipSync(PAGE), { 'Content-Encoding': 'gzip' }),
+      htmlResponse('https://example.org/deflate', '2024-05-06T07:08:10Z', deflateSync(PAGE), { 'Content-Encoding': 'deflate' }),
+      htmlResponse('https://example.org/raw-deflate', '2024-05-06T07:08:11Z', deflateRawSync(PAGE), { 'Content-Encoding': 'deflate' }),
+      htmlResponse('https://example.org/gzip-bomb', '2024-05-06T07:08:12Z', gzipSync(bomb, { level: 9 }), { 'Content-Encoding': 'gzip' }),
+      htmlResponse('https://example.org/deflate-bomb', '2024-05-06T07:08:13Z', deflateSync(bomb, { level: 9 }), { 'Content-Encoding': 'deflate' }),
+    ]);
+    const items = await collect(archiveCaptures([warc], { maxPageBytes: 100_000 }));
+    expect(items.slice(0, 3).map((item) => item.capture?.text)).toEqual([PAGE, PAGE, PAGE]);
+    expect(items[3]!.unreadable!.error).toBe('over 100000 bytes once decoded (Content-Encoding gzip)');
+    expect(items[4]!.unreadable!.error).toBe('over 100000 bytes once decoded (Content-Encoding deflate)');
   });
 
   test('a broken WARC is reported once, after the records read before the damage', async () => {

@@ -233,6 +233,71 @@ describe('importPages', () => {
     expect(last).toMatchObject({ read: 1, recorded: 1, toRecord: 1 });
     expect(await dependencies.revisions.getPage('hrr.tuvalu.2023')).toMatchObject({ url: TUVALU_2023 });
   });
+
+  test('a re-run of a finished import with metadata-only captures stores nothing and says so: skipped, never out of order', async () => {
+    const page = loadCorpusPage('andorra', 2023);
+    const items = () => [
+      capture('andorra-may', withModifiedDate(page, '2025-05-01T00:00:00+00:00')),
+      capture('andorra-june', withModifiedDate(page, '2025-06-01T00:00:00+00:00')),
+      capture('andorra-july', withModifiedDate(page, '2025-07-01T00:00:00+00:00')),
+    ];
+    const first = await importPages(dependencies, fromList(items()));
+    expect(first).toMatchObject({ imported: 1, unchanged: 2, outOfOrder: 0, failed: 0 });
+    const again = await importPages(dependencies, fromList(items()));
+    expect(again).toMatchObject({ imported: 0, skipped: 3, unchanged: 0, outOfOrder: 0, failed: 0 });
+    expect(again.notImported.find((item) => item.source === 'andorra-june')?.message).toContain('already imported by an earlier run');
+  });
+
+  describe('a run killed at each step of recording: the next run finishes it', () => {
+    // The steps after the revision put, in order (record-revision.ts completeRecording).
+    const steps = [
+      { name: 'before the sections/ lines', port: 'snapshots', method: 'putSectionLines' },
+      { name: 'before the page marker (lastDocumentHash)', port: 'revisions', method: 'recordCheck' },
+    ] as const;
+    for (const [index, step] of steps.entries()) {
+      test(step.name, async () => {
+        const year = 2019 + index;
+        const url = hrrUrl('china', year);
+        const html = withModifiedDate(loadCorpusPage('china', year), '2025-05-01T00:00:00+00:00');
+        let crashed = false;
+        const crashOnce = <T extends object>(target: T, method: string): T =>
+          new Proxy(target, {
+            get(object, property, receiver) {
+              const value = Reflect.get(object, property, receiver) as unknown;
+              if (property !== method || typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                if (!crashed) {
+                  crashed = true;
+                  throw new Error(`killed ${step.name}`);
+                }
+                return (value as (...parameters: unknown[]) => unknown).apply(object, args);
+              };
+            },
+          });
+        const killed = {
+          ...dependencies,
+          ...(step.port === 'snapshots' ? { snapshots: crashOnce(dependencies.snapshots, step.method) } : {}),
+          ...(step.port === 'revisions' ? { revisions: crashOnce(dependencies.revisions, step.method) } : {}),
+        };
+        const first = await importPages(killed, fromList([{ capture: { ...capture(`china-${year}`, html).capture!, url } }]));
+        expect(crashed).toBe(true);
+        expect(first.failed).toBe(1);
+        const pageId = first.pages[0]!.page;
+        const latest = await dependencies.revisions.latestRevision(pageId);
+        expect(latest?.seq).toBe(1);
+        expect((await dependencies.revisions.getPage(pageId))?.lastDocumentHash).toBeUndefined();
+
+        const again = await importPages(dependencies, fromList([{ capture: { ...capture(`china-${year}`, html).capture!, url } }]));
+        expect(again).toMatchObject({ imported: 0, skipped: 1, failed: 0, outOfOrder: 0 });
+        const repaired = await dependencies.revisions.getPage(pageId);
+        expect(repaired?.lastDocumentHash).toBe(latest!.documentHash);
+        expect(repaired?.lastCheckedAt).toBeDefined();
+        const document = await dependencies.snapshots.getDocument(latest!.documentKey);
+        const sectionsKey = await dependencies.snapshots.putSectionLines(document, pageId);
+        expect(sectionsKey).toMatch(/^sections\//);
+      });
+    }
+  });
 });
 
 function countingSnapshots(store: SnapshotStore): { store: SnapshotStore; readonly writes: number } {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
@@ -14,6 +14,18 @@ describe('local AWS servers with a data folder', () => {
 
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the table (which holds the webhook secrets) readable by its owner only, even in a folder made 0755 before', async () => {
+    const folder = join(dataDir, 'modes');
+    await mkdir(join(folder, 'dynamodb'), { recursive: true, mode: 0o755 });
+    await chmod(join(folder, 'dynamodb'), 0o755);
+    const servers = await startLocalAws({ dataDir: folder });
+    try {
+      expect((await stat(join(folder, 'dynamodb'))).mode & 0o777).toBe(0o700);
+    } finally {
+      await servers.close();
+    }
   });
 
   it('keeps the table, the bucket and their data across a restart', async () => {

@@ -73,7 +73,7 @@ async function setUp(tableSuffix: string) {
   const notifier = new SubscriptionNotifier({
     subscriptions: dependencies.subscriptions,
     output: { write: (line: string) => lines.push(line) },
-    webhookNotifier: (delivery) => new WebhookNotifier({ url: delivery.url, secret: delivery.secret, retries: 0 }),
+    webhookNotifier: (delivery) => new WebhookNotifier({ url: delivery.url, secret: delivery.secret, retries: 0, privateAddresses: true }),
   });
   return { notifier, lines, ids: { kazakhstan: kazakhstan.subscription.id, torture: torture.subscription.id, big: big.subscription.id }, dependencies };
 }

@@ -382,6 +382,10 @@ export class DynamoRevisionStore implements RevisionStore {
     );
   }
 
+  async forgetValidators(page: string): Promise<void> {
+    await this.updatePage(page, {}, ['etag', 'lastModified']);
+  }
+
   async markAlerted(page: string, alertedAt: string): Promise<void> {
     parseInstant(alertedAt, 'alertedAt');
     await this.updatePage(page, { alertedAt });
@@ -405,10 +409,10 @@ export class DynamoRevisionStore implements RevisionStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: pageKey(assertPageId(page)),
-          UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
+          UpdateExpression: `${assignments.length > 0 ? `SET ${assignments.join(', ')}` : ''}${removal}`.trim(),
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...(assignments.length > 0 ? { ExpressionAttributeValues: values } : {}),
         }),
       );
     } catch (error) {

@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip } from 'node:zlib';
+import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
 import { WARCParser, type WARCRecord } from 'warcio';
 import type { ArchivedCapture, CaptureSourceItem } from '../../use-cases/import-pages.js';
 import { decodeHtml } from '../outbound-http/charset.js';
+import { DEFAULT_MAX_PAGE_BYTES } from '../../page-limits.js';
 
 /**
  * Captures from archives on disk, for `redline import`: saved pages (.html, .htm, optionally gzip-compressed) and
@@ -41,11 +42,13 @@ export interface ArchiveReadOptions {
   onIgnoredRecord?: (source: string, reason: string) => void;
 }
 
-export const DEFAULT_MAX_PAGE_BYTES = 50 * 1024 * 1024;
+export { DEFAULT_MAX_PAGE_BYTES };
 
 const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const gunzipAsync = promisify(gunzip);
 const brotliAsync = promisify(brotliDecompress);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
 
 /** The kind of a file by its name, or undefined for anything else. */
 export function archiveKind(path: string): ArchiveKind | undefined {
@@ -221,13 +224,33 @@ async function readRecord(
   try {
     const encoding = record.httpHeaders?.headers.get('content-encoding')?.trim().toLowerCase();
     let body: Uint8Array;
+    const chunked = /chunked/i.test(record.httpHeaders?.headers.get('transfer-encoding') ?? '');
     if (encoding === 'br') body = await brotliAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
+    else if (!chunked && (encoding === 'gzip' || encoding === 'x-gzip')) body = await gunzipAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
+    else if (!chunked && encoding === 'deflate') body = await inflateAny(await record.readFully(false), maxPageBytes);
     else if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') body = await record.readFully(true);
     else return { unreadable: { source, error: `unsupported Content-Encoding ${encoding}` } };
     if (body.byteLength > maxPageBytes) return { unreadable: { source, error: `larger than ${maxPageBytes} bytes once decoded` } };
     return { capture: capture(source, body, mediaType, url, archivedAt, contentType ?? undefined) };
   } catch (error) {
+    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return { unreadable: { source, error: `over ${capLabel(maxPageBytes)} once decoded (Content-Encoding ${record.httpHeaders?.headers.get('content-encoding')})` } };
+    }
     return { unreadable: { source, error: describe(error) } };
+  }
+}
+
+function capLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
+}
+
+/** HTTP "deflate": zlib-wrapped as the RFC says, or raw deflate as some servers send it; decoded under the cap. */
+async function inflateAny(bytes: Uint8Array, maxPageBytes: number): Promise<Uint8Array> {
+  try {
+    return await inflateAsync(bytes, { maxOutputLength: maxPageBytes });
+  } catch (error) {
+    if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw error;
+    return await inflateRawAsync(bytes, { maxOutputLength: maxPageBytes });
   }
 }
 

@@ -1,4 +1,8 @@
 import pRetry from 'p-retry';
+import type { Agent as UndiciAgent } from 'undici';
+import { urlBlockReason, type PrivateAddressPolicy } from '../outbound-http/address-guard.js';
+import { BlockedAddressError, createGuardedConnector, type HostLookup } from '../outbound-http/guarded-connector.js';
+import { Agent, request } from '../outbound-http/undici-core.js';
 import { NotificationDeliveryError, type Notifier } from '../../ports/notifier.js';
 import type { Notification } from '../../domain/notification.js';
 import {
@@ -28,8 +32,22 @@ export interface WebhookNotifierOptions {
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
   userAgent?: string;
+  /**
+   * Private (non-public) addresses the POST may reach: `false` (the default) refuses every one, at connect time, on
+   * the address the hostname resolves to (the capture fetcher's guard). The local demo allows its receiver's loopback
+   * origin with `allowLoopbackOrigins([...])`.
+   */
+  privateAddresses?: PrivateAddressPolicy;
+  /** Resolves hostnames for the guard (tests use a fixed table). Default: the system resolver. */
+  lookup?: HostLookup;
+  /** Replaces the guarded HTTP client (tests of retries and signatures only: no address guard then). */
   fetch?: typeof fetch;
   clock?: () => Date;
+}
+
+/** What one POST answered. */
+interface PostResponse {
+  status: number;
 }
 
 class AttemptError extends NotificationDeliveryError {
@@ -46,7 +64,11 @@ class AttemptError extends NotificationDeliveryError {
 /** POSTs each notification as JSON, signed in the Standard Webhooks format, to one URL; receivers dedupe on `webhook-id`. */
 export class WebhookNotifier implements Notifier {
   readonly name: string;
-  private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock'>> & Pick<WebhookNotifierOptions, 'fetch' | 'clock'>;
+  private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock' | 'lookup' | 'privateAddresses'>> &
+    Pick<WebhookNotifierOptions, 'fetch' | 'clock'>;
+  private readonly policy: PrivateAddressPolicy;
+  private readonly lookup: HostLookup | undefined;
+  private agent: UndiciAgent | undefined;
 
   constructor(options: WebhookNotifierOptions) {
     const url = new URL(options.url);
@@ -67,11 +89,45 @@ export class WebhookNotifier implements Notifier {
       fetch: options.fetch,
       clock: options.clock,
     };
+    this.policy = options.privateAddresses ?? false;
+    this.lookup = options.lookup;
+  }
+
+  /** Closes the pooled connections. */
+  async close(): Promise<void> {
+    const agent = this.agent;
+    this.agent = undefined;
+    await agent?.destroy();
+  }
+
+  /** One POST through the guarded agent (or the injected fetch), its body drained so the connection can be reused. */
+  private async post(headers: Record<string, string>, body: string): Promise<PostResponse> {
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    if (this.options.fetch) {
+      const response = await this.options.fetch(this.options.url, { method: 'POST', headers, body, redirect: 'manual', signal });
+      await response.arrayBuffer().catch(() => undefined);
+      return { status: response.status };
+    }
+    const url = new URL(this.options.url);
+    const blocked = urlBlockReason(url, this.policy);
+    if (blocked !== undefined) throw new BlockedAddressError(`Refusing to connect to ${url.origin}: ${blocked}`, url.hostname);
+    this.agent ??= new Agent({
+      connect: createGuardedConnector({
+        policy: this.policy,
+        connectTimeoutMs: this.options.timeoutMs,
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+      }),
+      headersTimeout: this.options.timeoutMs,
+      bodyTimeout: this.options.timeoutMs,
+    });
+    // No redirects are followed (undici's request never does): a 3xx is a failed delivery.
+    const response = await request(this.agent, url, { method: 'POST', headers, body, signal });
+    await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    return { status: response.statusCode };
   }
 
   async publish(notification: Notification): Promise<void> {
     const body = JSON.stringify(notification);
-    const fetchImplementation = this.options.fetch ?? fetch;
     const clock = this.options.clock ?? (() => new Date());
     const details = { notificationId: notification.id };
     let attempts = 0;
@@ -80,11 +136,10 @@ export class WebhookNotifier implements Notifier {
       attempts++;
       // Signed per attempt, so that a late retry still falls inside the receiver's replay window.
       const timestamp = String(Math.floor(clock().getTime() / 1000));
-      let response: Response;
+      let response: PostResponse;
       try {
-        response = await fetchImplementation(this.options.url, {
-          method: 'POST',
-          headers: {
+        response = await this.post(
+          {
             'content-type': 'application/json',
             'user-agent': this.options.userAgent,
             [ID_HEADER]: notification.id,
@@ -99,14 +154,13 @@ export class WebhookNotifier implements Notifier {
               : {}),
           },
           body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
+        );
       } catch (error) {
-        throw new AttemptError(`Webhook ${this.name} unreachable: ${(error as Error).message}`, true, details, { cause: error });
+        const blocked = (error as { code?: string }).code === 'REDLINE_BLOCKED_ADDRESS';
+        throw new AttemptError(`Webhook ${this.name} ${blocked ? 'refused' : 'unreachable'}: ${(error as Error).message}`, !blocked, details, {
+          cause: error,
+        });
       }
-      // Drain the body so the connection can be reused.
-      await response.arrayBuffer().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) return;
       const retryable = response.status >= 500 || response.status === 429;
       throw new AttemptError(`Webhook ${this.name} answered HTTP ${response.status}`, retryable, { ...details, httpStatus: response.status });

@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import { NotFoundError } from '../../errors.js';
 import { revisionSectionsFrom, type RevisionRecord, type RevisionSectionChange } from '../../domain/revision-records.js';
 import { assertPageExists } from './pages.js';
 import type { QueryDependencies } from './views.js';
@@ -71,5 +72,10 @@ export async function sectionHistory(dependencies: QueryDependencies, page: stri
       });
     }
   });
+  if (changes.length === 0 && records[0]) {
+    // Nothing changed it: a section of the latest text (an empty history), or no section at all (404, not an empty list).
+    const latest = await dependencies.snapshots.getDocument(records[0].documentKey);
+    if (!latest.sections.some((section) => keys.has(section.key))) throw new NotFoundError(`No section ${key} in page ${page}`);
+  }
   return { page, key, keys: [...keys], changes };
 }

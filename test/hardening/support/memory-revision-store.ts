@@ -224,6 +224,13 @@ export class MemoryRevisionStore implements RevisionStore {
     });
   }
 
+  async forgetValidators(page: string): Promise<void> {
+    await this.update(page, (record) => {
+      delete record.etag;
+      delete record.lastModified;
+    });
+  }
+
   async recordCheck(page: string, check: CheckResult): Promise<void> {
     await this.update(page, (record) => {
       record.lastCheckedAt = check.checkedAt;
