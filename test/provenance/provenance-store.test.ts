@@ -249,7 +249,8 @@ describe('provenance follows the revision stream, off the diff step', () => {
     const seq = (await store.dependencies.revisions.latestRevision('hrr.kazakhstan.2024'))!.seq;
     const event = await streamEvent('hrr.kazakhstan.2024', seq);
 
-    // The first attempt cannot write the index: the record fails (the stream retries it), nothing is written.
+    // The first attempt cannot write the index: the record fails (a whole batch failing, the invocation fails and the
+    // stream retries it), and nothing is written.
     let failures = 1;
     const flaky: SnapshotStore = new Proxy(store.dependencies.snapshots, {
       get: (target, property, receiver) =>
@@ -258,7 +259,7 @@ describe('provenance follows the revision stream, off the diff step', () => {
           : (Reflect.get(target, property, receiver) as unknown),
     });
     const provenance = createProvenanceHandler(trackerDependencies(flaky), quietObservability());
-    expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.dynamodb!.SequenceNumber }] });
+    await expect(provenance(event, {} as never)).rejects.toThrow('All records failed processing');
     expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
       generation: before,
       missing: [{ page: 'hrr.kazakhstan.2024', seq, edition: 2024 }],
