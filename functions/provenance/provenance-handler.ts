@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { revisionFromStreamImage } from '../../shared/adapters/dynamodb/revision-stream-image.js';
-import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
+import { MetricUnit, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
 import { updateProvenanceAfterRevision, type ProvenanceUpdate } from '../../shared/use-cases/provenance/update-provenance.js';
 import type { ProvenanceDependencies } from '../../shared/use-cases/provenance/provenance-sync.js';
@@ -19,18 +19,19 @@ export function createProvenanceHandler(dependencies: ProvenanceDependencies, ob
     if (record.eventName !== 'INSERT') return undefined;
     const revision = revisionFromStreamImage(record.dynamodb?.NewImage);
     if (!revision) return undefined;
-    return withPageKeys(logger, { page: revision.page, revision: revision.seq }, async () => {
-      const update = await updateProvenanceAfterRevision(dependencies, revision);
-      if (update) {
-        metrics.addMetric('ProvenanceVersionsAdded', MetricUnit.Count, update.added);
-        logger.info('provenance updated', { ...update });
-      } else logger.info('provenance not updated: the page is not watched');
-      return update;
-    });
+    // The page keys go on each line, not on the shared logger: the records of a batch run at once.
+    const keys = { page: revision.page, revision: revision.seq };
+    const update = await updateProvenanceAfterRevision(dependencies, revision);
+    if (update) {
+      metrics.addMetric('ProvenanceVersionsAdded', MetricUnit.Count, update.added);
+      logger.info('provenance updated', { ...keys, ...update });
+    } else logger.info('provenance not updated: the page is not watched', keys);
+    return update;
   };
   return trackerHandler(observability, (event: DynamoDBStreamEvent, context: Context) =>
-    // One record at a time: withPageKeys sets the page keys on the shared logger, and records of one series share
-    // an index (the updates would only serialise on it).
-    processPartialResponse(event, updateRecord, processor, { context, processInParallel: false }),
+    // The records of a batch at once: updates of one scope are serialised, and those that arrive while one runs are
+    // folded into a single next run (ScopeSerializer), so a batch of one series costs two index syncs, not one per
+    // record. Order does not matter: adding versions in any order gives the same index.
+    processPartialResponse(event, updateRecord, processor, { context, processInParallel: true }),
   );
 }

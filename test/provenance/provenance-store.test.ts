@@ -271,6 +271,27 @@ describe('provenance follows the revision stream, off the diff step', () => {
     expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
     expect((await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation).toBe(before + 1);
   });
+  test('a batch of one series\' records costs at most two index syncs, not one per record, and indexes them all', async () => {
+    const years = [2021, 2022, 2023, 2024] as const;
+    const recorded = [];
+    for (const year of years) recorded.push(await store.record('tuvalu', year));
+    const events = await Promise.all(recorded.map((revision) => streamEvent(revision.page, revision.seq)));
+    let indexReads = 0;
+    const counting: SnapshotStore = new Proxy(store.dependencies.snapshots, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getProvenanceIndex') return value;
+        return (...args: Parameters<SnapshotStore['getProvenanceIndex']>) => {
+          indexReads++;
+          return target.getProvenanceIndex(...args);
+        };
+      },
+    });
+    const provenance = createProvenanceHandler(trackerDependencies(counting), quietObservability());
+    expect(await provenance({ Records: events.flatMap((event) => event.Records) }, {} as never)).toEqual({ batchItemFailures: [] });
+    expect(indexReads).toBeLessThanOrEqual(2);
+    expect(await provenanceStatus(store.dependencies, { series: 'hrr/tuvalu' })).toMatchObject({ generation: 1, missing: [], indexedVersions: years.length });
+  });
 });
 
 describe('ScopeSerializer', () => {
