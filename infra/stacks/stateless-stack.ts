@@ -142,7 +142,7 @@ export class StatelessStack extends Stack {
 
     // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck). The provenance update is
     // the provenance function's (below), off this path.
-    bindTable(diff, table, { access: 'readwrite' });
+    bindTable(diff, table, { access: 'readwrite', indexes: [] });
     bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
 

@@ -204,7 +204,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it(`keeps every function's logs ${prod ? 'a year' : 'two weeks'}`, () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(7); // six functions and the API access log
+      expect(groups).toHaveLength(8); // seven functions (six and the seed) and the API access log
       for (const group of groups) {
         expect(group.Properties.RetentionInDays).toBe(prod ? 365 : 14);
         expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
@@ -247,7 +247,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it('encrypts every queue and denies non-TLS access to each', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(5);
+      expect(Object.keys(queues)).toHaveLength(6);
       for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
       const denied = policies.flatMap((policy) =>
