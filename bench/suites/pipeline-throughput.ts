@@ -86,7 +86,13 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
   }
   rows.push(cycleRow('throughput, cycle 1: capture + baseline revision', baseline, pages.length));
   rows.push(cycleRow('throughput, cycle 2: capture + diff + revision + notify + provenance', changed, pages.length));
-  rows.push({ suite: 'pipeline', case: 'throughput, cycle 2: until the last notification (provenance off the path)', pages: pages.length, ms: round(notifiedMs), pages_per_s: rate(pages.length, notifiedMs) });
+  rows.push({
+    suite: 'pipeline',
+    case: 'throughput, cycle 2: until the last notification (provenance off the path)',
+    pages: pages.length,
+    ms: round(notifiedMs),
+    pages_per_s: rate(pages.length, notifiedMs),
+  });
   rows.push({ suite: 'pipeline', case: `reference: extract + diff in process, no I/O`, pages: pages.length, ms: round(referenceMs), pages_per_s: rate(pages.length, referenceMs) });
 
   // The split by step: cycle 2 again, one channel at a time.
@@ -146,7 +152,8 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
     // The provenance consumer: its own reading of the same stream (off the diff step since issue 13).
     const provenance = await phase(() => runtime.eventSources.provenance.start());
     await stopAll();
-    steps.push(['provenance: stream records -> index updates (handler)', total(provenance.timings, (key) => key === 'handler.redline-revisions-stream-provenance'), pages.length]);
+    const provenanceMs = total(provenance.timings, (key) => key === 'handler.redline-revisions-stream-provenance');
+    steps.push(['provenance: stream records -> index updates (handler)', provenanceMs, pages.length]);
     if (runtime.notifications.notifications.length !== pages.length) throw new Error(`expected ${pages.length} notifications, got ${runtime.notifications.notifications.length}`);
   } finally {
     await split.close();

@@ -309,7 +309,12 @@ class Runtime implements LocalRuntime {
     const captureDeadLetters = new LocalQueue<string>({ name: 'redline-capture-dlq', clock: wallClock, region, timeline });
     const diffDeadLetters = new LocalQueue<string>({ name: 'redline-diff-dlq', clock: wallClock, region, timeline });
     const streamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-notify-stream-failures', clock: wallClock, region, timeline });
-    const provenanceStreamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-provenance-stream-failures', clock: wallClock, region, timeline });
+    const provenanceStreamFailures = new LocalQueue<DynamoDBRecord>({
+      name: 'redline-provenance-stream-failures',
+      clock: wallClock,
+      region,
+      timeline,
+    });
     // A stream retries a record `retryAttempts` times after the first attempt, then describes it on the failure queue.
     const streamReading = (name: string, failures: LocalQueue<DynamoDBRecord>) =>
       new LocalQueue<DynamoDBRecord>({

@@ -295,7 +295,8 @@ describe('function bundles, invoked against local AWS servers', () => {
       expect(keys[0]!.startsWith(snapshotKeys.provenancePrefix(scope))).toBe(true);
       const index = await snapshots.getProvenanceIndex(scope);
       expect(index).toMatchObject({ generation: 1 });
-      expect((index!.data as { versions: { page: string; seq: number }[] }).versions.map(({ page: versionPage, seq }) => [versionPage, seq]).sort()).toEqual([
+      const versions = (index!.data as { versions: { page: string; seq: number }[] }).versions;
+      expect(versions.map(({ page: versionPage, seq }) => [versionPage, seq]).sort()).toEqual([
         [page, 1],
         [page, 2],
       ]);

@@ -66,7 +66,8 @@ describe('a crash injected between two steps of the pipeline', () => {
       expect([...hashes]).toEqual([latest.documentHash]);
       expect(await runtime.dependencies.revisions.getPage(PAGE)).toMatchObject({ lastDocumentHash: latest.documentHash, consecutiveFailures: 0 });
       expect(runtime.notifications.ids()).toEqual([`${PAGE}#2`]);
-      const failureQueues = [runtime.queues.captureDeadLetters, runtime.queues.diffDeadLetters, runtime.queues.streamFailures, runtime.queues.provenanceStreamFailures];
+      const { captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures } = runtime.queues;
+      const failureQueues = [captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures];
       expect(failureQueues.map((queue) => queue.size)).toEqual([0, 0, 0, 0]);
       // The sentence provenance index holds both versions (eventually consistent: caught up by the time all drained).
       expect(await provenanceStatus(runtime.dependencies, { page: PAGE })).toMatchObject({ missing: [], indexedVersions: 2 });

@@ -215,7 +215,11 @@ describe('provenance follows the revision stream, off the diff step', () => {
   /** The INSERT record the table's stream carries for a revision: its item as stored, read back. */
   async function streamEvent(page: string, seq: number): Promise<DynamoDBStreamEvent> {
     const { Item } = await store.aws.dynamodb.send(
-      new GetItemCommand({ TableName: store.aws.tableName, Key: { pk: { S: itemKeys.pagePk(page) }, sk: { S: itemKeys.revisionSk(seq) } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: store.aws.tableName,
+        Key: { pk: { S: itemKeys.pagePk(page) }, sk: { S: itemKeys.revisionSk(seq) } },
+        ConsistentRead: true,
+      }),
     );
     const streamArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${store.aws.tableName}/stream/2025-04-01T00:00:00.000`;
     return { Records: [insertStreamRecord({ newImage: Item!, keyNames: ['pk', 'sk'], sequenceNumber: `${seq}00`, at: new Date(), streamArn })] };
@@ -243,9 +247,8 @@ describe('provenance follows the revision stream, off the diff step', () => {
   test('a failed update fails its stream record; the retry catches up (eventually consistent)', async () => {
     const before = (await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation;
     const stored = await store.dependencies.snapshots.putDocument('hrr.kazakhstan.2024', edition2024('A fourth revision of the 2024 page.'));
-    expect(await createDiffHandler(trackerDependencies(store.dependencies.snapshots), quietObservability())(sqsEvent(stored.key), {} as never)).toEqual({
-      batchItemFailures: [],
-    });
+    const diff = createDiffHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
+    expect(await diff(sqsEvent(stored.key), {} as never)).toEqual({ batchItemFailures: [] });
     const seq = (await store.dependencies.revisions.latestRevision('hrr.kazakhstan.2024'))!.seq;
     const event = await streamEvent('hrr.kazakhstan.2024', seq);
 
@@ -267,7 +270,11 @@ describe('provenance follows the revision stream, off the diff step', () => {
 
     // The retry (the same record, redelivered) completes it; a duplicate delivery after that adds nothing.
     expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
-    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ generation: before + 1, missing: [], indexedVersions: 12 });
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: before + 1,
+      missing: [],
+      indexedVersions: 12,
+    });
     expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
     expect((await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation).toBe(before + 1);
   });
@@ -290,7 +297,11 @@ describe('provenance follows the revision stream, off the diff step', () => {
     const provenance = createProvenanceHandler(trackerDependencies(counting), quietObservability());
     expect(await provenance({ Records: events.flatMap((event) => event.Records) }, {} as never)).toEqual({ batchItemFailures: [] });
     expect(indexReads).toBeLessThanOrEqual(2);
-    expect(await provenanceStatus(store.dependencies, { series: 'hrr/tuvalu' })).toMatchObject({ generation: 1, missing: [], indexedVersions: years.length });
+    expect(await provenanceStatus(store.dependencies, { series: 'hrr/tuvalu' })).toMatchObject({
+      generation: 1,
+      missing: [],
+      indexedVersions: years.length,
+    });
   });
 });
 
