@@ -4,7 +4,6 @@ import { parseObjectCreated } from '../../shared/runtime/event-parsing.js';
 import { pageOfDocumentKey } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { MetricUnit, withPageKeys, type Observability } from '../../shared/observability.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
-import { updateProvenanceAfterRevision } from '../../shared/use-cases/provenance/update-provenance.js';
 import { recordRevision, type RecordDependencies, type RecordRevisionOutcome } from '../../shared/use-cases/record-revision.js';
 
 /** S3 "Object Created" under docs/ (EventBridge -> SQS) -> diff against the latest revision and record the next one. */
@@ -23,13 +22,8 @@ export function createDiffHandler(dependencies: RecordDependencies, observabilit
         const result = await recordRevision(dependencies, { page, documentKey: object.key, capturedAt: object.time });
         if (result.outcome === 'recorded') {
           metrics.addMetric('RevisionsRecorded', MetricUnit.Count, 1);
+          // Sentence provenance follows from the revision stream (functions/provenance), not from this step.
           logger.info('revision recorded', { revision: result.revision.seq, significance: result.revision.significance });
-          // Sentence provenance is derived: a failed update is logged, never retried as a diff; the next update (or
-          // read) catches up on what it missed.
-          await updateProvenanceAfterRevision(dependencies, result.revision).then(
-            (update) => logger.debug('provenance updated', { ...update }),
-            (error: unknown) => logger.warn('provenance not updated', { error }),
-          );
         } else logger.info(`no revision: ${result.outcome}`, { ...result });
         return result;
       });

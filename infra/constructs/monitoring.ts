@@ -40,6 +40,7 @@ const PIPELINE_METRICS: readonly { service: string; metric: string }[] = [
   { service: 'capture', metric: CAPTURE_FAILURES_METRIC },
   { service: 'diff', metric: 'RevisionsRecorded' },
   { service: 'notify', metric: 'NotificationsPublished' },
+  { service: 'provenance', metric: 'ProvenanceVersionsAdded' },
 ];
 
 /** Alarms to an encrypted alarm topic, and one dashboard for the whole pipeline. */

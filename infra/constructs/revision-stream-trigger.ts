@@ -9,13 +9,14 @@ import { acknowledge } from '../nag/acknowledge.js';
 
 export interface RevisionStreamTriggerProps {
   readonly table: dynamodb.ITable;
-  readonly notifyFunction: lambda.IFunction;
+  /** The function that consumes the stream (notify, provenance): each trigger is its own mapping, position and failure queue. */
+  readonly consumer: lambda.IFunction;
 }
 
 export const REVISION_ITEM_TYPE = 'revision';
 
 /**
- * The table's stream -> notify function, for new revision items only: the event source filter passes INSERTs whose
+ * The table's stream -> one consuming function (notify; provenance), for new revision items only: the event source filter passes INSERTs whose
  * new image has `type = revision`, so page updates, failures and series items never invoke the function. A poison
  * batch is bisected down to the failing record, retried a few times, then described on the failure queue (the
  * stream keeps records for 24 hours only).
@@ -33,10 +34,10 @@ export class RevisionStreamTrigger extends Construct {
     acknowledge(
       this.failureQueue,
       'AwsSolutions-SQS3',
-      'This queue is itself the on-failure destination (a dead-letter queue) of the notify stream mapping; cdk-nag only recognises queues named in a redrive policy or a function DLQ.',
+      'This queue is itself the on-failure destination (a dead-letter queue) of a revision stream mapping; cdk-nag only recognises queues named in a redrive policy or a function DLQ.',
     );
 
-    props.notifyFunction.addEventSource(
+    props.consumer.addEventSource(
       new eventSources.DynamoEventSource(props.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
         batchSize: 10,

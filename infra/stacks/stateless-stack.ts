@@ -19,9 +19,9 @@ import { WatchListSeed } from '../constructs/watch-list-seed.js';
 import { WorkQueue } from '../constructs/work-queue.js';
 import type { StatefulKeys } from './stateful-stack.js';
 
-export type FunctionName = 'dispatch' | 'capture' | 'diff' | 'notify' | 'api';
+export type FunctionName = 'dispatch' | 'capture' | 'diff' | 'notify' | 'provenance' | 'api';
 
-export const FUNCTION_NAMES: readonly FunctionName[] = ['dispatch', 'capture', 'diff', 'notify', 'api'];
+export const FUNCTION_NAMES: readonly FunctionName[] = ['dispatch', 'capture', 'diff', 'notify', 'provenance', 'api'];
 
 /** Lambda entry points, relative to the repository root. */
 export const FUNCTION_ENTRIES: Readonly<Record<FunctionName, string>> = Object.freeze({
@@ -29,6 +29,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<FunctionName, string>> = Object.f
   capture: 'functions/capture/handler.ts',
   diff: 'functions/diff/handler.ts',
   notify: 'functions/notify/handler.ts',
+  provenance: 'functions/provenance/handler.ts',
   api: 'functions/api/handler.ts',
 });
 
@@ -54,7 +55,7 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Everything that runs: the five functions with least-privilege bindings, the capture and diff queues, the
+ * Everything that runs: the six functions with least-privilege bindings, the capture and diff queues, the
  * schedule, the S3 -> EventBridge -> SQS and DynamoDB stream triggers, the HTTP API, alarms and a dashboard.
  * It holds no data, so it can be destroyed and redeployed without losing any.
  */
@@ -65,6 +66,8 @@ export class StatelessStack extends Stack {
   readonly api: TrackerApi;
   readonly monitoring: Monitoring;
   readonly revisionStream: RevisionStreamTrigger;
+  /** The provenance consumer's own mapping on the same stream, with its own failure queue. */
+  readonly provenanceStream: RevisionStreamTrigger;
   readonly watchListSeed: WatchListSeed;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -106,12 +109,17 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(30),
       memorySize: 256,
     });
+    const provenance = trackerFunction('provenance', {
+      description: 'redline: bring the sentence provenance index of each new revision\'s series up to date (DynamoDB stream)',
+      timeout: Duration.seconds(60),
+      memorySize: 1024,
+    });
     const api = trackerFunction('api', {
       description: 'redline: HTTP API (pages, revisions, diffs, audits, feeds, watches, subscriptions)',
       timeout: Duration.seconds(29),
       memorySize: 1024,
     });
-    this.functions = Object.freeze({ dispatch, capture, diff, notify, api });
+    this.functions = Object.freeze({ dispatch, capture, diff, notify, provenance, api });
 
     // Queues
     this.captureQueue = new WorkQueue(this, 'CaptureQueue', { consumerTimeout: CAPTURE_TIMEOUT });
@@ -132,13 +140,18 @@ export class StatelessStack extends Stack {
     bindBucket(capture, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
     bindTopic(capture, topic, { access: 'publish', masterKey: keys.messaging });
 
-    // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck); the provenance update
-    // lists the editions of the page's series lineage (Query on gsi1).
-    bindTable(diff, table, { access: 'readwrite', indexes: ['gsi1'] });
+    // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck). The provenance update is
+    // the provenance function's (below), off this path.
+    bindTable(diff, table, { access: 'readwrite', indexes: [] });
     bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
-    // the provenance index after each revision: a new generation written once (HEAD before PUT), older ones deleted.
-    bindBucket(diff, bucket, { prefixes: ['provenance/'], access: ['head', 'get', 'put', 'delete'] });
+
+    // provenance: getPage and resolveSeries (GetItem), the lineage's editions (Query on gsi1) and each page's
+    // revisions (Query on the table); the Documents of the versions the index lacks (docs/); the index itself, a new
+    // generation written once (HEAD before PUT), older ones deleted.
+    bindTable(provenance, table, { access: 'read', indexes: ['gsi1'] });
+    bindBucket(provenance, bucket, { prefixes: ['docs/'], access: 'read' });
+    bindBucket(provenance, bucket, { prefixes: ['provenance/'], access: ['head', 'get', 'put', 'delete'] });
 
     // notify: getPage and listEditions (Query on gsi1) for new-edition notices; for term filters, the subscriptions
     // (Query on gsi2), the previous revision (GetItem) and both Documents (docs/); publish.
@@ -187,7 +200,9 @@ export class StatelessStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
-    this.revisionStream = new RevisionStreamTrigger(this, 'RevisionStream', { table, notifyFunction: notify });
+    this.revisionStream = new RevisionStreamTrigger(this, 'RevisionStream', { table, consumer: notify });
+    // A second consumer of the stream (DynamoDB streams serve two per shard without throttling).
+    this.provenanceStream = new RevisionStreamTrigger(this, 'ProvenanceStream', { table, consumer: provenance });
 
     this.api = new TrackerApi(this, 'Api', {
       handler: api,
@@ -207,7 +222,7 @@ export class StatelessStack extends Stack {
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       dashboardName: `redline-${stage.name}`,
-      functions: [dispatch, capture, diff, notify, api],
+      functions: [dispatch, capture, diff, notify, provenance, api],
       workQueues: [
         { name: 'Capture', queue: this.captureQueue.queue },
         { name: 'Diff', queue: this.diffQueue.queue },
@@ -216,6 +231,7 @@ export class StatelessStack extends Stack {
         { name: 'Capture', queue: this.captureQueue.deadLetterQueue },
         { name: 'Diff', queue: this.diffQueue.deadLetterQueue },
         { name: 'Notify', queue: this.revisionStream.failureQueue },
+        { name: 'Provenance', queue: this.provenanceStream.failureQueue },
       ],
       api: this.api,
       masterKey: keys.messaging,

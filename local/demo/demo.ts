@@ -269,7 +269,8 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
   out(line('revisions', `${revisions.length} (${revisions.filter((revision) => revision.seq === 1).length} baselines, ${revisions.filter((revision) => revision.seq > 1).length} changes)`));
   out(line('notified', `${notifications.length}: ${byType('revision')} revision, ${byType('new-edition')} new edition, ${byType('alert')} alert`));
   out(line('webhooks', `/hooks/all ${accepted('/hooks/all')} delivered, /hooks/civil-liberties ${accepted('/hooks/civil-liberties')} delivered, all signatures verified${rejected ? ` except ${rejected} REJECTED` : ''}`));
-  const deadLetters = live.queues.captureDeadLetters.size + live.queues.diffDeadLetters.size + live.queues.streamFailures.size;
+  const { captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures } = live.queues;
+  const deadLetters = captureDeadLetters.size + diffDeadLetters.size + streamFailures.size + provenanceStreamFailures.size;
   out(line('DLQs', `${deadLetters} message(s)`));
   const step = (label: string, keys: string[]) => {
     const ms = keys.reduce((sum, key) => sum + live.timings.total(key), 0);

@@ -11,6 +11,7 @@ import { createCaptureHandler } from '../../functions/capture/capture-handler.js
 import { createDiffHandler } from '../../functions/diff/diff-handler.js';
 import { createDispatchHandler } from '../../functions/dispatch/dispatch-handler.js';
 import { createNotifyHandler } from '../../functions/notify/notify-handler.js';
+import { createProvenanceHandler } from '../../functions/provenance/provenance-handler.js';
 import { ConsoleNotifier, type LineWriter } from '../../shared/adapters/console/console-notifier.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
@@ -153,6 +154,7 @@ export interface LocalHandlers {
   capture(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   diff(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   notify(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse>;
+  provenance(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse>;
 }
 
 export interface LocalRuntime {
@@ -169,13 +171,17 @@ export interface LocalRuntime {
     diffDeadLetters: LocalQueue<string>;
     stream: LocalQueue<DynamoDBRecord>;
     streamFailures: LocalQueue<DynamoDBRecord>;
+    /** The provenance consumer's own reading of the same stream (each consumer has its own position and retries). */
+    provenanceStream: LocalQueue<DynamoDBRecord>;
+    provenanceStreamFailures: LocalQueue<DynamoDBRecord>;
   };
   readonly notifications: NotificationRecorder;
-  /** The event source mappings (queue -> handler); startEventSources() starts all three. */
+  /** The event source mappings (queue -> handler); startEventSources() starts them all. */
   readonly eventSources: {
     capture: QueueEventSource<string, SQSEvent, SQSBatchResponse>;
     diff: QueueEventSource<string, SQSEvent, SQSBatchResponse>;
     stream: QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>;
+    provenance: QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>;
   };
   readonly activity: readonly RuntimeActivity[];
   /** Time spent in each port method (`fetcher.fetchPage`, `snapshots.putDocument`, ...) and handler invocation (`handler.<queue>`). */
@@ -188,7 +194,7 @@ export interface LocalRuntime {
   dispatch(): Promise<DispatchResult>;
   /** Dispatch, then deliver everything that follows until every channel is idle. */
   runCycle(options?: { timeoutMs?: number }): Promise<CycleReport>;
-  /** Waits until the running channels (capture, diff, stream) are all idle at once. */
+  /** Waits until the running channels (capture, diff, the stream's two consumers) are all idle at once. */
   drain(options?: { timeoutMs?: number }): Promise<void>;
   startEventSources(): void;
   /** Invokes dispatch every `everyMs` (the EventBridge Scheduler's rate). */
@@ -315,22 +321,32 @@ class Runtime implements LocalRuntime {
     const captureDeadLetters = new LocalQueue<string>({ name: 'redline-capture-dlq', clock: wallClock, region, timeline });
     const diffDeadLetters = new LocalQueue<string>({ name: 'redline-diff-dlq', clock: wallClock, region, timeline });
     const streamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-notify-stream-failures', clock: wallClock, region, timeline });
+    const provenanceStreamFailures = new LocalQueue<DynamoDBRecord>({
+      name: 'redline-provenance-stream-failures',
+      clock: wallClock,
+      region,
+      timeline,
+    });
+    // A stream retries a record `retryAttempts` times after the first attempt, then describes it on the failure queue.
+    const streamReading = (name: string, failures: LocalQueue<DynamoDBRecord>) =>
+      new LocalQueue<DynamoDBRecord>({
+        name,
+        visibilityTimeoutMs: Math.min(visibilityTimeoutMs, 1_000),
+        maxReceiveCount: (queueOptions.streamRetryAttempts ?? 3) + 1,
+        deadLetterQueue: failures,
+        clock: wallClock,
+        region,
+        timeline,
+      });
     this.queues = {
       capture: new LocalQueue({ name: 'redline-capture', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: captureDeadLetters, clock: wallClock, region, timeline }),
       captureDeadLetters,
       diff: new LocalQueue({ name: 'redline-diff', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: diffDeadLetters, clock: wallClock, region, timeline }),
       diffDeadLetters,
-      // A stream retries a record `retryAttempts` times after the first attempt, then describes it on the failure queue.
-      stream: new LocalQueue({
-        name: 'redline-revisions-stream',
-        visibilityTimeoutMs: Math.min(visibilityTimeoutMs, 1_000),
-        maxReceiveCount: (queueOptions.streamRetryAttempts ?? 3) + 1,
-        deadLetterQueue: streamFailures,
-        clock: wallClock,
-        region,
-        timeline,
-      }),
+      stream: streamReading('redline-revisions-stream', streamFailures),
       streamFailures,
+      provenanceStream: streamReading('redline-revisions-stream-provenance', provenanceStreamFailures),
+      provenanceStreamFailures,
     };
 
     // Ports: the same adapters as in Lambda, behind taps for timings and the activity log.
@@ -340,7 +356,11 @@ class Runtime implements LocalRuntime {
       tableName: servers.tableName,
       region,
       clock: this.clock.now,
-      emit: (record) => this.queues.stream.send([record]),
+      // Every consumer of the stream reads every record.
+      emit: (record) => {
+        this.queues.stream.send([record]);
+        this.queues.provenanceStream.send([record]);
+      },
       onPut: (revision) => this.record({ type: 'revision', revision }),
       onError: (error, revision) => this.record({ type: 'error', where: `stream ${revision.page}#${revision.seq}`, message: errorMessage(error) }),
     }));
@@ -425,6 +445,7 @@ class Runtime implements LocalRuntime {
       capture: createCaptureHandler(dependencies, localObservability('capture', sink)) as LocalHandlers['capture'],
       diff: createDiffHandler(dependencies, localObservability('diff', sink)) as LocalHandlers['diff'],
       notify: createNotifyHandler(dependencies, localObservability('notify', sink)) as LocalHandlers['notify'],
+      provenance: createProvenanceHandler(dependencies, localObservability('provenance', sink)) as LocalHandlers['provenance'],
     };
 
     // S3 -> EventBridge rule (docs/ prefix) -> diff queue.
@@ -463,10 +484,17 @@ class Runtime implements LocalRuntime {
         concurrency: 1,
         toEvent: (messages) => ({ Records: messages.map((message) => message.payload) }),
         invoke: (event) => this.handlers.notify(event, localLambdaContext('redline-notify')),
-        failedIds: (result, messages) => {
-          const failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-          return messages.filter((message) => failed.has(message.payload.dynamodb?.SequenceNumber ?? '')).map((message) => message.messageId);
-        },
+        failedIds: streamFailedIds,
+        onInvocation,
+      }),
+      // The provenance consumer: the same records, its own position, retries and failure queue.
+      provenance: new QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>({
+        queue: this.queues.provenanceStream,
+        batchSize: 10,
+        concurrency: 1,
+        toEvent: (messages) => ({ Records: messages.map((message) => message.payload) }),
+        invoke: (event) => this.handlers.provenance(event, localLambdaContext('redline-provenance')),
+        failedIds: streamFailedIds,
         onInvocation,
       }),
     };
@@ -662,6 +690,12 @@ const POWERTOOLS_KEYS = new Set([
 
 function pickOutcome(attributes: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(attributes).filter(([key]) => !POWERTOOLS_KEYS.has(key)));
+}
+
+/** The messages of the stream records a batch response names (by sequence number). */
+function streamFailedIds(result: DynamoDBBatchResponse | undefined, messages: readonly { messageId: string; payload: DynamoDBRecord }[]): string[] {
+  const failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+  return messages.filter((message) => failed.has(message.payload.dynamodb?.SequenceNumber ?? '')).map((message) => message.messageId);
 }
 
 function sqsFailures(result: SQSBatchResponse | undefined): string[] {

@@ -3,14 +3,14 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { Template } from 'aws-cdk-lib/assertions';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/stacks/stateless-stack.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
-import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import { S3SnapshotStore, snapshotKeys } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
 import { loadCorpusPage } from '../support/corpus.js';
@@ -229,7 +229,7 @@ describe('function bundles, invoked against local AWS servers', () => {
     expect(await revisions.latestRevision('local.blocked')).toBeUndefined();
   });
 
-  describe('diff, notify and api on one page', () => {
+  describe('diff, notify, provenance and api on one page', () => {
     const page = 'hrr.kazakhstan.2023';
     const url = 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/kazakhstan/';
     let first: Document;
@@ -263,15 +263,6 @@ describe('function bundles, invoked against local AWS servers', () => {
       const { Item: pageItem } = await aws.dynamodb.send(
         new GetItemCommand({ TableName: aws.tableName, Key: { pk: { S: `PAGE#${page}` }, sk: { S: 'META' } } }),
       );
-      const streamRecord = (eventName: string, image: unknown, sequence: string) => ({
-        eventID: sequence,
-        eventName,
-        eventVersion: '1.1',
-        eventSource: 'aws:dynamodb',
-        awsRegion: REGION,
-        dynamodb: { ApproximateCreationDateTime: Date.now() / 1000, Keys: {}, NewImage: image, SequenceNumber: sequence, SizeBytes: 1, StreamViewType: 'NEW_IMAGE' },
-        eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${aws.tableName}/stream/now`,
-      });
       const result = await invoke<{ batchItemFailures: unknown[] }>('notify', {
         Records: [streamRecord('MODIFY', pageItem, '1'), streamRecord('INSERT', Item, '2')],
       });
@@ -279,6 +270,36 @@ describe('function bundles, invoked against local AWS servers', () => {
       const messages = await receiveAll(notificationsQueueUrl);
       expect(messages).toHaveLength(1);
       expect(JSON.parse(messages[0]!.Body!)).toMatchObject({ type: 'revision', page, seq: 2 });
+    });
+
+    it('provenance brings the series index up to date from the same stream records, and ignores other items', async () => {
+      const { Item } = await aws.dynamodb.send(
+        new GetItemCommand({ TableName: aws.tableName, Key: { pk: { S: `PAGE#${page}` }, sk: { S: 'REV#0000000002' } } }),
+      );
+      const { Item: pageItem } = await aws.dynamodb.send(
+        new GetItemCommand({ TableName: aws.tableName, Key: { pk: { S: `PAGE#${page}` }, sk: { S: 'META' } } }),
+      );
+      const listed = async () =>
+        (await aws.s3.send(new ListObjectsV2Command({ Bucket: aws.bucketName, Prefix: 'provenance/' }))).Contents?.map((object) => object.Key) ?? [];
+      // The diff bundle recorded both revisions without touching the index.
+      expect(await listed()).toEqual([]);
+      const result = await invoke<{ batchItemFailures: unknown[] }>('provenance', {
+        Records: [streamRecord('MODIFY', pageItem, '1'), streamRecord('INSERT', Item, '2')],
+      });
+      expect(result.batchItemFailures).toEqual([]);
+      const keys = await listed();
+      expect(keys).toHaveLength(1);
+      // Both versions of the page: the update catches up on the baseline as well as the new revision.
+      const record = await revisions.getPage(page);
+      const scope = record!.series ? `series:${record!.series}` : `page:${page}`;
+      expect(keys[0]!.startsWith(snapshotKeys.provenancePrefix(scope))).toBe(true);
+      const index = await snapshots.getProvenanceIndex(scope);
+      expect(index).toMatchObject({ generation: 1 });
+      const versions = (index!.data as { versions: { page: string; seq: number }[] }).versions;
+      expect(versions.map(({ page: versionPage, seq }) => [versionPage, seq]).sort()).toEqual([
+        [page, 1],
+        [page, 2],
+      ]);
     });
 
     const httpEvent = (method: string, path: string, options: { iam?: boolean; body?: unknown } = {}) => ({
@@ -322,6 +343,18 @@ describe('function bundles, invoked against local AWS servers', () => {
       expect(await revisions.getPage('hrr.kazakhstan.2022')).toBeDefined();
     });
   });
+
+  function streamRecord(eventName: string, image: unknown, sequence: string) {
+    return {
+      eventID: sequence,
+      eventName,
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: REGION,
+      dynamodb: { ApproximateCreationDateTime: Date.now() / 1000, Keys: {}, NewImage: image, SequenceNumber: sequence, SizeBytes: 1, StreamViewType: 'NEW_IMAGE' },
+      eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${aws.tableName}/stream/now`,
+    };
+  }
 
   it(`keeps each bundle within the size budget (${BUNDLE_BUDGET_BYTES} bytes), without the AWS SDK in it`, () => {
     for (const name of [...FUNCTION_NAMES, 'seed'] as const) {

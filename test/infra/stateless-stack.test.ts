@@ -34,18 +34,13 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     ...PUBLISH,
     ...CONSUME('capture-queue'),
   ],
+  // The diff step no longer touches the provenance index (nor the lineage's editions on gsi1).
   diff: [
     ...XRAY_AND_LOGS('diff'),
     ...TABLE_READ_WRITE,
-    'dynamodb:Query on table/index/gsi1',
     's3:GetObject on bucket/docs/*',
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',
-    // The provenance index: generations written once (HEAD before PUT needs ListBucket), older ones deleted.
-    's3:GetObject on bucket/provenance/*',
-    's3:PutObject on bucket/provenance/*',
-    's3:DeleteObject on bucket/provenance/*',
-    's3:ListBucket on bucket',
     ...CONSUME('diff-queue'),
   ],
   notify: [
@@ -58,6 +53,21 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((action) => `dynamodb:${action} on table-stream`),
     ...PUBLISH,
     ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((action) => `sqs:${action} on notify-failures`),
+  ],
+  provenance: [
+    ...XRAY_AND_LOGS('provenance'),
+    'dynamodb:GetItem on table',
+    'dynamodb:Query on table',
+    'dynamodb:Query on table/index/gsi1',
+    's3:GetObject on bucket/docs/*',
+    // The provenance index: generations written once (HEAD before PUT needs ListBucket), older ones deleted.
+    's3:GetObject on bucket/provenance/*',
+    's3:PutObject on bucket/provenance/*',
+    's3:DeleteObject on bucket/provenance/*',
+    's3:ListBucket on bucket',
+    'dynamodb:ListStreams on *',
+    ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((action) => `dynamodb:${action} on table-stream`),
+    ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((action) => `sqs:${action} on provenance-failures`),
   ],
   api: [
     ...XRAY_AND_LOGS('api'),
@@ -93,6 +103,7 @@ const EXPECTED_ENVIRONMENT: Record<FunctionName, string[]> = {
   capture: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
   diff: ['REDLINE_BUCKET', 'REDLINE_TABLE'],
   notify: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
+  provenance: ['REDLINE_BUCKET', 'REDLINE_TABLE'],
   api: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
 };
 
@@ -119,6 +130,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       [logicalIdOf(stateless.captureQueue.queue), 'capture-queue'],
       [logicalIdOf(stateless.diffQueue.queue), 'diff-queue'],
       [logicalIdOf(stateless.revisionStream.failureQueue), 'notify-failures'],
+      [logicalIdOf(stateless.provenanceStream.failureQueue), 'provenance-failures'],
       [logicalIdOf(stateless.functions.dispatch), 'dispatch-function'],
       [logicalIdOf(stateless.watchListSeed.function.logGroup), 'seed-logs'],
       ...FUNCTION_NAMES.map((name): [string, string] => [logicalIdOf(stateless.functions[name].logGroup), `${name}-logs`]),
@@ -141,8 +153,8 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
     expect(ids.filter((id) => id.startsWith('AwsSolutions-APIG4'))).toHaveLength(publicRoutes.length + methodFallbackRoutes(API_ROUTES).length);
-    expect(ids.filter((id) => id.startsWith('AwsSolutions-L1'))).toHaveLength(6);
-    expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::*]'))).toHaveLength(6);
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-L1'))).toHaveLength(7);
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::*]'))).toHaveLength(7);
     expect(ids.filter((id) => /^AwsSolutions-IAM5\[Resource::<bucket>\//.test(id)).sort()).toEqual(
       [
         'raw @ CaptureFunction',
@@ -152,7 +164,8 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ DiffFunction',
         'diffs @ DiffFunction',
         'sections @ DiffFunction',
-        'provenance @ DiffFunction',
+        'docs @ ProvenanceFunction',
+        'provenance @ ProvenanceFunction',
         'docs @ NotifyFunction',
         'docs @ ApiFunction',
         'diffs @ ApiFunction',
@@ -170,6 +183,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     const rest = ids.filter((id) => !/^AwsSolutions-(APIG4|L1|IAM5\[Resource::(\*|<bucket>\/))/.test(id));
     expect(rest.sort()).toEqual([
       'AwsSolutions-IAM5[Resource::<fn>:*] @ DispatchSchedule/InvokeRole',
+      'AwsSolutions-SQS3 @ ProvenanceStream/Failures',
       'AwsSolutions-SQS3 @ RevisionStream/Failures',
     ]);
   });
@@ -200,7 +214,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it(`keeps every function's logs ${prod ? 'a year' : 'two weeks'}`, () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(7); // six functions and the API access log
+      expect(groups).toHaveLength(8); // seven functions (six and the seed) and the API access log
       for (const group of groups) {
         expect(group.Properties.RetentionInDays).toBe(prod ? 365 : 14);
         expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
@@ -243,7 +257,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it('encrypts every queue and denies non-TLS access to each', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(5);
+      expect(Object.keys(queues)).toHaveLength(6);
       for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
       const denied = policies.flatMap((policy) =>
@@ -292,17 +306,30 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       });
     });
 
-    it('sends notify only stream INSERTs of revision items, bisecting, retrying, then to its failure queue', () => {
-      const { functions, revisionStream } = synthesized.stateless!;
-      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        FunctionName: { Ref: logicalIdOf(functions.notify) },
-        StartingPosition: 'TRIM_HORIZON',
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['revision'] } } } }) }] },
-        BisectBatchOnFunctionError: true,
-        MaximumRetryAttempts: 3,
-        FunctionResponseTypes: ['ReportBatchItemFailures'],
-        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(revisionStream.failureQueue), 'Arn'] } } },
-      });
+    it.each(['notify', 'provenance'] as const)(
+      'sends %s only stream INSERTs of revision items, bisecting, retrying, then to its own failure queue',
+      (name) => {
+        const { functions, revisionStream, provenanceStream } = synthesized.stateless!;
+        const failureQueue = (name === 'notify' ? revisionStream : provenanceStream).failureQueue;
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          FunctionName: { Ref: logicalIdOf(functions[name]) },
+          StartingPosition: 'TRIM_HORIZON',
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['revision'] } } } }) }] },
+          BisectBatchOnFunctionError: true,
+          MaximumRetryAttempts: 3,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(failureQueue), 'Arn'] } } },
+        });
+      },
+    );
+
+    it('the two stream consumers are separate mappings with separate failure queues', () => {
+      const { revisionStream, provenanceStream } = synthesized.stateless!;
+      expect(logicalIdOf(provenanceStream.failureQueue)).not.toBe(logicalIdOf(revisionStream.failureQueue));
+      const streamMappings = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+        (mapping) => (mapping as { Properties: { StartingPosition?: string } }).Properties.StartingPosition !== undefined,
+      );
+      expect(streamMappings).toHaveLength(2);
     });
 
     it('seeds the watch list through a custom resource backed by the seed function', () => {
@@ -361,10 +388,10 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       const { monitoring } = synthesized.stateless!;
       const alarmTopic = { Ref: logicalIdOf(monitoring.alarmTopic) };
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(3 + 1 + FUNCTION_NAMES.length);
+      expect(alarms).toHaveLength(3 + 2 + FUNCTION_NAMES.length);
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
-      const { captureQueue, diffQueue, revisionStream } = synthesized.stateless!;
-      for (const dlq of [captureQueue.deadLetterQueue, diffQueue.deadLetterQueue, revisionStream.failureQueue]) {
+      const { captureQueue, diffQueue, revisionStream, provenanceStream } = synthesized.stateless!;
+      for (const dlq of [captureQueue.deadLetterQueue, diffQueue.deadLetterQueue, revisionStream.failureQueue, provenanceStream.failureQueue]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',

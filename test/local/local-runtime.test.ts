@@ -134,6 +134,10 @@ describe('the local runtime', () => {
     });
     expect(revisionFromStreamImage(record!.payload.dynamodb!.NewImage)).toMatchObject({ page, seq: 1, documentKey: key });
     runtime.queues.stream.delete(record!.receiptHandle);
+    // The provenance consumer reads the same record from its own position on the stream.
+    const [copy] = runtime.queues.provenanceStream.receive(10);
+    expect(copy!.payload).toEqual(record!.payload);
+    runtime.queues.provenanceStream.delete(copy!.receiptHandle);
   });
 
   it('builds the ScheduledEvent that EventBridge Scheduler sends to dispatch', () => {

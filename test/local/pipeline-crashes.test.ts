@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { insertSentence } from '../../local/demo/known-edits.js';
 import { snapshotKeys } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import { provenanceStatus } from '../../shared/use-cases/provenance/provenance-queries.js';
 import { TORTURE, TORTURE_KEY, captureOutcomes, crashOnce, startPipeline, type CrashPoint } from './pipeline-fixture.js';
 
 /**
@@ -29,6 +30,8 @@ const CRASHES: [string, CrashPoint][] = [
     { port: 'revisions', method: 'recordCheck', when: 'before', matches: (args) => onPage(args) && (args[1] as { documentHash?: string }).documentHash !== undefined },
   ],
   ['notify: before the notification is published', { port: 'notifier', method: 'publish', when: 'before' }],
+  // The provenance consumer, off the diff step: its stream record is delivered again and the retry catches up.
+  ['provenance: before the next index generation is written', { port: 'snapshots', method: 'putProvenanceIndex', when: 'before' }],
 ];
 
 describe('a crash injected between two steps of the pipeline', () => {
@@ -63,7 +66,11 @@ describe('a crash injected between two steps of the pipeline', () => {
       expect([...hashes]).toEqual([latest.documentHash]);
       expect(await runtime.dependencies.revisions.getPage(PAGE)).toMatchObject({ lastDocumentHash: latest.documentHash, consecutiveFailures: 0 });
       expect(runtime.notifications.ids()).toEqual([`${PAGE}#2`]);
-      expect([runtime.queues.captureDeadLetters.size, runtime.queues.diffDeadLetters.size, runtime.queues.streamFailures.size]).toEqual([0, 0, 0]);
+      const { captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures } = runtime.queues;
+      const failureQueues = [captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures];
+      expect(failureQueues.map((queue) => queue.size)).toEqual([0, 0, 0, 0]);
+      // The sentence provenance index holds both versions (eventually consistent: caught up by the time all drained).
+      expect(await provenanceStatus(runtime.dependencies, { page: PAGE })).toMatchObject({ missing: [], indexedVersions: 2 });
 
       // And the next check finds nothing new.
       const after = await pipeline.nextCycle();

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { SQSEvent } from 'aws-lambda';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { createDiffHandler } from '../../functions/diff/diff-handler.js';
+import { createProvenanceHandler } from '../../functions/provenance/provenance-handler.js';
 import { applyEdits, insertSentence } from '../../local/demo/known-edits.js';
-import { objectCreatedEvent } from '../../local/runtime/aws-event-shapes.js';
+import { insertStreamRecord, objectCreatedEvent } from '../../local/runtime/aws-event-shapes.js';
+import { itemKeys } from '../../shared/adapters/dynamodb/item-keys.js';
 import { snapshotKeys } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { extract } from '../../shared/domain/extract.js';
 import { PROVENANCE_ALGORITHM, ProvenanceIndex, type ProvenanceIndexData } from '../../shared/domain/provenance/provenance-index.js';
@@ -26,7 +29,7 @@ import { startProvenanceStore, type ProvenanceStoreFixture } from './provenance-
 
 /**
  * The provenance index in the store (dynalite + s3rver, the real adapters): the S3 layout and its conditional
- * create, incremental updates as editions arrive in any order (and at once), the pipeline hook in the diff handler,
+ * create, incremental updates as editions arrive in any order (and at once), the stream consumer that follows the diff step,
  * readers that catch up on what the index lacks, and the on-demand rebuild.
  */
 const SERIES = 'hrr/kazakhstan';
@@ -190,7 +193,7 @@ describe('readers catch up on what the index lacks', () => {
   });
 });
 
-describe('the pipeline hook in the diff handler', () => {
+describe('provenance follows the revision stream, off the diff step', () => {
   function sqsEvent(key: string): SQSEvent {
     const body = JSON.stringify(objectCreatedEvent({ bucket: store.aws.bucketName, key, size: 1, etag: 'e', at: new Date('2025-04-01T00:00:00.000Z') }));
     return {
@@ -209,29 +212,96 @@ describe('the pipeline hook in the diff handler', () => {
       ],
     };
   }
+  /** The INSERT record the table's stream carries for a revision: its item as stored, read back. */
+  async function streamEvent(page: string, seq: number): Promise<DynamoDBStreamEvent> {
+    const { Item } = await store.aws.dynamodb.send(
+      new GetItemCommand({
+        TableName: store.aws.tableName,
+        Key: { pk: { S: itemKeys.pagePk(page) }, sk: { S: itemKeys.revisionSk(seq) } },
+        ConsistentRead: true,
+      }),
+    );
+    const streamArn = `arn:aws:dynamodb:us-east-1:000000000000:table/${store.aws.tableName}/stream/2025-04-01T00:00:00.000`;
+    return { Records: [insertStreamRecord({ newImage: Item!, keyNames: ['pk', 'sk'], sequenceNumber: `${seq}00`, at: new Date(), streamArn })] };
+  }
   const trackerDependencies = (snapshots: SnapshotStore) => ({ revisions: store.dependencies.revisions, snapshots });
+  const edition2024 = (sentence: string) =>
+    extract(applyEdits(loadCorpusPage('kazakhstan', 2024), [insertSentence('Disappearance', 0, sentence)]), { url: hrrUrl('kazakhstan', 2024) });
 
-  test('a recorded revision updates its series index; a failing update is logged and does not fail the delivery', async () => {
+  test('the diff step records the revision without touching the index; the stream consumer adds it', async () => {
     const before = (await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation;
-    const edited = extract(applyEdits(loadCorpusPage('kazakhstan', 2024), [insertSentence('Disappearance', 0, 'A third revision of the 2024 page.')]), {
-      url: hrrUrl('kazakhstan', 2024),
+    const stored = await store.dependencies.snapshots.putDocument('hrr.kazakhstan.2024', edition2024('A third revision of the 2024 page.'));
+    const diff = createDiffHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
+    expect(await diff(sqsEvent(stored.key), {} as never)).toEqual({ batchItemFailures: [] });
+    const seq = (await store.dependencies.revisions.latestRevision('hrr.kazakhstan.2024'))!.seq;
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: before,
+      missing: [{ page: 'hrr.kazakhstan.2024', seq, edition: 2024 }],
     });
-    const stored = await store.dependencies.snapshots.putDocument('hrr.kazakhstan.2024', edited);
-    const handler = createDiffHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
-    expect(await handler(sqsEvent(stored.key), {} as never)).toEqual({ batchItemFailures: [] });
-    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ generation: before + 1, missing: [], indexedVersions: 11 });
 
-    const broken: SnapshotStore = new Proxy(store.dependencies.snapshots, {
+    const provenance = createProvenanceHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
+    expect(await provenance(await streamEvent('hrr.kazakhstan.2024', seq), {} as never)).toEqual({ batchItemFailures: [] });
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ generation: before + 1, missing: [], indexedVersions: 11 });
+  });
+
+  test('a failed update fails its stream record; the retry catches up (eventually consistent)', async () => {
+    const before = (await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation;
+    const stored = await store.dependencies.snapshots.putDocument('hrr.kazakhstan.2024', edition2024('A fourth revision of the 2024 page.'));
+    const diff = createDiffHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
+    expect(await diff(sqsEvent(stored.key), {} as never)).toEqual({ batchItemFailures: [] });
+    const seq = (await store.dependencies.revisions.latestRevision('hrr.kazakhstan.2024'))!.seq;
+    const event = await streamEvent('hrr.kazakhstan.2024', seq);
+
+    // The first attempt cannot write the index: the record fails (a whole batch failing, the invocation fails and the
+    // stream retries it), and nothing is written.
+    let failures = 1;
+    const flaky: SnapshotStore = new Proxy(store.dependencies.snapshots, {
       get: (target, property, receiver) =>
-        property === 'putProvenanceIndex' ? () => Promise.reject(new Error('AccessDenied')) : (Reflect.get(target, property, receiver) as unknown),
+        property === 'putProvenanceIndex' && failures-- > 0
+          ? () => Promise.reject(new Error('AccessDenied'))
+          : (Reflect.get(target, property, receiver) as unknown),
     });
-    const fourth = extract(applyEdits(loadCorpusPage('kazakhstan', 2024), [insertSentence('Disappearance', 0, 'A fourth revision of the 2024 page.')]), {
-      url: hrrUrl('kazakhstan', 2024),
+    const provenance = createProvenanceHandler(trackerDependencies(flaky), quietObservability());
+    await expect(provenance(event, {} as never)).rejects.toThrow('All records failed processing');
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: before,
+      missing: [{ page: 'hrr.kazakhstan.2024', seq, edition: 2024 }],
     });
-    const storedFourth = await store.dependencies.snapshots.putDocument('hrr.kazakhstan.2024', fourth);
-    expect(await createDiffHandler(trackerDependencies(broken), quietObservability())(sqsEvent(storedFourth.key), {} as never)).toEqual({ batchItemFailures: [] });
-    expect((await store.dependencies.revisions.latestRevision('hrr.kazakhstan.2024'))?.seq).toBe(4);
-    expect((await provenanceStatus(store.dependencies, { series: SERIES })).missing).toEqual([{ page: 'hrr.kazakhstan.2024', seq: 4, edition: 2024 }]);
+
+    // The retry (the same record, redelivered) completes it; a duplicate delivery after that adds nothing.
+    expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: before + 1,
+      missing: [],
+      indexedVersions: 12,
+    });
+    expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
+    expect((await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation).toBe(before + 1);
+  });
+  test('a batch of one series\' records costs at most two index syncs, not one per record, and indexes them all', async () => {
+    const years = [2021, 2022, 2023, 2024] as const;
+    const recorded = [];
+    for (const year of years) recorded.push(await store.record('tuvalu', year));
+    const events = await Promise.all(recorded.map((revision) => streamEvent(revision.page, revision.seq)));
+    let indexReads = 0;
+    const counting: SnapshotStore = new Proxy(store.dependencies.snapshots, {
+      get: (target, property, receiver) => {
+        const value = Reflect.get(target, property, receiver) as unknown;
+        if (property !== 'getProvenanceIndex') return value;
+        return (...args: Parameters<SnapshotStore['getProvenanceIndex']>) => {
+          indexReads++;
+          return target.getProvenanceIndex(...args);
+        };
+      },
+    });
+    const provenance = createProvenanceHandler(trackerDependencies(counting), quietObservability());
+    expect(await provenance({ Records: events.flatMap((event) => event.Records) }, {} as never)).toEqual({ batchItemFailures: [] });
+    expect(indexReads).toBeLessThanOrEqual(2);
+    expect(await provenanceStatus(store.dependencies, { series: 'hrr/tuvalu' })).toMatchObject({
+      generation: 1,
+      missing: [],
+      indexedVersions: years.length,
+    });
   });
 });
 
