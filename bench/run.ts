@@ -47,8 +47,5 @@ for (const [name, run] of Object.entries(SUITES)) {
   process.stdout.write(`summary: ${JSON.stringify(result.summary)}\n`);
 }
 
-writeFileSync(
-  'bench-results.json',
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
-);
+writeFileSync('bench-results.json', `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
 process.stdout.write('\nwrote bench-results.json\n');

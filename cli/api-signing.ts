@@ -76,15 +76,17 @@ export interface RequestSigner {
 export function requestSigner(signing: ApiSigning, env: NodeJS.ProcessEnv): RequestSigner {
   let credentials: Promise<AwsCredentialIdentity> | undefined;
   const resolve = () =>
-    (credentials ??= credentialProvider(signing, env).then((provider) => provider()).catch((error: unknown) => {
-      const where =
-        signing.profile !== undefined ? `profile ${signing.profile}` : 'the environment, AWS_PROFILE, SSO, web identity or an instance role';
-      throw new MissingCredentialsError(
-        `No AWS credentials found (looked in ${where}): ${(error as Error).message}. Signing the API's requests needs credentials of a ` +
-          'principal allowed execute-api:Invoke on the API (docs/deploy.md, "Pointing the CLI at the stack")',
-        { cause: error },
-      );
-    }));
+    (credentials ??= credentialProvider(signing, env)
+      .then((provider) => provider())
+      .catch((error: unknown) => {
+        const where =
+          signing.profile !== undefined ? `profile ${signing.profile}` : 'the environment, AWS_PROFILE, SSO, web identity or an instance role';
+        throw new MissingCredentialsError(
+          `No AWS credentials found (looked in ${where}): ${(error as Error).message}. Signing the API's requests needs credentials of a ` +
+            'principal allowed execute-api:Invoke on the API (docs/deploy.md, "Pointing the CLI at the stack")',
+          { cause: error },
+        );
+      }));
   return {
     async sign(request, signingDate) {
       const [{ Hash }, { HttpRequest }, { SignatureV4 }] = await Promise.all([

@@ -11,11 +11,12 @@ export function registerAuditCommand(program: Command, io: CliIo): void {
   addStoreOptions(
     program
       .command('audit')
-      .description(
-        'Count terms in the latest capture of every page, per edition (or per edition and section), with rates per 100,000 words.',
-      )
+      .description('Count terms in the latest capture of every page, per edition (or per edition and section), with rates per 100,000 words.')
       .option('--terms <list>', 'comma-separated terms, e.g. "human rights,torture" (repeatable)', collectList)
-      .option('--term <term>', 'one term, taken as is (commas included; repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+      .option('--term <term>', 'one term, taken as is (commas included; repeatable)', (value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value,
+      ])
       .option('--series <series>', 'only this series (default: every series in the store)')
       .addOption(
         new Option('--by <grouping>', 'one row per edition, or per edition and section (with --baseline: per edition, or per series and edition)')
@@ -142,7 +143,12 @@ export function baselineTableLines(table: BaselineTable): string[] {
     ...(bySeries ? [row.series ?? ''] : []),
     row.wordCount,
     editionSpan(row.baselineEditions),
-    ...table.terms.flatMap((term) => [formatRate(row.rates[term] ?? 0), formatRate(row.baselines[term] ?? 0), formatChange(row.changes[term] ?? null) || '-', row.removed[term] ?? 0]),
+    ...table.terms.flatMap((term) => [
+      formatRate(row.rates[term] ?? 0),
+      formatRate(row.baselines[term] ?? 0),
+      formatChange(row.changes[term] ?? null) || '-',
+      row.removed[term] ?? 0,
+    ]),
   ]);
   const numeric = headers.map((header) => header !== 'series' && header !== 'baseline');
   return [

@@ -24,9 +24,7 @@ export function registerDiffCommands(program: Command, io: CliIo): void {
   addStoreOptions(
     program
       .command('diff')
-      .description(
-        'Section-level diff: of two saved pages (like `git diff --no-index`), or of two revisions of a stored page (--from/--to).',
-      )
+      .description('Section-level diff: of two saved pages (like `git diff --no-index`), or of two revisions of a stored page (--from/--to).')
       .argument('<old-or-page>', 'the earlier saved page (.html or .html.gz), or a page id')
       .argument('[new]', 'the later saved page (with two files)')
       .option('--from <seq>', 'earlier revision of the page (default: the one before --to)', parsePositiveInteger)
@@ -54,9 +52,11 @@ Examples:
       const options = optionsOf<RenderFlags & { from?: number; to?: number; oldUrl?: string; newUrl?: string }>(command);
       const format: DiffFormat = options.json ? 'json' : options.format;
       if (second !== undefined) {
-        if (options.from !== undefined || options.to !== undefined) throw new UsageError('--from/--to diff revisions of one stored page: give a page id, not two files');
+        if (options.from !== undefined || options.to !== undefined)
+          throw new UsageError('--from/--to diff revisions of one stored page: give a page id, not two files');
         const missing = [first, second].filter((file) => !isFile(file));
-        if (missing.length === 2) throw new UsageError(`No such files: ${first}, ${second} (to diff revisions of a page: redline diff <page> --from A --to B)`);
+        if (missing.length === 2)
+          throw new UsageError(`No such files: ${first}, ${second} (to diff revisions of a page: redline diff <page> --from A --to B)`);
         if (missing.length === 1) throw new UsageError(`No such file: ${missing[0]}`);
         const { output, changed } = await diffFiles(first, second, { ...options, format });
         io.stdout.write(output);
@@ -100,7 +100,9 @@ Examples:
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
         let { from, to } = options;
         if (from === undefined || to === undefined) {
-          const editions = (await backend.listEditions(series)).map((entry) => entry.edition).filter((edition): edition is number => edition !== undefined);
+          const editions = (await backend.listEditions(series))
+            .map((entry) => entry.edition)
+            .filter((edition): edition is number => edition !== undefined);
           to ??= editions.at(-1);
           from ??= editions.filter((edition) => to !== undefined && edition < to).at(-1);
           if (from === undefined || to === undefined) throw new NotFoundError(`Series ${series} has fewer than two editions to compare`);
@@ -116,7 +118,9 @@ export function registerCompareFileCommand(program: Command, io: CliIo): void {
   addStoreOptions(
     program
       .command('compare-file')
-      .description('Compare a saved draft (a leaked or released copy of a report page) with a published edition of its series, aligned as compare aligns editions.')
+      .description(
+        'Compare a saved draft (a leaked or released copy of a report page) with a published edition of its series, aligned as compare aligns editions.',
+      )
       .argument('<draft>', 'the saved draft (.html or .html.gz)')
       .requiredOption('--with <series>', 'the series the draft belongs to, e.g. hrr/kazakhstan')
       .requiredOption('--edition <year>', 'the published edition to compare it with', parseEdition)

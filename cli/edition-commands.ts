@@ -10,7 +10,7 @@ import { withBackend } from './tracker-backend.js';
 
 /** `redline editions map`: how one edition's sections became the next edition's, learned across a report's series. */
 export function registerEditionCommands(program: Command, io: CliIo): void {
-  const editions = program.command('editions').description("Editions of a report across its series (a report is a series prefix, such as hrr).");
+  const editions = program.command('editions').description('Editions of a report across its series (a report is a series prefix, such as hrr).');
   addStoreOptions(
     editions
       .command('map')
@@ -62,7 +62,9 @@ Examples:
       .argument('<report>', 'a series prefix (hrr: every series hrr/...), or one series (hrr/kazakhstan)')
       .requiredOption('--from <year>', 'the earlier edition', parseEdition)
       .requiredOption('--to <year>', 'the later edition', parseEdition)
-      .addOption(new Option('--by <table>', 'the table to write as CSV or show: one row per series, or per template section').choices(['series', 'section']))
+      .addOption(
+        new Option('--by <table>', 'the table to write as CSV or show: one row per series, or per template section').choices(['series', 'section']),
+      )
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
       .option('--json', 'same as --format json'),
   )
@@ -96,7 +98,8 @@ Examples:
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
         const result = await backend.editionReport({ report: normaliseSeries(report), from: options.from, to: options.to });
         if (format === 'json') return printJson(io, result);
-        if (format === 'csv') return void io.stdout.write(options.by === 'section' ? editionReportSectionsCsv(result) : editionReportSeriesCsv(result));
+        if (format === 'csv')
+          return void io.stdout.write(options.by === 'section' ? editionReportSectionsCsv(result) : editionReportSeriesCsv(result));
         printLines(io, editionReportLines(result, options.by));
       });
     });
@@ -112,7 +115,10 @@ function registerPhrasesCommand(editions: Command, io: CliIo): void {
         "Track key phrases across every edition of a report's series: the editions and sections where each appears, when it appeared or disappeared, and the summary's sentence that holds it, old and new side by side.",
       )
       .argument('<report>', 'a series prefix (hrr: every series hrr/...), or one series (hrr/kazakhstan)')
-      .option('--phrase <phrase>', 'a phrase of your own, taken as is (repeatable)', (value: string, previous: string[] | undefined) => [...(previous ?? []), value])
+      .option('--phrase <phrase>', 'a phrase of your own, taken as is (repeatable)', (value: string, previous: string[] | undefined) => [
+        ...(previous ?? []),
+        value,
+      ])
       .option('--no-profile-phrases', "leave out the phrases the pages' profile names")
       .addOption(new Option('--changes', 'CSV and table: the changes (old and new sentences) instead of the appearances'))
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
@@ -135,12 +141,19 @@ Examples:
   $ redline editions phrases hrr --phrase "there were no significant changes in the human rights situation" --changes --format csv`,
     )
     .action(async (report: string, _options: unknown, command: Command) => {
-      const options = optionsOf<{ phrase?: string[]; profilePhrases: boolean; changes?: boolean; format: 'table' | 'csv' | 'json'; json?: boolean }>(command);
+      const options = optionsOf<{ phrase?: string[]; profilePhrases: boolean; changes?: boolean; format: 'table' | 'csv' | 'json'; json?: boolean }>(
+        command,
+      );
       const format = options.json ? 'json' : options.format;
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const result = await backend.keyPhrases({ report: normaliseSeries(report), ...(options.phrase ? { phrases: options.phrase } : {}), profilePhrases: options.profilePhrases });
+        const result = await backend.keyPhrases({
+          report: normaliseSeries(report),
+          ...(options.phrase ? { phrases: options.phrase } : {}),
+          profilePhrases: options.profilePhrases,
+        });
         if (format === 'json') return printJson(io, result);
-        if (format === 'csv') return void io.stdout.write(options.changes ? phraseChangesToCsv(result.tracks) : phraseAppearancesToCsv(result.tracks));
+        if (format === 'csv')
+          return void io.stdout.write(options.changes ? phraseChangesToCsv(result.tracks) : phraseAppearancesToCsv(result.tracks));
         printLines(io, keyPhraseLines(result, options.changes ?? false));
       });
     });
@@ -186,30 +199,34 @@ export function editionReportLines(report: EditionReport, by?: 'series' | 'secti
       `${(row.keptShare * 100).toFixed(1)}%`,
       row.sentencesMoved,
     ]);
-    lines.push('', ...formatTable(['series', `words ${report.from}`, `words ${report.to}`, 'ratio', 'removed', 'added', 'renamed', 'sentences kept', 'moved'], rows, [
-      false,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]));
+    lines.push(
+      '',
+      ...formatTable(
+        ['series', `words ${report.from}`, `words ${report.to}`, 'ratio', 'removed', 'added', 'renamed', 'sentences kept', 'moved'],
+        rows,
+        [false, true, true, true, true, true, true, true, true],
+      ),
+    );
   }
   if (by !== 'series') {
-    const rows = report.sections.map((row) => [clip(row.heading), row.seriesFrom, row.seriesTo, row.removed, row.renamed, row.added, row.wordsFrom, row.wordsTo]);
-    lines.push('', ...formatTable(['section', `in ${report.from}`, `in ${report.to}`, 'removed', 'renamed', 'added', `words ${report.from}`, `words ${report.to}`], rows, [
-      false,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]));
+    const rows = report.sections.map((row) => [
+      clip(row.heading),
+      row.seriesFrom,
+      row.seriesTo,
+      row.removed,
+      row.renamed,
+      row.added,
+      row.wordsFrom,
+      row.wordsTo,
+    ]);
+    lines.push(
+      '',
+      ...formatTable(
+        ['section', `in ${report.from}`, `in ${report.to}`, 'removed', 'renamed', 'added', `words ${report.from}`, `words ${report.to}`],
+        rows,
+        [false, true, true, true, true, true, true, true],
+      ),
+    );
   }
   return lines;
 }
@@ -225,6 +242,13 @@ function clip(heading: string): string {
 export function editionMapLines(map: EditionMap): string[] {
   const summary = `${map.report}: edition ${map.from} -> ${map.to}, learned from ${map.series.length} series (${map.series.join(', ')})`;
   if (map.rows.length === 0) return [summary, 'No sections to map.'];
-  const rows = map.rows.map((row) => [row.kind, clip(row.from.heading), row.to ? clip(row.to.heading) : '-', row.support, row.present, row.confidence.toFixed(2)]);
+  const rows = map.rows.map((row) => [
+    row.kind,
+    clip(row.from.heading),
+    row.to ? clip(row.to.heading) : '-',
+    row.support,
+    row.present,
+    row.confidence.toFixed(2),
+  ]);
   return [summary, '', ...formatTable(['kind', 'from', 'to', 'support', 'present', 'confidence'], rows, [false, false, false, true, true, true])];
 }

@@ -52,9 +52,7 @@ export function formatOutline(document: Document): string {
     `  profile: ${document.profile}${document.series ? `  series: ${document.series}` : ''}${
       document.edition !== undefined ? `  edition: ${document.edition}` : ''
     }`,
-    ...(document.published || document.modified
-      ? [`  published: ${document.published ?? '-'}  modified: ${document.modified ?? '-'}`]
-      : []),
+    ...(document.published || document.modified ? [`  published: ${document.published ?? '-'}  modified: ${document.modified ?? '-'}`] : []),
     '',
   ];
   const width = Math.max(...document.sections.map((section) => section.key.length));
@@ -72,10 +70,7 @@ export async function diffFiles(
   newFile: string,
   options: { format: DiffFormat; oldUrl?: string; newUrl?: string; hideTrivial?: boolean; includeUnchanged?: boolean },
 ): Promise<{ output: string; changed: boolean }> {
-  const [previous, next] = await Promise.all([
-    extractFile(oldFile, { url: options.oldUrl }),
-    extractFile(newFile, { url: options.newUrl }),
-  ]);
+  const [previous, next] = await Promise.all([extractFile(oldFile, { url: options.oldUrl }), extractFile(newFile, { url: options.newUrl })]);
   const diff = diffDocuments(previous, next);
   const renderOptions = { hideTrivial: options.hideTrivial, includeUnchanged: options.includeUnchanged };
   const output =

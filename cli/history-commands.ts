@@ -30,7 +30,8 @@ Examples:
       await withBackend(storeTargetOf(command, io), io, async (backend) => {
         const revisions = await revisionsOf(backend, page, options.limit);
         if (options.json) return printJson(io, revisions);
-        if (revisions.length === 0) return printLines(io, [`${page} has no revisions yet (run \`redline run\`, or \`redline import\` saved copies).`]);
+        if (revisions.length === 0)
+          return printLines(io, [`${page} has no revisions yet (run \`redline run\`, or \`redline import\` saved copies).`]);
         printLines(
           io,
           formatTable(
@@ -71,7 +72,8 @@ Examples:
             return void io.stdout.write(formatOutline(document));
           }
           const section = document.sections.find((candidate) => candidate.key === options.section);
-          if (!section) throw new NotFoundError(`No section ${options.section} in revision ${seq} of ${page} (see \`redline show ${page} --outline\`)`);
+          if (!section)
+            throw new NotFoundError(`No section ${options.section} in revision ${seq} of ${page} (see \`redline show ${page} --outline\`)`);
           if (options.json) return printJson(io, { page, seq, path: headingPath(document, section.key), ...section });
           const children = document.sections.filter((candidate) => candidate.parentKey === section.key);
           printLines(io, [
@@ -117,7 +119,9 @@ async function documentOf(backend: TrackerBackend, page: string, seq: number, wh
 function describeChanges(revision: RevisionView): string {
   if (!revision.summary) return 'baseline (first capture)';
   const { summary } = revision;
-  const kinds = (['added', 'removed', 'modified', 'renamed', 'moved'] as const).filter((kind) => summary[kind] > 0).map((kind) => `${summary[kind]} ${kind}`);
+  const kinds = (['added', 'removed', 'modified', 'renamed', 'moved'] as const)
+    .filter((kind) => summary[kind] > 0)
+    .map((kind) => `${summary[kind]} ${kind}`);
   return `${kinds.join(', ') || 'no section changes'}; +${summary.wordsAdded} -${summary.wordsRemoved} words${summary.trivial ? ' (trivial)' : ''}`;
 }
 
@@ -133,16 +137,21 @@ function describeRevision(revision: RevisionView): string[] {
     lines.push('  baseline: the first capture of the page');
     return lines;
   }
-  lines.push(`  since revision ${revision.previousSeq ?? revision.seq - 1}: ${describeChanges(revision)}; significance ${revision.significance.toFixed(3)}`);
+  lines.push(
+    `  since revision ${revision.previousSeq ?? revision.seq - 1}: ${describeChanges(revision)}; significance ${revision.significance.toFixed(3)}`,
+  );
   if (revision.sections.length > 0) {
-    lines.push('', ...formatTable(
-      ['change', 'section', 'words'],
-      revision.sections.map((section) => [
-        section.kind + (section.trivial ? ` (${section.trivial})` : ''),
-        section.previousKey ? `${section.previousKey} -> ${section.key}` : section.key,
-        `+${section.wordsAdded} -${section.wordsRemoved}`,
-      ]),
-    ).map((line) => `  ${line}`));
+    lines.push(
+      '',
+      ...formatTable(
+        ['change', 'section', 'words'],
+        revision.sections.map((section) => [
+          section.kind + (section.trivial ? ` (${section.trivial})` : ''),
+          section.previousKey ? `${section.previousKey} -> ${section.key}` : section.key,
+          `+${section.wordsAdded} -${section.wordsRemoved}`,
+        ]),
+      ).map((line) => `  ${line}`),
+    );
     if (revision.sectionsTruncated) lines.push('  (more sections changed: see `redline diff`)');
   }
   return lines;

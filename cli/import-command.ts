@@ -16,7 +16,10 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       .argument('<paths...>', 'files and folders (folders are walked recursively)')
       .option('--concurrency <n>', 'captures processed at once (default 4)', parsePositiveInteger, 4)
       .addOption(
-        new Option('--time-source <source>', "capture time: the page's own dates (modified, else published, else the archive's), or the archive's time only (WARC-Date, file mtime)")
+        new Option(
+          '--time-source <source>',
+          "capture time: the page's own dates (modified, else published, else the archive's), or the archive's time only (WARC-Date, file mtime)",
+        )
           .choices(['page', 'archive'])
           .default('page'),
       )
@@ -53,7 +56,7 @@ Examples:
         throw new UsageError(
           target.kind === 'api'
             ? 'import writes to the store itself: it runs against a local store (--data-dir), not an HTTP API'
-            : "import runs against a local store (--data-dir): in a deployed stack the diff function would record each uploaded Document at its upload time, out of capture order",
+            : 'import runs against a local store (--data-dir): in a deployed stack the diff function would record each uploaded Document at its upload time, out of capture order',
         );
       }
       const missing = paths.filter((path) => !existsSync(path));
@@ -107,7 +110,11 @@ Examples:
 async function announce(store: Awaited<ReturnType<typeof openLocalStore>>, dataDir: string): Promise<(() => Promise<void>) | undefined> {
   const servers = store.servers;
   if (!servers) return undefined;
-  return announceLocalStore(dataDir, { endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName }, 'redline import');
+  return announceLocalStore(
+    dataDir,
+    { endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName },
+    'redline import',
+  );
 }
 
 function progressText(state: ImportProgress, survey: ArchiveSurvey | undefined, diskBytes: number): string {
@@ -144,9 +151,18 @@ export function summaryLines(report: ImportReport, ignoredRecords: number): stri
     }
     return current;
   };
-  const series = [...new Set(report.pages.map((page) => page.series).filter((value): value is string => value !== undefined).map(lineageOf))];
+  const series = [
+    ...new Set(
+      report.pages
+        .map((page) => page.series)
+        .filter((value): value is string => value !== undefined)
+        .map(lineageOf),
+    ),
+  ];
   if (series.length > 0 && report.imported > 0) {
-    lines.push(`  series: ${series.slice(0, 8).join(', ')}${series.length > 8 ? `, ... (${series.length})` : ''}  (try: redline compare ${series[0]})`);
+    lines.push(
+      `  series: ${series.slice(0, 8).join(', ')}${series.length > 8 ? `, ... (${series.length})` : ''}  (try: redline compare ${series[0]})`,
+    );
   }
   for (const link of report.lineage?.linked ?? []) {
     lines.push(`  series linked: ${link.from} -> ${link.to} (${link.decidedBy}; see redline series show ${lineageOf(link.to)})`);

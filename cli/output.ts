@@ -13,7 +13,11 @@ export function printLines(io: Pick<CliIo, 'stdout'>, lines: readonly string[]):
 }
 
 /** A plain text table: a header, a rule, left-aligned columns (right-aligned where `numeric`). */
-export function formatTable(headers: readonly string[], rows: readonly (readonly (string | number | undefined)[])[], numeric: readonly boolean[] = []): string[] {
+export function formatTable(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | undefined)[])[],
+  numeric: readonly boolean[] = [],
+): string[] {
   const cells = rows.map((row) => headers.map((_, index) => (row[index] === undefined ? '' : String(row[index]))));
   const widths = headers.map((header, index) => Math.max(header.length, ...cells.map((row) => row[index]!.length)));
   const line = (values: readonly string[]) =>

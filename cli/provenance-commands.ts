@@ -1,6 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { BlamedSentence } from '../shared/domain/provenance/blame.js';
-import { REMOVAL_FATES, removalLedgerToCsv, versionText, type RemovalFate, type RemovedSentence } from '../shared/domain/provenance/removal-ledger.js';
+import {
+  REMOVAL_FATES,
+  removalLedgerToCsv,
+  versionText,
+  type RemovalFate,
+  type RemovedSentence,
+} from '../shared/domain/provenance/removal-ledger.js';
 import { RedlineError } from '../shared/errors.js';
 import {
   blamePage,
@@ -27,7 +33,9 @@ export function registerProvenanceCommands(program: Command, io: CliIo = process
   addStoreOptions(
     program
       .command('blame')
-      .description('For every sentence of a page: the edition (or revision) it first appeared in, the editions it survived, and the sentence it rewords.')
+      .description(
+        'For every sentence of a page: the edition (or revision) it first appeared in, the editions it survived, and the sentence it rewords.',
+      )
       .argument('<page>', 'page id (e.g. hrr.kazakhstan.2023), or a series with --edition (hrr/kazakhstan)')
       .option('--edition <year>', "another edition of the page's series", parseEdition)
       .option('--revision <seq>', 'a revision of the page (default: its latest)', parsePositiveInteger)
@@ -62,13 +70,17 @@ Examples:
   addStoreOptions(
     program
       .command('removed')
-      .description('The removal ledger: every sentence cut between two editions of a series (or two revisions of a page), with its section, where it was last seen, and whether it comes back, reworded or moved.')
+      .description(
+        'The removal ledger: every sentence cut between two editions of a series (or two revisions of a page), with its section, where it was last seen, and whether it comes back, reworded or moved.',
+      )
       .argument('<target>', 'a series (hrr/kazakhstan): --from and --to are editions; or a page id: they are revisions')
       .option('--from <n>', 'the earlier edition (or revision)', parseEdition)
       .option('--to <n>', 'the later edition (or revision); without --from and --to, every edition with the next', parseEdition)
       .option('--term <term>', 'only sentences containing this term (case-insensitive)')
       .option('--section <key>', 'only sentences of sections whose key starts with this')
-      .addOption(new Option('--fate <list>', `which fates to list, of ${REMOVAL_FATES.join(', ')} (default: removed,reworded)`).argParser(collectList))
+      .addOption(
+        new Option('--fate <list>', `which fates to list, of ${REMOVAL_FATES.join(', ')} (default: removed,reworded)`).argParser(collectList),
+      )
       .option('--include-moved', 'also list sentences that only moved to another section (never removals)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
       .option('--json', 'same as --format json'),
@@ -97,7 +109,8 @@ Examples:
         format: 'table' | 'csv' | 'json';
         json?: boolean;
       }>(command);
-      if ((options.from === undefined) !== (options.to === undefined)) throw new UsageError('give both --from and --to, or neither (every edition with the next)');
+      if ((options.from === undefined) !== (options.to === undefined))
+        throw new UsageError('give both --from and --to, or neither (every edition with the next)');
       const fates = fatesOf(options.fate, options.includeMoved);
       const request: RemovedRequest = {
         ...targetOf(target),
@@ -119,7 +132,10 @@ Examples:
     .command('provenance')
     .description('The provenance index of a series or page: how far it is behind the store, catch it up, or rebuild it.');
   const storeOnly = (what: string, backend: TrackerBackend) => {
-    if (!backend.store) throw new UsageError(`redline provenance ${what} needs the store itself, not an HTTP API: run it with --data-dir, or REDLINE_TABLE/REDLINE_BUCKET set`);
+    if (!backend.store)
+      throw new UsageError(
+        `redline provenance ${what} needs the store itself, not an HTTP API: run it with --data-dir, or REDLINE_TABLE/REDLINE_BUCKET set`,
+      );
     return backend.store.dependencies;
   };
   addStoreOptions(
@@ -132,7 +148,8 @@ Examples:
     const options = optionsOf<{ json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const parsed = targetOf(target);
-      if (!backend.store && parsed.series === undefined) throw new UsageError('over an HTTP API, give a series (the API reports the status of series)');
+      if (!backend.store && parsed.series === undefined)
+        throw new UsageError('over an HTTP API, give a series (the API reports the status of series)');
       const status = backend.store
         ? await provenanceStatus(backend.store.dependencies, parsed)
         : await apiGet<Awaited<ReturnType<typeof provenanceStatus>>>(backend, `/series/${seriesSegment(parsed.series!)}/provenance`, {});
@@ -170,7 +187,9 @@ Examples:
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const result = await rebuildProvenance(storeOnly('rebuild', backend), targetOf(target));
       if (options.json) return printJson(io, result);
-      printLines(io, [`${result.scope}: rebuilt ${result.versions} versions, ${result.sentences} sentences in ${result.milliseconds} ms (generation ${result.generation})`]);
+      printLines(io, [
+        `${result.scope}: rebuilt ${result.versions} versions, ${result.sentences} sentences in ${result.milliseconds} ms (generation ${result.generation})`,
+      ]);
     });
   });
 }
@@ -200,13 +219,16 @@ function fatesOf(fates: string[] | undefined, includeMoved: boolean | undefined)
 
 // Store or API.
 
-async function fetchBlame(backend: TrackerBackend, request: { page: string; seq?: number; edition?: number; sectionPrefix?: string }): Promise<BlamePage> {
+async function fetchBlame(
+  backend: TrackerBackend,
+  request: { page: string; seq?: number; edition?: number; sectionPrefix?: string },
+): Promise<BlamePage> {
   const store = backend.store;
   if (store) {
     // Pages of at most MAX_PROVENANCE_LIMIT sentences: gather them all (the first read stores the caught-up index).
     const first = await blamePage(store.dependencies, { ...request, limit: MAX_PROVENANCE_LIMIT }, { persist: true });
     const items = [...first.items];
-    for (let cursor = first.cursor; cursor; ) {
+    for (let cursor = first.cursor; cursor;) {
       const next = await blamePage(store.dependencies, { ...request, limit: MAX_PROVENANCE_LIMIT, cursor });
       items.push(...next.items);
       cursor = next.cursor;
@@ -235,7 +257,8 @@ async function fetchBlame(backend: TrackerBackend, request: { page: string; seq?
 
 async function fetchRemoved(backend: TrackerBackend, request: RemovedRequest): Promise<RemovedLedger> {
   if (backend.store) return removedSentences(backend.store.dependencies, request, { persist: true });
-  const path = request.series !== undefined ? `/series/${seriesSegment(request.series)}/removed` : `/pages/${encodeURIComponent(request.page!)}/removed`;
+  const path =
+    request.series !== undefined ? `/series/${seriesSegment(request.series)}/removed` : `/pages/${encodeURIComponent(request.page!)}/removed`;
   const query = {
     from: request.from,
     to: request.to,
@@ -293,7 +316,7 @@ async function apiGet<T>(backend: TrackerBackend, path: string, query: Record<st
 /** `2016-2019, 2021`: runs of consecutive editions. */
 export function editionRuns(editions: readonly number[]): string {
   const runs: string[] = [];
-  for (let start = 0; start < editions.length; ) {
+  for (let start = 0; start < editions.length;) {
     let end = start;
     while (end + 1 < editions.length && editions[end + 1] === editions[end]! + 1) end++;
     runs.push(end === start ? String(editions[start]) : `${editions[start]}-${editions[end]}`);
@@ -330,12 +353,16 @@ function blameLine(sentence: BlamedSentence): string {
 
 export function ledgerLines(ledger: RemovedLedger): string[] {
   const lines = ledger.transitions.map(
-    (transition) => `${versionText(transition.from)} -> ${versionText(transition.to)}: ${transition.removed} removed, ${transition.reworded} reworded, ${transition.moved} moved`,
+    (transition) =>
+      `${versionText(transition.from)} -> ${versionText(transition.to)}: ${transition.removed} removed, ${transition.reworded} reworded, ${transition.moved} moved`,
   );
   if (ledger.sentences.length === 0) return [...lines, 'No sentences listed.'];
   for (const sentence of ledger.sentences) {
     const where = `${versionText(sentence.from)}->${versionText(sentence.to)}`;
-    const seen = sentence.fate === 'moved' ? `moved to ${sentence.movedTo!.key}` : `last seen ${versionText(sentence.lastSeen)}${sentence.reappears ? `, back in ${versionText(sentence.reappears)}` : ''}`;
+    const seen =
+      sentence.fate === 'moved'
+        ? `moved to ${sentence.movedTo!.key}`
+        : `last seen ${versionText(sentence.lastSeen)}${sentence.reappears ? `, back in ${versionText(sentence.reappears)}` : ''}`;
     lines.push('', `${sentence.fate.toUpperCase()} ${where} [${sentence.section.key}] (${seen})`, `  - ${sentence.text}`);
     if (sentence.rewordedAs) lines.push(`  + ${sentence.rewordedAs.text} (similarity ${sentence.rewordedAs.similarity.toFixed(2)})`);
   }

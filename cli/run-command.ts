@@ -40,7 +40,10 @@ Examples:
     .action(async (_options: unknown, command: Command) => {
       const options = optionsOf<{ allowOrigin?: string[]; timeoutSeconds: number; json?: boolean }>(command);
       const target = storeTargetOf(command, io);
-      if (target.kind === 'api') throw new UsageError('run drives the capture pipeline: it needs a local store (--data-dir) or a deployed stack (REDLINE_TABLE), not an HTTP API');
+      if (target.kind === 'api')
+        throw new UsageError(
+          'run drives the capture pipeline: it needs a local store (--data-dir) or a deployed stack (REDLINE_TABLE), not an HTTP API',
+        );
       if (target.kind === 'aws') return runDispatchOnly(io, target, options.json === true);
 
       const running = await runningStoreProcess(target.dataDir);
@@ -90,7 +93,15 @@ Examples:
           scheduledAt: report.scheduledAt,
           dispatch: report.dispatch,
           captures: report.captures,
-          revisions: report.revisions.map(({ page, seq, capturedAt, significance, summary, url, title }) => ({ page, seq, capturedAt, significance, summary, url, title })),
+          revisions: report.revisions.map(({ page, seq, capturedAt, significance, summary, url, title }) => ({
+            page,
+            seq,
+            capturedAt,
+            significance,
+            summary,
+            url,
+            title,
+          })),
           noRevisions: report.noRevisions,
           notifications: report.notifications.map(({ id, type, page }) => ({ id, type, page })),
           retries: report.retries,
@@ -105,7 +116,8 @@ Examples:
 
 async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }, json: boolean): Promise<void> {
   const queueUrl = io.env.REDLINE_CAPTURE_QUEUE_URL;
-  if (!queueUrl) throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")');
+  if (!queueUrl)
+    throw new UsageError('REDLINE_CAPTURE_QUEUE_URL is not set: export the stack outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")');
   const store = await openStore(target, io);
   // The SQS client and the dispatch use case only for this command (lazy, like every SDK client of the CLI).
   const { SQSClient } = await import('./sdk/sqs-client.js');
@@ -114,7 +126,13 @@ async function runDispatchOnly(io: CliIo, target: { kind: 'aws'; table: string }
   const sqs = new SQSClient({
     region: io.env.AWS_REGION || 'us-east-1',
     ...(io.env.AWS_ACCESS_KEY_ID && io.env.AWS_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: io.env.AWS_ACCESS_KEY_ID, secretAccessKey: io.env.AWS_SECRET_ACCESS_KEY, ...(io.env.AWS_SESSION_TOKEN ? { sessionToken: io.env.AWS_SESSION_TOKEN } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId: io.env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: io.env.AWS_SECRET_ACCESS_KEY,
+            ...(io.env.AWS_SESSION_TOKEN ? { sessionToken: io.env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
       : {}),
   });
   let result: DispatchResult;

@@ -34,28 +34,32 @@ Examples:
   $ redline series refresh`,
     );
 
-  addStoreOptions(series.command('list').description('Every series: editions, aliases and links.').option('--json', 'print the series as JSON (with every link\'s evidence)')).action(
-    async (_options: unknown, command: Command) => {
-      const options = optionsOf<{ json?: boolean }>(command);
-      await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const listings = await backend.seriesLineages();
-        if (options.json) return printJson(io, listings);
-        if (listings.length === 0) return printLines(io, ['No series yet. Watch or import report pages first (`redline watch add`, `redline import`).']);
-        printLines(
-          io,
-          formatTable(
-            ['series', 'editions', 'aliases', 'links'],
-            listings.map((listing) => [
-              listing.series,
-              editionsOf(listing),
-              listing.aliases.join(', ') || '-',
-              listing.links.length === 0 ? '-' : listing.links.map((link) => link.decidedBy).join(', '),
-            ]),
-          ),
-        );
-      });
-    },
-  );
+  addStoreOptions(
+    series
+      .command('list')
+      .description('Every series: editions, aliases and links.')
+      .option('--json', "print the series as JSON (with every link's evidence)"),
+  ).action(async (_options: unknown, command: Command) => {
+    const options = optionsOf<{ json?: boolean }>(command);
+    await withBackend(storeTargetOf(command, io), io, async (backend) => {
+      const listings = await backend.seriesLineages();
+      if (options.json) return printJson(io, listings);
+      if (listings.length === 0)
+        return printLines(io, ['No series yet. Watch or import report pages first (`redline watch add`, `redline import`).']);
+      printLines(
+        io,
+        formatTable(
+          ['series', 'editions', 'aliases', 'links'],
+          listings.map((listing) => [
+            listing.series,
+            editionsOf(listing),
+            listing.aliases.join(', ') || '-',
+            listing.links.length === 0 ? '-' : listing.links.map((link) => link.decidedBy).join(', '),
+          ]),
+        ),
+      );
+    });
+  });
 
   addStoreOptions(
     series
@@ -83,7 +87,8 @@ Examples:
     const options = optionsOf<{ json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const result = await linkSeries(requireStore(backend, 'series link').dependencies, normaliseSeries(a), normaliseSeries(b));
-      if (options.json) return printJson(io, { override: result.override, series: result.lineage, linked: result.refresh.linked, unlinked: result.refresh.unlinked });
+      if (options.json)
+        return printJson(io, { override: result.override, series: result.lineage, linked: result.refresh.linked, unlinked: result.refresh.unlinked });
       printLines(io, [
         `linked ${result.override.a} and ${result.override.b} (override, ${shortTime(result.override.decidedAt)}): one series, ${result.lineage.id}`,
         `  editions: ${editionRuns(result.lineage.editions.map((edition) => edition.edition))}`,
@@ -103,22 +108,40 @@ Examples:
     const options = optionsOf<{ json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const result = await unlinkSeries(requireStore(backend, 'series unlink').dependencies, normaliseSeries(a), normaliseSeries(b));
-      if (options.json) return printJson(io, { override: result.override, removed: result.removed, linked: result.refresh.linked, unlinked: result.refresh.unlinked });
-      printLines(io, [`unlinked ${result.override.a} and ${result.override.b} (override, ${shortTime(result.override.decidedAt)}): kept apart from now on`, ...changeLines(result.refresh)]);
+      if (options.json)
+        return printJson(io, {
+          override: result.override,
+          removed: result.removed,
+          linked: result.refresh.linked,
+          unlinked: result.refresh.unlinked,
+        });
+      printLines(io, [
+        `unlinked ${result.override.a} and ${result.override.b} (override, ${shortTime(result.override.decidedAt)}): kept apart from now on`,
+        ...changeLines(result.refresh),
+      ]);
     });
   });
 
   addStoreOptions(
     series
       .command('refresh')
-      .description("Read stored pages again with the current identity rules (pages stored with no lineage signals, or all) and decide every series' lineage again.")
+      .description(
+        "Read stored pages again with the current identity rules (pages stored with no lineage signals, or all) and decide every series' lineage again.",
+      )
       .option('--all', 'read every page again, not only those stored with no lineage signals')
       .option('--json', 'print what changed as JSON'),
   ).action(async (_options: unknown, command: Command) => {
     const options = optionsOf<{ all?: boolean; json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const result = await reresolveStoredPages(requireStore(backend, 'series refresh').dependencies, { all: options.all === true });
-      const summary = { reread: result.reread, moved: result.moved, unreadable: result.unreadable, linked: result.refresh.linked, unlinked: result.refresh.unlinked, rejected: result.refresh.decision.rejected };
+      const summary = {
+        reread: result.reread,
+        moved: result.moved,
+        unreadable: result.unreadable,
+        linked: result.refresh.linked,
+        unlinked: result.refresh.unlinked,
+        rejected: result.refresh.decision.rejected,
+      };
       if (options.json) return printJson(io, summary);
       printLines(io, [
         `read ${result.reread} page(s) again; ${result.moved.length} changed series (their ids and revisions stay); ${result.unreadable.length} could not be read`,

@@ -46,7 +46,7 @@ export function addStoreOptions(command: Command): Command {
     .option('--data-dir <dir>', `local store folder (default: $REDLINE_DATA_DIR or ${DEFAULT_DATA_DIR})`)
     .option('--api <url>', 'work against a redline HTTP API instead (default: $REDLINE_API_URL)')
     .option('--profile <name>', 'AWS profile whose credentials sign requests to a deployed API (default: the standard credential chain)')
-    .option('--region <region>', "region of a deployed API (default: from its execute-api host name, else $AWS_REGION)")
+    .option('--region <region>', 'region of a deployed API (default: from its execute-api host name, else $AWS_REGION)')
     .option('--sigv4', 'sign requests to --api even though it is not an execute-api host (a custom domain name)');
 }
 
@@ -191,7 +191,9 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
   const running = await runningStoreProcess(target.dataDir);
   // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
   // extract and --api need neither.
-  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await loadLocalModule(() => import('../local/runtime/local-aws-servers.js'));
+  const { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } = await loadLocalModule(
+    () => import('../local/runtime/local-aws-servers.js'),
+  );
   const { LocalSubscriptionGateway } = await import('../local/runtime/subscription-notifier.js');
   const { DynamoDBClient, S3Client, DynamoRevisionStore, DynamoSubscriptionStore, S3SnapshotStore } = await storeModules();
   let servers: LocalAwsServers | undefined;
@@ -271,14 +273,29 @@ async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.
   // Keys in the given environment come first, as in the SDK's own chain (which reads process.env, not `env`).
   const credentials =
     env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
+      ? {
+          credentials: {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          },
+        }
       : {};
-  const dynamodb = new DynamoDBClient({ region, ...credentials, ...(config.REDLINE_DYNAMODB_ENDPOINT ? { endpoint: config.REDLINE_DYNAMODB_ENDPOINT } : {}) });
+  const dynamodb = new DynamoDBClient({
+    region,
+    ...credentials,
+    ...(config.REDLINE_DYNAMODB_ENDPOINT ? { endpoint: config.REDLINE_DYNAMODB_ENDPOINT } : {}),
+  });
   const s3 = new S3Client({
     region,
     ...credentials,
     ...(config.REDLINE_S3_ENDPOINT
-      ? { endpoint: config.REDLINE_S3_ENDPOINT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      ? {
+          endpoint: config.REDLINE_S3_ENDPOINT,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED',
+          responseChecksumValidation: 'WHEN_REQUIRED',
+        }
       : {}),
   });
   // SNS only where a topic is configured (subscriptions on a deployed stack).
@@ -286,9 +303,10 @@ async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.
   const SnsSubscriptionGateway = config.REDLINE_TOPIC_ARN
     ? (await import('../shared/adapters/sns/sns-subscription-gateway.js')).SnsSubscriptionGateway
     : undefined;
-  const sns = SNSClient && config.REDLINE_TOPIC_ARN
-    ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
-    : undefined;
+  const sns =
+    SNSClient && config.REDLINE_TOPIC_ARN
+      ? new SNSClient({ region, ...credentials, ...(config.REDLINE_SNS_ENDPOINT ? { endpoint: config.REDLINE_SNS_ENDPOINT } : {}) })
+      : undefined;
   const bucket = config.REDLINE_BUCKET;
   const missing = (what: string) => {
     throw new UsageError(`${what} is not set: export the stack's outputs (docs/deploy.md, "Pointing the CLI at a deployed stack")`);

@@ -35,7 +35,10 @@ export function registerSubscribeCommands(program: Command, io: CliIo): void {
       .option('--webhook <url>', 'POST each notification to this HTTPS URL (signed with a secret)')
       .option('--email <address>', 'e-mail each notification (in the cloud, through SNS; locally, printed by `redline run`)')
       .option('--sqs <queue-arn>', 'send each notification to this standard SQS queue (cloud)')
-      .option('--secret <secret>', 'webhook signing secret, 16+ characters (default: generated and shown once); visible in `ps`: prefer --secret-file')
+      .option(
+        '--secret <secret>',
+        'webhook signing secret, 16+ characters (default: generated and shown once); visible in `ps`: prefer --secret-file',
+      )
       .option('--secret-file <path>', "read the webhook signing secret from this file ('-': standard input), its first line")
       .option('--page <id>', 'only these pages (repeatable, or comma-separated)', collectList)
       .option('--series <series>', 'only these series, e.g. hrr/kazakhstan (repeatable)', collectList)
@@ -104,32 +107,41 @@ Examples:
       });
     });
 
-  addStoreOptions(subscribe.command('list').description('List subscriptions (webhook secrets are never shown).').option('--json', 'print them as JSON')).action(
-    async (_options: unknown, command: Command) => {
-      const options = optionsOf<{ json?: boolean }>(command);
-      await withBackend(storeTargetOf(command, io), io, async (backend) => {
-        const subscriptions: SubscriptionView[] = [];
-        let cursor: string | undefined;
-        do {
-          const batch = await backend.listSubscriptions({ limit: 100, ...(cursor ? { cursor } : {}) });
-          subscriptions.push(...batch.items);
-          cursor = batch.cursor;
-        } while (cursor);
-        if (options.json) return printJson(io, subscriptions);
-        if (subscriptions.length === 0) return printLines(io, ['No subscriptions. Add one with `redline subscribe --webhook <url>`.']);
-        printLines(
-          io,
-          formatTable(
-            ['id', 'created', 'delivery', 'filters'],
-            subscriptions.map((subscription) => [subscription.id, shortTime(subscription.createdAt), describeDelivery(subscription), describeFilters(subscription)]),
-          ),
-        );
-      });
-    },
-  );
+  addStoreOptions(
+    subscribe.command('list').description('List subscriptions (webhook secrets are never shown).').option('--json', 'print them as JSON'),
+  ).action(async (_options: unknown, command: Command) => {
+    const options = optionsOf<{ json?: boolean }>(command);
+    await withBackend(storeTargetOf(command, io), io, async (backend) => {
+      const subscriptions: SubscriptionView[] = [];
+      let cursor: string | undefined;
+      do {
+        const batch = await backend.listSubscriptions({ limit: 100, ...(cursor ? { cursor } : {}) });
+        subscriptions.push(...batch.items);
+        cursor = batch.cursor;
+      } while (cursor);
+      if (options.json) return printJson(io, subscriptions);
+      if (subscriptions.length === 0) return printLines(io, ['No subscriptions. Add one with `redline subscribe --webhook <url>`.']);
+      printLines(
+        io,
+        formatTable(
+          ['id', 'created', 'delivery', 'filters'],
+          subscriptions.map((subscription) => [
+            subscription.id,
+            shortTime(subscription.createdAt),
+            describeDelivery(subscription),
+            describeFilters(subscription),
+          ]),
+        ),
+      );
+    });
+  });
 
   addStoreOptions(
-    subscribe.command('remove').description('Remove a subscription.').argument('<id>', 'subscription id (see `redline subscribe list`)').option('--json', 'print the result as JSON'),
+    subscribe
+      .command('remove')
+      .description('Remove a subscription.')
+      .argument('<id>', 'subscription id (see `redline subscribe list`)')
+      .option('--json', 'print the result as JSON'),
   ).action(async (id: string, _options: unknown, command: Command) => {
     const options = optionsOf<{ json?: boolean }>(command);
     await withBackend(storeTargetOf(command, io), io, async (backend) => {

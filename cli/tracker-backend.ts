@@ -106,7 +106,9 @@ export async function withBackend<T>(target: StoreTarget, io: Pick<CliIo, 'env'>
 /** Commands that need the stores themselves (not available over the HTTP API). */
 export function requireStore(backend: TrackerBackend, what: string): OpenStore {
   if (!backend.store) {
-    throw new UsageError(`${what} needs the store itself, not an HTTP API: run it with --data-dir, or with REDLINE_TABLE/REDLINE_BUCKET set for a deployed stack`);
+    throw new UsageError(
+      `${what} needs the store itself, not an HTTP API: run it with --data-dir, or with REDLINE_TABLE/REDLINE_BUCKET set for a deployed stack`,
+    );
   }
   return backend.store;
 }
@@ -181,7 +183,12 @@ class StoreBackend implements TrackerBackend {
     const comparison = await compareEditions(this.dependencies, { series, from, to });
     return {
       title: comparisonTitle(comparison.series, comparison.from.edition, comparison.to.edition),
-      meta: { series: comparison.series, from: comparison.from, to: comparison.to, ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}) },
+      meta: {
+        series: comparison.series,
+        from: comparison.from,
+        to: comparison.to,
+        ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}),
+      },
       diff: comparison.diff,
     };
   }
@@ -403,7 +410,6 @@ class ApiBackend implements TrackerBackend {
     });
   }
 
-
   async addWatch(request: WatchRequest, options: SubmittedUrlOptions = {}) {
     refuseAllowedOrigins(options);
     if (request.robotsOverride) throw new UsageError('--ignore-robots is an operator setting of the store; the HTTP API does not take it');
@@ -469,7 +475,10 @@ class ApiBackend implements TrackerBackend {
     try {
       response = await fetch(url, { method, headers, ...(text !== undefined ? { body: text } : {}), signal: AbortSignal.timeout(60_000) });
     } catch (error) {
-      throw new RedlineError(`Cannot reach the API at ${this.target.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`, { cause: error });
+      throw new RedlineError(
+        `Cannot reach the API at ${this.target.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+        { cause: error },
+      );
     }
     const answer = await response.text();
     if (!response.ok) {

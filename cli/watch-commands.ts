@@ -2,7 +2,17 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../shared/errors.js';
 import type { PageView } from '../shared/use-cases/queries/views.js';
 import type { CliIo } from './cli-io.js';
-import { collectList, formatTable, normaliseSeries, optionsOf, parsePositiveInteger, printJson, printLines, shortTime, storeTargetOf } from './output.js';
+import {
+  collectList,
+  formatTable,
+  normaliseSeries,
+  optionsOf,
+  parsePositiveInteger,
+  printJson,
+  printLines,
+  shortTime,
+  storeTargetOf,
+} from './output.js';
 import { addStoreOptions } from './store-selection.js';
 import { requireStore, withBackend, type TrackerBackend } from './tracker-backend.js';
 
@@ -26,7 +36,7 @@ Examples:
       .description('Watch a page: it is captured on the next `redline run` and then every --interval-minutes.')
       .argument('<url>', 'the page URL (its profile, series and edition come from the URL)')
       .option('--interval-minutes <n>', 'minutes between checks (at least 5; default 1440, daily)', parsePositiveInteger)
-      .option('--ignore-robots', "fetch even where robots.txt disallows it (only for pages whose owner agreed)")
+      .option('--ignore-robots', 'fetch even where robots.txt disallows it (only for pages whose owner agreed)')
       .option('--allow-origin <origin>', 'a loopback origin the URL may be on, e.g. http://127.0.0.1:4380 (repeatable; local store)', collectList)
       .option('--json', 'print the page as JSON'),
   )
@@ -70,7 +80,10 @@ Examples:
     await withBackend(storeTargetOf(command, io), io, async (backend) => {
       const pages = await allPages(backend, options.series !== undefined ? normaliseSeries(options.series) : undefined);
       if (options.json) return printJson(io, pages);
-      if (pages.length === 0) return printLines(io, [options.series ? `No pages in series ${options.series}.` : 'No watched pages. Add one with `redline watch add <url>`.']);
+      if (pages.length === 0)
+        return printLines(io, [
+          options.series ? `No pages in series ${options.series}.` : 'No watched pages. Add one with `redline watch add <url>`.',
+        ]);
       printLines(
         io,
         formatTable(

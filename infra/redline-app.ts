@@ -49,8 +49,7 @@ export function watchListFromContext(value: unknown): WatchList {
  * (`cdk synth` fails on an unacknowledged error). Shared by infra/app.ts and the infra tests.
  */
 export function buildRedlineApp(app: App, options: RedlineAppOptions = {}): RedlineStacks {
-  const stage =
-    options.stage ?? stageSettings(app.node.tryGetContext('stage'), { alarmEmail: app.node.tryGetContext('alarmEmail') });
+  const stage = options.stage ?? stageSettings(app.node.tryGetContext('stage'), { alarmEmail: app.node.tryGetContext('alarmEmail') });
   const watchList = options.watchList ?? watchListFromContext(app.node.tryGetContext(WATCH_LIST_CONTEXT));
 
   // Strong cross-stack references (CloudFormation exports): the stateful stack cannot drop a resource the stateless

@@ -6,8 +6,7 @@ import * as z from 'zod/mini';
  * Missing or malformed variables fail fast with every problem named.
  */
 const text = () => z.string().check(z.minLength(1));
-const integer = (minimum: number, fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.gte(minimum)), fallback);
+const integer = (minimum: number, fallback: number) => z._default(z.coerce.number().check(z.int(), z.gte(minimum)), fallback);
 
 const environmentSchema = z.object({
   REDLINE_TABLE: text(),

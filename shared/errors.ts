@@ -78,15 +78,7 @@ export class BlockedUrlError extends RedlineError {
 }
 
 /** Failures of a fetch, with the kind recorded on the capture-failure item. */
-export type CaptureFailureKind =
-  | 'timeout'
-  | 'http-status'
-  | 'not-html'
-  | 'too-large'
-  | 'body-missing'
-  | 'blocked'
-  | 'robots'
-  | 'network';
+export type CaptureFailureKind = 'timeout' | 'http-status' | 'not-html' | 'too-large' | 'body-missing' | 'blocked' | 'robots' | 'network';
 
 export class CaptureError extends RedlineError {
   override readonly status = 502;

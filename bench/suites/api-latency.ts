@@ -59,7 +59,10 @@ export async function apiLatencySuite(options: ApiLatencyOptions = {}): Promise<
 
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
     const logger = new Logger({ serviceName: 'api-bench', logLevel: 'SILENT' });
-    const handler = createApiHandler(dependencies, { logger, metrics: new Metrics({ serviceName: 'api-bench', namespace: 'redline-bench', logger }) });
+    const handler = createApiHandler(dependencies, {
+      logger,
+      metrics: new Metrics({ serviceName: 'api-bench', namespace: 'redline-bench', logger }),
+    });
     const server = await startApiServer({ handler });
     try {
       const routes: [string, string][] = [

@@ -26,11 +26,13 @@ export async function editionMapSuite(runs = 5): Promise<SuiteResult> {
   const doc = (country: string, year: number) => documents.get(`${country}/${year}`)!;
   const pairs = CORPUS_YEARS.slice(1).map((to) => ({ from: to - 1, to }));
   const maps = new Map<number, EditionMap>();
-  const inputs = (from: number, to: number) => CORPUS_COUNTRIES.map((country) => ({ series: `hrr/${country}`, previous: doc(country, from), next: doc(country, to) }));
+  const inputs = (from: number, to: number) =>
+    CORPUS_COUNTRIES.map((country) => ({ series: `hrr/${country}`, previous: doc(country, from), next: doc(country, to) }));
   // Warm every code path once.
   for (const { from, to } of pairs) {
     maps.set(from, learnEditionMap('hrr', from, to, inputs(from, to)));
-    for (const country of CORPUS_COUNTRIES) diffDocuments(doc(country, from), doc(country, to), { alignment: { prior: editionMapPrior(maps.get(from)!, { exclude: `hrr/${country}` }) } });
+    for (const country of CORPUS_COUNTRIES)
+      diffDocuments(doc(country, from), doc(country, to), { alignment: { prior: editionMapPrior(maps.get(from)!, { exclude: `hrr/${country}` }) } });
   }
 
   const diffRatios: number[] = [];
@@ -63,7 +65,12 @@ export async function editionMapSuite(runs = 5): Promise<SuiteResult> {
     }
     plainTotals.set(from, plainTotal);
     const learnMs = timeMedian(runs, () => void learnEditionMap('hrr', from, to, inputs(from, to)));
-    rows.push({ suite: 'edition-map', case: `learn map ${from}->${to} (6 series, in memory)`, ms: round(learnMs), x_plain_diffs: round(learnMs / plainTotal, 3) });
+    rows.push({
+      suite: 'edition-map',
+      case: `learn map ${from}->${to} (6 series, in memory)`,
+      ms: round(learnMs),
+      x_plain_diffs: round(learnMs / plainTotal, 3),
+    });
   }
 
   // The store: six countries, nine editions each, recorded as captures are.
@@ -73,7 +80,8 @@ export async function editionMapSuite(runs = 5): Promise<SuiteResult> {
     for (const country of CORPUS_COUNTRIES) for (const year of CORPUS_YEARS) await store.record(country, year, doc(country, year));
     const snapshots = store.dependencies.snapshots as S3SnapshotStore;
     const dropCache = async () => {
-      for await (const object of snapshots.listPrefix('maps/')) await store.aws.s3.send(new DeleteObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }));
+      for await (const object of snapshots.listPrefix('maps/'))
+        await store.aws.s3.send(new DeleteObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }));
     };
     for (const { from, to } of pairs) {
       const request = { report: 'hrr', from, to };

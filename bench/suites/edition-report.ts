@@ -21,7 +21,8 @@ export async function editionReportSuite(runs = 3): Promise<SuiteResult> {
     for (const country of CORPUS_COUNTRIES) for (const year of CORPUS_YEARS) await store.record(country, year);
     const snapshots = store.dependencies.snapshots as S3SnapshotStore;
     const drop = async (prefix: string) => {
-      for await (const object of snapshots.listPrefix(prefix)) await store.aws.s3.send(new DeleteObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }));
+      for await (const object of snapshots.listPrefix(prefix))
+        await store.aws.s3.send(new DeleteObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }));
     };
     const request = { report: 'hrr', from, to };
     // Warm every code path once (and the map's cache for the compare reference, as a user's second request finds it).
@@ -53,7 +54,8 @@ export async function editionReportSuite(runs = 3): Promise<SuiteResult> {
     const cachedMs = await timed(async () => undefined, true);
     const seriesCount = CORPUS_COUNTRIES.length;
     const compareMedian = median([...compareTimes.values()]);
-    for (const [series, ms] of compareTimes) rows.push({ suite: 'edition-report', case: `compare ${series} ${from}->${to} (reference)`, ms: round(ms) });
+    for (const [series, ms] of compareTimes)
+      rows.push({ suite: 'edition-report', case: `compare ${series} ${from}->${to} (reference)`, ms: round(ms) });
     rows.push({
       suite: 'edition-report',
       case: `editions report hrr ${from}->${to}, ${seriesCount} series, cold (map and report computed)`,
@@ -68,7 +70,12 @@ export async function editionReportSuite(runs = 3): Promise<SuiteResult> {
       ms_per_series: round(mapCachedMs / seriesCount),
       x_single_compare: round(mapCachedMs / seriesCount / compareMedian, 3),
     });
-    rows.push({ suite: 'edition-report', case: 'editions report, cached', ms: round(cachedMs), x_single_compare: round(cachedMs / compareMedian, 3) });
+    rows.push({
+      suite: 'edition-report',
+      case: 'editions report, cached',
+      ms: round(cachedMs),
+      x_single_compare: round(cachedMs / compareMedian, 3),
+    });
     return {
       suite: 'edition-report',
       rows,

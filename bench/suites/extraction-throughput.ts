@@ -24,7 +24,13 @@ export function extractionThroughputSuite(runs = 5): SuiteResult {
   const ceilingRate = megabytes / (tokeniseMs / 1000);
   const fraction = extractRate / ceilingRate;
   const rows = [
-    { suite: 'extraction', case: `redline extract (${pages.length} pages)`, mb: round(megabytes), ms: round(extractMs), mb_per_s: round(extractRate) },
+    {
+      suite: 'extraction',
+      case: `redline extract (${pages.length} pages)`,
+      mb: round(megabytes),
+      ms: round(extractMs),
+      mb_per_s: round(extractRate),
+    },
     { suite: 'extraction', case: 'htmlparser2 tokenise (ceiling)', mb: round(megabytes), ms: round(tokeniseMs), mb_per_s: round(ceilingRate) },
   ];
   return {

@@ -65,10 +65,14 @@ export async function hardeningSuite(): Promise<SuiteResult> {
 
 function runInChild(): Promise<SuiteResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--openssl-legacy-provider', '--expose-gc', '--no-warnings', '--import', 'tsx', fileURLToPath(import.meta.url)], {
-      env: { ...process.env, [CHILD_FLAG]: '1', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--openssl-legacy-provider', '--expose-gc', '--no-warnings', '--import', 'tsx', fileURLToPath(import.meta.url)],
+      {
+        env: { ...process.env, [CHILD_FLAG]: '1', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -135,12 +139,17 @@ async function faults(row: (fields: HardeningRow) => void): Promise<void> {
   const memoryRuns = numberFromEnv('HARDENING_FAULT_RUNS', 1_000);
   let started = performance.now();
   const memory = await fc.check(
-    fc.asyncProperty(scenarioArbitrary(() => 'memory'), faultPlanArbitrary({ restart: false }), fc.integer(), async (scenario, plan, seed) => {
-      const faulty = await simulate(memoryBackend(seed), scenario, plan);
-      const checked = compareWithClean(faulty, await clean(scenario));
-      if (!checked.ok) throw new Error(checked.problem);
-      count(faulty, checked.markerRegressions);
-    }),
+    fc.asyncProperty(
+      scenarioArbitrary(() => 'memory'),
+      faultPlanArbitrary({ restart: false }),
+      fc.integer(),
+      async (scenario, plan, seed) => {
+        const faulty = await simulate(memoryBackend(seed), scenario, plan);
+        const checked = compareWithClean(faulty, await clean(scenario));
+        if (!checked.ok) throw new Error(checked.problem);
+        count(faulty, checked.markerRegressions);
+      },
+    ),
     { numRuns: memoryRuns },
   );
   row({
@@ -158,12 +167,16 @@ async function faults(row: (fields: HardeningRow) => void): Promise<void> {
   started = performance.now();
   try {
     const servers = await fc.check(
-      fc.asyncProperty(scenarioArbitrary(() => `bench-${(runs += 1)}`), faultPlanArbitrary({ restart: true, maxSteps: 30 }), async (scenario, plan) => {
-        const faulty = await simulate(backend, scenario, plan);
-        const checked = compareWithClean(faulty, await clean(scenario));
-        if (!checked.ok) throw new Error(checked.problem);
-        count(faulty, checked.markerRegressions);
-      }),
+      fc.asyncProperty(
+        scenarioArbitrary(() => `bench-${(runs += 1)}`),
+        faultPlanArbitrary({ restart: true, maxSteps: 30 }),
+        async (scenario, plan) => {
+          const faulty = await simulate(backend, scenario, plan);
+          const checked = compareWithClean(faulty, await clean(scenario));
+          if (!checked.ok) throw new Error(checked.problem);
+          count(faulty, checked.markerRegressions);
+        },
+      ),
       { numRuns: numberFromEnv('HARDENING_SERVER_RUNS', 20), endOnFailure: true },
     );
     row({
@@ -196,12 +209,17 @@ async function hostileTargets(row: (fields: HardeningRow) => void): Promise<void
         failure && !testCase.message.test(failure.message) ? `message "${failure.message}"` : '',
         outcome.revisionSeqs.join(',') !== '1' ? `revisions ${outcome.revisionSeqs.join(',')}` : '',
         outcome.page.lastDocumentHash !== outcome.baselineHash ? 'last document hash moved' : '',
-        nextDue < outcome.attemptedFrom + dueIn - 1_000 || nextDue > outcome.attemptedTo + dueIn + 1_000 ? `next due in ${round((nextDue - outcome.attemptedFrom) / 60_000, 1)} min` : '',
+        nextDue < outcome.attemptedFrom + dueIn - 1_000 || nextDue > outcome.attemptedTo + dueIn + 1_000
+          ? `next due in ${round((nextDue - outcome.attemptedFrom) / 60_000, 1)} min`
+          : '',
         outcome.ms > TOTAL_TIMEOUT_MS + 1_500 ? 'slow' : '',
       ].filter(Boolean);
       row({
         case: `hostile target: ${testCase.name}`,
-        outcome: problems.length === 0 ? `pass: ${testCase.kind}${failure?.httpStatus ? ` ${failure.httpStatus}` : ''}, retry in ${round((nextDue - outcome.attemptedFrom) / 60_000, 0)} min` : `FAIL: ${problems.join('; ')}`,
+        outcome:
+          problems.length === 0
+            ? `pass: ${testCase.kind}${failure?.httpStatus ? ` ${failure.httpStatus}` : ''}, retry in ${round((nextDue - outcome.attemptedFrom) / 60_000, 0)} min`
+            : `FAIL: ${problems.join('; ')}`,
         runs: 1,
         ms: round(outcome.ms, 0),
         peak_MiB: round(outcome.peakMiB, 1),
@@ -298,7 +316,12 @@ async function apiUnderLoad(row: (fields: HardeningRow) => void): Promise<number
         const headers: Record<string, string> = {};
         if (type) headers['content-type'] = type;
         if (auth) headers.authorization = auth;
-        const answer = await client.send({ method: verb, path: `${target}${search}`, headers, ...(payload !== undefined && verb !== 'GET' && verb !== 'HEAD' ? { body: payload } : {}) });
+        const answer = await client.send({
+          method: verb,
+          path: `${target}${search}`,
+          headers,
+          ...(payload !== undefined && verb !== 'GET' && verb !== 'HEAD' ? { body: payload } : {}),
+        });
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         const problems = answerProblems(answer, verb);
         if (problems.length > 0) throw new Error(`${verb} ${target}${search}: ${problems.join('; ')}`);
@@ -310,7 +333,10 @@ async function apiUnderLoad(row: (fields: HardeningRow) => void): Promise<number
       outcome: fuzz.failed ? `FAIL: ${String(fuzz.errorInstance).slice(0, 300)}` : 'pass: no 5xx, every 4xx explained',
       runs: fuzz.numRuns,
       ms: round(performance.now() - started, 0),
-      detail: [...statuses].sort(([a], [b]) => a - b).map(([status, count]) => `${status}x${count}`).join(' '),
+      detail: [...statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => `${status}x${count}`)
+        .join(' '),
     });
 
     const cannon = (seconds: number) => loadMix(fixture.server.url, seconds);
@@ -390,7 +416,8 @@ async function soak(row: (fields: HardeningRow) => void): Promise<{ heapGrowth: 
     const flat = heapGrowth < 10 && secondHalf.at(-1)!.heap - secondHalf[0]!.heap < 5;
     row({
       case: `API: soak, ${soakSeconds} s at 10 connections (emulators in a child process)`,
-      outcome: errors === 0 && flat ? 'pass: no errors, heap flat' : `FAIL: ${errors} errors, heap ${round(start.heap, 1)} -> ${round(end.heap, 1)} MiB`,
+      outcome:
+        errors === 0 && flat ? 'pass: no errors, heap flat' : `FAIL: ${errors} errors, heap ${round(start.heap, 1)} -> ${round(end.heap, 1)} MiB`,
       runs: requestsTotal,
       ms: round(performance.now() - started, 0),
       p99_ms: Math.max(...p99s),
@@ -453,8 +480,11 @@ async function audit(row: (fields: HardeningRow) => void): Promise<void> {
     const report = JSON.parse(output) as { metadata?: { vulnerabilities?: Record<string, number> }; message?: string; error?: { summary?: string } };
     const counts = report.metadata?.vulnerabilities;
     if (counts) {
-      outcome = (counts.high ?? 0) + (counts.critical ?? 0) === 0 ? 'pass: no high or critical' : `FAIL: ${counts.high} high, ${counts.critical} critical`;
-      detail = Object.entries(counts).map(([severity, count]) => `${severity} ${count}`).join(', ');
+      outcome =
+        (counts.high ?? 0) + (counts.critical ?? 0) === 0 ? 'pass: no high or critical' : `FAIL: ${counts.high} high, ${counts.critical} critical`;
+      detail = Object.entries(counts)
+        .map(([severity, count]) => `${severity} ${count}`)
+        .join(', ');
     } else {
       outcome = 'not run: the advisory endpoint refused the request';
       detail = (report.message ?? report.error?.summary ?? '').slice(0, 200);

@@ -93,7 +93,13 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
     ms: round(notifiedMs),
     pages_per_s: rate(pages.length, notifiedMs),
   });
-  rows.push({ suite: 'pipeline', case: `reference: extract + diff in process, no I/O`, pages: pages.length, ms: round(referenceMs), pages_per_s: rate(pages.length, referenceMs) });
+  rows.push({
+    suite: 'pipeline',
+    case: `reference: extract + diff in process, no I/O`,
+    pages: pages.length,
+    ms: round(referenceMs),
+    pages_per_s: rate(pages.length, referenceMs),
+  });
 
   // The split by step: cycle 2 again, one channel at a time.
   const steps: [string, number, number][] = [];
@@ -124,44 +130,90 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
     const stopAll = () => Promise.all(Object.values(runtime.eventSources).map((source) => source.stop()));
 
     const dispatch = await phase();
-    steps.push(['dispatch: list the pages, mark 54 dispatched (DynamoDB)', dispatch.ms, count(dispatch.timings, (key) => key.startsWith('revisions.'))]);
+    steps.push([
+      'dispatch: list the pages, mark 54 dispatched (DynamoDB)',
+      dispatch.ms,
+      count(dispatch.timings, (key) => key.startsWith('revisions.')),
+    ]);
 
     const capture = await phase(() => runtime.eventSources.capture.start());
     await stopAll();
     const captureHandler = total(capture.timings, (key) => key === 'handler.redline-capture');
     const capturePorts = total(capture.timings, (key) => !key.startsWith('handler.'));
-    steps.push(['capture: fetch from the local site', total(capture.timings, (key) => key === 'fetcher.fetchPage'), count(capture.timings, (key) => key === 'fetcher.fetchPage')]);
+    steps.push([
+      'capture: fetch from the local site',
+      total(capture.timings, (key) => key === 'fetcher.fetchPage'),
+      count(capture.timings, (key) => key === 'fetcher.fetchPage'),
+    ]);
     steps.push(['capture: extract + handler code', captureHandler - capturePorts, pages.length]);
-    steps.push(['capture: S3 put raw + Document', total(capture.timings, (key) => /^snapshots\.put/.test(key)), count(capture.timings, (key) => /^snapshots\.put/.test(key))]);
-    steps.push(['capture: DynamoDB (page, latest revision, check)', total(capture.timings, (key) => key.startsWith('revisions.')), count(capture.timings, (key) => key.startsWith('revisions.'))]);
+    steps.push([
+      'capture: S3 put raw + Document',
+      total(capture.timings, (key) => /^snapshots\.put/.test(key)),
+      count(capture.timings, (key) => /^snapshots\.put/.test(key)),
+    ]);
+    steps.push([
+      'capture: DynamoDB (page, latest revision, check)',
+      total(capture.timings, (key) => key.startsWith('revisions.')),
+      count(capture.timings, (key) => key.startsWith('revisions.')),
+    ]);
 
     const diff = await phase(() => runtime.eventSources.diff.start());
     await stopAll();
     const diffHandler = total(diff.timings, (key) => key === 'handler.redline-diff');
     const diffPorts = total(diff.timings, (key) => !key.startsWith('handler.'));
-    steps.push(['diff: S3 get both Documents', total(diff.timings, (key) => /^snapshots\.get/.test(key)), count(diff.timings, (key) => /^snapshots\.get/.test(key))]);
+    steps.push([
+      'diff: S3 get both Documents',
+      total(diff.timings, (key) => /^snapshots\.get/.test(key)),
+      count(diff.timings, (key) => /^snapshots\.get/.test(key)),
+    ]);
     steps.push(['diff: diff + handler code', diffHandler - diffPorts, pages.length]);
-    steps.push(['diff: S3 put diff + section lines', total(diff.timings, (key) => /^snapshots\.put/.test(key)), count(diff.timings, (key) => /^snapshots\.put/.test(key))]);
-    steps.push(['diff: DynamoDB (page, latest, revision put, check)', total(diff.timings, (key) => key.startsWith('revisions.')), count(diff.timings, (key) => key.startsWith('revisions.'))]);
+    steps.push([
+      'diff: S3 put diff + section lines',
+      total(diff.timings, (key) => /^snapshots\.put/.test(key)),
+      count(diff.timings, (key) => /^snapshots\.put/.test(key)),
+    ]);
+    steps.push([
+      'diff: DynamoDB (page, latest, revision put, check)',
+      total(diff.timings, (key) => key.startsWith('revisions.')),
+      count(diff.timings, (key) => key.startsWith('revisions.')),
+    ]);
     steps.push(['diff: S3 event delivery + queue overhead (wall - handler)', diff.ms - diffHandler, 0]);
 
     const notify = await phase(() => runtime.eventSources.stream.start());
     await stopAll();
-    steps.push(['notify: stream records -> notifications (handler)', total(notify.timings, (key) => key === 'handler.redline-revisions-stream'), pages.length]);
+    steps.push([
+      'notify: stream records -> notifications (handler)',
+      total(notify.timings, (key) => key === 'handler.redline-revisions-stream'),
+      pages.length,
+    ]);
 
     // The provenance consumer: its own reading of the same stream (off the diff step since issue 13).
     const provenance = await phase(() => runtime.eventSources.provenance.start());
     await stopAll();
     const provenanceMs = total(provenance.timings, (key) => key === 'handler.redline-revisions-stream-provenance');
     steps.push(['provenance: stream records -> index updates (handler)', provenanceMs, pages.length]);
-    if (runtime.notifications.notifications.length !== pages.length) throw new Error(`expected ${pages.length} notifications, got ${runtime.notifications.notifications.length}`);
+    if (runtime.notifications.notifications.length !== pages.length)
+      throw new Error(`expected ${pages.length} notifications, got ${runtime.notifications.notifications.length}`);
   } finally {
     await split.close();
   }
   for (const [step, ms, calls] of steps) {
-    rows.push({ suite: 'pipeline', case: `step: ${step}`, ms: round(ms), calls, ms_per_page: round(ms / pages.length), share: round(ms / serialMs, 3) });
+    rows.push({
+      suite: 'pipeline',
+      case: `step: ${step}`,
+      ms: round(ms),
+      calls,
+      ms_per_page: round(ms / pages.length),
+      share: round(ms / serialMs, 3),
+    });
   }
-  rows.push({ suite: 'pipeline', case: 'one channel at a time, cycle 2 total', pages: pages.length, ms: round(serialMs), pages_per_s: rate(pages.length, serialMs) });
+  rows.push({
+    suite: 'pipeline',
+    case: 'one channel at a time, cycle 2 total',
+    pages: pages.length,
+    ms: round(serialMs),
+    pages_per_s: rate(pages.length, serialMs),
+  });
 
   const ratio = changed.durationMs / referenceMs;
   return {

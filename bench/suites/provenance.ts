@@ -28,7 +28,10 @@ export async function provenanceSuite(runs = 3): Promise<SuiteResult> {
   let largest: { country: string; sentences: number; cold: number; extract: number; incremental: number } | undefined;
   // Warm every code path once, so the first series timed does not pay for compilation.
   const warm = CORPUS_YEARS.map((year) => extract(loadCorpusPage('tuvalu', year)));
-  const warmIndex = build(warm.map((document, at) => refOf('tuvalu', document, at)), warm.map(versionSentences));
+  const warmIndex = build(
+    warm.map((document, at) => refOf('tuvalu', document, at)),
+    warm.map(versionSentences),
+  );
   for (let position = 0; position < warmIndex.versionCount; position++) blameVersion(warmIndex, position);
   naiveBlame(warm.map(versionSentences));
 
@@ -75,7 +78,13 @@ export async function provenanceSuite(runs = 3): Promise<SuiteResult> {
 
     rows.push(
       { suite: 'provenance', case: `${country}: extract 9 editions (reference)`, sentences: blamed, ms: round(extractMs) },
-      { suite: 'provenance', case: `${country}: cold blame of every sentence, 9 editions`, sentences: blamed, ms: round(coldMs), x_extract: round(coldMs / extractMs) },
+      {
+        suite: 'provenance',
+        case: `${country}: cold blame of every sentence, 9 editions`,
+        sentences: blamed,
+        ms: round(coldMs),
+        x_extract: round(coldMs / extractMs),
+      },
       { suite: 'provenance', case: `${country}:   of which segmentation + hashing`, ms: round(segmentMs), x_extract: round(segmentMs / extractMs) },
       { suite: 'provenance', case: `${country}: naive recompute (reference)`, ms: round(naiveMs), x_cold: round(naiveMs / coldMs) },
       { suite: 'provenance', case: `${country}: add 2024 to the 2016-2023 index`, ms: round(appendMs), x_cold: round(appendMs / coldMs, 3) },
@@ -99,7 +108,12 @@ export async function provenanceSuite(runs = 3): Promise<SuiteResult> {
   const hook = await hookWithIo('kazakhstan', runs);
   rows.push(
     { suite: 'provenance', case: 'kazakhstan: recordRevision of 2024 on local servers (reference)', ms: round(hook.recordMs) },
-    { suite: 'provenance', case: 'kazakhstan: the hook after it (read index, list, read Document, add, write)', ms: round(hook.hookMs), x_record: round(hook.hookMs / hook.recordMs) },
+    {
+      suite: 'provenance',
+      case: 'kazakhstan: the hook after it (read index, list, read Document, add, write)',
+      ms: round(hook.hookMs),
+      x_record: round(hook.hookMs / hook.recordMs),
+    },
   );
 
   const coldRatio = totals.cold / totals.extract;
@@ -125,7 +139,13 @@ export async function provenanceSuite(runs = 3): Promise<SuiteResult> {
 
 function refOf(country: CorpusCountry, document: Document, at: number): VersionRef {
   const edition = document.edition ?? CORPUS_YEARS[at]!;
-  return { page: `hrr.${country}.${edition}`, seq: 1, edition, documentHash: `bench-${edition}`, capturedAt: new Date(Date.UTC(edition + 1, 2, 1)).toISOString() };
+  return {
+    page: `hrr.${country}.${edition}`,
+    seq: 1,
+    edition,
+    documentHash: `bench-${edition}`,
+    capturedAt: new Date(Date.UTC(edition + 1, 2, 1)).toISOString(),
+  };
 }
 
 function build(refs: readonly VersionRef[], sentences: readonly VersionSentences[]): ProvenanceIndex {

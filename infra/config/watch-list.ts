@@ -17,7 +17,12 @@ const watchSchema = z
       .url({ protocol: /^https$/, error: 'must be an https URL' })
       .refine((url) => !new URL(url).username && !new URL(url).password, 'must not carry credentials'),
     /** Minutes between checks of this page; the dispatcher runs every 15 minutes, so less makes no sense. */
-    intervalMinutes: z.number().int().min(15).max(7 * 24 * 60).optional(),
+    intervalMinutes: z
+      .number()
+      .int()
+      .min(15)
+      .max(7 * 24 * 60)
+      .optional(),
   })
   .strict();
 

@@ -72,9 +72,7 @@ export function bindTable(fn: Bindable, table: dynamodb.ITable, options: BindTab
     );
   }
   if (tableActions.length > 0) {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: tableActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }),
-    );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: tableActions.map((action) => `dynamodb:${action}`), resources: [table.tableArn] }));
   }
   const indexActions = actions.filter((action) => INDEX_ACTIONS.has(action));
   if (indexActions.length > 0 && indexes.length > 0) {
@@ -208,9 +206,7 @@ export interface BindQueueOptions {
 export function bindQueue(fn: Bindable, queue: sqs.IQueue, options: BindQueueOptions): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
   if (queue.encryptionMasterKey) {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [queue.encryptionMasterKey.keyArn] }),
-    );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [queue.encryptionMasterKey.keyArn] }));
   }
   fn.addEnvironment(options.environmentName ?? ENVIRONMENT_NAMES.captureQueue, queue.queueUrl);
 }
@@ -220,4 +216,3 @@ function resolveAccess<A extends string, N extends string>(access: N | readonly 
   if (!actions || actions.length === 0) throw new Error(`No actions for access ${JSON.stringify(access)}`);
   return [...new Set(actions)];
 }
-

@@ -154,5 +154,4 @@ export class TrackerApi extends Construct {
   get url(): string {
     return this.stage.url;
   }
-
 }

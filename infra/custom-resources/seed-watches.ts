@@ -54,7 +54,11 @@ export function createSeedHandler(dependencies: SeedDependencies) {
 async function putResponse(url: string, body: CloudFormationCustomResourceResponse): Promise<void> {
   const text = JSON.stringify(body);
   // The pre-signed URL is signed for an empty content type.
-  const response = await fetch(url, { method: 'PUT', body: text, headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(text)) } });
+  const response = await fetch(url, {
+    method: 'PUT',
+    body: text,
+    headers: { 'content-type': '', 'content-length': String(Buffer.byteLength(text)) },
+  });
   if (!response.ok) throw new Error(`CloudFormation did not take the response: HTTP ${response.status}`);
 }
 

@@ -110,7 +110,7 @@ export class StatelessStack extends Stack {
       memorySize: 256,
     });
     const provenance = trackerFunction('provenance', {
-      description: 'redline: bring the sentence provenance index of each new revision\'s series up to date (DynamoDB stream)',
+      description: "redline: bring the sentence provenance index of each new revision's series up to date (DynamoDB stream)",
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
@@ -134,7 +134,11 @@ export class StatelessStack extends Stack {
     // series' watched editions: Query on gsi1), and recordRevision when a stored Document was never recorded; alerts
     // after repeated failures. A page whose lineage signals changed decides series lineage again (every page and
     // signal: Query on gsi2; the lineage items, a lineage no longer decided deleted under SERIES#; docs/ read).
-    bindTable(capture, table, { access: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], indexes: ['gsi1', 'gsi2'], deleteKeyPrefixes: ['SERIES#'] });
+    bindTable(capture, table, {
+      access: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      indexes: ['gsi1', 'gsi2'],
+      deleteKeyPrefixes: ['SERIES#'],
+    });
     bindBucket(capture, bucket, { prefixes: ['raw/'], access: ['head', 'put'] });
     bindBucket(capture, bucket, { prefixes: ['docs/'], access: ['head', 'get', 'put'] });
     bindBucket(capture, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });

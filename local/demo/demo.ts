@@ -95,7 +95,9 @@ async function main(): Promise<void> {
   out();
   out(`watching ${DEMO_WATCHES.length} pages (POST /watches):`);
   for (const page of DEMO_WATCHES) {
-    const { page: record } = (await callApi(api, 'POST', '/watches', { url: site.url(page.country, page.year) })) as { page: { page: string; url: string } };
+    const { page: record } = (await callApi(api, 'POST', '/watches', { url: site.url(page.country, page.year) })) as {
+      page: { page: string; url: string };
+    };
     out(`  ${record.page.padEnd(22)}${record.url}`);
   }
   if (args['keep-data']) await continueFromStoredData(live, site, clock, api);
@@ -104,7 +106,10 @@ async function main(): Promise<void> {
     ['/hooks/all', { includeTrivial: true }, 'everything'],
     ['/hooks/civil-liberties', { sectionPrefixes: ['respect-for-civil-liberties'] }, 'Section 2 (civil liberties) only, no trivial edits'],
   ] as const) {
-    const { subscription } = (await callApi(api, 'POST', '/subscriptions', { filters, delivery: { type: 'webhook', url: receiver.url(path), secret } })) as { subscription: { id: string } };
+    const { subscription } = (await callApi(api, 'POST', '/subscriptions', {
+      filters,
+      delivery: { type: 'webhook', url: receiver.url(path), secret },
+    })) as { subscription: { id: string } };
     out(`  webhook ${path.padEnd(24)} ${what}  (subscription ${subscription.id.slice(0, 8)}…)`);
   }
   out('  console                         every notification, as lines');
@@ -131,7 +136,9 @@ async function main(): Promise<void> {
   if (!args['keep-running']) return;
   const tickMs = Math.max(1, Number(args['tick-seconds'])) * 1000;
   out();
-  out(`dev mode: serving until Ctrl-C. Every ${tickMs / 1000} s is one simulated day: the site moves on a cycle and the scheduler dispatches what is due.`);
+  out(
+    `dev mode: serving until Ctrl-C. Every ${tickMs / 1000} s is one simulated day: the site moves on a cycle and the scheduler dispatches what is due.`,
+  );
   printLive.enabled = true;
   const tick = setInterval(() => {
     site!.advance();
@@ -181,7 +188,12 @@ function followActivity(live: LocalRuntime, webhooks: WebhookReceiver, consoleLi
         return print(() => [line('notify', text), ...consoleLines.splice(0).map((entry) => line('console', entry, 4))]);
       }
       case 'retry':
-        return print(() => [line('retry', `${activity.source}: ${activity.messageIds.length} message(s) will be redelivered${activity.error ? ` (${activity.error})` : ''}`)]);
+        return print(() => [
+          line(
+            'retry',
+            `${activity.source}: ${activity.messageIds.length} message(s) will be redelivered${activity.error ? ` (${activity.error})` : ''}`,
+          ),
+        ]);
       case 'dead-letter':
         return print(() => [line('DLQ', `${activity.source}: message ${activity.messageId} moved to the dead-letter queue`)]);
       case 'error':
@@ -191,7 +203,11 @@ function followActivity(live: LocalRuntime, webhooks: WebhookReceiver, consoleLi
     }
   });
   webhooks.onReceipt((receipt) => {
-    const verdict = receipt.verified ? (receipt.duplicate ? 'signature verified, duplicate id dropped' : 'signature verified') : 'REJECTED: bad signature';
+    const verdict = receipt.verified
+      ? receipt.duplicate
+        ? 'signature verified, duplicate id dropped'
+        : 'signature verified'
+      : 'REJECTED: bad signature';
     print(() => [line('webhook', `${receipt.path.padEnd(24)} ${receipt.id ?? '(no id)'}  ${verdict}`, 4)]);
   });
   return state;
@@ -264,11 +280,31 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
   out();
   out(`${elapsed()} summary`);
   out(line('cycles', `${reports.length} in ${seconds(cyclesMs)} (${seconds(cyclesMs / reports.length)} per cycle)`));
-  out(line('pages', `${pages.items.length} watched, ${probed.length} found by the new-edition probe (${probed.map((page) => page.page).join(', ') || 'none'})`));
-  out(line('captures', `${count('captured')} stored, ${count('unchanged')} unchanged (chrome or markup only), ${count('not-modified')} not modified (304), ${count('failed')} failed, ${count('skipped')} probes that found nothing`));
-  out(line('revisions', `${revisions.length} (${revisions.filter((revision) => revision.seq === 1).length} baselines, ${revisions.filter((revision) => revision.seq > 1).length} changes)`));
+  out(
+    line(
+      'pages',
+      `${pages.items.length} watched, ${probed.length} found by the new-edition probe (${probed.map((page) => page.page).join(', ') || 'none'})`,
+    ),
+  );
+  out(
+    line(
+      'captures',
+      `${count('captured')} stored, ${count('unchanged')} unchanged (chrome or markup only), ${count('not-modified')} not modified (304), ${count('failed')} failed, ${count('skipped')} probes that found nothing`,
+    ),
+  );
+  out(
+    line(
+      'revisions',
+      `${revisions.length} (${revisions.filter((revision) => revision.seq === 1).length} baselines, ${revisions.filter((revision) => revision.seq > 1).length} changes)`,
+    ),
+  );
   out(line('notified', `${notifications.length}: ${byType('revision')} revision, ${byType('new-edition')} new edition, ${byType('alert')} alert`));
-  out(line('webhooks', `/hooks/all ${accepted('/hooks/all')} delivered, /hooks/civil-liberties ${accepted('/hooks/civil-liberties')} delivered, all signatures verified${rejected ? ` except ${rejected} REJECTED` : ''}`));
+  out(
+    line(
+      'webhooks',
+      `/hooks/all ${accepted('/hooks/all')} delivered, /hooks/civil-liberties ${accepted('/hooks/civil-liberties')} delivered, all signatures verified${rejected ? ` except ${rejected} REJECTED` : ''}`,
+    ),
+  );
   const { captureDeadLetters, diffDeadLetters, streamFailures, provenanceStreamFailures } = live.queues;
   const deadLetters = captureDeadLetters.size + diffDeadLetters.size + streamFailures.size + provenanceStreamFailures.size;
   out(line('DLQs', `${deadLetters} message(s)`));
@@ -284,7 +320,10 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
         step('fetch', ['fetcher.fetchPage']),
         step('S3 put', ['snapshots.putRaw', 'snapshots.putDocument', 'snapshots.putDiff', 'snapshots.putSectionLines']),
         step('S3 get', ['snapshots.getDocument']),
-        step('DynamoDB', [...live.timings.samples.keys()].filter((key) => key.startsWith('revisions.'))),
+        step(
+          'DynamoDB',
+          [...live.timings.samples.keys()].filter((key) => key.startsWith('revisions.')),
+        ),
         step('notify', ['notifier.publish']),
       ].join(', ') + '  (summed over concurrent calls; extraction and diffing are the rest)',
     ),
@@ -303,7 +342,13 @@ async function summary(live: LocalRuntime, reports: CycleReport[], rawKeys: Map<
   out(line('outline', `npx redline extract ${exported?.after ?? '<saved page>'}`));
   const api = live.api!;
   out(line('api', `npm run dev keeps it up at ${api.url}, then for example:`));
-  for (const path of ['/pages', '/pages/hrr.kazakhstan.2022/revisions', '/pages/hrr.kazakhstan.2022/diff?from=1&to=2&format=html', '/series/hrr~kazakhstan/compare?from=2023&to=2024&format=text', '/feeds/all.atom']) {
+  for (const path of [
+    '/pages',
+    '/pages/hrr.kazakhstan.2022/revisions',
+    '/pages/hrr.kazakhstan.2022/diff?from=1&to=2&format=html',
+    '/series/hrr~kazakhstan/compare?from=2023&to=2024&format=text',
+    '/feeds/all.atom',
+  ]) {
     out(line('', `curl -s '${api.url}${path}'`, 4));
   }
   out(line('dev', 'npm run dev  (same demo, then everything keeps running: site, API, queues, scheduler)'));
@@ -378,4 +423,3 @@ main()
     await shutdown();
     process.exit(1);
   });
-

@@ -122,7 +122,9 @@ export function rotateChrome(seed: number): PageEdit {
       ]);
       DomUtils.prependChild(body, promo);
       const footer = new Element('footer', { class: 'site-footer' }, [
-        new Element('p', {}, [new Text(`Page generated ${new Date(Date.UTC(2026, 0, 1) + seed * 60_000).toISOString()} (token ${seed.toString(36)})`)]),
+        new Element('p', {}, [
+          new Text(`Page generated ${new Date(Date.UTC(2026, 0, 1) + seed * 60_000).toISOString()} (token ${seed.toString(36)})`),
+        ]),
       ]);
       DomUtils.appendChild(body, footer);
       DomUtils.appendChild(body, new Element('script', {}, [new Text(`window.__nonce = "${seed.toString(16)}";`)]));
@@ -190,9 +192,7 @@ function headingElement(dom: DomDocument, text: string): Element {
 /** Body elements in document order: headings and paragraphs (number labels excluded). */
 function outlineElements(dom: DomDocument): Element[] {
   return DomUtils.findAll(
-    (element) =>
-      (HEADING.test(element.name) || element.name === 'p') &&
-      !(element.attribs.class ?? '').includes('report-toc-section'),
+    (element) => (HEADING.test(element.name) || element.name === 'p') && !(element.attribs.class ?? '').includes('report-toc-section'),
     [reportBody(dom)],
   );
 }

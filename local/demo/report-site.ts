@@ -126,7 +126,13 @@ export async function startReportSite(options: ReportSiteOptions = {}): Promise<
     const cached = contentCache.get(cacheKey);
     if (cached) return cached;
     const base = loadCorpusHtml(page.country, page.year);
-    const html = edits.length === 0 ? base : applyEdits(base, edits.flatMap((change) => change.edits));
+    const html =
+      edits.length === 0
+        ? base
+        : applyEdits(
+            base,
+            edits.flatMap((change) => change.edits),
+          );
     const published = changesFor(page, (change) => change.type === 'publish').map((change) => change.cycle);
     const lastChange = Math.max(0, ...edits.map((change) => change.cycle), ...published);
     const state: ContentState = {
@@ -142,8 +148,7 @@ export async function startReportSite(options: ReportSiteOptions = {}): Promise<
   const transientAt = (page: CorpusPageRef) =>
     changesFor(page, (change) => change.cycle === cycle && (change.type === 'error-page' || change.type === 'unavailable'))[0];
 
-  const validatorMode = (page: CorpusPageRef): ValidatorMode =>
-    options.pageValidators?.[keyOf(page)] ?? options.validators ?? 'weak';
+  const validatorMode = (page: CorpusPageRef): ValidatorMode => options.pageValidators?.[keyOf(page)] ?? options.validators ?? 'weak';
 
   const send = (
     request: IncomingMessage,
@@ -163,7 +168,14 @@ export async function startReportSite(options: ReportSiteOptions = {}): Promise<
     if (status !== 304) out['content-length'] = bytes.length;
     response.writeHead(status, out);
     response.end(request.method === 'HEAD' || status === 304 ? undefined : bytes);
-    requests.push({ method: request.method ?? 'GET', path: request.url ?? '/', status, cycle, bytes: status === 304 ? 0 : bytes.length, conditional });
+    requests.push({
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      status,
+      cycle,
+      bytes: status === 304 ? 0 : bytes.length,
+      conditional,
+    });
   };
 
   const chromed = (state: { head: string; tail: string }): string => {
@@ -185,7 +197,9 @@ export async function startReportSite(options: ReportSiteOptions = {}): Promise<
       return send(request, response, status, body, headers);
     }
     if (transient?.type === 'error-page') {
-      const body = chromed(splitBody(simplePage("We're sorry", 'This site is currently experiencing technical difficulties. Please try again later.')));
+      const body = chromed(
+        splitBody(simplePage("We're sorry", 'This site is currently experiencing technical difficulties. Please try again later.')),
+      );
       return send(request, response, 200, body, { 'content-type': 'text/html; charset=UTF-8', 'cache-control': 'no-store' });
     }
     const state = contentState(page);
@@ -207,7 +221,10 @@ export async function startReportSite(options: ReportSiteOptions = {}): Promise<
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://site.invalid');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return send(request, response, 405, simplePage('Method Not Allowed', 'Only GET and HEAD.'), { allow: 'GET, HEAD', 'content-type': 'text/html; charset=UTF-8' });
+      return send(request, response, 405, simplePage('Method Not Allowed', 'Only GET and HEAD.'), {
+        allow: 'GET, HEAD',
+        'content-type': 'text/html; charset=UTF-8',
+      });
     }
     if (url.pathname === '/robots.txt') {
       return send(request, response, 200, ROBOTS_TXT, { 'content-type': 'text/plain; charset=UTF-8' });

@@ -57,7 +57,10 @@ export const DEMO_SCHEDULE: readonly SiteChange[] = [
     cycle: 5,
     page: russia2023,
     type: 'edit',
-    edits: [renameHeading(EXPRESSION_HEADING, 'Freedom of Expression, Including for the Press'), replaceInParagraph('EXECUTIVE SUMMARY', 0, '25 years', '26 years')],
+    edits: [
+      renameHeading(EXPRESSION_HEADING, 'Freedom of Expression, Including for the Press'),
+      replaceInParagraph('EXECUTIVE SUMMARY', 0, '25 years', '26 years'),
+    ],
   },
   {
     cycle: 6,

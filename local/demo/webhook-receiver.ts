@@ -100,9 +100,7 @@ export async function startWebhookReceiver(options: { secret: string; host?: str
     url: (path = '/') => `${origin}${path}`,
     receipts,
     accepted: (path) =>
-      receipts
-        .filter((receipt) => receipt.status === 204 && (path === undefined || receipt.path === path))
-        .map((receipt) => receipt.notification!),
+      receipts.filter((receipt) => receipt.status === 204 && (path === undefined || receipt.path === path)).map((receipt) => receipt.notification!),
     onReceipt(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

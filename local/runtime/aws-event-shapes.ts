@@ -72,7 +72,12 @@ export function objectCreatedEvent(object: {
     detail: {
       version: '0',
       bucket: { name: object.bucket },
-      object: { key: object.key, size: object.size, etag: object.etag.replace(/"/g, ''), sequencer: object.sequencer ?? randomBytes(9).toString('hex').toUpperCase() },
+      object: {
+        key: object.key,
+        size: object.size,
+        etag: object.etag.replace(/"/g, ''),
+        sequencer: object.sequencer ?? randomBytes(9).toString('hex').toUpperCase(),
+      },
       'request-id': randomBytes(8).toString('hex').toUpperCase(),
       requester: LOCAL_ACCOUNT,
       'source-ip-address': '127.0.0.1',
@@ -89,11 +94,22 @@ export function objectCreatedFromS3rver(event: unknown, at: Date, region?: strin
   const records = (event as { Records?: unknown[] } | undefined)?.Records ?? [];
   const created: ObjectCreatedEvent[] = [];
   for (const record of records) {
-    const { eventName, s3 } = record as { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number; eTag?: string } } };
+    const { eventName, s3 } = record as {
+      eventName?: string;
+      s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number; eTag?: string } };
+    };
     if (!eventName?.startsWith('ObjectCreated') || !s3?.bucket?.name || !s3.object?.key) continue;
     const reason = eventName === 'ObjectCreated:Copy' ? 'CopyObject' : eventName === 'ObjectCreated:Post' ? 'POST Object' : 'PutObject';
     created.push(
-      objectCreatedEvent({ bucket: s3.bucket.name, key: s3.object.key, size: s3.object.size ?? 0, etag: s3.object.eTag ?? '', at, reason, ...(region ? { region } : {}) }),
+      objectCreatedEvent({
+        bucket: s3.bucket.name,
+        key: s3.object.key,
+        size: s3.object.size ?? 0,
+        etag: s3.object.eTag ?? '',
+        at,
+        reason,
+        ...(region ? { region } : {}),
+      }),
     );
   }
   return created;

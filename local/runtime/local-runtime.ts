@@ -18,12 +18,7 @@ import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-s
 import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/outbound-http/address-guard.js';
 import type { HostLookup } from '../../shared/adapters/outbound-http/guarded-connector.js';
 import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/outbound-http/http-fetcher.js';
-import {
-  localDynamoDbClientConfig,
-  localS3ClientConfig,
-  startLocalAwsServers,
-  type LocalAwsServers,
-} from './local-aws-servers.js';
+import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers, type LocalAwsServers } from './local-aws-servers.js';
 import { LocalSubscriptionGateway, SubscriptionNotifier } from './subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { WebhookNotifier } from '../../shared/adapters/webhook/webhook-notifier.js';
@@ -264,7 +259,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       );
       // Only our own file: another process may have replaced it meanwhile.
       cleanups.push(async () => {
-        const current = await readFile(file, 'utf8').then((text) => JSON.parse(text) as { pid?: number }, () => undefined);
+        const current = await readFile(file, 'utf8').then(
+          (text) => JSON.parse(text) as { pid?: number },
+          () => undefined,
+        );
         if (current?.pid === process.pid) await rm(file, { force: true });
       });
     }
@@ -339,9 +337,25 @@ class Runtime implements LocalRuntime {
         timeline,
       });
     this.queues = {
-      capture: new LocalQueue({ name: 'redline-capture', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: captureDeadLetters, clock: wallClock, region, timeline }),
+      capture: new LocalQueue({
+        name: 'redline-capture',
+        visibilityTimeoutMs,
+        maxReceiveCount,
+        deadLetterQueue: captureDeadLetters,
+        clock: wallClock,
+        region,
+        timeline,
+      }),
       captureDeadLetters,
-      diff: new LocalQueue({ name: 'redline-diff', visibilityTimeoutMs, maxReceiveCount, deadLetterQueue: diffDeadLetters, clock: wallClock, region, timeline }),
+      diff: new LocalQueue({
+        name: 'redline-diff',
+        visibilityTimeoutMs,
+        maxReceiveCount,
+        deadLetterQueue: diffDeadLetters,
+        clock: wallClock,
+        region,
+        timeline,
+      }),
       diffDeadLetters,
       stream: streamReading('redline-revisions-stream', streamFailures),
       streamFailures,
@@ -684,8 +698,19 @@ class Runtime implements LocalRuntime {
 
 /** The use case's result fields of a handler's log line (without Powertools' own keys). */
 const POWERTOOLS_KEYS = new Set([
-  'level', 'message', 'service', 'timestamp', 'xray_trace_id', 'sampling_rate', 'cold_start', 'function_arn',
-  'function_memory_size', 'function_name', 'function_request_id', 'revision', 'capture',
+  'level',
+  'message',
+  'service',
+  'timestamp',
+  'xray_trace_id',
+  'sampling_rate',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'revision',
+  'capture',
 ]);
 
 function pickOutcome(attributes: Record<string, unknown>): Record<string, unknown> {

@@ -275,12 +275,7 @@ function documentSentences(document: Document): Map<string, LocatedSentence> {
  * quotes or final punctuation, is not reported. Each distinct sentence is reported once per term it contains, at its
  * first occurrence. Order: by term (as given), removed before added, then document order.
  */
-export function termSentenceChanges(
-  previous: Document,
-  next: Document,
-  terms: string[],
-  options: TermSentenceOptions = {},
-): TermSentenceChange[] {
+export function termSentenceChanges(previous: Document, next: Document, terms: string[], options: TermSentenceOptions = {}): TermSentenceChange[] {
   const distinctTerms = checkTerms(terms);
   const before = documentSentences(previous);
   const after = documentSentences(next);

@@ -13,14 +13,7 @@ const MONTH =
 
 /** Unicode space separators beyond the ones isSpaceCode knows (ogham, en/em/thin spaces, narrow nbsp, ...). */
 function isWhitespace(code: number): boolean {
-  return (
-    isSpaceCode(code) ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000
-  );
+  return isSpaceCode(code) || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x202f || code === 0x205f || code === 0x3000;
 }
 
 /** Zero-width characters and the soft hyphen: invisible, so never a change of their own. */

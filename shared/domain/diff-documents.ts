@@ -4,7 +4,15 @@
  * so the cost follows the size of the change rather than the size of the documents.
  */
 import type { Document, Section } from './document.js';
-import type { LikelyCounterpart, ParagraphChange, RevisionDiff, RevisionDiffSummary, SectionChange, SectionChangeKind, Triviality } from './revision-diff.js';
+import type {
+  LikelyCounterpart,
+  ParagraphChange,
+  RevisionDiff,
+  RevisionDiffSummary,
+  SectionChange,
+  SectionChangeKind,
+  Triviality,
+} from './revision-diff.js';
 import { alignParagraphs, paragraphText, TextInterner } from './paragraph-alignment.js';
 import { alignSections, type CounterpartMatch, type SectionAlignmentOptions, type SectionMatch } from './section-alignment.js';
 import { classifyTextChange, combineTriviality, revisionSignificance, sectionSignificance } from './change-classification.js';

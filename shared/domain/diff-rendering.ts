@@ -48,7 +48,8 @@ export function describeCounterpart(section: SectionChange): string | undefined 
   if (!counterpart) return undefined;
   const name = counterpart.number ? `${counterpart.number} ${counterpart.heading}` : counterpart.heading;
   const share = `${Math.round(counterpart.retained * 100)}% of its text is there`;
-  const why = counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
+  const why =
+    counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
   return `likely counterpart: ${name} (${counterpart.key}), ${why}`;
 }
 
@@ -116,9 +117,7 @@ export function renderHtml(diff: RevisionDiff, options: RenderOptions = {}): str
     const classes = ['redline-section', ...section.kinds.map((kind) => `redline-${kind}`)];
     if (section.trivial) classes.push(`redline-trivial-${section.trivial}`);
     parts.push(`<section class="${classes.join(' ')}" data-key="${escapeHtml(section.key)}">`);
-    parts.push(
-      `<h${level}>${escapeHtml(title(section))} <small class="redline-meta">(${escapeHtml(describeChange(section))})</small></h${level}>`,
-    );
+    parts.push(`<h${level}>${escapeHtml(title(section))} <small class="redline-meta">(${escapeHtml(describeChange(section))})</small></h${level}>`);
     if (origin) parts.push(`<p class="redline-origin">${escapeHtml(origin)}</p>`);
     const counterpart = describeCounterpart(section);
     if (counterpart) parts.push(`<p class="redline-counterpart">${escapeHtml(counterpart.charAt(0).toUpperCase() + counterpart.slice(1))}</p>`);

@@ -164,7 +164,10 @@ export class EditionMapLearner {
         rows.push(row);
       }
     }
-    rows.sort((a, b) => a.position - b.position || b.support - a.support || a.from.key.localeCompare(b.from.key) || (a.to?.key ?? '').localeCompare(b.to?.key ?? ''));
+    rows.sort(
+      (a, b) =>
+        a.position - b.position || b.support - a.support || a.from.key.localeCompare(b.from.key) || (a.to?.key ?? '').localeCompare(b.to?.key ?? ''),
+    );
     return {
       version: EDITION_MAP_VERSION,
       report,
@@ -246,6 +249,15 @@ export const EDITION_MAP_CSV_COLUMNS = ['kind', 'from_key', 'from_heading', 'to_
 export function editionMapToCsv(map: EditionMap): string {
   return toCsv([
     EDITION_MAP_CSV_COLUMNS,
-    ...map.rows.map((row) => [row.kind, row.from.key, row.from.heading, row.to?.key ?? '', row.to?.heading ?? '', row.support, row.present, row.confidence]),
+    ...map.rows.map((row) => [
+      row.kind,
+      row.from.key,
+      row.from.heading,
+      row.to?.key ?? '',
+      row.to?.heading ?? '',
+      row.support,
+      row.present,
+      row.confidence,
+    ]),
   ]);
 }

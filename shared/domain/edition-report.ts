@@ -271,7 +271,13 @@ export function quantile(sorted: readonly number[], p: number): number {
 }
 
 /** The report from every series' figures, with the edition map giving the template's outline order and headings. */
-export function assembleEditionReport(report: string, from: number, to: number, seriesReports: readonly SeriesReport[], map?: EditionMap): EditionReport {
+export function assembleEditionReport(
+  report: string,
+  from: number,
+  to: number,
+  seriesReports: readonly SeriesReport[],
+  map?: EditionMap,
+): EditionReport {
   const rows = seriesReports.map((entry) => entry.row).sort((a, b) => a.ratio - b.ratio || a.series.localeCompare(b.series));
 
   const templates = new Map<string, TemplateSectionRow & { headings: Map<string, number>; order: number }>();

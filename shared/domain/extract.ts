@@ -318,8 +318,7 @@ class ExtractionRun {
     }
     while (this.open.length > 0 && this.open[this.open.length - 1]!.rank >= reading.rank) this.open.pop();
     const parent = this.open[this.open.length - 1]?.section;
-    const number =
-      reading.nested && reading.number && parent?.number ? `${parent.number}.${reading.number}` : reading.number;
+    const number = reading.nested && reading.number && parent?.number ? `${parent.number}.${reading.number}` : reading.number;
     const section: Section = {
       key: this.keys.allocate(reading.heading, parent?.key),
       heading: reading.heading,

@@ -138,7 +138,11 @@ export function trackPhrases(series: string, editions: readonly EditionPhraseFac
       const here = facts.phrases[phrase];
       const present = (here?.sections.length ?? 0) > 0;
       if (present && here) {
-        const appearance: PhraseEdition = { edition: facts.edition, count: here.sections.reduce((sum, section) => sum + section.count, 0), sections: here.sections };
+        const appearance: PhraseEdition = {
+          edition: facts.edition,
+          count: here.sections.reduce((sum, section) => sum + section.count, 0),
+          sections: here.sections,
+        };
         if (here.summarySentence !== undefined) appearance.summarySentence = here.summarySentence;
         track.appearances.push(appearance);
       }
@@ -183,7 +187,10 @@ function changeBetween(
     return change;
   }
   if (wasPresent && present) {
-    const same = oldSentence !== undefined && newSentence !== undefined ? normaliseSentence(oldSentence) === normaliseSentence(newSentence) : oldSentence === newSentence;
+    const same =
+      oldSentence !== undefined && newSentence !== undefined
+        ? normaliseSentence(oldSentence) === normaliseSentence(newSentence)
+        : oldSentence === newSentence;
     if (same) return undefined;
     change = { ...base, change: 'reworded' };
     if (oldSentence !== undefined) change.before = oldSentence;
@@ -215,7 +222,15 @@ export function phraseChangesToCsv(tracks: readonly PhraseTrack[]): string {
   return toCsv([
     ['series', 'phrase', 'previous_edition', 'edition', 'change', 'before', 'after'],
     ...tracks.flatMap((track) =>
-      track.changes.map((change) => [track.series, track.phrase, change.previousEdition, change.edition, change.change, change.before ?? '', change.after ?? '']),
+      track.changes.map((change) => [
+        track.series,
+        track.phrase,
+        change.previousEdition,
+        change.edition,
+        change.change,
+        change.before ?? '',
+        change.after ?? '',
+      ]),
     ),
   ]);
 }

@@ -289,7 +289,8 @@ export function pairByIdentity(state: AlignmentState, evidence: AlignmentEvidenc
   });
   for (const pair of textOnly) {
     const own = evidence.own(pair.i, pair.j);
-    const matchedElsewhere = (headingMatchBefore.has(pair.i) || headingMatchAfter.has(pair.j)) && !(own.heading >= thresholds.headingThreshold || own.headingCover === 1);
+    const matchedElsewhere =
+      (headingMatchBefore.has(pair.i) || headingMatchAfter.has(pair.j)) && !(own.heading >= thresholds.headingThreshold || own.headingCover === 1);
     if (!matchedElsewhere) scored.push(pair);
   }
   pairGreedily(state, scored);
@@ -369,9 +370,16 @@ export function judgeCandidate(
   let rule: CandidateRule | undefined;
   if (heading >= thresholds.headingThreshold) rule = 'heading';
   else if (text >= thresholds.textThreshold) rule = 'text';
-  else if (heading >= MIN_HEADING_FOR_COMBINED && combined >= (bothEmpty ? thresholds.combinedThreshold + 0.15 : thresholds.combinedThreshold)) rule = 'combined';
+  else if (heading >= MIN_HEADING_FOR_COMBINED && combined >= (bothEmpty ? thresholds.combinedThreshold + 0.15 : thresholds.combinedThreshold))
+    rule = 'combined';
   else if (weakAllowed && contained >= CONTAINMENT_THRESHOLD && headingsAgree) rule = 'containment';
-  else if (weakAllowed && headingCover >= HEADING_COVER_THRESHOLD && (context.sameParent || context.sameNumber) && evidence.carried >= CONTINUITY_THRESHOLD) rule = 'continuity';
+  else if (
+    weakAllowed &&
+    headingCover >= HEADING_COVER_THRESHOLD &&
+    (context.sameParent || context.sameNumber) &&
+    evidence.carried >= CONTINUITY_THRESHOLD
+  )
+    rule = 'continuity';
   else if (rules === 'all' && context.prior >= PRIOR_THRESHOLD && relatedByEvidence(evidence)) rule = 'edition-map';
   if (rule === undefined) return undefined;
   const rank =
@@ -406,11 +414,7 @@ function contextOf(state: AlignmentState, i: number, j: number, prior: Alignment
  * part once its parent is settled (aligned, or itself considered in an earlier round), so children of a renamed
  * parent see it aligned, get the same-parent bonus, or align by slug first.
  */
-export function pairBySimilarity(
-  state: AlignmentState,
-  evidence: AlignmentEvidence,
-  options: PhaseOptions = {},
-): void {
+export function pairBySimilarity(state: AlignmentState, evidence: AlignmentEvidence, options: PhaseOptions = {}): void {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   const eligibleBefore = new Uint8Array(state.previous.length);
   const eligibleAfter = new Uint8Array(state.next.length);
@@ -453,11 +457,7 @@ function scoredOf(i: number, j: number, verdict: CandidateVerdict): ScoredPair {
  * Phase 5: every rule (the weak ones included) over all sections still unpaired, whatever their depth, best first;
  * repeated after a slug pass while it pairs anything (a pair made here can let children align by slug).
  */
-export function pairByWeakEvidence(
-  state: AlignmentState,
-  evidence: AlignmentEvidence,
-  options: PhaseOptions = {},
-): void {
+export function pairByWeakEvidence(state: AlignmentState, evidence: AlignmentEvidence, options: PhaseOptions = {}): void {
   const thresholds = options.thresholds ?? DEFAULT_THRESHOLDS;
   for (let pass = 0; pass < 8; pass++) {
     pairBySlug(state);
@@ -505,7 +505,14 @@ export function findLikelyCounterparts(
       if (by === undefined) continue;
       const rank = between.retained + between.heading / 2 + PRIOR_WEIGHT * confidence;
       if (!best || rank > best.rank) {
-        best = { before: i, after: j, by, retained: Math.round(between.retained * 1000) / 1000, score: Math.round(Math.max(between.retained, between.heading, confidence) * 1000) / 1000, rank };
+        best = {
+          before: i,
+          after: j,
+          by,
+          retained: Math.round(between.retained * 1000) / 1000,
+          score: Math.round(Math.max(between.retained, between.heading, confidence) * 1000) / 1000,
+          rank,
+        };
       }
     }
     if (best) {

@@ -83,7 +83,13 @@ export function sectionProfile(section: Section, tokenizer: WordTokenizer): Sect
   }
   // Shorter than a shingle: the words themselves.
   if (shingles.size === 0 && second >= 0) shingles.add(first >= 0 ? Math.imul(first, 31) ^ second : second);
-  return { words: headingWords(section.heading), bigrams: characterBigrams(section.heading), shingles, paragraphs, carryBound: carryBound(paragraphs) };
+  return {
+    words: headingWords(section.heading),
+    bigrams: characterBigrams(section.heading),
+    shingles,
+    paragraphs,
+    carryBound: carryBound(paragraphs),
+  };
 }
 
 function carryBound(paragraphs: readonly number[][]): number {
@@ -328,7 +334,8 @@ export class AlignmentEvidence {
     for (const id of this.shared.nonZero()) {
       const a = Math.floor(id / width);
       const b = id % width;
-      for (const x of ancestors(this.before, a, this.candidatesBefore)) for (const y of ancestors(this.after, b, this.candidatesAfter)) sets[x]?.add(y);
+      for (const x of ancestors(this.before, a, this.candidatesBefore))
+        for (const y of ancestors(this.after, b, this.candidatesAfter)) sets[x]?.add(y);
     }
     const wordIndex = new Map<string, number[]>();
     this.after.profiles.forEach((profile, b) => {
@@ -384,7 +391,12 @@ export class AlignmentEvidence {
     const id = a * this.candidatesAfter.length + b;
     let own = this.memo.get(id);
     if (!own) this.memo.set(id, (own = this.ownEvidence(i, j)));
-    return { heading: own.heading, headingCover: own.headingCover, text: own.text, smaller: Math.min(this.before.sizes[a] as number, this.after.sizes[b] as number) };
+    return {
+      heading: own.heading,
+      headingCover: own.headingCover,
+      text: own.text,
+      smaller: Math.min(this.before.sizes[a] as number, this.after.sizes[b] as number),
+    };
   }
 
   /**
@@ -406,7 +418,8 @@ export class AlignmentEvidence {
   }
 
   private hasOpenChildren(side: Side, root: number): boolean {
-    for (let index = root + 1; index < (side.ends[root] as number); index++) if ((side.position[index] as number) >= 0 && !side.paired(index)) return true;
+    for (let index = root + 1; index < (side.ends[root] as number); index++)
+      if ((side.position[index] as number) >= 0 && !side.paired(index)) return true;
     return false;
   }
 
@@ -535,4 +548,3 @@ export class AlignmentEvidence {
     return Math.max(diceCoefficient(profile.words, other.words), diceCoefficient(profile.bigrams, other.bigrams)) >= STRONG_HEADING;
   }
 }
-

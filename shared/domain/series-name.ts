@@ -7,6 +7,9 @@ export function seriesName(series: string, newest: { title?: string; edition?: n
   const title = newest?.title?.trim();
   if (!title) return series;
   const withoutYear = newest?.edition !== undefined ? title.replace(new RegExp(`(^|\\s)${newest.edition}(?=\\s|$)`, 'u'), ' ') : title;
-  const name = withoutYear.replace(/\s+/gu, ' ').replace(/^[\s:,–-]+|[\s:,–-]+$/gu, '').trim();
+  const name = withoutYear
+    .replace(/\s+/gu, ' ')
+    .replace(/^[\s:,–-]+|[\s:,–-]+$/gu, '')
+    .trim();
   return name === '' ? series : name;
 }

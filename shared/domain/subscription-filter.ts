@@ -124,9 +124,7 @@ export function normaliseSubscriptionFilters(input: SubscriptionFilters): Subscr
   }
   const combinations = Object.values(counts).reduce((product, count) => product * count, 1);
   if (combinations > MAX_FILTER_COMBINATIONS) {
-    throw new ValidationError(
-      `filters: the product of the numbers of values is ${combinations}, over the SNS limit of ${MAX_FILTER_COMBINATIONS}`,
-    );
+    throw new ValidationError(`filters: the product of the numbers of values is ${combinations}, over the SNS limit of ${MAX_FILTER_COMBINATIONS}`);
   }
   return filters;
 }

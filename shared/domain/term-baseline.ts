@@ -117,7 +117,8 @@ export function termBaselines(
 ): BaselineTable {
   const terms = [...new Set(options.terms)];
   const { baseline, by } = options;
-  if (!Number.isInteger(baseline) || baseline < 1) throw new ValidationError(`baseline: must be a whole number of editions, 1 or more (got ${baseline})`);
+  if (!Number.isInteger(baseline) || baseline < 1)
+    throw new ValidationError(`baseline: must be a whole number of editions, 1 or more (got ${baseline})`);
   const groups = new Map<string, Aggregate[]>();
   const add = (groupId: string, entry: DocumentTermCounts, series?: string) => {
     const list = groups.get(groupId) ?? [];
@@ -154,7 +155,10 @@ export function termBaselines(
         baselines[term] = before.reduce((sum, earlier) => sum + rate(earlier.counts[term] ?? 0, earlier.wordCount), 0) / baseline;
         changes[term] = baselines[term] === 0 ? null : ((rates[term] - baselines[term]) / baselines[term]) * 100;
         removedCounts[term] = removed.filter(
-          (sentence) => sentence.term === term && sentence.toEdition === aggregate.edition && (aggregate.series === undefined || sentence.series === aggregate.series),
+          (sentence) =>
+            sentence.term === term &&
+            sentence.toEdition === aggregate.edition &&
+            (aggregate.series === undefined || sentence.series === aggregate.series),
         ).length;
       }
       rows.push({
@@ -178,7 +182,11 @@ export function termBaselines(
   }
   rows.sort((a, b) => a.edition - b.edition || (a.series ?? '').localeCompare(b.series ?? ''));
   const shown = new Set(rows.map((row) => `${row.series ?? ''}\u0000${row.edition}`));
-  const sentences = removed.filter((sentence) => terms.includes(sentence.term) && (by === 'edition' ? rows.some((row) => row.edition === sentence.toEdition) : shown.has(`${sentence.series}\u0000${sentence.toEdition}`)));
+  const sentences = removed.filter(
+    (sentence) =>
+      terms.includes(sentence.term) &&
+      (by === 'edition' ? rows.some((row) => row.edition === sentence.toEdition) : shown.has(`${sentence.series}\u0000${sentence.toEdition}`)),
+  );
   return { by, baseline, wholeWord: options.wholeWord ?? false, terms, rows, sentences };
 }
 
@@ -229,7 +237,15 @@ export function baselineToCsv(table: BaselineTable): string {
 export function removedSentencesToCsv(table: BaselineTable): string {
   return toCsv([
     ['term', 'series', 'from_edition', 'to_edition', 'section_key', 'heading', 'sentence'],
-    ...table.sentences.map((entry) => [entry.term, entry.series, entry.fromEdition, entry.toEdition, entry.sectionKey, entry.heading, entry.sentence]),
+    ...table.sentences.map((entry) => [
+      entry.term,
+      entry.series,
+      entry.fromEdition,
+      entry.toEdition,
+      entry.sectionKey,
+      entry.heading,
+      entry.sentence,
+    ]),
   ]);
 }
 

@@ -60,12 +60,7 @@ type ReversedOps = Array<[EditOp, number]>;
  * bit-parallel LCS (Allison-Dix / Hyyrö: O(N·M/32)) is far cheaper, so Myers hands over to it once it has spent
  * about what the bit-parallel pass would cost. Both give a minimal edit script.
  */
-export function diffTokenIds(
-  a: Int32Array,
-  b: Int32Array,
-  maxEditLength: number,
-  spend: SpendWork = () => false,
-): EditRun[] | BoundedReason {
+export function diffTokenIds(a: Int32Array, b: Int32Array, maxEditLength: number, spend: SpendWork = () => false): EditRun[] | BoundedReason {
   const lengthA = a.length;
   const lengthB = b.length;
   let prefix = 0;
@@ -77,7 +72,13 @@ export function diffTokenIds(
 
   let middle: ReversedOps | BoundedReason;
   if (n === 0 || m === 0) {
-    middle = n + m > maxEditLength ? 'max-edit-length' : [[INSERT, m], [DELETE, n]];
+    middle =
+      n + m > maxEditLength
+        ? 'max-edit-length'
+        : [
+            [INSERT, m],
+            [DELETE, n],
+          ];
   } else {
     const limit = Math.min(n + m, maxEditLength);
     const words = (m + 31) >>> 5;
@@ -139,15 +140,7 @@ class RunBuilder {
 }
 
 /** Myers' greedy O(ND) diff of a[offset, offset+n) and b[offset, offset+m), keeping each round's furthest points. */
-function myers(
-  a: Int32Array,
-  b: Int32Array,
-  offsetInput: number,
-  n: number,
-  m: number,
-  max: number,
-  spend: SpendWork,
-): ReversedOps | BoundedReason {
+function myers(a: Int32Array, b: Int32Array, offsetInput: number, n: number, m: number, max: number, spend: SpendWork): ReversedOps | BoundedReason {
   const offset = max + 1;
   // Furthest x reached on each diagonal k = x - y; -1 marks a diagonal no path reaches inside the grid.
   const v = new Int32Array(2 * max + 3).fill(-1);
@@ -215,14 +208,7 @@ function myers(
  * U = V & match(a[i]); V' = (V + U) | (V - U). The rows are kept, so the walk back from (n, m) is O(n + m): equal
  * ids step diagonally, a set bit steps left (an insertion), anything else steps up (a deletion).
  */
-function bitParallelLcs(
-  a: Int32Array,
-  b: Int32Array,
-  offsetInput: number,
-  n: number,
-  m: number,
-  spend: SpendWork,
-): ReversedOps | BoundedReason {
+function bitParallelLcs(a: Int32Array, b: Int32Array, offsetInput: number, n: number, m: number, spend: SpendWork): ReversedOps | BoundedReason {
   const words = (m + 31) >>> 5;
   const matches = new Map<number, Int32Array>();
   for (let j = 0; j < m; j++) {
@@ -252,7 +238,7 @@ function bitParallelLcs(
       const u = (v & match) >>> 0;
       const sum = v + u + carry;
       carry = sum > 0xffffffff ? 1 : 0;
-      rows[current + w] = (sum | 0) | (v & ~match);
+      rows[current + w] = sum | 0 | (v & ~match);
     }
   }
   const reversed: ReversedOps = [];

@@ -167,10 +167,7 @@ async function recordCaptureFailure(
 ): Promise<CaptureOutcome> {
   const { revisions, notifier, settings } = dependencies;
   const failuresSoFar = page.consecutiveFailures ?? 0;
-  const backoffMinutes = Math.min(
-    settings.failureBackoffMinutes * 2 ** failuresSoFar,
-    page.intervalMinutes ?? settings.defaultIntervalMinutes,
-  );
+  const backoffMinutes = Math.min(settings.failureBackoffMinutes * 2 ** failuresSoFar, page.intervalMinutes ?? settings.defaultIntervalMinutes);
   const retryAfterMinutes = (details.retryAfterSeconds ?? 0) / 60;
   const nextDueAt = addMinutes(attemptedAt, Math.max(backoffMinutes, retryAfterMinutes));
   const capturedAt = attemptedAt.toISOString();

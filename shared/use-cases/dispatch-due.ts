@@ -84,10 +84,7 @@ function probeMessages(pages: PageRecord[], due: PageRecord[], requestedAt: stri
   return probes;
 }
 
-async function allPages(
-  dependencies: Pick<TrackerDependencies, 'revisions'>,
-  only: readonly string[] | undefined,
-): Promise<PageRecord[]> {
+async function allPages(dependencies: Pick<TrackerDependencies, 'revisions'>, only: readonly string[] | undefined): Promise<PageRecord[]> {
   if (only) {
     const records = await Promise.all(only.map((page) => dependencies.revisions.getPage(page)));
     return records.filter((record): record is PageRecord => record !== undefined);

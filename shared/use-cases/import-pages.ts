@@ -254,7 +254,12 @@ export async function importPages(
           try {
             await finishLatestRecording(dependencies, state.record.page);
           } catch (error) {
-            notImported.push({ source: state.record.page, page: state.record.page, outcome: 'failed', message: `finishing its latest revision: ${errorMessage(error)}` });
+            notImported.push({
+              source: state.record.page,
+              page: state.record.page,
+              outcome: 'failed',
+              message: `finishing its latest revision: ${errorMessage(error)}`,
+            });
           }
         }
         for (const capture of state.pending) {
@@ -271,7 +276,9 @@ export async function importPages(
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
   const lineage = interruptedReading ? undefined : await updateLineage(dependencies, states);
-  const placedHosts = new Set(states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []));
+  const placedHosts = new Set(
+    states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []),
+  );
   const unplacedPages: UnplacedPage[] = unplaced.filter((page) => page.profile !== genericProfile.name || siteHost(page.url, placedHosts));
   const skippedByPage = new Map<string, number>();
   for (const item of notImported) {
@@ -313,7 +320,10 @@ export async function importPages(
 }
 
 /** Stores each page's lineage signals (from its newest capture) and decides series lineage again when they changed. */
-async function updateLineage(dependencies: ImportDependencies, states: readonly PageState[]): Promise<Pick<LineageRefresh, 'linked' | 'unlinked'> | undefined> {
+async function updateLineage(
+  dependencies: ImportDependencies,
+  states: readonly PageState[],
+): Promise<Pick<LineageRefresh, 'linked' | 'unlinked'> | undefined> {
   let changed = false;
   for (const state of states) {
     if (!state.newest || !state.record.series) continue;
@@ -385,7 +395,8 @@ async function storeCapture(
   try {
     ({ document, identity } = readPage(capture.text, capture.url !== undefined ? { url: capture.url } : {}));
   } catch (error) {
-    if (error instanceof ExtractionError) return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
+    if (error instanceof ExtractionError)
+      return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
     if (error instanceof ArchiveUrlError) return { source: capture.source, outcome: 'failed', message: `the archive record's URL: ${error.message}` };
     throw error;
   }
@@ -393,7 +404,11 @@ async function storeCapture(
   if (!pageUrl) {
     const tried = identity.tried.join('; ');
     onUnplaced({ source: capture.source, reason: 'nothing in the page or its URL says which page it is', tried: identity.tried });
-    return { source: capture.source, outcome: 'failed', message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})` };
+    return {
+      source: capture.source,
+      outcome: 'failed',
+      message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})`,
+    };
   }
   if (identity.profile.name === genericProfile.name || identity.series === undefined) {
     onUnplaced({
@@ -508,7 +523,13 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
  * it after the page's other captures). Were it believed, the page's revision would sit in the future, and every live
  * capture before that date would be older than it (stale): change detection would stop.
  */
-function captureTime(document: Document, capture: ArchivedCapture, timeSource: 'page' | 'archive', identity: ResolvedPageIdentity, importedAt: number): string {
+function captureTime(
+  document: Document,
+  capture: ArchivedCapture,
+  timeSource: 'page' | 'archive',
+  identity: ResolvedPageIdentity,
+  importedAt: number,
+): string {
   const bounded = (time: number) => new Date(Math.min(time, importedAt)).toISOString();
   if (timeSource === 'page') {
     for (const candidate of [document.modified, document.published]) {

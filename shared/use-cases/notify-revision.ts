@@ -15,19 +15,13 @@ export type NotifyDependencies = NotificationSources & Pick<TrackerDependencies,
  * - a new-edition notification when the baseline belongs to a page that a probe discovered.
  * Ids are stable (page#seq), so a stream retry publishes the same notification again and subscribers can drop it.
  */
-export async function notifyRevision(
-  dependencies: NotifyDependencies,
-  revision: RevisionRecord,
-): Promise<Notification[]> {
+export async function notifyRevision(dependencies: NotifyDependencies, revision: RevisionRecord): Promise<Notification[]> {
   const notifications = await notificationsFor(dependencies, revision);
   for (const notification of notifications) await dependencies.notifier.publish(notification);
   return notifications;
 }
 
-export async function notificationsFor(
-  dependencies: NotificationSources,
-  revision: RevisionRecord,
-): Promise<Notification[]> {
+export async function notificationsFor(dependencies: NotificationSources, revision: RevisionRecord): Promise<Notification[]> {
   // Subscribers filter on the series they see: the page's lineage (a renamed slug notifies under the one name).
   const series = revision.series ? (await dependencies.revisions.resolveSeries(revision.series)).id : undefined;
   const common = {

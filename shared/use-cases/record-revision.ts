@@ -49,10 +49,7 @@ export function isStale(capturedAt: string, latestCapturedAt: string, now: numbe
  * win; the loser re-reads, and either finds its own Document there (done) or diffs against the winner and tries
  * the next seq. Every outcome is idempotent under duplicate delivery.
  */
-export async function recordRevision(
-  dependencies: RecordDependencies,
-  request: RecordRevisionRequest,
-): Promise<RecordRevisionOutcome> {
+export async function recordRevision(dependencies: RecordDependencies, request: RecordRevisionRequest): Promise<RecordRevisionOutcome> {
   const { revisions, snapshots } = dependencies;
   const now = (dependencies.now ?? (() => new Date()))().getTime();
   const page = await revisions.getPage(request.page);

@@ -3,7 +3,14 @@ import { readPage } from '../domain/extract.js';
 import { RedlineError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
 import type { StoredObjectSummary } from '../ports/snapshot-store.js';
-import { listAllPages, listAllPageSignals, recordPageSignals, refreshSeriesLineage, type LineageDependencies, type LineageRefresh } from './series-lineage.js';
+import {
+  listAllPages,
+  listAllPageSignals,
+  recordPageSignals,
+  refreshSeriesLineage,
+  type LineageDependencies,
+  type LineageRefresh,
+} from './series-lineage.js';
 
 /**
  * Re-resolution of what is stored (docs/page-identity.md): each page's newest raw capture is read again with the
@@ -41,7 +48,10 @@ export async function reresolveStoredPages(dependencies: LineageDependencies, op
           try {
             if (await reresolvePage(dependencies, page, result)) result.reread++;
           } catch (error) {
-            result.unreadable.push({ page: page.page, error: error instanceof RedlineError || error instanceof Error ? error.message : String(error) });
+            result.unreadable.push({
+              page: page.page,
+              error: error instanceof RedlineError || error instanceof Error ? error.message : String(error),
+            });
           }
         }),
       ),

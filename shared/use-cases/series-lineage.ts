@@ -48,7 +48,9 @@ export async function refreshSeriesLineage(dependencies: LineageDependencies): P
     const version = await revisions.lineageFactsVersion();
     const [decision, previous] = await Promise.all([currentDecision(dependencies), revisions.listLineages()]);
     const decidedAt = dependencies.now().toISOString();
-    await revisions.saveLineages(decision.lineages.filter((lineage) => lineage.members.length > 1).map((lineage) => storedLineage(lineage, decidedAt)));
+    await revisions.saveLineages(
+      decision.lineages.filter((lineage) => lineage.members.length > 1).map((lineage) => storedLineage(lineage, decidedAt)),
+    );
     // A capture or an override that changed the facts while this one decided: decide again, on the new facts.
     if ((await revisions.lineageFactsVersion()) !== version) continue;
     return { decision, ...changes(previous, decision) };

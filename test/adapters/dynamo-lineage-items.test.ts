@@ -20,7 +20,13 @@ function page(series: string, edition: number): PageRecord {
 }
 
 const link = (from: string, to: string): SeriesLink => ({ from, to, decidedBy: 'evidence', transitions: [] });
-const lineage = (id: string, members: string[], links: SeriesLink[]): StoredLineage => ({ id, profile: 'state-hrr', members, links, decidedAt: '2026-01-01T00:00:00.000Z' });
+const lineage = (id: string, members: string[], links: SeriesLink[]): StoredLineage => ({
+  id,
+  profile: 'state-hrr',
+  members,
+  links,
+  decidedAt: '2026-01-01T00:00:00.000Z',
+});
 
 describe('lineage items in DynamoDB', () => {
   let aws: LocalAws;
@@ -41,7 +47,13 @@ describe('lineage items in DynamoDB', () => {
 
   it('resolves every member to its lineage, lists the lineage once with its aliases, and answers for the whole lineage', async () => {
     expect(await store.resolveSeries('hrr/old-name')).toEqual({ id: 'hrr/old-name', members: ['hrr/old-name'] });
-    await store.saveLineages([lineage('hrr/new-name', ['hrr/old-name', 'hrr/middle-name', 'hrr/new-name'], [link('hrr/old-name', 'hrr/middle-name'), link('hrr/middle-name', 'hrr/new-name')])]);
+    await store.saveLineages([
+      lineage(
+        'hrr/new-name',
+        ['hrr/old-name', 'hrr/middle-name', 'hrr/new-name'],
+        [link('hrr/old-name', 'hrr/middle-name'), link('hrr/middle-name', 'hrr/new-name')],
+      ),
+    ]);
     for (const name of ['hrr/old-name', 'hrr/middle-name', 'hrr/new-name']) {
       expect(await store.resolveSeries(name)).toEqual({ id: 'hrr/new-name', members: ['hrr/old-name', 'hrr/middle-name', 'hrr/new-name'] });
     }
@@ -82,13 +94,31 @@ describe('lineage items in DynamoDB', () => {
 
   it('keeps page signals and overrides, and counts every change of them', async () => {
     const before = await store.lineageFactsVersion();
-    await store.putPageSignals({ page: 'hrr.other.2019', series: 'hrr/other', edition: 2019, profile: 'state-hrr', signals: { name: 'Other', taxonomy: ['other'] }, recordedAt: '2026-01-01T00:00:00.000Z' });
-    expect(await store.getPageSignals('hrr.other.2019')).toEqual({ page: 'hrr.other.2019', series: 'hrr/other', edition: 2019, profile: 'state-hrr', signals: { name: 'Other', taxonomy: ['other'] }, recordedAt: '2026-01-01T00:00:00.000Z' });
+    await store.putPageSignals({
+      page: 'hrr.other.2019',
+      series: 'hrr/other',
+      edition: 2019,
+      profile: 'state-hrr',
+      signals: { name: 'Other', taxonomy: ['other'] },
+      recordedAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(await store.getPageSignals('hrr.other.2019')).toEqual({
+      page: 'hrr.other.2019',
+      series: 'hrr/other',
+      edition: 2019,
+      profile: 'state-hrr',
+      signals: { name: 'Other', taxonomy: ['other'] },
+      recordedAt: '2026-01-01T00:00:00.000Z',
+    });
     expect((await store.listPageSignals()).items.map((record) => record.page)).toEqual(['hrr.other.2019']);
     await store.putLineageOverride({ a: 'hrr/new-name', b: 'hrr/old-name', action: 'unlink', decidedAt: '2026-01-02T00:00:00.000Z' });
     await store.putLineageOverride({ a: 'hrr/new-name', b: 'hrr/old-name', action: 'link', decidedAt: '2026-01-03T00:00:00.000Z' });
-    expect(await store.listLineageOverrides()).toEqual([{ a: 'hrr/new-name', b: 'hrr/old-name', action: 'link', decidedAt: '2026-01-03T00:00:00.000Z' }]);
-    await expect(store.putLineageOverride({ a: 'hrr/z', b: 'hrr/a', action: 'link', decidedAt: '2026-01-03T00:00:00.000Z' })).rejects.toBeInstanceOf(ValidationError);
+    expect(await store.listLineageOverrides()).toEqual([
+      { a: 'hrr/new-name', b: 'hrr/old-name', action: 'link', decidedAt: '2026-01-03T00:00:00.000Z' },
+    ]);
+    await expect(store.putLineageOverride({ a: 'hrr/z', b: 'hrr/a', action: 'link', decidedAt: '2026-01-03T00:00:00.000Z' })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     expect(await store.deleteLineageOverride('hrr/new-name', 'hrr/old-name')).toBe(true);
     expect(await store.deleteLineageOverride('hrr/new-name', 'hrr/old-name')).toBe(false);
     expect(await store.lineageFactsVersion()).toBe(before + 4);

@@ -119,7 +119,17 @@ describe('DynamoRevisionStore against dynalite', () => {
 
     const sections: RevisionSectionChange[] = [
       { key: 'a', heading: 'A', kind: 'modified', kinds: ['modified'], wordsAdded: 3, wordsRemoved: 1, significance: 0.3 },
-      { key: 'b', previousKey: 'old-b', heading: 'B', kind: 'renamed', kinds: ['renamed', 'modified'], wordsAdded: 0, wordsRemoved: 0, significance: 0.1, trivial: 'punctuation' },
+      {
+        key: 'b',
+        previousKey: 'old-b',
+        heading: 'B',
+        kind: 'renamed',
+        kinds: ['renamed', 'modified'],
+        wordsAdded: 0,
+        wordsRemoved: 0,
+        significance: 0.1,
+        trivial: 'punctuation',
+      },
     ];
     const revision = revisionRecord('latest.page', 11, {
       series: 'hrr/latest',
@@ -127,7 +137,18 @@ describe('DynamoRevisionStore against dynalite', () => {
       sections,
       significance: 0.3,
       terms: ['torture'],
-      summary: { added: 0, removed: 0, modified: 1, renamed: 1, moved: 0, unchanged: 5, wordsAdded: 3, wordsRemoved: 1, significance: 0.3, trivial: false },
+      summary: {
+        added: 0,
+        removed: 0,
+        modified: 1,
+        renamed: 1,
+        moved: 0,
+        unchanged: 5,
+        wordsAdded: 3,
+        wordsRemoved: 1,
+        significance: 0.3,
+        trivial: false,
+      },
     });
     await store.putRevision(revision);
     expect(await store.getRevision('latest.page', 11)).toEqual(revision);
@@ -196,7 +217,13 @@ describe('DynamoRevisionStore against dynalite', () => {
     expect(series.calls).toBe(3);
 
     const editions = await store.listEditions('hrr/kazakhstan');
-    expect(editions.map((entry) => entry.page)).toEqual(['hrr.kazakhstan.2019', 'hrr.kazakhstan.2020', 'hrr.kazakhstan.2021', 'hrr.kazakhstan.2022', 'hrr.kazakhstan.2023']);
+    expect(editions.map((entry) => entry.page)).toEqual([
+      'hrr.kazakhstan.2019',
+      'hrr.kazakhstan.2020',
+      'hrr.kazakhstan.2021',
+      'hrr.kazakhstan.2022',
+      'hrr.kazakhstan.2023',
+    ]);
 
     const all = await collectAll((cursor) => store.listPages({ cursor, limit: 4 }));
     const ids = all.items.map((page) => page.page);
@@ -231,7 +258,11 @@ describe('DynamoRevisionStore against dynalite', () => {
     expect(recentOnly.map((revision) => revision.capturedAt)).toEqual(expected);
 
     const narrow = await store.listRecentRevisions({ since: '2025-02-28T08:30:00.000Z', until: '2025-03-01T10:30:00.000Z', limit: 10 });
-    expect(narrow.items.map((revision) => revision.capturedAt)).toEqual(['2025-03-01T10:30:00.000Z', '2025-03-01T00:00:00.000Z', '2025-02-28T09:00:00.000Z']);
+    expect(narrow.items.map((revision) => revision.capturedAt)).toEqual([
+      '2025-03-01T10:30:00.000Z',
+      '2025-03-01T00:00:00.000Z',
+      '2025-02-28T09:00:00.000Z',
+    ]);
     expect(narrow.cursor).toBeUndefined();
 
     await expect(store.listRecentRevisions({ since: '2020-01-01T00:00:00Z' })).rejects.toBeInstanceOf(ValidationError);
@@ -239,7 +270,13 @@ describe('DynamoRevisionStore against dynalite', () => {
 
   it('counts consecutive failures, ignores a redelivered failure, and resets on a successful check', async () => {
     await store.putPage(pageRecord('flaky.page'));
-    const failure = (capturedAt: string) => ({ kind: 'http-status' as const, message: 'HTTP 503', httpStatus: 503, capturedAt, url: 'https://example.org/flaky.page' });
+    const failure = (capturedAt: string) => ({
+      kind: 'http-status' as const,
+      message: 'HTTP 503',
+      httpStatus: 503,
+      capturedAt,
+      url: 'https://example.org/flaky.page',
+    });
 
     expect(await store.recordFailure('flaky.page', failure('2025-03-01T00:00:00.000Z'))).toBe(1);
     expect(await store.recordFailure('flaky.page', failure('2025-03-01T01:00:00.000Z'))).toBe(2);
@@ -249,10 +286,19 @@ describe('DynamoRevisionStore against dynalite', () => {
     expect((await store.getPage('flaky.page'))?.nextDueAt).toBe('2025-03-01T06:00:00.000Z');
 
     const failures = await store.listFailures('flaky.page');
-    expect(failures.items.map((item) => item.capturedAt)).toEqual(['2025-03-01T02:00:00.000Z', '2025-03-01T01:00:00.000Z', '2025-03-01T00:00:00.000Z']);
+    expect(failures.items.map((item) => item.capturedAt)).toEqual([
+      '2025-03-01T02:00:00.000Z',
+      '2025-03-01T01:00:00.000Z',
+      '2025-03-01T00:00:00.000Z',
+    ]);
     expect(failures.items[0]).toEqual(failure('2025-03-01T02:00:00.000Z'));
 
-    await store.recordCheck('flaky.page', { checkedAt: '2025-03-01T03:00:00.000Z', etag: '"abc"', lastModified: 'Sat, 01 Mar 2025 02:59:00 GMT', documentHash: hash('doc') });
+    await store.recordCheck('flaky.page', {
+      checkedAt: '2025-03-01T03:00:00.000Z',
+      etag: '"abc"',
+      lastModified: 'Sat, 01 Mar 2025 02:59:00 GMT',
+      documentHash: hash('doc'),
+    });
     const page = await store.getPage('flaky.page');
     expect(page).toMatchObject({ consecutiveFailures: 0, lastCheckedAt: '2025-03-01T03:00:00.000Z', etag: '"abc"', lastDocumentHash: hash('doc') });
 
@@ -262,7 +308,12 @@ describe('DynamoRevisionStore against dynalite', () => {
   it('raises NotFoundError when checking or failing an unknown page', async () => {
     await expect(store.recordCheck('unknown.page', { checkedAt: '2025-03-01T00:00:00.000Z' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(
-      store.recordFailure('unknown.page', { kind: 'timeout', message: 'timed out', capturedAt: '2025-03-01T00:00:00.000Z', url: 'https://example.org/' }),
+      store.recordFailure('unknown.page', {
+        kind: 'timeout',
+        message: 'timed out',
+        capturedAt: '2025-03-01T00:00:00.000Z',
+        url: 'https://example.org/',
+      }),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.listFailures('unknown.page')).items).toEqual([]);
   });

@@ -50,13 +50,21 @@ describe('addressBlockReason', () => {
     expect(isPublicAddress(address)).toBe(false);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '93.184.216.34', '172.15.255.255', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
-    'allows public %s',
-    (address) => {
-      expect(addressBlockReason(address)).toBeUndefined();
-      expect(isPublicAddress(address)).toBe(true);
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '93.184.216.34',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ])('allows public %s', (address) => {
+    expect(addressBlockReason(address)).toBeUndefined();
+    expect(isPublicAddress(address)).toBe(true);
+  });
 });
 
 describe('allowLoopbackOrigins', () => {
@@ -98,7 +106,11 @@ describe('urlBlockReason (every fetch and redirect hop)', () => {
     ['http://0x7f.1/', false, 'loopback address 127.0.0.1'],
     ['http://2130706433/', false, 'loopback address 127.0.0.1'],
     ['http://169.254.169.254/latest/meta-data/', false, 'linkLocal address 169.254.169.254'],
-    ['http://[::ffff:169.254.169.254]/', allowLoopbackOrigins(['http://[::ffff:169.254.169.254]']), 'linkLocal address 169.254.169.254 (embedded in ::ffff:a9fe:a9fe)'],
+    [
+      'http://[::ffff:169.254.169.254]/',
+      allowLoopbackOrigins(['http://[::ffff:169.254.169.254]']),
+      'linkLocal address 169.254.169.254 (embedded in ::ffff:a9fe:a9fe)',
+    ],
     ['ftp://example.org/', false, 'scheme ftp: is not http or https'],
     ['http://a:b@example.org/', false, 'credentials in URL'],
     ['http://example.org:25/', false, 'port 25 is not fetchable'],

@@ -67,7 +67,18 @@ const diffFixture: RevisionDiff = {
       ],
     },
   ],
-  summary: { added: 0, removed: 0, modified: 1, renamed: 0, moved: 0, unchanged: 3, wordsAdded: 2, wordsRemoved: 1, significance: 0.1, trivial: false },
+  summary: {
+    added: 0,
+    removed: 0,
+    modified: 1,
+    renamed: 0,
+    moved: 0,
+    unchanged: 3,
+    wordsAdded: 2,
+    wordsRemoved: 1,
+    significance: 0.1,
+    trivial: false,
+  },
 };
 
 describe('S3SnapshotStore against s3rver', () => {
@@ -160,7 +171,10 @@ describe('S3SnapshotStore against s3rver', () => {
 
     const object = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucketName, Key: key }));
     const text = await object.Body!.transformToString();
-    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as SectionLine);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as SectionLine);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toEqual({
       series: 'hrr/kazakhstan',
@@ -182,7 +196,7 @@ describe('S3SnapshotStore against s3rver', () => {
     expect(generic).toBe('sections/series=__HIVE_DEFAULT_PARTITION__/edition=__HIVE_DEFAULT_PARTITION__/example.org.0123456789ab.jsonl');
   });
 
-  it('lists a page\'s documents across several ListObjectsV2 pages', async () => {
+  it("lists a page's documents across several ListObjectsV2 pages", async () => {
     const keys = new Set<string>();
     for (let i = 0; i < 5; i++) keys.add((await store.putDocument('listing.page', documentFixture({ title: `Version ${i}` }))).key);
     await store.putDocument('listing.page2', documentFixture());

@@ -1,8 +1,4 @@
-import {
-  CreateTopicCommand,
-  SNSClient,
-  SubscribeCommand,
-} from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -27,7 +23,15 @@ const modified = (key: string, significance: number, trivial?: RevisionSectionCh
   ...(trivial ? { trivial } : {}),
 });
 
-function revision(page: string, seq: number, series: string, edition: number, significance: number, sections: RevisionSectionChange[], trivial = false): RevisionNotification {
+function revision(
+  page: string,
+  seq: number,
+  series: string,
+  edition: number,
+  significance: number,
+  sections: RevisionSectionChange[],
+  trivial = false,
+): RevisionNotification {
   return {
     id: notificationIds.revision(page, seq),
     type: 'revision',
@@ -39,7 +43,18 @@ function revision(page: string, seq: number, series: string, edition: number, si
     occurredAt: '2025-03-01T12:00:00.000Z',
     seq,
     previousSeq: seq - 1,
-    summary: { added: 0, removed: 0, modified: sections.length, renamed: 0, moved: 0, unchanged: 10, wordsAdded: 4, wordsRemoved: 2, significance, trivial },
+    summary: {
+      added: 0,
+      removed: 0,
+      modified: sections.length,
+      renamed: 0,
+      moved: 0,
+      unchanged: 10,
+      wordsAdded: 4,
+      wordsRemoved: 2,
+      significance,
+      trivial,
+    },
     sections,
     significance,
     trivial,

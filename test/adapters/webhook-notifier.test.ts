@@ -21,8 +21,29 @@ const notification: RevisionNotification = {
   occurredAt: '2025-03-01T12:00:00.000Z',
   seq: 7,
   previousSeq: 6,
-  summary: { added: 0, removed: 0, modified: 1, renamed: 0, moved: 0, unchanged: 30, wordsAdded: 12, wordsRemoved: 3, significance: 0.2, trivial: false },
-  sections: [{ key: 'executive-summary', heading: 'Executive Summary — “quoted”', kind: 'modified', kinds: ['modified'], wordsAdded: 12, wordsRemoved: 3, significance: 0.2 }],
+  summary: {
+    added: 0,
+    removed: 0,
+    modified: 1,
+    renamed: 0,
+    moved: 0,
+    unchanged: 30,
+    wordsAdded: 12,
+    wordsRemoved: 3,
+    significance: 0.2,
+    trivial: false,
+  },
+  sections: [
+    {
+      key: 'executive-summary',
+      heading: 'Executive Summary — “quoted”',
+      kind: 'modified',
+      kinds: ['modified'],
+      wordsAdded: 12,
+      wordsRemoved: 3,
+      significance: 0.2,
+    },
+  ],
   significance: 0.2,
   trivial: false,
 };
@@ -112,7 +133,17 @@ describe('WebhookNotifier against a local HTTP server', () => {
     // A secret the subscriber chose is read as its bytes (the library's raw format).
     expect(verifiedBy(new Webhook(SECRET, { format: 'raw' }), request!)).toEqual(notification);
     expect(() => verifiedBy(new Webhook('another-secret-0123', { format: 'raw' }), request!)).toThrow(WebhookVerificationError);
-    expect(verifyWebhookSignature(SECRET, { id: request!.headers['webhook-id'] as string, timestamp: request!.headers['webhook-timestamp'] as string, signature: request!.headers['webhook-signature'] as string }, Buffer.from(request!.body))).toBe(true);
+    expect(
+      verifyWebhookSignature(
+        SECRET,
+        {
+          id: request!.headers['webhook-id'] as string,
+          timestamp: request!.headers['webhook-timestamp'] as string,
+          signature: request!.headers['webhook-signature'] as string,
+        },
+        Buffer.from(request!.body),
+      ),
+    ).toBe(true);
   });
 
   it('signs with a whsec_ secret as the library reads it by default (base64 key bytes)', async () => {
@@ -136,7 +167,11 @@ describe('WebhookNotifier against a local HTTP server', () => {
     const body = JSON.stringify(notification);
     const now = Date.UTC(2025, 2, 1, 12, 0, 0);
     const timestamp = String(now / 1000);
-    const headers = { 'webhook-id': notification.id, 'webhook-timestamp': timestamp, 'webhook-signature': signWebhook(SECRET, notification.id, timestamp, body) };
+    const headers = {
+      'webhook-id': notification.id,
+      'webhook-timestamp': timestamp,
+      'webhook-signature': signWebhook(SECRET, notification.id, timestamp, body),
+    };
     const webhook = new Webhook(SECRET, { format: 'raw' });
     const clock = jest.spyOn(Date, 'now');
     try {
@@ -180,17 +215,21 @@ describe('WebhookNotifier against a local HTTP server', () => {
   });
 
   it('does not retry a 400 and reports it', async () => {
-    const error = await notifierFor('/bad-request').publish(notification).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
+    const error = await notifierFor('/bad-request')
+      .publish(notification)
+      .then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
     expect(error).toBeInstanceOf(NotificationDeliveryError);
     expect((error as NotificationDeliveryError).details).toMatchObject({ notificationId: 'hrr.kazakhstan.2024#7', httpStatus: 400, attempts: 1 });
     expect(requestsTo('/bad-request')).toHaveLength(1);
   });
 
   it('gives up after the bounded number of attempts', async () => {
-    const error = await notifierFor('/down', { retries: 2 }).publish(notification).catch((thrown: unknown) => thrown);
+    const error = await notifierFor('/down', { retries: 2 })
+      .publish(notification)
+      .catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(NotificationDeliveryError);
     expect((error as NotificationDeliveryError).details).toMatchObject({ httpStatus: 502, attempts: 3 });
     expect(requestsTo('/down')).toHaveLength(3);
@@ -202,7 +241,14 @@ describe('WebhookNotifier against a local HTTP server', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
 
-    const notifier = new WebhookNotifier({ url: `http://127.0.0.1:${port}/hook`, secret: SECRET, retries: 2, minRetryDelayMs: 5, maxRetryDelayMs: 10, privateAddresses: true });
+    const notifier = new WebhookNotifier({
+      url: `http://127.0.0.1:${port}/hook`,
+      secret: SECRET,
+      retries: 2,
+      minRetryDelayMs: 5,
+      maxRetryDelayMs: 10,
+      privateAddresses: true,
+    });
     const error = await notifier.publish(notification).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(NotificationDeliveryError);
     expect((error as NotificationDeliveryError).details.attempts).toBe(3);
@@ -214,7 +260,13 @@ describe('WebhookNotifier against a local HTTP server', () => {
     const rebinding = async () => [{ address: '127.0.0.1', family: 4 }];
 
     it('refuses a hostname that resolves to loopback: the POST never arrives, and it is not retried', async () => {
-      const notifier = new WebhookNotifier({ url: `http://hooks.example.org:${port()}/ssrf-name`, secret: SECRET, retries: 3, minRetryDelayMs: 5, lookup: rebinding });
+      const notifier = new WebhookNotifier({
+        url: `http://hooks.example.org:${port()}/ssrf-name`,
+        secret: SECRET,
+        retries: 3,
+        minRetryDelayMs: 5,
+        lookup: rebinding,
+      });
       const error = await notifier.publish(notification).catch((thrown: unknown) => thrown);
       expect(error).toBeInstanceOf(NotificationDeliveryError);
       expect((error as Error).message).toMatch(/refused: Refusing to connect to hooks\.example\.org: loopback address 127\.0\.0\.1/);
@@ -242,7 +294,12 @@ describe('WebhookNotifier against a local HTTP server', () => {
       });
       await expect(other.publish(notification)).rejects.toThrow(/refused/);
       expect(requestsTo('/ssrf-other')).toHaveLength(0);
-      const allowed = new WebhookNotifier({ url: `${baseUrl}/ssrf-allowed`, secret: SECRET, retries: 0, privateAddresses: allowLoopbackOrigins([baseUrl]) });
+      const allowed = new WebhookNotifier({
+        url: `${baseUrl}/ssrf-allowed`,
+        secret: SECRET,
+        retries: 0,
+        privateAddresses: allowLoopbackOrigins([baseUrl]),
+      });
       await allowed.publish(notification);
       expect(requestsTo('/ssrf-allowed')).toHaveLength(1);
       await Promise.all([other.close(), allowed.close()]);

@@ -106,7 +106,19 @@ describe('pages', () => {
     expect(body.nextCursor).toBeUndefined();
     const kazakhstan = body.items.find((item: { page: string }) => item.page === KZ);
     expect(Object.keys(kazakhstan).sort()).toEqual(
-      ['consecutiveFailures', 'createdAt', 'edition', 'intervalMinutes', 'lastCheckedAt', 'nextDueAt', 'origin', 'page', 'profile', 'series', 'url'].sort(),
+      [
+        'consecutiveFailures',
+        'createdAt',
+        'edition',
+        'intervalMinutes',
+        'lastCheckedAt',
+        'nextDueAt',
+        'origin',
+        'page',
+        'profile',
+        'series',
+        'url',
+      ].sort(),
     );
   });
 
@@ -165,7 +177,12 @@ describe('revisions', () => {
       expect.objectContaining({ key: TORTURE_KEY, kind: 'modified', kinds: ['modified'], wordsAdded: 9, wordsRemoved: 0 }),
     ]);
     expect(body.items[1].sections).toEqual([
-      expect.objectContaining({ key: RENAMED_TRAFFICKING_KEY, previousKey: TRAFFICKING_KEY, kind: 'renamed', heading: 'Trafficking in Human Beings' }),
+      expect.objectContaining({
+        key: RENAMED_TRAFFICKING_KEY,
+        previousKey: TRAFFICKING_KEY,
+        kind: 'renamed',
+        heading: 'Trafficking in Human Beings',
+      }),
     ]);
     expect(body.items[3]).toMatchObject({ seq: 1, summary: null, sections: [] });
     expect(body.items[0]).not.toHaveProperty('documentKey');
@@ -203,7 +220,9 @@ describe('revisions', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(answer.json()).toEqual(JSON.parse(JSON.stringify(revisionView((await fixture.dependencies.revisions.getRevision(KZ, 3))!))));
-    expect((await request(`/pages/${KZ}/revisions/99`)).json()).toEqual(expect.objectContaining({ status: 404, detail: `No revision 99 of page ${KZ}` }));
+    expect((await request(`/pages/${KZ}/revisions/99`)).json()).toEqual(
+      expect.objectContaining({ status: 404, detail: `No revision 99 of page ${KZ}` }),
+    );
     const bad = await request(`/pages/${KZ}/revisions/third`);
     expect(bad.status).toBe(400);
     expect(bad.json().detail).toMatch(/^seq: /);
@@ -264,7 +283,9 @@ describe('diffs between revisions', () => {
       expect(answer.status).toBe(400);
       expect(answer.json().detail).toMatch(message);
     }
-    expect((await request(`/pages/${KZ}/diff?from=1&to=9`)).json()).toEqual(expect.objectContaining({ status: 404, detail: `No revision 9 of page ${KZ}` }));
+    expect((await request(`/pages/${KZ}/diff?from=1&to=9`)).json()).toEqual(
+      expect.objectContaining({ status: 404, detail: `No revision 9 of page ${KZ}` }),
+    );
     expect((await request('/pages/hrr.atlantis.2024/diff?from=1&to=2')).status).toBe(404);
   });
 });
@@ -284,9 +305,9 @@ describe('section history', () => {
     for (const answer of answers) {
       expect(answer.status).toBe(200);
       const body = answer.json();
-      expect(body.changes.map(({ seq, key, previousKey, kind }: Record<string, unknown>) => ({ seq, key, kind, ...(previousKey ? { previousKey } : {}) }))).toEqual(
-        expectedTrafficking,
-      );
+      expect(
+        body.changes.map(({ seq, key, previousKey, kind }: Record<string, unknown>) => ({ seq, key, kind, ...(previousKey ? { previousKey } : {}) })),
+      ).toEqual(expectedTrafficking);
       expect([...body.keys].sort()).toEqual([TRAFFICKING_KEY, RENAMED_TRAFFICKING_KEY].sort());
     }
     expect(answers[0]!.json().key).toBe(TRAFFICKING_KEY);
@@ -331,7 +352,9 @@ describe('series, editions and edition comparison', () => {
       [2024, KZ],
     ]);
     expect((await request('/series/hrr%2Fkazakhstan/editions')).json()).toEqual(editions);
-    expect((await request('/series/hrr~atlantis/editions')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }));
+    expect((await request('/series/hrr~atlantis/editions')).json()).toEqual(
+      expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }),
+    );
   });
 
   it('gives a series’ lineage: its editions under their own slugs, aliases, links and unlinks', async () => {
@@ -340,11 +363,18 @@ describe('series, editions and edition comparison', () => {
       series: 'hrr/kazakhstan',
       profile: 'state-hrr',
       aliases: [],
-      editions: [2022, 2023, 2024].map((edition) => ({ edition, page: `hrr.kazakhstan.${edition}`, series: 'hrr/kazakhstan', url: hrrUrl('kazakhstan', edition) })),
+      editions: [2022, 2023, 2024].map((edition) => ({
+        edition,
+        page: `hrr.kazakhstan.${edition}`,
+        series: 'hrr/kazakhstan',
+        url: hrrUrl('kazakhstan', edition),
+      })),
       links: [],
       keptApart: [],
     });
-    expect((await request('/series/hrr~atlantis/lineage')).json()).toEqual(expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }));
+    expect((await request('/series/hrr~atlantis/lineage')).json()).toEqual(
+      expect.objectContaining({ status: 404, detail: 'No series hrr/atlantis' }),
+    );
   });
 
   it('aligns the latest Documents of two editions', async () => {
@@ -386,9 +416,15 @@ describe('edition map', () => {
     expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
     const map = answer.json();
     // Only Kazakhstan has both editions: the map is its own alignment (from its latest Documents).
-    const expected = learnEditionMap('hrr', 2023, 2024, [{ series: 'hrr/kazakhstan', previous: corpusDocument('kazakhstan', 2023), next: await latestDocument(KZ) }]);
+    const expected = learnEditionMap('hrr', 2023, 2024, [
+      { series: 'hrr/kazakhstan', previous: corpusDocument('kazakhstan', 2023), next: await latestDocument(KZ) },
+    ]);
     expect(map).toEqual(expected);
-    expect(map.rows.find((row: { from: { heading: string } }) => row.from.heading === 'Freedom of Expression, Including for Members of the Press and Other Media')).toMatchObject({
+    expect(
+      map.rows.find(
+        (row: { from: { heading: string } }) => row.from.heading === 'Freedom of Expression, Including for Members of the Press and Other Media',
+      ),
+    ).toMatchObject({
       kind: 'renamed',
       to: { heading: 'Freedom of the Press' },
       support: 1,
@@ -436,7 +472,10 @@ describe('edition report', () => {
     const report = answer.json();
     // Only Kazakhstan has both editions: its 2023 page as published against its latest 2024 Document.
     const latest = await latestDocument(KZ);
-    const wordsTo = latest.sections.reduce((sum, section) => sum + section.paragraphs.reduce((words, paragraph) => words + paragraph.text.split(/\s+/u).filter(Boolean).length, 0), 0);
+    const wordsTo = latest.sections.reduce(
+      (sum, section) => sum + section.paragraphs.reduce((words, paragraph) => words + paragraph.text.split(/\s+/u).filter(Boolean).length, 0),
+      0,
+    );
     expect(report.series).toHaveLength(1);
     expect(report.series[0]).toMatchObject({ series: 'hrr/kazakhstan', wordsFrom: 12535, wordsTo });
     expect(report.summary.median).toBe(report.series[0].ratio);
@@ -483,7 +522,20 @@ describe('term baselines', () => {
     expect(csv.text.split('\r\n')[0]).toMatch(/^year,series,reports,word_count,baseline_editions,count_torture,count_women,/);
     const sentences = await request('/audit?terms=women&baseline=1&by=series&series=hrr~kazakhstan&format=csv&sentences=true');
     expect(sentences.text.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
-    const result = await cli(['audit', '--terms', 'torture,women', '--baseline', '1', '--by', 'series', '--series', 'hrr/kazakhstan', '--json', '--api', fixture.server.url]);
+    const result = await cli([
+      'audit',
+      '--terms',
+      'torture,women',
+      '--baseline',
+      '1',
+      '--by',
+      'series',
+      '--series',
+      'hrr/kazakhstan',
+      '--json',
+      '--api',
+      fixture.server.url,
+    ]);
     expect(JSON.parse(result.stdout)).toEqual(table);
   });
 
@@ -504,7 +556,9 @@ describe('term baselines', () => {
 
 describe('key phrases', () => {
   it('tracks the profile’s phrases and the user’s across editions, as JSON or CSV, as the CLI gets them over the API', async () => {
-    const answer = await request('/editions/hrr~kazakhstan/phrases?phrases=' + encodeURIComponent('Respect for the Integrity of the Person|torture, by the'));
+    const answer = await request(
+      '/editions/hrr~kazakhstan/phrases?phrases=' + encodeURIComponent('Respect for the Integrity of the Person|torture, by the'),
+    );
     expect(answer.status).toBe(200);
     const result = answer.json();
     expect(result.phrases).toEqual([
@@ -519,7 +573,18 @@ describe('key phrases', () => {
     expect(issues.appearances.every((entry: { sections: Array<{ key: string }> }) => entry.sections[0]!.key === 'executive-summary')).toBe(true);
     const csv = await request('/editions/hrr~kazakhstan/phrases?table=changes&format=csv');
     expect(csv.text.split('\r\n')[0]).toBe('series,phrase,previous_edition,edition,change,before,after');
-    const cliResult = await cli(['editions', 'phrases', 'hrr/kazakhstan', '--phrase', 'Respect for the Integrity of the Person', '--phrase', 'torture, by the', '--json', '--api', fixture.server.url]);
+    const cliResult = await cli([
+      'editions',
+      'phrases',
+      'hrr/kazakhstan',
+      '--phrase',
+      'Respect for the Integrity of the Person',
+      '--phrase',
+      'torture, by the',
+      '--json',
+      '--api',
+      fixture.server.url,
+    ]);
     expect(JSON.parse(cliResult.stdout)).toEqual(result);
   });
 
@@ -545,7 +610,12 @@ describe('term audit', () => {
       corpusDocument('nigeria', 2024),
     ];
     expect(answer.text).toBe(auditToCsv(auditTerms(documents, ['torture', 'human rights'], { by: 'edition' })));
-    expect(answer.text.split('\r\n').slice(1, -1).map((line) => line.split(',').slice(0, 2))).toEqual([
+    expect(
+      answer.text
+        .split('\r\n')
+        .slice(1, -1)
+        .map((line) => line.split(',').slice(0, 2)),
+    ).toEqual([
       ['2022', '1'],
       ['2023', '1'],
       ['2024', '2'],
@@ -588,10 +658,30 @@ describe('Atom feeds', () => {
     expect(answer.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     const base = fixture.server.url;
     expect(entries(answer.text)).toEqual([
-      { id: `urn:redline:revision:${KZ}:4`, link: `${base}/ui/pages/${KZ}/diff?from=3&to=4`, date: '2025-03-01T07:00:00.000Z', title: expect.stringMatching(/revision 4, 1 section changed$/) },
-      { id: `urn:redline:revision:${KZ}:3`, link: `${base}/ui/pages/${KZ}/diff?from=2&to=3`, date: '2025-03-01T06:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:2`, link: `${base}/ui/pages/${KZ}/diff?from=1&to=2`, date: '2025-03-01T05:00:00.000Z', title: expect.any(String) },
-      { id: `urn:redline:revision:${KZ}:1`, link: `${base}/ui/pages/${KZ}/revisions/1`, date: '2025-03-01T04:00:00.000Z', title: expect.stringMatching(/first capture$/) },
+      {
+        id: `urn:redline:revision:${KZ}:4`,
+        link: `${base}/ui/pages/${KZ}/diff?from=3&to=4`,
+        date: '2025-03-01T07:00:00.000Z',
+        title: expect.stringMatching(/revision 4, 1 section changed$/),
+      },
+      {
+        id: `urn:redline:revision:${KZ}:3`,
+        link: `${base}/ui/pages/${KZ}/diff?from=2&to=3`,
+        date: '2025-03-01T06:00:00.000Z',
+        title: expect.any(String),
+      },
+      {
+        id: `urn:redline:revision:${KZ}:2`,
+        link: `${base}/ui/pages/${KZ}/diff?from=1&to=2`,
+        date: '2025-03-01T05:00:00.000Z',
+        title: expect.any(String),
+      },
+      {
+        id: `urn:redline:revision:${KZ}:1`,
+        link: `${base}/ui/pages/${KZ}/revisions/1`,
+        date: '2025-03-01T04:00:00.000Z',
+        title: expect.stringMatching(/first capture$/),
+      },
     ]);
     // The feed links work.
     expect((await request(`/ui/pages/${KZ}/diff?from=3&to=4`)).status).toBe(200);
@@ -663,7 +753,10 @@ describe('write routes', () => {
   const url = 'https://www.state.gov/reports/2024-country-reports-on-human-rights-practices/tuvalu/';
 
   it('refuse requests without credentials, or with a wrong token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${API_TOKEN}` }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: `Basic ${API_TOKEN}` }] as Record<
+      string,
+      string
+    >[]) {
       const watch = await post('/watches', { url }, headers);
       expect(watch.status).toBe(401);
       expect(watch.headers.get('www-authenticate')).toBe('Bearer realm="redline"');
@@ -672,14 +765,19 @@ describe('write routes', () => {
       expect((await request('/subscriptions/0123456789abcdef', { method: 'DELETE', headers })).status).toBe(401);
     }
     // Without the IAM authorizer and without a token, even a request that API Gateway let through is refused.
-    expect((await invoke('POST', '/watches', { body: JSON.stringify({ url }), headers: { 'content-type': 'application/json' } })).statusCode).toBe(401);
+    expect((await invoke('POST', '/watches', { body: JSON.stringify({ url }), headers: { 'content-type': 'application/json' } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('POST /watches starts watching a public URL once', async () => {
     const created = await post('/watches', { url, intervalMinutes: 60 }, bearer);
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe('/pages/hrr.tuvalu.2024');
-    expect(created.json()).toMatchObject({ created: true, page: { page: 'hrr.tuvalu.2024', series: 'hrr/tuvalu', edition: 2024, intervalMinutes: 60 } });
+    expect(created.json()).toMatchObject({
+      created: true,
+      page: { page: 'hrr.tuvalu.2024', series: 'hrr/tuvalu', edition: 2024, intervalMinutes: 60 },
+    });
     const again = await post('/watches', { url }, bearer);
     expect(again.status).toBe(200);
     expect(again.json().created).toBe(false);

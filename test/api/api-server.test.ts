@@ -57,8 +57,16 @@ it('builds a payload 2.0 event: raw path (still encoded), query, lower-case head
 });
 
 it('passes text bodies as text and binary bodies as base64', async () => {
-  await fetch(`${server.url}/watches`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: '{"url":"x"}' });
-  await fetch(`${server.url}/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: 'Bearer t' }, body: new Uint8Array([0, 255, 1]) });
+  await fetch(`${server.url}/watches`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+    body: '{"url":"x"}',
+  });
+  await fetch(`${server.url}/upload`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream', authorization: 'Bearer t' },
+    body: new Uint8Array([0, 255, 1]),
+  });
   expect(events[0]).toMatchObject({ body: '{"url":"x"}', isBase64Encoded: false, requestContext: { http: { method: 'POST' } } });
   expect(events[1]).toMatchObject({ body: Buffer.from([0, 255, 1]).toString('base64'), isBase64Encoded: true });
 });

@@ -43,7 +43,9 @@ describe('the OpenAPI document', () => {
 
   it('documents every route of the router, and nothing else', () => {
     const document = JSON.parse(openApiText()) as Document;
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     const routed = routes().map((route) => `${route.method} ${documentedPath(route.path)}`);
     expect(documented.sort()).toEqual(routed.sort());
     expect(routed.length).toBeGreaterThan(30);
@@ -52,7 +54,11 @@ describe('the OpenAPI document', () => {
   it('describes query parameters from the zod schemas, with the required ones marked', () => {
     const document = JSON.parse(openApiText()) as Document;
     const diff = document.paths['/pages/{page}/diff']!.get!;
-    expect(diff.parameters!.filter((parameter) => parameter.required).map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual(['path:page', 'query:from', 'query:to']);
+    expect(diff.parameters!.filter((parameter) => parameter.required).map((parameter) => `${parameter.in}:${parameter.name}`)).toEqual([
+      'path:page',
+      'query:from',
+      'query:to',
+    ]);
     expect(diff.parameters!.find((parameter) => parameter.name === 'format')!.schema.enum).toEqual(['json', 'html', 'text']);
     expect(document.paths['/subscriptions']!.post!.requestBody).toBeDefined();
     expect(document.paths['/subscriptions']!.post!.security).toEqual([{ sigv4: [] }, { bearer: [] }]);
@@ -68,12 +74,25 @@ describe('the OpenAPI document', () => {
         const query = new URLSearchParams();
         for (const parameter of operation.parameters ?? []) {
           if (parameter.in === 'path') path = path.replace(`{${parameter.name}}`, encodeURIComponent(parameter.schema.example ?? 'x'));
-          else if (parameter.required) query.set(parameter.name, parameter.name === 'from' ? (path.includes('series') ? '2023' : '1') : path.includes('series') ? '2024' : '2');
+          else if (parameter.required)
+            query.set(parameter.name, parameter.name === 'from' ? (path.includes('series') ? '2023' : '1') : path.includes('series') ? '2024' : '2');
         }
         const headers: Record<string, string> = operation.security ? { authorization: `Bearer ${API_TOKEN}` } : {};
-        const body = method === 'post' ? JSON.stringify(path === '/watches' ? { url: 'https://www.state.gov/reports/2024-country-reports-on-human-rights-practices/kazakhstan/' } : { filters: {}, delivery: { type: 'email', address: 'desk@example.org' } }) : undefined;
+        const body =
+          method === 'post'
+            ? JSON.stringify(
+                path === '/watches'
+                  ? { url: 'https://www.state.gov/reports/2024-country-reports-on-human-rights-practices/kazakhstan/' }
+                  : { filters: {}, delivery: { type: 'email', address: 'desk@example.org' } },
+              )
+            : undefined;
         if (body) headers['content-type'] = 'application/json';
-        const response = await fetch(`${fixture.server.url}${path}${query.size > 0 ? `?${query}` : ''}`, { method: method.toUpperCase(), headers, body, redirect: 'manual' });
+        const response = await fetch(`${fixture.server.url}${path}${query.size > 0 ? `?${query}` : ''}`, {
+          method: method.toUpperCase(),
+          headers,
+          body,
+          redirect: 'manual',
+        });
         const text = await response.text();
         const routed = !(response.status === 404 && text.includes('No route')) && response.status !== 405 && response.status < 500;
         answers.push(`${method.toUpperCase()} ${template}: ${routed ? 'answers' : `${response.status} ${text.slice(0, 120)}`}`);
@@ -89,9 +108,20 @@ describe('HTTP semantics', () => {
     const missing = await fetch(`${fixture.server.url}/pages/${KZ}/diff?to=2`);
     expect(missing.status).toBe(400);
     expect(missing.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(await missing.json()).toEqual({ type: 'urn:redline:problem:invalid-parameter', title: 'Bad Request', status: 400, detail: 'from: required', parameter: 'from' });
+    expect(await missing.json()).toEqual({
+      type: 'urn:redline:problem:invalid-parameter',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'from: required',
+      parameter: 'from',
+    });
     const notFound = await fetch(`${fixture.server.url}/pages/hrr.atlantis.2024`);
-    expect(await notFound.json()).toEqual({ type: 'urn:redline:problem:not-found', title: 'Not Found', status: 404, detail: 'No page hrr.atlantis.2024' });
+    expect(await notFound.json()).toEqual({
+      type: 'urn:redline:problem:not-found',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No page hrr.atlantis.2024',
+    });
   });
 
   it('answers a wrong method with 405 and Allow, an unknown path with 404', async () => {
@@ -101,7 +131,9 @@ describe('HTTP semantics', () => {
     expect(await put.json()).toMatchObject({ status: 405, title: 'Method Not Allowed', allow: ['GET', 'HEAD', 'OPTIONS'] });
     const deleteWatches = await fetch(`${fixture.server.url}/watches`, { method: 'DELETE', headers: { authorization: `Bearer ${API_TOKEN}` } });
     expect([deleteWatches.status, deleteWatches.headers.get('allow')]).toEqual([405, 'POST, OPTIONS']);
-    expect((await fetch(`${fixture.server.url}/subscriptions/abcdefgh-1234`, { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD, DELETE, OPTIONS');
+    expect((await fetch(`${fixture.server.url}/subscriptions/abcdefgh-1234`, { method: 'POST' })).headers.get('allow')).toBe(
+      'GET, HEAD, DELETE, OPTIONS',
+    );
     expect((await fetch(`${fixture.server.url}/nowhere`, { method: 'PUT' })).status).toBe(404);
   });
 
@@ -109,7 +141,12 @@ describe('HTTP semantics', () => {
     for (const path of ['/pages', `/pages/${KZ}/revisions/1`, '/feeds/all.atom', '/ui', '/openapi.json']) {
       const [get, head] = await Promise.all([fetch(`${fixture.server.url}${path}`), fetch(`${fixture.server.url}${path}`, { method: 'HEAD' })]);
       const getBody = Buffer.from(await get.arrayBuffer());
-      expect([path, head.status, head.headers.get('content-type'), head.headers.get('etag')]).toEqual([path, 200, get.headers.get('content-type'), get.headers.get('etag')]);
+      expect([path, head.status, head.headers.get('content-type'), head.headers.get('etag')]).toEqual([
+        path,
+        200,
+        get.headers.get('content-type'),
+        get.headers.get('etag'),
+      ]);
       expect(head.headers.get('content-length')).toBe(String(getBody.length));
       expect((await head.arrayBuffer()).byteLength).toBe(0);
     }

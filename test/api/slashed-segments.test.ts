@@ -7,7 +7,10 @@ describe('canonicalRoutePath', () => {
     ['/series/hrr/kazakhstan/compare', '/series/hrr~kazakhstan/compare'],
     ['/series/hrr/kazakhstan/removed', '/series/hrr~kazakhstan/removed'],
     ['/series/hrr/china/hong-kong/provenance', '/series/hrr~china~hong-kong/provenance'],
-    ['/pages/hrr.kazakhstan.2024/sections/liberty/freedom-of-the-press/history', '/pages/hrr.kazakhstan.2024/sections/liberty~freedom-of-the-press/history'],
+    [
+      '/pages/hrr.kazakhstan.2024/sections/liberty/freedom-of-the-press/history',
+      '/pages/hrr.kazakhstan.2024/sections/liberty~freedom-of-the-press/history',
+    ],
     ['/feeds/series/hrr/kazakhstan.atom', '/feeds/series/hrr~kazakhstan.atom'],
     ['/pages/hrr.kazakhstan.2024/revisions', '/pages/hrr.kazakhstan.2024/revisions'],
   ])('%s -> %s', (path, expected) => {

@@ -44,7 +44,10 @@ function gatewayAnswer(message: string) {
 
 async function verify(request: IncomingMessage, body: Buffer): Promise<string | undefined> {
   const authorization = request.headers.authorization ?? '';
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/execute-api\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(authorization);
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/execute-api\/aws4_request, SignedHeaders=([^,]+), Signature=[0-9a-f]{64}$/.exec(
+      authorization,
+    );
   if (!match) return 'Missing Authentication Token';
   const [, accessKey, , region, signedHeaders] = match;
   const amzDate = String(request.headers['x-amz-date'] ?? '');
@@ -58,9 +61,23 @@ async function verify(request: IncomingMessage, body: Buffer): Promise<string | 
   for (const name of signedHeaders!.split(';')) if (name !== 'x-amz-content-sha256') headers[name] = String(request.headers[name] ?? '');
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = value;
-  const signer = new SignatureV4({ service: 'execute-api', region: region!, credentials: { accessKeyId: accessKey!, secretAccessKey: SECRET }, sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    service: 'execute-api',
+    region: region!,
+    credentials: { accessKeyId: accessKey!, secretAccessKey: SECRET },
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const expected = await signer.sign(
-    new HttpRequest({ method: request.method!, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, query, headers, ...(body.length > 0 ? { body: body.toString('utf8') } : {}) }),
+    new HttpRequest({
+      method: request.method!,
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query,
+      headers,
+      ...(body.length > 0 ? { body: body.toString('utf8') } : {}),
+    }),
     { signingDate: date },
   );
   if (expected.headers.authorization !== authorization) {
@@ -99,7 +116,9 @@ beforeAll(async () => {
         verdicts.push(refusal ?? 'verified');
         if (refusal) return writeResult(response, gatewayAnswer(refusal));
         const event = toApiGatewayEvent(request, body, new URL(apiUrl).host) as APIGatewayProxyEventV2 & { requestContext: { authorizer?: unknown } };
-        event.requestContext.authorizer = { iam: { accessKey: ACCESS_KEY, accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/desk' } };
+        event.requestContext.authorizer = {
+          iam: { accessKey: ACCESS_KEY, accountId: '123456789012', userArn: 'arn:aws:iam::123456789012:user/desk' },
+        };
         writeResult(response, await handler(event, localLambdaContext('api')));
       })();
     });
@@ -129,7 +148,9 @@ describe('a signed CLI', () => {
 
   it('signs with the credentials of --profile, reads included', async () => {
     verdicts.length = 0;
-    const result = await cli(['subscribe', 'list', '--api', apiUrl, '--sigv4', '--region', REGION, '--profile', 'newsroom', '--json'], { env: files() });
+    const result = await cli(['subscribe', 'list', '--api', apiUrl, '--sigv4', '--region', REGION, '--profile', 'newsroom', '--json'], {
+      env: files(),
+    });
     expect([result.code, result.stderr]).toEqual([0, '']);
     expect(verdicts).toEqual(['verified']);
   });
@@ -181,7 +202,7 @@ describe('a signed CLI', () => {
     const api = 'https://a1b2c3d4e5.execute-api.ap-southeast-2.amazonaws.com';
     expect(resolveSigning(api, {}, {})).toEqual({ region: 'ap-southeast-2' });
     expect(resolveSigning(api, { profile: 'newsroom' }, {})).toEqual({ region: 'ap-southeast-2', profile: 'newsroom' });
-    expect(() => resolveSigning(api, { region: 'us-east-1' }, {})).toThrow('--region us-east-1 does not match the API\'s region ap-southeast-2');
+    expect(() => resolveSigning(api, { region: 'us-east-1' }, {})).toThrow("--region us-east-1 does not match the API's region ap-southeast-2");
     expect(resolveSigning('http://127.0.0.1:8787', {}, {})).toBeUndefined();
     expect(() => resolveSigning('http://127.0.0.1:8787', { sigv4: true }, {})).toThrow(/needs a region/);
     expect(() => resolveSigning('http://127.0.0.1:8787', { profile: 'x' }, {})).toThrow(/give an execute-api URL, or add --sigv4/);

@@ -92,9 +92,7 @@ export async function saveCorpusPage(
 
 /** The page's own modified date (JSON-LD dateModified and article:modified_time) set to `iso`. */
 export function withModifiedDate(html: string, iso: string): string {
-  const replaced = html
-    .replace(/("dateModified":")[^"]*(")/g, `$1${iso}$2`)
-    .replace(/(article:modified_time" content=")[^"]*(")/g, `$1${iso}$2`);
+  const replaced = html.replace(/("dateModified":")[^"]*(")/g, `$1${iso}$2`).replace(/(article:modified_time" content=")[^"]*(")/g, `$1${iso}$2`);
   if (replaced === html) throw new Error('the page states no modified date');
   return replaced;
 }

@@ -30,7 +30,10 @@ describe('saved gzip files that are bad input', () => {
   });
 
   test('a truncated gzip: exit code 2, naming the file', async () => {
-    for (const args of [['extract', truncated], ['diff', page, truncated]]) {
+    for (const args of [
+      ['extract', truncated],
+      ['diff', page, truncated],
+    ]) {
       const result = await cli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${truncated} is not a readable gzip file`);
@@ -38,7 +41,10 @@ describe('saved gzip files that are bad input', () => {
   });
 
   test('a gzip bomb: exit code 2 with "over 50 MB", the cap enforced while decoding', async () => {
-    for (const args of [['extract', bomb], ['diff', page, bomb]]) {
+    for (const args of [
+      ['extract', bomb],
+      ['diff', page, bomb],
+    ]) {
       const result = await cli(args);
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`${bomb} is over 50 MB once decompressed`);

@@ -41,6 +41,8 @@ describe('import summary', () => {
   });
 
   it('lists every series as it is when nothing was linked', () => {
-    expect(summaryLines(report([]), 0)).toContain('  series: hrr/old-name, hrr/middle-name, hrr/new-name, hrr/elsewhere  (try: redline compare hrr/old-name)');
+    expect(summaryLines(report([]), 0)).toContain(
+      '  series: hrr/old-name, hrr/middle-name, hrr/new-name, hrr/elsewhere  (try: redline compare hrr/old-name)',
+    );
   });
 });

@@ -5,7 +5,9 @@ import { RedlineError } from '../../shared/errors.js';
 /** Issue 12, item 8: the embedded local store is the product's main mode, so its servers are runtime dependencies. */
 
 const missing = (name: string) =>
-  Object.assign(new Error(`Cannot find package '${name}' imported from /opt/redline/local/runtime/local-aws-servers.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+  Object.assign(new Error(`Cannot find package '${name}' imported from /opt/redline/local/runtime/local-aws-servers.js`), {
+    code: 'ERR_MODULE_NOT_FOUND',
+  });
 
 describe('the local store packages', () => {
   it('are runtime dependencies, so `npm ci --omit=dev` keeps them', () => {

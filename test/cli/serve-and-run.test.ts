@@ -44,7 +44,11 @@ describe('redline serve, and the commands over its API', () => {
 
     stop = new AbortController();
     const output = new BufferedOutput();
-    served = cli(['serve', '--port', '0', '--json', '--data-dir', dataDir], { env: { REDLINE_API_TOKEN: TOKEN }, signal: stop.signal, stdout: output });
+    served = cli(['serve', '--port', '0', '--json', '--data-dir', dataDir], {
+      env: { REDLINE_API_TOKEN: TOKEN },
+      signal: stop.signal,
+      stdout: output,
+    });
     let ended: CliResult | undefined;
     void served.then((result) => (ended = result));
     const started = await until(() => {
@@ -103,7 +107,9 @@ describe('redline serve, and the commands over its API', () => {
     const wrongToken = await cli(api('subscribe', 'list'), { env: { REDLINE_API_TOKEN: 'wrong-token-0123456789' } });
     expect(wrongToken.code).toBe(2);
 
-    const created = json<{ subscription: { id: string } }>(await cli(api('subscribe', '--email', 'desk@example.org', '--series', 'hrr/kazakhstan', '--json'), { env }));
+    const created = json<{ subscription: { id: string } }>(
+      await cli(api('subscribe', '--email', 'desk@example.org', '--series', 'hrr/kazakhstan', '--json'), { env }),
+    );
     expect(json<{ id: string }[]>(await cli(api('subscribe', 'list', '--json'), { env })).map((item) => item.id)).toEqual([created.subscription.id]);
     expect((await cli(api('subscribe', 'remove', created.subscription.id), { env })).code).toBe(0);
     expect((await cli(api('subscribe', 'remove', created.subscription.id), { env })).code).toBe(2);
@@ -154,7 +160,10 @@ describe('redline run', () => {
     const dataDir = join(folder.path, 'store');
     const inStore = (...args: string[]) => [...args, '--data-dir', dataDir];
     // A loopback URL is refused as the API refuses it, unless its origin is allowed explicitly.
-    expect(await cli(inStore('watch', 'add', site.url('tuvalu', 2024)))).toMatchObject({ code: 2, stderr: expect.stringContaining('--allow-origin') });
+    expect(await cli(inStore('watch', 'add', site.url('tuvalu', 2024)))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--allow-origin'),
+    });
     expect((await cli(inStore('watch', 'add', site.url('tuvalu', 2024), '--allow-origin', site.origin))).code).toBe(0);
     expect((await cli(inStore('subscribe', '--email', 'desk@example.org'))).code).toBe(0);
     expect((await cli(inStore('subscribe', '--webhook', receiver.url('/hooks/all'), '--secret', WEBHOOK_SECRET))).code).toBe(2);

@@ -81,7 +81,13 @@ describe('redline store commands', () => {
 
   test('watch list shows the imported pages; --series filters, oldest edition first', async () => {
     const all = json<PageView[]>(await cli(inStore('watch', 'list', '--json')));
-    expect(all.map((page) => page.page)).toEqual(['hrr.andorra.2024', 'hrr.kazakhstan.2022', 'hrr.kazakhstan.2023', 'hrr.kazakhstan.2024', 'hrr.tuvalu.2023']);
+    expect(all.map((page) => page.page)).toEqual([
+      'hrr.andorra.2024',
+      'hrr.kazakhstan.2022',
+      'hrr.kazakhstan.2023',
+      'hrr.kazakhstan.2024',
+      'hrr.tuvalu.2023',
+    ]);
     expect(new Set(all.map((page) => page.origin))).toEqual(new Set(['import']));
     const series = json<PageView[]>(await cli(inStore('watch', 'list', '--series', 'hrr~kazakhstan', '--json')));
     expect(series.map((page) => page.edition)).toEqual([2022, 2023, 2024]);
@@ -98,7 +104,9 @@ describe('redline store commands', () => {
     expect(outline.stdout).toContain('executive-summary');
     const section = await cli(inStore('show', 'hrr.tuvalu.2023', '--section', 'executive-summary'));
     expect(section.stdout).toContain(ADDED);
-    const before = json<{ paragraphs: { text: string }[] }>(await cli(inStore('show', 'hrr.tuvalu.2023', '--seq', '1', '--section', 'executive-summary', '--json')));
+    const before = json<{ paragraphs: { text: string }[] }>(
+      await cli(inStore('show', 'hrr.tuvalu.2023', '--seq', '1', '--section', 'executive-summary', '--json')),
+    );
     expect(before.paragraphs[0]!.text).toBe(ORIGINAL);
     const missing = await cli(inStore('show', 'hrr.tuvalu.2023', '--section', 'no-such-section'));
     expect(missing).toMatchObject({ code: 2 });
@@ -143,7 +151,10 @@ describe('redline store commands', () => {
     interface Compared {
       draftSide: string;
       published: { edition: number };
-      diff: { summary: Record<string, number>; sections: Array<{ key: string; kind: string; paragraphs: Array<{ before?: string; after?: string }> }> };
+      diff: {
+        summary: Record<string, number>;
+        sections: Array<{ key: string; kind: string; paragraphs: Array<{ before?: string; after?: string }> }>;
+      };
     }
 
     const against2024 = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--json')));
@@ -152,8 +163,13 @@ describe('redline store commands', () => {
     const summary = against2024.diff.sections.find((section) => section.kind !== 'unchanged')!;
     expect(summary.key).toBe('executive-summary');
     // A whole paragraph rewritten: removed and added.
-    expect(summary.paragraphs).toEqual([expect.objectContaining({ kind: 'removed', before: STEPS }), expect.objectContaining({ kind: 'added', after: VERDICT })]);
-    const reversed = json<Compared>(await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--draft-before', '--json')));
+    expect(summary.paragraphs).toEqual([
+      expect.objectContaining({ kind: 'removed', before: STEPS }),
+      expect.objectContaining({ kind: 'added', after: VERDICT }),
+    ]);
+    const reversed = json<Compared>(
+      await cli(inStore('compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--draft-before', '--json')),
+    );
     expect(reversed.diff.sections.find((section) => section.kind !== 'unchanged')!.paragraphs).toEqual([
       expect.objectContaining({ kind: 'removed', before: VERDICT }),
       expect.objectContaining({ kind: 'added', after: STEPS }),
@@ -178,14 +194,19 @@ describe('redline store commands', () => {
     expect(await refused(draft, '--edition', '2024')).toContain("required option '--with <series>' not specified");
     // The draft stays on this machine: no API route takes one (refused before any request).
     const overApi = await cli(['compare-file', draft, '--with', 'hrr/kazakhstan', '--edition', '2024', '--api', 'http://127.0.0.1:9']);
-    expect(overApi).toMatchObject({ code: 2, stderr: 'redline: compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api\n' });
+    expect(overApi).toMatchObject({
+      code: 2,
+      stderr: 'redline: compare-file reads the published edition from a store: use --data-dir or a deployed stack, not --api\n',
+    });
   });
 
   test('editions map: the sections of 2023 mapped to 2024 as a table, CSV or JSON; bad requests exit 2 and name the problem', async () => {
     // Only Kazakhstan has both editions in this store: the map is its own alignment.
     const map = json<EditionMap>(await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--json')));
     expect(map.series).toEqual(['hrr/kazakhstan']);
-    const killings = map.rows.find((row) => row.from.heading === 'Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings');
+    const killings = map.rows.find(
+      (row) => row.from.heading === 'Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings',
+    );
     expect(killings).toMatchObject({ kind: 'renamed', to: { heading: 'Extrajudicial Killings' }, support: 1, present: 1, confidence: 1 });
     expect(map.rows.find((row) => row.from.heading === 'Women')).toMatchObject({ kind: 'removed', support: 1 });
 
@@ -195,7 +216,11 @@ describe('redline store commands', () => {
     expect(lines[0]).toBe('hrr: edition 2023 -> 2024, learned from 1 series (hrr/kazakhstan)');
     expect(lines[2]).toMatch(/^kind\s+from\s+to\s+support\s+present\s+confidence$/);
     expect(lines.slice(4)).toHaveLength(map.rows.filter((row) => row.kind !== 'same').length);
-    expect(lines.some((line) => /^renamed\s+Arbitrary Deprivation of Life and Other Unlawful or Politic…\s+Extrajudicial Killings\s+1\s+1\s+1\.00$/.test(line))).toBe(true);
+    expect(
+      lines.some((line) =>
+        /^renamed\s+Arbitrary Deprivation of Life and Other Unlawful or Politic…\s+Extrajudicial Killings\s+1\s+1\s+1\.00$/.test(line),
+      ),
+    ).toBe(true);
     const csv = await cli(inStore('editions', 'map', 'hrr', '--from', '2023', '--to', '2024', '--format', 'csv'));
     expect(csv.stdout.split('\r\n')).toHaveLength(map.rows.length + 2);
 
@@ -247,14 +272,29 @@ describe('redline store commands', () => {
 
   test('editions phrases: the profile’s phrases and the user’s, per series and edition; the changes side by side; an empty phrase exits 2', async () => {
     const result = json<KeyPhrasesResult>(await cli(inStore('editions', 'phrases', 'hrr', '--phrase', 'Indigenous People of Biafra', '--json')));
-    expect(result.phrases).toEqual(['no credible reports of significant human rights abuses', 'significant human rights issues included credible reports of', 'Indigenous People of Biafra']);
-    const seen = (series: string, phrase: string) => result.tracks.find((track) => track.series === series && track.phrase === phrase)!.appearances.map((entry) => entry.edition);
+    expect(result.phrases).toEqual([
+      'no credible reports of significant human rights abuses',
+      'significant human rights issues included credible reports of',
+      'Indigenous People of Biafra',
+    ]);
+    const seen = (series: string, phrase: string) =>
+      result.tracks.find((track) => track.series === series && track.phrase === phrase)!.appearances.map((entry) => entry.edition);
     expect(seen('hrr/kazakhstan', 'significant human rights issues included credible reports of')).toEqual([2022, 2023, 2024]);
     expect(seen('hrr/andorra', 'no credible reports of significant human rights abuses')).toEqual([2024]);
     expect(seen('hrr/tuvalu', 'no credible reports of significant human rights abuses')).toEqual([]);
     expect(seen('hrr/kazakhstan', 'Indigenous People of Biafra')).toEqual([]);
 
-    const table = await cli(inStore('editions', 'phrases', 'hrr/kazakhstan', '--no-profile-phrases', '--phrase', 'significant human rights issues included credible reports of', '--changes'));
+    const table = await cli(
+      inStore(
+        'editions',
+        'phrases',
+        'hrr/kazakhstan',
+        '--no-profile-phrases',
+        '--phrase',
+        'significant human rights issues included credible reports of',
+        '--changes',
+      ),
+    );
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('"significant human rights issues included credible reports of"');
     expect(lines[1]).toBe('  hrr/kazakhstan: 2022 2023 2024');
@@ -301,7 +341,9 @@ describe('redline store commands', () => {
       'year,reports,word_count,count_human_rights,count_torture,count_climate_change,rate_human_rights,rate_torture,rate_climate_change',
       ...[...byEdition.entries()]
         .sort(([a], [b]) => a - b)
-        .map(([year, row]) => [year, row.reports, row.words, ...row.counts, ...row.counts.map((count) => ((count * 100_000) / row.words).toFixed(2))].join(',')),
+        .map(([year, row]) =>
+          [year, row.reports, row.words, ...row.counts, ...row.counts.map((count) => ((count * 100_000) / row.words).toFixed(2))].join(','),
+        ),
     ];
     expect(result.stdout).toBe(expected.map((line) => `${line}\r\n`).join(''));
     expect(result.stdout.split('\r\n')[3]).toMatch(/^2024,2,/);
@@ -328,7 +370,9 @@ describe('redline store commands', () => {
     expect(sentences.stdout.split('\r\n')[0]).toBe('term,series,from_edition,to_edition,section_key,heading,sentence');
     expect(sentences.stdout).toContain('women,hrr/kazakhstan,2023,2024,discrimination-and-societal-abuses/women,Women,');
     const shown = await cli(inStore('audit', '--terms', 'torture', '--baseline', '2'));
-    expect(shown.stdout.split('\n')[0]).toMatch(/^year\s+word_count\s+baseline\s+rate_torture\s+baseline_torture\s+change_%_torture\s+removed_torture$/);
+    expect(shown.stdout.split('\n')[0]).toMatch(
+      /^year\s+word_count\s+baseline\s+rate_torture\s+baseline_torture\s+change_%_torture\s+removed_torture$/,
+    );
 
     const refused = async (...args: string[]) => {
       const result = await cli(inStore('audit', ...args));
@@ -375,12 +419,27 @@ describe('redline store commands', () => {
 
   test('subscribe, subscribe list, subscribe remove', async () => {
     const created = json<{ subscription: { id: string; filters: Record<string, unknown> }; webhookSecret: string }>(
-      await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/redline', '--series', 'hrr/kazakhstan', '--kind', 'modified,added', '--term', 'Torture', '--json')),
+      await cli(
+        inStore(
+          'subscribe',
+          '--webhook',
+          'https://hooks.example.org/redline',
+          '--series',
+          'hrr/kazakhstan',
+          '--kind',
+          'modified,added',
+          '--term',
+          'Torture',
+          '--json',
+        ),
+      ),
     );
     expect(created.subscription.filters).toEqual({ series: ['hrr/kazakhstan'], kinds: ['modified', 'added'], terms: ['torture'] });
     expect(created.webhookSecret.length).toBeGreaterThanOrEqual(16);
     const listed = json<{ id: string; delivery: Record<string, unknown> }[]>(await cli(inStore('subscribe', 'list', '--json')));
-    expect(listed).toEqual([expect.objectContaining({ id: created.subscription.id, delivery: { type: 'webhook', url: 'https://hooks.example.org/redline' } })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: created.subscription.id, delivery: { type: 'webhook', url: 'https://hooks.example.org/redline' } }),
+    ]);
     expect(JSON.stringify(listed)).not.toContain(created.webhookSecret);
     expect((await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/redline'))).code).toBe(2);
     expect((await cli(inStore('subscribe', '--webhook', 'http://10.0.0.1/hook'))).stderr).toContain('delivery.url');
@@ -398,11 +457,15 @@ describe('redline store commands', () => {
     );
     expect(fromFile.webhookSecret).toBe('secret-from-a-file-0123456789');
     const fromStdin = json<{ subscription: { id: string }; webhookSecret: string }>(
-      await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/from-stdin', '--secret-file', '-', '--json'), { stdin: 'secret-from-stdin-0123456789\n' }),
+      await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/from-stdin', '--secret-file', '-', '--json'), {
+        stdin: 'secret-from-stdin-0123456789\n',
+      }),
     );
     expect(fromStdin.webhookSecret).toBe('secret-from-stdin-0123456789');
     expect((await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/x', '--secret-file', join(folder.path, 'none')))).code).toBe(2);
-    expect((await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/x', '--secret', 'a'.repeat(20), '--secret-file', secretFile))).code).toBe(2);
+    expect(
+      (await cli(inStore('subscribe', '--webhook', 'https://hooks.example.org/x', '--secret', 'a'.repeat(20), '--secret-file', secretFile))).code,
+    ).toBe(2);
     for (const id of [fromFile.subscription.id, fromStdin.subscription.id]) await cli(inStore('subscribe', 'remove', id));
   });
 
@@ -431,7 +494,10 @@ describe('redline store commands', () => {
     expect(history.map((revision) => revision.seq)).toEqual([1]);
     expect((await cli(['show', 'hrr.kazakhstan.2023', '--outline'], { env })).stdout).toContain('executive-summary');
     expect(await cli(['import', pages], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('out of capture order') });
-    expect(await cli(['subscribe', '--email', 'desk@example.org'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('REDLINE_TOPIC_ARN is not set') });
+    expect(await cli(['subscribe', '--email', 'desk@example.org'], { env })).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('REDLINE_TOPIC_ARN is not set'),
+    });
     expect(await cli(['run'], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('REDLINE_CAPTURE_QUEUE_URL') });
     expect((await cli(['subscribe', 'list'], { env })).stdout).toContain('No subscriptions');
   });

@@ -72,7 +72,9 @@ function words(node: Node): number {
 
 const clone = (tree: Node[]): Node[] => structuredClone(tree);
 /** Headings of words no report section uses. */
-const freshHeading = fc.array(fc.constantFrom('Meridian', 'Lattice', 'Harbor', 'Cobalt', 'Juniper', 'Tundra', 'Quorum', 'Beacon'), { minLength: 2, maxLength: 3 }).map((list) => list.join(' '));
+const freshHeading = fc
+  .array(fc.constantFrom('Meridian', 'Lattice', 'Harbor', 'Cobalt', 'Juniper', 'Tundra', 'Quorum', 'Beacon'), { minLength: 2, maxLength: 3 })
+  .map((list) => list.join(' '));
 
 /** Pairs as (original section of the first page -> original id in the second page). */
 function pairsOf(alignment: SectionAlignment, ids?: number[]): Map<number, number> {
@@ -111,7 +113,11 @@ function textDice(a: Section, b: Section): { dice: number; size: number } {
  * except a pair of a rewritten section that the page's text could not carry (its text changed a lot between the
  * editions: then its heading was the evidence, and the rewrite took it).
  */
-function expectEditionAlignment(country: CorpusCountry, year: number, rewrite: (tree: Node[]) => { tree: Node[]; touched: Set<number> } | undefined): void {
+function expectEditionAlignment(
+  country: CorpusCountry,
+  year: number,
+  rewrite: (tree: Node[]) => { tree: Node[]; touched: Set<number> } | undefined,
+): void {
   const previous = page(country, year - 1);
   const next = page(country, year);
   const result = rewrite(clone(treeOf(next)));
@@ -129,11 +135,19 @@ function expectEditionAlignment(country: CorpusCountry, year: number, rewrite: (
 }
 
 /** A section with text of its own (at least `minWords`), whose own paragraphs no other section repeats. */
-function pickSection(tree: Node[], pick: number, minWords: number, leaf = false): { node: Node; siblings: Node[]; parent: Node | undefined } | undefined {
+function pickSection(
+  tree: Node[],
+  pick: number,
+  minWords: number,
+  leaf = false,
+): { node: Node; siblings: Node[]; parent: Node | undefined } | undefined {
   const all = [...walk(tree)];
   const texts = new Map<string, number>();
   for (const { node } of all) for (const paragraph of node.paragraphs) texts.set(paragraph, (texts.get(paragraph) ?? 0) + 1);
-  const eligible = all.filter(({ node }) => words(node) >= minWords && (!leaf || node.children.length === 0) && node.paragraphs.every((paragraph) => texts.get(paragraph) === 1));
+  const eligible = all.filter(
+    ({ node }) =>
+      words(node) >= minWords && (!leaf || node.children.length === 0) && node.paragraphs.every((paragraph) => texts.get(paragraph) === 1),
+  );
   return eligible.length > 0 ? eligible[pick % eligible.length] : undefined;
 }
 
@@ -146,7 +160,13 @@ function headingWordsOf(heading: string): string[] {
  * Renamed (one word of the old heading kept, as "Freedom of the Press" keeps "Press"), cut to its first paragraphs
  * (a quarter of them, at least one) and moved under a new parent, as the 2024 template did.
  */
-function renameAndMove(tree: Node[], pick: number, at: number, heading: string, parentHeading: string): { tree: Node[]; touched: Set<number> } | undefined {
+function renameAndMove(
+  tree: Node[],
+  pick: number,
+  at: number,
+  heading: string,
+  parentHeading: string,
+): { tree: Node[]; touched: Set<number> } | undefined {
   const found = pickSection(tree, pick, 40);
   if (!found) return undefined;
   const { node, siblings } = found;
@@ -294,20 +314,30 @@ describe('alignment properties on rewritten sample pages', () => {
 
   it('reworded headings (case, a word added or dropped, "&" for "and") leave every section paired with itself', () => {
     fc.assert(
-      fc.property(target, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), ({ country, year }, picks, rewordings) => {
-        const original = page(country, year);
-        const rewritten = rewordHeadings(clone(treeOf(original)), picks, rewordings)!;
-        expectSelfAlignment(original, documentOf(rewritten.tree));
-      }),
+      fc.property(
+        target,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        ({ country, year }, picks, rewordings) => {
+          const original = page(country, year);
+          const rewritten = rewordHeadings(clone(treeOf(original)), picks, rewordings)!;
+          expectSelfAlignment(original, documentOf(rewritten.tree));
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });
 
   it('... and between two real editions every pair is still made', () => {
     fc.assert(
-      fc.property(target, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { minLength: 3, maxLength: 3 }), ({ country, year }, picks, rewordings) => {
-        expectEditionAlignment(country, year, (tree) => rewordHeadings(tree, picks, rewordings));
-      }),
+      fc.property(
+        target,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
+        ({ country, year }, picks, rewordings) => {
+          expectEditionAlignment(country, year, (tree) => rewordHeadings(tree, picks, rewordings));
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });

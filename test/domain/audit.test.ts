@@ -1,11 +1,4 @@
-import {
-  auditTerms,
-  auditToCsv,
-  foldForMatching,
-  formatRate,
-  termColumnName,
-  termSentenceChanges,
-} from '../../shared/domain/audit.js';
+import { auditTerms, auditToCsv, foldForMatching, formatRate, termColumnName, termSentenceChanges } from '../../shared/domain/audit.js';
 import type { Document, Section } from '../../shared/domain/document.js';
 import { ValidationError } from '../../shared/errors.js';
 

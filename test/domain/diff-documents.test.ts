@@ -55,7 +55,15 @@ describe('diffDocuments', () => {
     const diff = diffDocuments(base, next);
     const [section] = changed(diff);
     expect(changed(diff)).toHaveLength(1);
-    expect(section).toMatchObject({ kind: 'modified', kinds: ['modified'], key: DISAPPEARANCE_KEY, number: 'b', level: 2, wordsAdded: 8, wordsRemoved: 0 });
+    expect(section).toMatchObject({
+      kind: 'modified',
+      kinds: ['modified'],
+      key: DISAPPEARANCE_KEY,
+      number: 'b',
+      level: 2,
+      wordsAdded: 8,
+      wordsRemoved: 0,
+    });
     expect(section?.trivial).toBeUndefined();
     // 8 of the 21 words of the larger version.
     expect(section?.significance).toBe(0.381);
@@ -65,7 +73,8 @@ describe('diffDocuments', () => {
         beforeIndex: 0,
         afterIndex: 0,
         before: 'There were no reports of disappearances by or on behalf of government authorities.',
-        after: 'There were no reports of disappearances by or on behalf of government authorities. Human rights groups documented two cases in Almaty.',
+        after:
+          'There were no reports of disappearances by or on behalf of government authorities. Human rights groups documented two cases in Almaty.',
         words: [
           { op: 'equal', text: 'There were no reports of disappearances by or on behalf of government authorities.' },
           { op: 'insert', text: ' Human rights groups documented two cases in Almaty.' },
@@ -134,7 +143,10 @@ describe('diffDocuments', () => {
 
   it('classifies a paragraph split in two as whitespace-only', () => {
     const next = edited((specs) => {
-      findSpec(specs, 'Women').paragraphs = ['Rape and domestic violence remained serious problems,', 'and activists said many cases went unreported.'];
+      findSpec(specs, 'Women').paragraphs = [
+        'Rape and domestic violence remained serious problems,',
+        'and activists said many cases went unreported.',
+      ];
     });
     const diff = diffDocuments(base, next);
     const [section] = changed(diff);
@@ -164,7 +176,9 @@ describe('diffDocuments', () => {
 
   it('classifies quote and comma changes as punctuation-only', () => {
     const original = buildDocument([{ heading: 'Women', paragraphs: ['Officials called the report "biased" and the ministry\'s reply was brief.'] }]);
-    const typographic = buildDocument([{ heading: 'Women', paragraphs: ['Officials called the report \u201cbiased,\u201d and the ministry\u2019s reply was brief.'] }]);
+    const typographic = buildDocument([
+      { heading: 'Women', paragraphs: ['Officials called the report \u201cbiased,\u201d and the ministry\u2019s reply was brief.'] },
+    ]);
     const [section] = diffDocuments(original, typographic).sections;
     expect(section).toMatchObject({ kind: 'modified', trivial: 'punctuation', wordsAdded: 0, wordsRemoved: 0, significance: 0 });
   });
@@ -318,7 +332,8 @@ describe('diffDocuments', () => {
     const twoEdits = (): Document =>
       edited((specs) => {
         findSpec(specs, 'Disappearance').paragraphs![0] = 'There were no reports of disappearances by or on behalf of the authorities.';
-        findSpec(specs, 'Women').paragraphs![0] = 'Rape and domestic violence remained widespread problems, and activists said many cases went unreported.';
+        findSpec(specs, 'Women').paragraphs![0] =
+          'Rape and domestic violence remained widespread problems, and activists said many cases went unreported.';
       });
 
     it('skips word diffs over the edit-length cap but still counts words', () => {
@@ -388,8 +403,18 @@ describe('diffDocuments on real editions (Kazakhstan 2022 -> 2023)', () => {
     for (const section of diff.sections) {
       for (const paragraph of section.paragraphs) {
         if (!paragraph.words) continue;
-        expect(paragraph.words.filter((word) => word.op !== 'delete').map((word) => word.text).join('')).toBe(paragraph.after);
-        expect(paragraph.words.filter((word) => word.op !== 'insert').map((word) => word.text).join('')).toBe(paragraph.before);
+        expect(
+          paragraph.words
+            .filter((word) => word.op !== 'delete')
+            .map((word) => word.text)
+            .join(''),
+        ).toBe(paragraph.after);
+        expect(
+          paragraph.words
+            .filter((word) => word.op !== 'insert')
+            .map((word) => word.text)
+            .join(''),
+        ).toBe(paragraph.before);
       }
     }
   });
@@ -413,7 +438,9 @@ describe('diffDocuments over every consecutive edition pair of the corpus', () =
       const options = {};
       const diff = diffDocuments(previous, next, options);
       expect(diff.bounded).toBeUndefined();
-      expect(diff.sections.filter((section) => section.kind !== 'removed').map((section) => section.key)).toEqual(next.sections.map((section) => section.key));
+      expect(diff.sections.filter((section) => section.kind !== 'removed').map((section) => section.key)).toEqual(
+        next.sections.map((section) => section.key),
+      );
       const previousKeys = diff.sections.filter((section) => section.kind !== 'added').map((section) => section.previousKey ?? section.key);
       expect(previousKeys.sort()).toEqual(previous.sections.map((section) => section.key).sort());
       let wordsAdded = 0;
@@ -426,12 +453,23 @@ describe('diffDocuments over every consecutive edition pair of the corpus', () =
         wordsRemoved += section.wordsRemoved;
         for (const paragraph of section.paragraphs) {
           if (!paragraph.words) continue;
-          expect(paragraph.words.filter((word) => word.op !== 'delete').map((word) => word.text).join('')).toBe(paragraph.after);
-          expect(paragraph.words.filter((word) => word.op !== 'insert').map((word) => word.text).join('')).toBe(paragraph.before);
+          expect(
+            paragraph.words
+              .filter((word) => word.op !== 'delete')
+              .map((word) => word.text)
+              .join(''),
+          ).toBe(paragraph.after);
+          expect(
+            paragraph.words
+              .filter((word) => word.op !== 'insert')
+              .map((word) => word.text)
+              .join(''),
+          ).toBe(paragraph.before);
         }
       }
       expect(diff.summary).toMatchObject({ wordsAdded, wordsRemoved });
-      const counts = diff.summary.added + diff.summary.removed + diff.summary.modified + diff.summary.renamed + diff.summary.moved + diff.summary.unchanged;
+      const counts =
+        diff.summary.added + diff.summary.removed + diff.summary.modified + diff.summary.renamed + diff.summary.moved + diff.summary.unchanged;
       expect(counts).toBe(diff.sections.length);
       expect(renderJson(diffDocuments(previous, next, options), { includeUnchanged: true })).toBe(renderJson(diff, { includeUnchanged: true }));
     }

@@ -5,7 +5,11 @@ import { buildDocument } from './diff-fixtures.js';
 
 const previous = buildDocument(
   [
-    { heading: 'Torture', number: '1.c', paragraphs: ['Police used <b>torture</b> & beatings.', 'In 2022 there were 12 complaints.', 'Prisons were overcrowded.'] },
+    {
+      heading: 'Torture',
+      number: '1.c',
+      paragraphs: ['Police used <b>torture</b> & beatings.', 'In 2022 there were 12 complaints.', 'Prisons were overcrowded.'],
+    },
     { heading: 'Freedom of Speech and Press', number: '2.a', paragraphs: ['The government limited press freedom.'] },
     { heading: 'Disappearance', number: '1.b', paragraphs: ['None reported.'] },
     { heading: 'Women', paragraphs: ['Violence remained a problem.'] },
@@ -17,7 +21,12 @@ const next = buildDocument(
     {
       heading: 'Torture',
       number: '1.c',
-      paragraphs: ['Police used <b>torture</b> & "beatings" in custody.', 'In 2023 there were 12 complaints.', 'Prisons were overcrowded.', 'Courts acquitted two officers.'],
+      paragraphs: [
+        'Police used <b>torture</b> & "beatings" in custody.',
+        'In 2023 there were 12 complaints.',
+        'Prisons were overcrowded.',
+        'Courts acquitted two officers.',
+      ],
     },
     { heading: 'Freedom of Expression, Including for the Press', number: '2.a', paragraphs: ['The government limited press freedom.'] },
     { heading: 'Women', paragraphs: ['Violence remained a problem.'] },
@@ -49,7 +58,15 @@ describe('renderUnified', () => {
   });
 
   it('shows unchanged sections on request, and can hide trivial ones', () => {
-    const trivialOnly = diffDocuments(previous, buildDocument([{ ...{ heading: 'Torture', number: '1.c' }, paragraphs: ['Police used <b>torture</b> & beatings.', 'In 2023 there were 12 complaints.', 'Prisons were overcrowded.'] }]));
+    const trivialOnly = diffDocuments(
+      previous,
+      buildDocument([
+        {
+          ...{ heading: 'Torture', number: '1.c' },
+          paragraphs: ['Police used <b>torture</b> & beatings.', 'In 2023 there were 12 complaints.', 'Prisons were overcrowded.'],
+        },
+      ]),
+    );
     const [torture] = trivialOnly.sections;
     expect(torture).toMatchObject({ kind: 'modified', trivial: 'numbers' });
     expect(renderUnified(trivialOnly, { hideTrivial: true })).not.toContain('@@ 1.c Torture');
@@ -111,7 +128,11 @@ describe('renderJson', () => {
     const reversed = (value: unknown): unknown => {
       if (Array.isArray(value)) return value.map(reversed);
       if (value === null || typeof value !== 'object') return value;
-      return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversed(item)]));
+      return Object.fromEntries(
+        Object.entries(value)
+          .reverse()
+          .map(([key, item]) => [key, reversed(item)]),
+      );
     };
     const shuffled = reversed(diff) as RevisionDiff;
     expect(Object.keys(shuffled)).toEqual(Object.keys(diff).reverse());
@@ -122,9 +143,25 @@ describe('renderJson', () => {
 
 describe('likely counterparts', () => {
   // "Internet Freedom" dropped; a third of its text went into the (new) "Censorship" section.
-  const internet = ['Authorities blocked 40 websites of opposition groups during the election campaign.', 'Bloggers were fined for posts that criticized the president.', 'The law required internet providers to store user data for two years.'];
-  const previous = buildDocument([{ heading: 'Internet Freedom', paragraphs: internet }, { heading: 'Women', paragraphs: ['Rape remained a serious problem across the country.'] }]);
-  const next = buildDocument([{ heading: 'Censorship', paragraphs: [internet[0]!, 'Several newspapers closed after tax inspections that observers called politically motivated.', 'Journalists reported pressure from regional governors.'] }]);
+  const internet = [
+    'Authorities blocked 40 websites of opposition groups during the election campaign.',
+    'Bloggers were fined for posts that criticized the president.',
+    'The law required internet providers to store user data for two years.',
+  ];
+  const previous = buildDocument([
+    { heading: 'Internet Freedom', paragraphs: internet },
+    { heading: 'Women', paragraphs: ['Rape remained a serious problem across the country.'] },
+  ]);
+  const next = buildDocument([
+    {
+      heading: 'Censorship',
+      paragraphs: [
+        internet[0]!,
+        'Several newspapers closed after tax inspections that observers called politically motivated.',
+        'Journalists reported pressure from regional governors.',
+      ],
+    },
+  ]);
   const diff = diffDocuments(previous, next);
 
   it('are in the JSON of a removed section, and only where the text went', () => {
@@ -140,7 +177,9 @@ describe('likely counterparts', () => {
   it('get a line in the text and the HTML renderings', () => {
     const share = Math.round(diff.sections.find((section) => section.heading === 'Internet Freedom')!.likelyCounterpart!.retained * 100);
     expect(renderUnified(diff).split('\n')).toContain(`# likely counterpart: Censorship (censorship), ${share}% of its text is there`);
-    expect(renderHtml(diff)).toContain(`<p class="redline-counterpart">Likely counterpart: Censorship (censorship), ${share}% of its text is there</p>`);
+    expect(renderHtml(diff)).toContain(
+      `<p class="redline-counterpart">Likely counterpart: Censorship (censorship), ${share}% of its text is there</p>`,
+    );
     expect(renderUnified(diff).match(/likely counterpart/g)).toHaveLength(1);
   });
 });

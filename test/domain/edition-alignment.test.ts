@@ -19,10 +19,7 @@ function editionDiff(country: CorpusCountry, from: number): RevisionDiff {
 }
 
 function pairOf(diff: RevisionDiff, previousHeading: string): SectionChange | undefined {
-  return diff.sections.find(
-    (section) =>
-      section.kind !== 'added' && (section.previousHeading ?? section.heading) === previousHeading,
-  );
+  return diff.sections.find((section) => section.kind !== 'added' && (section.previousHeading ?? section.heading) === previousHeading);
 }
 
 type Case = [country: CorpusCountry, from: number, before: string, after: string | null, kinds: string[]];
@@ -31,9 +28,21 @@ const CASES: Case[] = [
   ['kazakhstan', 2016, 'FREEDOM OF ASSEMBLY', 'FREEDOM OF PEACEFUL ASSEMBLY', ['renamed', 'modified']],
   ['kazakhstan', 2018, 'Freedom of Speech and Press', 'Freedom of Expression, Including for the Press', ['renamed', 'modified']],
   ['kazakhstan', 2018, 'PROTECTION OF REFUGEES', 'Protection of Refugees', ['moved', 'modified']],
-  ['kazakhstan', 2020, 'Freedom of Expression, Including for the Press', 'Freedom of Expression, Including for Members of the Press and Other Media', ['renamed', 'modified']],
+  [
+    'kazakhstan',
+    2020,
+    'Freedom of Expression, Including for the Press',
+    'Freedom of Expression, Including for Members of the Press and Other Media',
+    ['renamed', 'modified'],
+  ],
   ['kazakhstan', 2021, 'Anti-Semitism', 'Antisemitism', ['renamed', 'modified']],
-  ['kazakhstan', 2023, 'Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses', 'Torture and Cruel, Inhuman, or Degrading Treatment or Punishment', ['renamed', 'modified']],
+  [
+    'kazakhstan',
+    2023,
+    'Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses',
+    'Torture and Cruel, Inhuman, or Degrading Treatment or Punishment',
+    ['renamed', 'modified'],
+  ],
   ['kazakhstan', 2023, 'Worker Rights', 'Worker Rights', ['moved']],
   ['kazakhstan', 2023, 'Protection of Refugees', 'Protection to Refugees', ['renamed', 'moved', 'modified']],
   ['kazakhstan', 2023, 'Transnational Repression', 'Instances of Transnational Repression', ['renamed', 'modified']],

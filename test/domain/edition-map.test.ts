@@ -36,7 +36,11 @@ describe('learnEditionMap', () => {
   it('counts, per previous section, the series that paired it with each next section or dropped it', () => {
     const map = learnEditionMap('rpt', 2023, 2024, INPUTS);
     expect(map).toMatchObject({ version: 1, report: 'rpt', from: 2023, to: 2024, series: ['rpt/alpha', 'rpt/beta', 'rpt/gamma'] });
-    expect(rowsOf(map)).toEqual(['renamed speech -> freedom-of-the-press 2/2 1', 'moved torture -> security/torture 3/3 1', 'removed women -> - 3/3 1']);
+    expect(rowsOf(map)).toEqual([
+      'renamed speech -> freedom-of-the-press 2/2 1',
+      'moved torture -> security/torture 3/3 1',
+      'removed women -> - 3/3 1',
+    ]);
     expect(map.rows[0]).toMatchObject({
       from: { key: 'speech', heading: 'Speech', path: ['Speech'] },
       to: { key: 'freedom-of-the-press', heading: 'Freedom of the Press', path: ['Freedom of the Press'] },
@@ -100,4 +104,3 @@ describe('editionMapPrior', () => {
     expect(editionMapPrior(map).dropped(section('unknown'))).toBe(0);
   });
 });
-

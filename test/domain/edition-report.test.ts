@@ -18,7 +18,11 @@ import { CORPUS_COUNTRIES } from '../support/corpus.js';
  * series' map as a prior). Word counts below were checked against a whitespace split of each edition's plain text
  * (headings left out), recomputed here; ratios and quartiles by hand from them.
  */
-const inputs = CORPUS_COUNTRIES.map((country) => ({ series: `hrr/${country}`, previous: hrrDocument(country, 2023), next: hrrDocument(country, 2024) }));
+const inputs = CORPUS_COUNTRIES.map((country) => ({
+  series: `hrr/${country}`,
+  previous: hrrDocument(country, 2023),
+  next: hrrDocument(country, 2024),
+}));
 let report: EditionReport;
 
 beforeAll(() => {
@@ -137,9 +141,11 @@ describe('edition report, six countries 2023 -> 2024', () => {
     };
     expect(figures('Women')).toEqual([6, 0, 6, 0]);
     expect(figures('Persons with Disabilities')).toEqual([6, 0, 6, 0]);
-    expect(figures('Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics')).toEqual([
-      6, 0, 6, 0,
-    ]);
+    expect(
+      figures(
+        'Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics',
+      ),
+    ).toEqual([6, 0, 6, 0]);
     expect(figures('Corruption in Government')).toEqual([6, 0, 6, 0]);
     expect(figures('Freedom of Peaceful Assembly')).toEqual([5, 0, 5, 0]);
     expect(figures('Indigenous Peoples')).toEqual([1, 0, 1, 0]);
@@ -202,7 +208,9 @@ describe('edition report, six countries 2023 -> 2024', () => {
     expect(series).toHaveLength(6 + 2);
     const sections = editionReportSectionsCsv(report).split('\r\n');
     expect(sections[0]).toBe('key,heading,series_from,series_to,removed,renamed,added,words_from,words_to,removed_in');
-    expect(sections).toContain('discrimination-and-societal-abuses/women,Women,6,0,6,0,0,5535,0,hrr/andorra; hrr/china; hrr/kazakhstan; hrr/nigeria; hrr/russia; hrr/tuvalu');
+    expect(sections).toContain(
+      'discrimination-and-societal-abuses/women,Women,6,0,6,0,0,5535,0,hrr/andorra; hrr/china; hrr/kazakhstan; hrr/nigeria; hrr/russia; hrr/tuvalu',
+    );
     expect(sections).toHaveLength(report.sections.length + 2);
   });
 });

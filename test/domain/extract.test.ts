@@ -33,9 +33,7 @@ describe('extract with the generic profile', () => {
 
   it('reads the main landmark as an h1-h6 tree, with chrome removed', () => {
     expect(document.profile).toBe('generic');
-    expect(
-      document.sections.map((section) => [section.key, section.level, section.number ?? null, section.paragraphs.length]),
-    ).toEqual([
+    expect(document.sections.map((section) => [section.key, section.level, section.number ?? null, section.paragraphs.length])).toEqual([
       ['annual-report', 1, null, 1],
       ['annual-report/findings', 2, '1', 1],
       ['annual-report/findings/detail', 3, '1.1', 2],
@@ -46,9 +44,7 @@ describe('extract with the generic profile', () => {
   });
 
   it('normalises whitespace, entities and zero-width characters but keeps the wording', () => {
-    expect(document.sections[0]!.paragraphs[0]!.text).toBe(
-      'Opening words with spaces and a zerowidth joiner & an entity.',
-    );
+    expect(document.sections[0]!.paragraphs[0]!.text).toBe('Opening words with spaces and a zerowidth joiner & an entity.');
     expect(document.sections[3]!.paragraphs[0]!.text).toBe('Quote: “kept as is” and CASE Kept.');
   });
 
@@ -90,9 +86,9 @@ describe('extract errors', () => {
 
   it('reports a report body whose headings are gone as structure lost', () => {
     const lost = '<section class="report__main"><p>Text without any heading.</p></section>';
-    expect(() =>
-      extract(lost, { url: 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/nigeria/' }),
-    ).toThrow(/structure was lost/);
+    expect(() => extract(lost, { url: 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/nigeria/' })).toThrow(
+      /structure was lost/,
+    );
   });
 
   it('refuses an unknown profile name', () => {
@@ -105,8 +101,16 @@ describe('state-hrr profile', () => {
 
   it('is chosen from the URL path and gives series (the URL slug), edition and the normal URL', () => {
     const cases: Array<[string, string, number]> = [
-      ['/reports/2016-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau/', 'hrr/china-includes-tibet-hong-kong-and-macau', 2016],
-      ['/reports/2018-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau-china/', 'hrr/china-includes-tibet-hong-kong-and-macau-china', 2018],
+      [
+        '/reports/2016-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau/',
+        'hrr/china-includes-tibet-hong-kong-and-macau',
+        2016,
+      ],
+      [
+        '/reports/2018-country-reports-on-human-rights-practices/china-includes-tibet-hong-kong-and-macau-china/',
+        'hrr/china-includes-tibet-hong-kong-and-macau-china',
+        2018,
+      ],
       ['/reports/2024-country-reports-on-human-rights-practices/china', 'hrr/china', 2024],
       ['/reports/2023-country-reports-on-human-rights-practices/china/hong-kong/', 'hrr/china/hong-kong', 2023],
       ['/reports/2019-Country-Reports-on-Human-Rights-Practices/Kazakhstan/', 'hrr/kazakhstan', 2019],
@@ -142,9 +146,7 @@ describe('section keys', () => {
   });
 
   it('caps long headings at a word boundary', () => {
-    const key = slugifyHeading(
-      'Governmental Attitude Regarding International and Nongovernmental Investigation of Alleged Abuses of Human Rights',
-    );
+    const key = slugifyHeading('Governmental Attitude Regarding International and Nongovernmental Investigation of Alleged Abuses of Human Rights');
     expect(key).toBe('governmental-attitude-regarding-international');
     expect(key.length).toBeLessThanOrEqual(48);
   });

@@ -70,7 +70,7 @@ describe('identity from evidence, on rewritten sample pages', () => {
     );
   });
 
-  it("slug case, publishing-system suffixes, the trailing slash and a stray segment before the country change neither", () => {
+  it('slug case, publishing-system suffixes, the trailing slash and a stray segment before the country change neither', () => {
     fc.assert(
       fc.property(
         page,
@@ -109,7 +109,8 @@ describe('identity from evidence, on rewritten sample pages', () => {
         const read = readPage(withoutUrlEvidence(loadCorpusPage(country, year), ['canonical', ...alsoRemoved]));
         expect(identityOf(read)).toEqual(identityOf(base));
         // The JSON-LD also carries the page's dates: without it only those can differ.
-        const comparable = (document: Document) => (alsoRemoved.includes('json-ld') ? { ...document, published: undefined, modified: undefined } : document);
+        const comparable = (document: Document) =>
+          alsoRemoved.includes('json-ld') ? { ...document, published: undefined, modified: undefined } : document;
         expect(comparable(read.document)).toEqual(comparable(base.document));
         expect(read.identity.tried).toContain('no canonical link');
       }),
@@ -159,7 +160,9 @@ describe('identity from evidence, on rewritten sample pages', () => {
                 expect(read.identity.series).toBe(`hrr/${renamedSlug}`);
                 expect(read.identity.edition).toBe(year);
                 // Only the URL changed: the Document is the original's but for its own URL and series.
-                expect({ ...read.document, url: base.document.url, canonicalUrl: base.document.canonicalUrl, series: base.document.series }).toEqual(base.document);
+                expect({ ...read.document, url: base.document.url, canonicalUrl: base.document.canonicalUrl, series: base.document.series }).toEqual(
+                  base.document,
+                );
                 reads.set(`${other}/${year}`, read);
               }
             }

@@ -1,4 +1,11 @@
-import { closestSentence, phraseAppearancesToCsv, phraseChangesToCsv, phraseFacts, trackPhrases, type PhraseTrack } from '../../shared/domain/key-phrases.js';
+import {
+  closestSentence,
+  phraseAppearancesToCsv,
+  phraseChangesToCsv,
+  phraseFacts,
+  trackPhrases,
+  type PhraseTrack,
+} from '../../shared/domain/key-phrases.js';
 import { stateHrrProfile } from '../../shared/domain/profiles/index.js';
 import { ValidationError } from '../../shared/errors.js';
 import { hrrDocument } from '../provenance/provenance-fixture.js';
@@ -15,7 +22,13 @@ const track = (series: string, phrase: string) => tracks.find((entry) => entry.s
 
 beforeAll(() => {
   const phrases = [...stateHrrProfile.keyPhrases!];
-  tracks = CORPUS_COUNTRIES.flatMap((country) => trackPhrases(`hrr/${country}`, CORPUS_YEARS.map((year) => phraseFacts(hrrDocument(country, year), year, phrases)), phrases));
+  tracks = CORPUS_COUNTRIES.flatMap((country) =>
+    trackPhrases(
+      `hrr/${country}`,
+      CORPUS_YEARS.map((year) => phraseFacts(hrrDocument(country, year), year, phrases)),
+      phrases,
+    ),
+  );
 });
 
 describe('key phrases across editions', () => {
@@ -24,7 +37,8 @@ describe('key phrases across editions', () => {
   });
 
   it('tells in which editions and sections each phrase appears, and when it first appeared or disappeared', () => {
-    const seen = (phrase: string) => CORPUS_COUNTRIES.map((country) => [country, track(`hrr/${country}`, phrase).appearances.map((entry) => entry.edition)]);
+    const seen = (phrase: string) =>
+      CORPUS_COUNTRIES.map((country) => [country, track(`hrr/${country}`, phrase).appearances.map((entry) => entry.edition)]);
     expect(seen(NO_ABUSES)).toEqual([
       ['andorra', [2023, 2024]],
       ['china', []],
@@ -41,7 +55,9 @@ describe('key phrases across editions', () => {
       ['russia', [2021, 2022, 2023, 2024]],
       ['tuvalu', [2021, 2022]],
     ]);
-    for (const entry of tracks) for (const appearance of entry.appearances) expect(appearance.sections).toEqual([{ key: 'executive-summary', heading: 'EXECUTIVE SUMMARY', count: 1 }]);
+    for (const entry of tracks)
+      for (const appearance of entry.appearances)
+        expect(appearance.sections).toEqual([{ key: 'executive-summary', heading: 'EXECUTIVE SUMMARY', count: 1 }]);
     expect(track('hrr/tuvalu', ISSUES)).toMatchObject({ firstSeen: 2021, lastSeen: 2022 });
     expect(track('hrr/china', NO_ABUSES).firstSeen).toBeUndefined();
     const changes = (series: string, phrase: string) => track(series, phrase).changes.map((change) => `${change.edition}:${change.change}`);
@@ -62,8 +78,10 @@ describe('key phrases across editions', () => {
       edition: 2023,
       previousEdition: 2022,
       change: 'disappeared',
-      before: 'Significant human rights issues included credible reports of: laws criminalizing consensual same-sex sexual activities between men, although the law was not enforced.',
-      after: 'Significant human rights issues included criminalization of consensual same-sex sexual conduct between men, although the law was not enforced.',
+      before:
+        'Significant human rights issues included credible reports of: laws criminalizing consensual same-sex sexual activities between men, although the law was not enforced.',
+      after:
+        'Significant human rights issues included criminalization of consensual same-sex sexual conduct between men, although the law was not enforced.',
     });
     // A summary sentence unlike any other has no counterpart.
     expect(closestSentence('Observers reported a new broadcaster.', ['The government respected these rights.'])).toBeUndefined();
@@ -71,7 +89,9 @@ describe('key phrases across editions', () => {
 
   it('matches phrases of the user’s, case and typography folded, and refuses an empty one', () => {
     const facts = phraseFacts(hrrDocument('tuvalu', 2024), 2024, ['THERE WERE NO SIGNIFICANT CHANGES in the human rights situation']);
-    expect(facts.phrases['THERE WERE NO SIGNIFICANT CHANGES in the human rights situation']!.sections.map((section) => section.key)).toEqual(['executive-summary']);
+    expect(facts.phrases['THERE WERE NO SIGNIFICANT CHANGES in the human rights situation']!.sections.map((section) => section.key)).toEqual([
+      'executive-summary',
+    ]);
     expect(() => phraseFacts(hrrDocument('tuvalu', 2024), 2024, ['  '])).toThrow(ValidationError);
     expect(() => trackPhrases('hrr/tuvalu', [], [])).toThrow('No phrases to track');
   });
@@ -79,7 +99,9 @@ describe('key phrases across editions', () => {
   it('writes appearances and changes as spreadsheet rows', () => {
     const appearances = phraseAppearancesToCsv(tracks).split('\r\n');
     expect(appearances[0]).toBe('series,phrase,edition,count,sections,summary_sentence');
-    expect(appearances).toContain('hrr/andorra,no credible reports of significant human rights abuses,2023,1,EXECUTIVE SUMMARY,There were no credible reports of significant human rights abuses.');
+    expect(appearances).toContain(
+      'hrr/andorra,no credible reports of significant human rights abuses,2023,1,EXECUTIVE SUMMARY,There were no credible reports of significant human rights abuses.',
+    );
     expect(appearances).toHaveLength(2 + 4 + 4 + 3 + 4 + 2 + 2);
     const changes = phraseChangesToCsv(tracks).split('\r\n');
     expect(changes[0]).toBe('series,phrase,previous_edition,edition,change,before,after');

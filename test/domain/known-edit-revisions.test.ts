@@ -77,9 +77,7 @@ describe('known-edit revisions of Kazakhstan 2022', () => {
 
   it('a number changed in the Executive Summary is trivial (numbers)', () => {
     const diff = revise(replaceInParagraph('EXECUTIVE SUMMARY', 2, '10,000', '12,000'));
-    expect(changes(diff)).toEqual([
-      { key: 'executive-summary', kinds: ['modified'], wordsAdded: 1, wordsRemoved: 1, trivial: 'numbers' },
-    ]);
+    expect(changes(diff)).toEqual([{ key: 'executive-summary', kinds: ['modified'], wordsAdded: 1, wordsRemoved: 1, trivial: 'numbers' }]);
     expect(diff.summary.trivial).toBe(true);
     expect(diff.summary.significance).toBe(0);
   });
@@ -116,9 +114,7 @@ describe('known-edit revisions of Kazakhstan 2022', () => {
 
   it('a paragraph split in two: a whitespace-only (trivial) change', () => {
     const diff = revise(splitParagraph('EXECUTIVE SUMMARY', 4, 'high-profile corruption and torture cases.'));
-    expect(changes(diff)).toEqual([
-      { key: 'executive-summary', kinds: ['modified'], wordsAdded: 0, wordsRemoved: 0, trivial: 'whitespace' },
-    ]);
+    expect(changes(diff)).toEqual([{ key: 'executive-summary', kinds: ['modified'], wordsAdded: 0, wordsRemoved: 0, trivial: 'whitespace' }]);
     expect(diff.summary.trivial).toBe(true);
   });
 
@@ -139,7 +135,10 @@ describe('known-edit revisions of Kazakhstan 2022', () => {
 
 describe('extraction is independent of markup whitespace', () => {
   it('re-indented markup gives the identical Document, run-in heads included', () => {
-    for (const [country, year] of [['kazakhstan', 2022], ['china', 2023]] as const) {
+    for (const [country, year] of [
+      ['kazakhstan', 2022],
+      ['china', 2023],
+    ] as const) {
       const page = loadCorpusPage(country, year);
       expect(extract(applyEdits(page, [reflowWhitespace()]))).toEqual(extract(page));
     }

@@ -9,7 +9,9 @@ describe('moved paragraphs in a diff', () => {
     const diff = diffDocuments(hrrDocument('kazakhstan', 2023), hrrDocument('kazakhstan', 2024));
     const { moves } = findMovedParagraphs(diff);
     expect(moves.length).toBeGreaterThan(0);
-    const duration = moves.find((move) => diff.sections[move.from.section]!.paragraphs[move.from.paragraph]!.before!.startsWith('The duration of preliminary detention'));
+    const duration = moves.find((move) =>
+      diff.sections[move.from.section]!.paragraphs[move.from.paragraph]!.before!.startsWith('The duration of preliminary detention'),
+    );
     expect(duration).toBeDefined();
     expect(diff.sections[duration!.from.section]!.heading).toBe('Arrest Procedures and Treatment of Detainees');
     expect(diff.sections[duration!.to.section]!.heading).toBe('Prolonged Detention without Charges');

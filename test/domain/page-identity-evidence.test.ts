@@ -28,7 +28,9 @@ describe('reading a report URL with the page evidence', () => {
   });
 
   it('keeps a parent report before the part: named by the page, or a report its menu links to', () => {
-    const named = evidence({ headline: '2019 Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet) \u2013 Hong Kong' });
+    const named = evidence({
+      headline: '2019 Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet) \u2013 Hong Kong',
+    });
     expect(identifyAt('china/hong-kong/', named)).toMatchObject({ series: 'hrr/china/hong-kong', canonicalUrl: `${ROOT}/china/hong-kong/` });
     const linked = evidence({ headline: 'Hong Kong' }, [`${ROOT}/china/`, `${ROOT}/chad/`]);
     expect(identifyAt('china/hong-kong/', linked)).toMatchObject({ series: 'hrr/china/hong-kong' });
@@ -51,7 +53,9 @@ describe('reading a report URL with the page evidence', () => {
     expect(identifyAt('region-2/', evidence({ headline: 'Region 2' }))).toMatchObject({ series: 'hrr/region-2' });
     expect(identifyAt('ghana-2/')).toMatchObject({ series: 'hrr/ghana-2' });
     // A slug that is nothing but the suffix (a post restored from the trash): the page's name is the slug.
-    expect(identifyAt('__trashed/', evidence({ headline: '2018 Country Reports on Human Rights Practices: Burundi' }))).toMatchObject({ series: 'hrr/burundi' });
+    expect(identifyAt('__trashed/', evidence({ headline: '2018 Country Reports on Human Rights Practices: Burundi' }))).toMatchObject({
+      series: 'hrr/burundi',
+    });
   });
 
   it('normalises case and the trailing slash, and unwraps an archive URL given alone', () => {
@@ -70,12 +74,16 @@ describe('the page without a usable canonical link', () => {
   const canonical = `${ROOT}/kazakhstan/`;
 
   it('says what it could not use (a local file, a malformed archive URL) and goes on to the next evidence', () => {
-    const local = rewriteTags(html, (name, attributes) => (name === 'link' && attributes.rel === 'canonical' ? { ...attributes, href: 'file:///C:/Users/me/Desktop/kazakhstan.html' } : undefined));
+    const local = rewriteTags(html, (name, attributes) =>
+      name === 'link' && attributes.rel === 'canonical' ? { ...attributes, href: 'file:///C:/Users/me/Desktop/kazakhstan.html' } : undefined,
+    );
     const read = readPage(local);
     expect(read.identity).toMatchObject({ series: 'hrr/kazakhstan', canonicalUrl: canonical, identifiedBy: 'og:url' });
     expect(read.identity.tried).toEqual(['canonical link "file:///C:/Users/me/Desktop/kazakhstan.html": not a web address (a local file)']);
 
-    const malformed = rewriteTags(html, (name, attributes) => (name === 'link' && attributes.rel === 'canonical' ? { ...attributes, href: `https://web.archive.org/web/2020abc/${canonical}` } : undefined));
+    const malformed = rewriteTags(html, (name, attributes) =>
+      name === 'link' && attributes.rel === 'canonical' ? { ...attributes, href: `https://web.archive.org/web/2020abc/${canonical}` } : undefined,
+    );
     const archived = readPage(malformed);
     expect(archived.identity.series).toBe('hrr/kazakhstan');
     expect(archived.identity.tried[0]).toMatch(/^canonical link: Malformed archive URL .*"2020abc" is not a capture timestamp/);
@@ -85,7 +93,11 @@ describe('the page without a usable canonical link', () => {
 
   it('with no URL of its own anywhere, is found by its headline and the taxonomy term that spells its name (not a wrong term)', () => {
     const kazakhstan2023 = loadCorpusPage('kazakhstan', 2023);
-    const bare = withoutUrlEvidence(kazakhstan2023, ['canonical', 'og:url', 'json-ld', 'oembed', 'menu'], 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/kazakhstan/');
+    const bare = withoutUrlEvidence(
+      kazakhstan2023,
+      ['canonical', 'og:url', 'json-ld', 'oembed', 'menu'],
+      'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/kazakhstan/',
+    );
     const read = readPage(bare);
     expect(read.identity.signals.taxonomy).toEqual(['ethiopia']);
     expect(read.identity).toMatchObject({ series: 'hrr/kazakhstan', edition: 2023, identifiedBy: 'the headline "Kazakhstan" (2023)' });
@@ -93,7 +105,11 @@ describe('the page without a usable canonical link', () => {
 
   it('fails only when nothing identifies it, saying what it tried', () => {
     const russia2023 = loadCorpusPage('russia', 2023);
-    const bare = withoutUrlEvidence(russia2023, ['canonical', 'og:url', 'json-ld', 'oembed', 'menu'], 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/russia/');
+    const bare = withoutUrlEvidence(
+      russia2023,
+      ['canonical', 'og:url', 'json-ld', 'oembed', 'menu'],
+      'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/russia/',
+    );
     const read = readPage(bare);
     // Its headline is "Russia" alone: no year anywhere, so no report can be named.
     expect(read.identity.canonicalUrl).toBeUndefined();

@@ -57,8 +57,14 @@ describe('pairByKey', () => {
 describe('pairBySlug', () => {
   it('pairs the same slug under parents already aligned, and only there', () => {
     const state = stateOf(
-      [{ heading: 'Civil Liberties', children: [{ heading: 'Internet Freedom' }] }, { heading: 'Labor', children: [{ heading: 'Child Labor' }] }],
-      [{ heading: 'Liberty', children: [{ heading: 'Internet Freedom' }] }, { heading: 'Work', children: [{ heading: 'Child Labor' }] }],
+      [
+        { heading: 'Civil Liberties', children: [{ heading: 'Internet Freedom' }] },
+        { heading: 'Labor', children: [{ heading: 'Child Labor' }] },
+      ],
+      [
+        { heading: 'Liberty', children: [{ heading: 'Internet Freedom' }] },
+        { heading: 'Work', children: [{ heading: 'Child Labor' }] },
+      ],
     );
     state.pair(0, 0, 'heading', 0.5);
     pairBySlug(state);
@@ -70,8 +76,14 @@ describe('pairByIdentity', () => {
   it('pairs a section moved under a new parent before the new parent can take its place', () => {
     const text = sentences('religion', 4);
     const state = stateOf(
-      [{ heading: 'Freedom of Religion', paragraphs: text }, { heading: 'Women', paragraphs: sentences('women', 2) }],
-      [{ heading: 'Liberty', children: [{ heading: 'Religious Freedom', paragraphs: text }] }, { heading: 'Women', paragraphs: sentences('women', 2) }],
+      [
+        { heading: 'Freedom of Religion', paragraphs: text },
+        { heading: 'Women', paragraphs: sentences('women', 2) },
+      ],
+      [
+        { heading: 'Liberty', children: [{ heading: 'Religious Freedom', paragraphs: text }] },
+        { heading: 'Women', paragraphs: sentences('women', 2) },
+      ],
     );
     pairByKey(state);
     pairByIdentity(state, gatherEvidence(state));
@@ -189,11 +201,24 @@ describe('pairBySimilarity and pairByWeakEvidence', () => {
 describe('markMoves and mergeOrder', () => {
   it('marks a changed parent and the smaller of two swapped siblings as moved, and places removed sections', () => {
     const previous = buildDocument([
-      { heading: 'A', children: [{ heading: 'Long', paragraphs: sentences('long', 5) }, { heading: 'Short', paragraphs: ['x'] }] },
+      {
+        heading: 'A',
+        children: [
+          { heading: 'Long', paragraphs: sentences('long', 5) },
+          { heading: 'Short', paragraphs: ['x'] },
+        ],
+      },
       { heading: 'Gone' },
       { heading: 'B', children: [{ heading: 'Leaf' }] },
     ]).sections;
-    const next = buildDocument([{ heading: 'A', children: [{ heading: 'Short', paragraphs: ['x'] }, { heading: 'Long', paragraphs: sentences('long', 5) }, { heading: 'Leaf' }] }, { heading: 'B' }, { heading: 'New' }]).sections;
+    const next = buildDocument([
+      {
+        heading: 'A',
+        children: [{ heading: 'Short', paragraphs: ['x'] }, { heading: 'Long', paragraphs: sentences('long', 5) }, { heading: 'Leaf' }],
+      },
+      { heading: 'B' },
+      { heading: 'New' },
+    ]).sections;
     const state = new AlignmentState(previous, next);
     pairByKey(state);
     state.pair(5, 3, 'heading', 1); // b/leaf -> a/leaf
@@ -225,7 +250,10 @@ describe('findLikelyCounterparts', () => {
   it('names where a removed section’s text went, and nothing for a section whose text went nowhere', () => {
     const internet = sentences('internet', 6);
     const state = stateOf(
-      [{ heading: 'Internet Freedom', paragraphs: internet }, { heading: 'Persons with Disabilities', paragraphs: sentences('disability', 5) }],
+      [
+        { heading: 'Internet Freedom', paragraphs: internet },
+        { heading: 'Persons with Disabilities', paragraphs: sentences('disability', 5) },
+      ],
       [{ heading: 'Censorship', paragraphs: [...internet.slice(0, 2), ...sentences('censorship', 8)] }],
     );
     const found = gatherEvidence(state);
@@ -241,9 +269,14 @@ describe('findLikelyCounterparts', () => {
   });
 
   it('names what the edition map pairs a removed section with when the pages relate them at all', () => {
-    const state = stateOf([{ heading: 'Antisemitism', paragraphs: sentences('old', 3) }], [{ heading: 'Acts of Antisemitism', paragraphs: sentences('new', 3) }]);
+    const state = stateOf(
+      [{ heading: 'Antisemitism', paragraphs: sentences('old', 3) }],
+      [{ heading: 'Acts of Antisemitism', paragraphs: sentences('new', 3) }],
+    );
     const prior: AlignmentPrior = { pairing: () => 0.8, dropped: () => 0 };
-    expect(findLikelyCounterparts(state, gatherEvidence(state), [0], { prior })).toEqual([{ before: 0, after: 0, by: 'edition-map', retained: 0, score: 0.8 }]);
+    expect(findLikelyCounterparts(state, gatherEvidence(state), [0], { prior })).toEqual([
+      { before: 0, after: 0, by: 'edition-map', retained: 0, score: 0.8 },
+    ]);
     expect(findLikelyCounterparts(state, gatherEvidence(state), [0])).toEqual([]);
   });
 });

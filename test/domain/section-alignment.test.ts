@@ -83,8 +83,14 @@ describe('alignSections', () => {
   });
 
   it('leaves unrelated sections unpaired: one removed, one added', () => {
-    const previous = sections([{ heading: 'Disappearance', paragraphs: ['There were no reports of disappearances.'] }, { heading: 'Women', paragraphs: ['Rape remained a problem.'] }]);
-    const next = sections([{ heading: 'Property Seizure and Restitution', paragraphs: ['Courts ordered the return of seized farmland.'] }, { heading: 'Women', paragraphs: ['Rape remained a problem.'] }]);
+    const previous = sections([
+      { heading: 'Disappearance', paragraphs: ['There were no reports of disappearances.'] },
+      { heading: 'Women', paragraphs: ['Rape remained a problem.'] },
+    ]);
+    const next = sections([
+      { heading: 'Property Seizure and Restitution', paragraphs: ['Courts ordered the return of seized farmland.'] },
+      { heading: 'Women', paragraphs: ['Rape remained a problem.'] },
+    ]);
     const alignment = alignSections(previous, next);
     expect(pairs(previous, next, alignment)).toEqual([['women', 'women', 'key', false]]);
     expect(alignment.removed).toEqual([0]);
@@ -94,9 +100,19 @@ describe('alignSections', () => {
   });
 
   it('aligns children of a renamed parent by their slug', () => {
-    const previous = sections([{ heading: 'Freedom of Speech and Press', paragraphs: SPEECH_TEXT, children: [{ heading: 'Internet Freedom', paragraphs: ['Websites were blocked.'] }] }]);
+    const previous = sections([
+      {
+        heading: 'Freedom of Speech and Press',
+        paragraphs: SPEECH_TEXT,
+        children: [{ heading: 'Internet Freedom', paragraphs: ['Websites were blocked.'] }],
+      },
+    ]);
     const next = sections([
-      { heading: 'Freedom of Expression, Including for the Press', paragraphs: SPEECH_TEXT, children: [{ heading: 'Internet Freedom', paragraphs: ['Websites were often blocked.'] }] },
+      {
+        heading: 'Freedom of Expression, Including for the Press',
+        paragraphs: SPEECH_TEXT,
+        children: [{ heading: 'Internet Freedom', paragraphs: ['Websites were often blocked.'] }],
+      },
     ]);
     expect(pairs(previous, next, alignSections(previous, next))).toEqual([
       ['freedom-of-speech-and-press', 'freedom-of-expression-including-for-the-press', 'text', false],
@@ -127,16 +143,29 @@ describe('alignSections', () => {
   });
 
   it('reports one big section moved past several small ones as the one that moved', () => {
-    const long = (heading: string): SectionSpec => ({ heading, paragraphs: Array.from({ length: 20 }, (_, i) => `Long paragraph ${i} about ${heading}.`) });
+    const long = (heading: string): SectionSpec => ({
+      heading,
+      paragraphs: Array.from({ length: 20 }, (_, i) => `Long paragraph ${i} about ${heading}.`),
+    });
     const short = (heading: string): SectionSpec => ({ heading, paragraphs: [`Short note on ${heading}.`] });
     const previous = sections([short('Women'), short('Children'), short('Antisemitism'), short('Trafficking'), long('Minorities')]);
     const next = sections([short('Women'), long('Minorities'), short('Children'), short('Antisemitism'), short('Trafficking')]);
-    expect(alignSections(previous, next).matches.filter((match) => match.moved).map((match) => next[match.after]!.key)).toEqual(['minorities']);
+    expect(
+      alignSections(previous, next)
+        .matches.filter((match) => match.moved)
+        .map((match) => next[match.after]!.key),
+    ).toEqual(['minorities']);
   });
 
   it('pairs repeated keys in order', () => {
-    const previous = sections([{ heading: 'Overview', paragraphs: ['First.'] }, { heading: 'Overview', paragraphs: ['Second.'] }]);
-    const next = sections([{ heading: 'Overview', paragraphs: ['First!'] }, { heading: 'Overview', paragraphs: ['Second!'] }]);
+    const previous = sections([
+      { heading: 'Overview', paragraphs: ['First.'] },
+      { heading: 'Overview', paragraphs: ['Second.'] },
+    ]);
+    const next = sections([
+      { heading: 'Overview', paragraphs: ['First!'] },
+      { heading: 'Overview', paragraphs: ['Second!'] },
+    ]);
     expect(pairs(previous, next, alignSections(previous, next))).toEqual([
       ['overview', 'overview', 'key', false],
       ['overview-2', 'overview-2', 'key', false],
@@ -162,7 +191,11 @@ describe('alignSections', () => {
     const previous = sections(specs);
     // Same text, every heading reworded beyond recognition: alignment must come from the text alone.
     const renamed = (list: SectionSpec[]): SectionSpec[] =>
-      list.map((spec, index) => ({ ...spec, heading: `Renamed heading number ${index} ${spec.heading.length}`, children: spec.children && renamed(spec.children) }));
+      list.map((spec, index) => ({
+        ...spec,
+        heading: `Renamed heading number ${index} ${spec.heading.length}`,
+        children: spec.children && renamed(spec.children),
+      }));
     const next = sections(renamed(specs));
     expect(previous).toHaveLength(150);
     expect(previous.reduce((sum, section) => sum + section.paragraphs.length, 0)).toBe(1110);

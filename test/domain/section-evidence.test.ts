@@ -1,11 +1,5 @@
 import type { Section } from '../../shared/domain/document.js';
-import {
-  AlignmentEvidence,
-  carriedShare,
-  headingCoverage,
-  sectionProfile,
-  wordCoverage,
-} from '../../shared/domain/section-evidence.js';
+import { AlignmentEvidence, carriedShare, headingCoverage, sectionProfile, wordCoverage } from '../../shared/domain/section-evidence.js';
 import { WordTokenizer } from '../../shared/domain/text-normalisation.js';
 import { buildDocument, type SectionSpec } from './diff-fixtures.js';
 
@@ -51,7 +45,10 @@ describe('carried-over paragraphs', () => {
     const tokenizer = new WordTokenizer();
     const [kept, rewritten] = sentences('press', 2);
     const before = sectionProfile({ key: 'a', heading: 'A', level: 1, paragraphs: [{ text: kept! }, { text: rewritten! }] }, tokenizer);
-    const after = sectionProfile({ key: 'b', heading: 'B', level: 1, paragraphs: [{ text: kept! }, { text: sentences('unrelated', 1)[0]! }] }, tokenizer);
+    const after = sectionProfile(
+      { key: 'b', heading: 'B', level: 1, paragraphs: [{ text: kept! }, { text: sentences('unrelated', 1)[0]! }] },
+      tokenizer,
+    );
     expect(carriedShare(after.paragraphs, before.shingles)).toBe(0.5);
     expect(carriedShare(before.paragraphs, after.shingles)).toBe(0.5);
     // Paragraphs shorter than a sentence do not take part.
@@ -104,7 +101,15 @@ describe('AlignmentEvidence', () => {
     const text = sentences('refugees', 4);
     const { evidence } = evidenceOf(
       [{ heading: 'Protection of Refugees', paragraphs: text }],
-      [{ heading: 'Security of the Person', children: [{ heading: 'Refugee Protection', paragraphs: text }, { heading: 'Other', paragraphs: sentences('other', 3) }] }],
+      [
+        {
+          heading: 'Security of the Person',
+          children: [
+            { heading: 'Refugee Protection', paragraphs: text },
+            { heading: 'Other', paragraphs: sentences('other', 3) },
+          ],
+        },
+      ],
     );
     expect(evidence.between(0, 0)).toMatchObject({ text: 0, contained: 0, retained: 0 });
     expect(evidence.between(0, 1).text).toBe(1);
@@ -114,7 +119,13 @@ describe('AlignmentEvidence', () => {
     const text = sentences('movement', 4);
     const { evidence } = evidenceOf(
       [{ heading: 'Freedom of Movement', paragraphs: [...text.slice(0, 2), ...sentences('refugees', 2)] }],
-      [{ heading: 'Movement and Refugees', paragraphs: text.slice(0, 2), children: [{ heading: 'Freedom of Movement', paragraphs: sentences('refugees', 2) }] }],
+      [
+        {
+          heading: 'Movement and Refugees',
+          paragraphs: text.slice(0, 2),
+          children: [{ heading: 'Freedom of Movement', paragraphs: sentences('refugees', 2) }],
+        },
+      ],
     );
     // Own text against own text only: half of the previous section.
     expect(evidence.between(0, 0).retained).toBeCloseTo(0.5, 1);

@@ -35,39 +35,23 @@ describe('splitSentences', () => {
   });
 
   it('ends a quoted sentence after the closing quote', () => {
-    expect(splitSentences('He said, “We will not comply.” Police then arrived.')).toEqual([
-      'He said, “We will not comply.”',
-      'Police then arrived.',
-    ]);
+    expect(splitSentences('He said, “We will not comply.” Police then arrived.')).toEqual(['He said, “We will not comply.”', 'Police then arrived.']);
     expect(splitSentences('He said "No." Then he left. She asked "Why?" Nobody answered!')).toEqual([
       'He said "No."',
       'Then he left.',
       'She asked "Why?"',
       'Nobody answered!',
     ]);
-    expect(splitSentences('It was called ‘unacceptable.’ Officials disagreed.')).toEqual([
-      'It was called ‘unacceptable.’',
-      'Officials disagreed.',
-    ]);
+    expect(splitSentences('It was called ‘unacceptable.’ Officials disagreed.')).toEqual(['It was called ‘unacceptable.’', 'Officials disagreed.']);
   });
 
   it('does not split when a quoted question or exclamation is followed by lowercase', () => {
-    expect(splitSentences('“Why?” he asked. “Stop!” the officer shouted.')).toEqual([
-      '“Why?” he asked.',
-      '“Stop!” the officer shouted.',
-    ]);
+    expect(splitSentences('“Why?” he asked. “Stop!” the officer shouted.')).toEqual(['“Why?” he asked.', '“Stop!” the officer shouted.']);
   });
 
   it('ends a parenthesised sentence after the bracket', () => {
-    expect(splitSentences('He left. (He returned later.) Then he spoke.')).toEqual([
-      'He left.',
-      '(He returned later.)',
-      'Then he spoke.',
-    ]);
-    expect(splitSentences('(See section 1.f.) Security forces staged parades.')).toEqual([
-      '(See section 1.f.)',
-      'Security forces staged parades.',
-    ]);
+    expect(splitSentences('He left. (He returned later.) Then he spoke.')).toEqual(['He left.', '(He returned later.)', 'Then he spoke.']);
+    expect(splitSentences('(See section 1.f.) Security forces staged parades.')).toEqual(['(See section 1.f.)', 'Security forces staged parades.']);
   });
 
   it('keeps number abbreviations with their numbers', () => {
@@ -84,9 +68,10 @@ describe('splitSentences', () => {
   });
 
   it('does not split after titles', () => {
-    expect(
-      splitSentences('Mr. Smith met Ms. Jones and Dr. Li. Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.'),
-    ).toEqual(['Mr. Smith met Ms. Jones and Dr. Li.', 'Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.']);
+    expect(splitSentences('Mr. Smith met Ms. Jones and Dr. Li. Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.')).toEqual([
+      'Mr. Smith met Ms. Jones and Dr. Li.',
+      'Gov. Brown, Gen. Ivanov, Lt. Col. Petrov, Sen. Kerry and Rep. Ng spoke.',
+    ]);
     expect(splitSentences('Protests took place in Moscow and St. Petersburg. Police detained 20.')).toEqual([
       'Protests took place in Moscow and St. Petersburg.',
       'Police detained 20.',
@@ -138,11 +123,7 @@ describe('splitSentences', () => {
       'He said the law ... The Constitution applied.',
       'She came… Then left.',
     ]);
-    expect(splitSentences('The text reads . . . And more. Wait.... Next one.')).toEqual([
-      'The text reads . . . And more.',
-      'Wait....',
-      'Next one.',
-    ]);
+    expect(splitSentences('The text reads . . . And more. Wait.... Next one.')).toEqual(['The text reads . . . And more.', 'Wait....', 'Next one.']);
     expect(splitSentences('Really...? Yes.')).toEqual(['Really...?', 'Yes.']);
   });
 

@@ -14,7 +14,9 @@ import { LineageConflictError, NotFoundError, ValidationError } from '../../shar
 import { CORPUS_COUNTRIES, CORPUS_YEARS, loadCorpusPage, type CorpusCountry } from '../support/corpus.js';
 
 /** Lineage decisions over the sample's real pages (their signals and text), and the rules for manual overrides. */
-const reads = new Map<string, ReturnType<typeof readPage>>(CORPUS_COUNTRIES.flatMap((country) => CORPUS_YEARS.map((year) => [`${country}/${year}`, readPage(loadCorpusPage(country, year))] as const)));
+const reads = new Map<string, ReturnType<typeof readPage>>(
+  CORPUS_COUNTRIES.flatMap((country) => CORPUS_YEARS.map((year) => [`${country}/${year}`, readPage(loadCorpusPage(country, year))] as const)),
+);
 const shingles = new Map<string, ShingleSet>();
 const shinglesOf = (key: string) => {
   let set = shingles.get(key);
@@ -33,7 +35,8 @@ function corpusFacts(rename: (country: CorpusCountry, year: number, series: stri
 
 function similaritiesFor(facts: readonly SeriesPageFacts[]): Map<string, number> {
   const similarities = new Map<string, number>();
-  for (const { from, to } of contentComparisonsNeeded(facts)) similarities.set(similarityKey(from, to), shingleSimilarity(shinglesOf(from), shinglesOf(to)));
+  for (const { from, to } of contentComparisonsNeeded(facts))
+    similarities.set(similarityKey(from, to), shingleSimilarity(shinglesOf(from), shinglesOf(to)));
   return similarities;
 }
 
@@ -44,7 +47,8 @@ describe('series lineage', () => {
     let lowestSame = 1;
     let highestOther = 0;
     for (const country of CORPUS_COUNTRIES) {
-      for (const year of CORPUS_YEARS.slice(0, -1)) lowestSame = Math.min(lowestSame, shingleSimilarity(shinglesOf(`${country}/${year}`), shinglesOf(`${country}/${year + 1}`)));
+      for (const year of CORPUS_YEARS.slice(0, -1))
+        lowestSame = Math.min(lowestSame, shingleSimilarity(shinglesOf(`${country}/${year}`), shinglesOf(`${country}/${year + 1}`)));
       for (const other of CORPUS_COUNTRIES.filter((candidate) => candidate !== country)) {
         for (const year of CORPUS_YEARS.slice(0, -1)) {
           highestOther = Math.max(highestOther, shingleSimilarity(shinglesOf(`${country}/${year}`), shinglesOf(`${other}/${year + 1}`)));
@@ -63,7 +67,11 @@ describe('series lineage', () => {
       CORPUS_COUNTRIES.map((country) => [`hrr/${country}`, 9]),
     );
     const china = lineageOf(decision, 'hrr/china')!;
-    expect(china.members).toEqual(['hrr/china-includes-tibet-hong-kong-and-macau', 'hrr/china-includes-tibet-hong-kong-and-macau-china', 'hrr/china']);
+    expect(china.members).toEqual([
+      'hrr/china-includes-tibet-hong-kong-and-macau',
+      'hrr/china-includes-tibet-hong-kong-and-macau-china',
+      'hrr/china',
+    ]);
     expect(china.links.map((link) => [link.from, link.to, link.decidedBy])).toEqual([
       ['hrr/china-includes-tibet-hong-kong-and-macau-china', 'hrr/china', 'evidence'],
       ['hrr/china-includes-tibet-hong-kong-and-macau', 'hrr/china-includes-tibet-hong-kong-and-macau-china', 'evidence'],
@@ -84,7 +92,12 @@ describe('series lineage', () => {
     expect(reads.get('kazakhstan/2023')!.identity.signals.taxonomy).not.toContain('kazakhstan');
     const lineage = lineageOf(decideLineages(facts, [], similaritiesFor(facts)), 'hrr/renamed-slug')!;
     expect(lineage.members).toEqual(['hrr/kazakhstan', 'hrr/renamed-slug']);
-    expect(lineage.links[0]!.transitions[0]).toMatchObject({ taxonomy: { verdict: 'disagree' }, name: { verdict: 'agree' }, content: { verdict: 'agree' }, supports: true });
+    expect(lineage.links[0]!.transitions[0]).toMatchObject({
+      taxonomy: { verdict: 'disagree' },
+      name: { verdict: 'agree' },
+      content: { verdict: 'agree' },
+      supports: true,
+    });
   });
 
   it('links a slug that switches back and forth (two hand-overs), and never joins two countries that share no edition', () => {
@@ -98,7 +111,10 @@ describe('series lineage', () => {
     const decision = decideLineages(facts, [], similaritiesFor(facts));
     const nigeria = lineageOf(decision, 'hrr/nigeria')!;
     expect(nigeria.members.sort()).toEqual(['hrr/federal-republic-of-nigeria', 'hrr/nigeria']);
-    expect(nigeria.links[0]!.transitions.map((transition) => `${transition.from.edition}->${transition.to.edition}`)).toEqual(['2018->2019', '2020->2021']);
+    expect(nigeria.links[0]!.transitions.map((transition) => `${transition.from.edition}->${transition.to.edition}`)).toEqual([
+      '2018->2019',
+      '2020->2021',
+    ]);
     expect(lineageOf(decision, 'hrr/andorra')!.members.sort()).toEqual(['hrr/andorra', 'hrr/andorra-later']);
     expect(lineageOf(decision, 'hrr/tuvalu')!.members.sort()).toEqual(['hrr/tuvalu', 'hrr/tuvalu-earlier']);
   });
@@ -121,7 +137,12 @@ describe('series lineage', () => {
     const facts = corpusFacts();
     const similarities = similaritiesFor(facts);
     const decision = decideLineages(facts, [], similarities);
-    const unlink: LineageOverride = { a: 'hrr/china', b: 'hrr/china-includes-tibet-hong-kong-and-macau-china', action: 'unlink', decidedAt: at('2026-01-02T00:00:00.000Z') };
+    const unlink: LineageOverride = {
+      a: 'hrr/china',
+      b: 'hrr/china-includes-tibet-hong-kong-and-macau-china',
+      action: 'unlink',
+      decidedAt: at('2026-01-02T00:00:00.000Z'),
+    };
 
     it('an unlink splits a lineage for good, and a link joins series the evidence would not', () => {
       const split = decideLineages(facts, [unlink], similarities);
@@ -139,7 +160,9 @@ describe('series lineage', () => {
       const link: LineageOverride = { a: 'hrr/elsewhere', b: 'hrr/tuvalu', action: 'link', decidedAt: at('2026-01-03T00:00:00.000Z') };
       const joined = lineageOf(decideLineages(renamed, [link], similaritiesFor(renamed)), 'hrr/tuvalu')!;
       expect(joined.members).toEqual(['hrr/tuvalu', 'hrr/elsewhere']);
-      expect(joined.links).toEqual([expect.objectContaining({ from: 'hrr/tuvalu', to: 'hrr/elsewhere', decidedBy: 'override', decidedAt: '2026-01-03T00:00:00.000Z' })]);
+      expect(joined.links).toEqual([
+        expect.objectContaining({ from: 'hrr/tuvalu', to: 'hrr/elsewhere', decidedBy: 'override', decidedAt: '2026-01-03T00:00:00.000Z' }),
+      ]);
     });
 
     it('refuses, naming the problem, a link that would make a cycle, two pages of one edition, or join unknown series', () => {
@@ -147,22 +170,34 @@ describe('series lineage', () => {
       expect(() => checkLink(decision, [], 'hrr/china-includes-tibet-hong-kong-and-macau', 'hrr/china')).toThrow(
         'hrr/china-includes-tibet-hong-kong-and-macau and hrr/china are already one series (hrr/china: hrr/china-includes-tibet-hong-kong-and-macau - hrr/china-includes-tibet-hong-kong-and-macau-china - hrr/china): another link would make a cycle',
       );
-      expect(() => checkLink(decision, [], 'hrr/andorra', 'hrr/tuvalu')).toThrow('hrr/andorra and hrr/tuvalu both have edition 2016 (pages andorra/2016 and tuvalu/2016)');
+      expect(() => checkLink(decision, [], 'hrr/andorra', 'hrr/tuvalu')).toThrow(
+        'hrr/andorra and hrr/tuvalu both have edition 2016 (pages andorra/2016 and tuvalu/2016)',
+      );
       expect(() => checkLink(decision, [], 'hrr/andorra', 'hrr/atlantis')).toThrow(NotFoundError);
       expect(() => checkLink(decision, [], 'hrr/andorra', 'hrr/andorra')).toThrow(ValidationError);
     });
 
     it('unlinks only a direct link, and says which links join two series that are not linked directly', () => {
       expect(checkUnlink(decision, 'hrr/china', 'hrr/china-includes-tibet-hong-kong-and-macau-china')).toMatchObject({ decidedBy: 'evidence' });
-      expect(() => checkUnlink(decision, 'hrr/china', 'hrr/china-includes-tibet-hong-kong-and-macau')).toThrow(/not linked directly: hrr\/china links them through/);
-      expect(() => checkUnlink(decision, 'hrr/china', 'hrr/russia')).toThrow('hrr/china and hrr/russia are not linked (they are the series hrr/china and hrr/russia)');
+      expect(() => checkUnlink(decision, 'hrr/china', 'hrr/china-includes-tibet-hong-kong-and-macau')).toThrow(
+        /not linked directly: hrr\/china links them through/,
+      );
+      expect(() => checkUnlink(decision, 'hrr/china', 'hrr/russia')).toThrow(
+        'hrr/china and hrr/russia are not linked (they are the series hrr/china and hrr/russia)',
+      );
     });
 
     it('an override that no longer fits (a later page fills the same edition) is set aside with the reason', () => {
       const link: LineageOverride = { a: 'hrr/andorra', b: 'hrr/late', action: 'link', decidedAt: at('2026-01-04T00:00:00.000Z') };
       const withClash = [...facts, { page: 'late/2024', series: 'hrr/late', edition: 2024, profile: 'state-hrr', signals: {} }];
       const result = decideLineages(withClash, [link], similarities);
-      expect(result.rejected).toEqual([expect.objectContaining({ from: 'hrr/andorra', to: 'hrr/late', reason: 'override not applied: both have edition 2024 (pages andorra/2024 and late/2024)' })]);
+      expect(result.rejected).toEqual([
+        expect.objectContaining({
+          from: 'hrr/andorra',
+          to: 'hrr/late',
+          reason: 'override not applied: both have edition 2024 (pages andorra/2024 and late/2024)',
+        }),
+      ]);
       expect(lineageOf(result, 'hrr/late')!.members).toEqual(['hrr/late']);
     });
   });

@@ -13,7 +13,8 @@ import { CORPUS_COUNTRIES, loadCorpusPage, type CorpusCountry } from '../support
  */
 const PRESS = ['Freedom of Expression, Including for Members of the Press and Other Media', 'Freedom of the Press'] as const;
 const KILLINGS = ['Arbitrary Deprivation of Life and Other Unlawful or Politically Motivated Killings', 'Extrajudicial Killings'] as const;
-const LGBTQI = 'Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics';
+const LGBTQI =
+  'Acts of Violence, Criminalization, and Other Abuses Based on Sexual Orientation, Gender Identity or Expression, or Sex Characteristics';
 const DROPPED = ['Women', 'Persons with Disabilities', LGBTQI];
 
 const documents = new Map<CorpusCountry, { previous: Document; next: Document }>(
@@ -66,16 +67,19 @@ function withDescendants(document: Document, key: string): Section[] {
 }
 
 describe.each([false, true])('2023 -> 2024 of the six countries (edition map as a prior: %s)', (withMap) => {
-  it.each(CORPUS_COUNTRIES)('%s: the press and killings sections are paired, renamed and moved (and modified where their text changed)', (country) => {
-    const diff = diffOf(country, withMap);
-    const { previous, next } = documents.get(country)!;
-    for (const [before, after] of [PRESS, KILLINGS]) {
-      const change = changeOf(diff, before);
-      expect(change.heading).toBe(after);
-      const textChanged = JSON.stringify(sectionNamed(previous, before).paragraphs) !== JSON.stringify(sectionNamed(next, after).paragraphs);
-      expect(change.kinds).toEqual(['renamed', 'moved', ...(textChanged ? ['modified'] : [])]);
-    }
-  });
+  it.each(CORPUS_COUNTRIES)(
+    '%s: the press and killings sections are paired, renamed and moved (and modified where their text changed)',
+    (country) => {
+      const diff = diffOf(country, withMap);
+      const { previous, next } = documents.get(country)!;
+      for (const [before, after] of [PRESS, KILLINGS]) {
+        const change = changeOf(diff, before);
+        expect(change.heading).toBe(after);
+        const textChanged = JSON.stringify(sectionNamed(previous, before).paragraphs) !== JSON.stringify(sectionNamed(next, after).paragraphs);
+        expect(change.kinds).toEqual(['renamed', 'moved', ...(textChanged ? ['modified'] : [])]);
+      }
+    },
+  );
 
   it.each(CORPUS_COUNTRIES)('%s: Women, Persons with Disabilities and the LGBTQI+ section stay removed', (country) => {
     const diff = diffOf(country, withMap);
@@ -135,7 +139,11 @@ describe('what the edition map adds', () => {
     const cases: Array<[CorpusCountry, string, string]> = [
       ['china', 'Antisemitism', 'Acts of Antisemitism and Antisemitic Incitement'],
       ['russia', 'Antisemitism', 'Acts of Antisemitism and Antisemitic Incitement'],
-      ['russia', 'Conflict-related Abuses', 'War Crimes, Crimes against Humanity, and Evidence of Acts that May Constitute Genocide, or Conflict-Related Abuses'],
+      [
+        'russia',
+        'Conflict-related Abuses',
+        'War Crimes, Crimes against Humanity, and Evidence of Acts that May Constitute Genocide, or Conflict-Related Abuses',
+      ],
     ];
     for (const [country, before, after] of cases) {
       const alone = changeOf(diffOf(country, false), before);
@@ -156,7 +164,10 @@ describe('what the edition map adds', () => {
   });
 
   it('names where a removed section’s text went: Internet Freedom into the press section, arrests into prolonged detention', () => {
-    expect(changeOf(diffOf('kazakhstan', false), 'Internet Freedom').likelyCounterpart).toMatchObject({ key: 'liberty/freedom-of-the-press', by: 'text' });
+    expect(changeOf(diffOf('kazakhstan', false), 'Internet Freedom').likelyCounterpart).toMatchObject({
+      key: 'liberty/freedom-of-the-press',
+      by: 'text',
+    });
     // "Arbitrary Arrest or Detention" and its sub-section "Arrest Procedures and Treatment of Detainees" both went
     // into "Prolonged Detention without Charges": one of the two is paired with it, the other names it.
     for (const country of ['andorra', 'kazakhstan', 'nigeria', 'russia'] as const) {
@@ -164,7 +175,10 @@ describe('what the edition map adds', () => {
       const arrest = [changeOf(diff, 'Arbitrary Arrest or Detention'), changeOf(diff, 'Arrest Procedures and Treatment of Detainees')];
       const paired = arrest.filter((change) => change.kind !== 'removed');
       expect(paired.map((change) => change.heading)).toEqual(['Prolonged Detention without Charges']);
-      expect(arrest.find((change) => change.kind === 'removed')!.likelyCounterpart).toMatchObject({ heading: 'Prolonged Detention without Charges', by: 'text' });
+      expect(arrest.find((change) => change.kind === 'removed')!.likelyCounterpart).toMatchObject({
+        heading: 'Prolonged Detention without Charges',
+        by: 'text',
+      });
     }
   });
 });

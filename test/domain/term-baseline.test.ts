@@ -50,7 +50,9 @@ const RUSSIA: Array<[number, number, number, number, number]> = [
 
 describe('term baselines', () => {
   it('counts each document as the audit does', () => {
-    const russia = counts.filter((entry) => entry.series === 'hrr/russia').map((entry) => [entry.edition, entry.wordCount, ...TERMS.map((term) => entry.counts[term])]);
+    const russia = counts
+      .filter((entry) => entry.series === 'hrr/russia')
+      .map((entry) => [entry.edition, entry.wordCount, ...TERMS.map((term) => entry.counts[term])]);
     expect(russia).toEqual(RUSSIA);
     const audit = auditTerms(
       CORPUS_YEARS.map((year) => hrrDocument('russia', year)),
@@ -104,7 +106,9 @@ describe('term baselines', () => {
       const country = sentence.series.slice('hrr/'.length) as (typeof CORPUS_COUNTRIES)[number];
       const before = hrrDocument(country, 2023).sections.find((section) => section.key === sentence.sectionKey)!;
       expect(before.paragraphs.some((paragraph) => paragraph.text.includes(sentence.sentence))).toBe(true);
-      expect(hrrDocument(country, 2024).sections.some((section) => section.paragraphs.some((paragraph) => paragraph.text.includes(sentence.sentence)))).toBe(false);
+      expect(
+        hrrDocument(country, 2024).sections.some((section) => section.paragraphs.some((paragraph) => paragraph.text.includes(sentence.sentence))),
+      ).toBe(false);
     }
     // A shorter baseline gives more rows, each against its own N editions.
     const short = termBaselines(counts, removed, { terms: TERMS, baseline: 2, by: 'edition' });
@@ -138,7 +142,9 @@ describe('term baselines', () => {
       throw new Error(`baseline ${baseline} not refused`);
     };
     expect(refused(9)).toBe('baseline: 9 editions is longer than the history (at most 9 editions captured; a baseline needs 10)');
-    expect(refused(9, 'series')).toBe('baseline: 9 editions is longer than the history (at most 9 editions captured per series; a baseline needs 10)');
+    expect(refused(9, 'series')).toBe(
+      'baseline: 9 editions is longer than the history (at most 9 editions captured per series; a baseline needs 10)',
+    );
     expect(refused(0)).toBe('baseline: must be a whole number of editions, 1 or more (got 0)');
     expect(refused(1.5)).toMatch(/^baseline: must be a whole number/);
     expect(() => documentTermCounts(hrrDocument('tuvalu', 2024), 'hrr/tuvalu', 2024, ['  '])).toThrow('An audit term cannot be empty.');

@@ -20,7 +20,10 @@ function ownEditLength(a: Int32Array, b: Int32Array): number {
 
 /** Tokens inserted plus deleted by jsdiff's diffArrays. */
 function jsdiffEditLength(a: Int32Array, b: Int32Array): number {
-  return diffArrays(Array.from(a), Array.from(b)).reduce((sum, change) => (change.added || change.removed ? sum + (change.count ?? change.value.length) : sum), 0);
+  return diffArrays(Array.from(a), Array.from(b)).reduce(
+    (sum, change) => (change.added || change.removed ? sum + (change.count ?? change.value.length) : sum),
+    0,
+  );
 }
 
 const SEED = 14_2024;
@@ -49,7 +52,9 @@ describe('diffTokenIds against jsdiff diffArrays', () => {
 
     beforeAll(() => {
       const load = (country: (typeof CORPUS_COUNTRIES)[number], year: number) =>
-        extract(loadCorpusPage(country, year), { url: `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/${country}/` });
+        extract(loadCorpusPage(country, year), {
+          url: `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/${country}/`,
+        });
       for (const country of CORPUS_COUNTRIES) {
         const diff = diffDocuments(load(country, 2022), load(country, 2023));
         for (const section of diff.sections) {
@@ -57,7 +62,8 @@ describe('diffTokenIds against jsdiff diffArrays', () => {
             if (paragraph.kind !== 'modified' || paragraph.before === undefined || paragraph.after === undefined) continue;
             pairs.push([tokenizer.tokenize(paragraph.before).ids.slice(), tokenizer.tokenize(paragraph.after).ids.slice()]);
           }
-          for (const paragraph of section.paragraphs) if (paragraph.after !== undefined) paragraphs.push(tokenizer.tokenize(paragraph.after).ids.slice());
+          for (const paragraph of section.paragraphs)
+            if (paragraph.after !== undefined) paragraphs.push(tokenizer.tokenize(paragraph.after).ids.slice());
         }
       }
     });

@@ -41,21 +41,25 @@ function replay(a: Int32Array, b: Int32Array, runs: EditRun[]): { rebuiltA: numb
 describe('diffTokenIds (Myers)', () => {
   it('returns a minimal edit script that rebuilds both sequences', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }), (left, right) => {
-        const a = Int32Array.from(left);
-        const b = Int32Array.from(right);
-        const runs = diffTokenIds(a, b, 1000);
-        if (typeof runs === 'string') throw new Error(runs);
-        const { rebuiltA, rebuiltB, edits } = replay(a, b, runs);
-        expect(rebuiltA).toEqual(left);
-        expect(rebuiltB).toEqual(right);
-        expect(edits).toBe(a.length + b.length - 2 * lcsLength(a, b));
-        // Runs alternate, and inside a changed stretch deletions come first.
-        for (let r = 1; r < runs.length; r++) {
-          expect(runs[r]?.op).not.toBe(runs[r - 1]?.op);
-          expect(runs[r - 1]?.op === 'insert' && runs[r]?.op === 'delete').toBe(false);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }),
+        fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 40 }),
+        (left, right) => {
+          const a = Int32Array.from(left);
+          const b = Int32Array.from(right);
+          const runs = diffTokenIds(a, b, 1000);
+          if (typeof runs === 'string') throw new Error(runs);
+          const { rebuiltA, rebuiltB, edits } = replay(a, b, runs);
+          expect(rebuiltA).toEqual(left);
+          expect(rebuiltB).toEqual(right);
+          expect(edits).toBe(a.length + b.length - 2 * lcsLength(a, b));
+          // Runs alternate, and inside a changed stretch deletions come first.
+          for (let r = 1; r < runs.length; r++) {
+            expect(runs[r]?.op).not.toBe(runs[r - 1]?.op);
+            expect(runs[r - 1]?.op === 'insert' && runs[r]?.op === 'delete').toBe(false);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -190,9 +194,9 @@ describe('WordTokenizer', () => {
 
 describe('toWordOperations and WordDiffBudget', () => {
   const word = fc.constantFrom('police', 'detained', 'the', 'U.S.', '2022', 'activists', '"quoted"', '(a)', 'Almaty,', '-');
-  const text = fc.array(fc.tuple(fc.constantFrom(' ', ' ', '  ', '\u00a0'), word), { maxLength: 12 }).map((parts) =>
-    parts.map(([space, token], i) => (i === 0 ? token : space + token)).join(''),
-  );
+  const text = fc
+    .array(fc.tuple(fc.constantFrom(' ', ' ', '  ', '\u00a0'), word), { maxLength: 12 })
+    .map((parts) => parts.map(([space, token], i) => (i === 0 ? token : space + token)).join(''));
 
   it('rebuilds both texts exactly from the operations', () => {
     fc.assert(
@@ -200,8 +204,18 @@ describe('toWordOperations and WordDiffBudget', () => {
         const budget = new WordDiffBudget();
         const result = budget.diff(lead + before, after);
         const words = result.words ?? [];
-        expect(words.filter((op) => op.op !== 'insert').map((op) => op.text).join('')).toBe(lead + before);
-        expect(words.filter((op) => op.op !== 'delete').map((op) => op.text).join('')).toBe(after);
+        expect(
+          words
+            .filter((op) => op.op !== 'insert')
+            .map((op) => op.text)
+            .join(''),
+        ).toBe(lead + before);
+        expect(
+          words
+            .filter((op) => op.op !== 'delete')
+            .map((op) => op.text)
+            .join(''),
+        ).toBe(after);
         for (let k = 1; k < words.length; k++) expect(words[k]?.op).not.toBe(words[k - 1]?.op);
         expect(result.wordsAdded).toBe(words.filter((op) => op.op === 'insert').reduce((sum, op) => sum + countWordsWithLetters(op.text), 0));
       }),
@@ -209,7 +223,7 @@ describe('toWordOperations and WordDiffBudget', () => {
     );
   });
 
-  it('keeps a replacement\'s shared leading space outside the markers', () => {
+  it("keeps a replacement's shared leading space outside the markers", () => {
     const tokenizer = new WordTokenizer();
     const before = tokenizer.tokenize('in 2022 there');
     const after = tokenizer.tokenize('in 2023 there');

@@ -5,7 +5,21 @@ import { createApiHandler } from '../../functions/api/api-handler.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 import { API_TOKEN, PAGINATION_PAGE, PAGINATION_REVISIONS, TORTURE_KEY, startApiFixture, type ApiFixture } from '../api/api-fixture.js';
 import { silentObservability } from './support/hardening-kit.js';
-import { KZ, TEMPLATES, answerProblems, readRouteMix, authorization, bearer, body, contentType, method, path, query, queryKey, queryValue } from './support/api-fuzz.js';
+import {
+  KZ,
+  TEMPLATES,
+  answerProblems,
+  readRouteMix,
+  authorization,
+  bearer,
+  body,
+  contentType,
+  method,
+  path,
+  query,
+  queryKey,
+  queryValue,
+} from './support/api-fuzz.js';
 import { encodeSegment, rawClient } from './support/raw-http.js';
 
 /**
@@ -44,7 +58,12 @@ describe('validation fuzz', () => {
         const headers: Record<string, string> = {};
         if (type) headers['content-type'] = type;
         if (auth) headers.authorization = auth;
-        const answer = await client.send({ method: verb, path: `${target}${search}`, headers, ...(payload !== undefined && verb !== 'GET' && verb !== 'HEAD' ? { body: payload } : {}) });
+        const answer = await client.send({
+          method: verb,
+          path: `${target}${search}`,
+          headers,
+          ...(payload !== undefined && verb !== 'GET' && verb !== 'HEAD' ? { body: payload } : {}),
+        });
         statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
         expect(answerProblems(answer, verb)).toEqual([]);
       }),
@@ -57,40 +76,59 @@ describe('validation fuzz', () => {
   }, 120_000);
 
   it('answers API Gateway’s decoded shapes (slashes, any unicode, base64 bodies, odd authorizers) with < 500', async () => {
-    const decodedSegment = fc.oneof(fc.constantFrom(KZ, 'hrr/kazakhstan', TORTURE_KEY, '..', '', ' ', '%', '%zz'), fc.string({ unit: 'binary', maxLength: 30 }));
-    const decodedPath = fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(decodedSegment, { minLength: 5, maxLength: 5 })).map(([template, values]) => {
-      let index = 0;
-      return template.replace(/\{\}/g, () => values[index++]!);
-    });
+    const decodedSegment = fc.oneof(
+      fc.constantFrom(KZ, 'hrr/kazakhstan', TORTURE_KEY, '..', '', ' ', '%', '%zz'),
+      fc.string({ unit: 'binary', maxLength: 30 }),
+    );
+    const decodedPath = fc
+      .tuple(fc.constantFrom(...TEMPLATES), fc.array(decodedSegment, { minLength: 5, maxLength: 5 }))
+      .map(([template, values]) => {
+        let index = 0;
+        return template.replace(/\{\}/g, () => values[index++]!);
+      });
     const parameters = fc.dictionary(queryKey, queryValue, { maxKeys: 5 });
     const authorizer = fc.constantFrom(undefined, {}, { iam: null }, { iam: {} }, { lambda: { user: 'x' } }, { jwt: { claims: {} } });
     await fc.assert(
-      fc.asyncProperty(method, decodedPath, parameters, body, fc.boolean(), authorizer, async (verb, target, queryParameters, payload, base64, auth) => {
-        const event = {
-          version: '2.0',
-          routeKey: '$default',
-          rawPath: target,
-          rawQueryString: '',
-          headers: { host: 'api.example.org', 'content-type': 'application/json' },
-          ...(Object.keys(queryParameters).length > 0 ? { queryStringParameters: queryParameters } : {}),
-          ...(payload !== undefined ? { body: base64 ? Buffer.from(payload).toString('base64') : payload, isBase64Encoded: base64 } : { isBase64Encoded: false }),
-          requestContext: {
-            accountId: '123456789012',
-            apiId: 'api',
-            domainName: 'api.example.org',
-            domainPrefix: 'api',
-            http: { method: verb, path: target, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'fuzz' },
-            requestId: 'id',
+      fc.asyncProperty(
+        method,
+        decodedPath,
+        parameters,
+        body,
+        fc.boolean(),
+        authorizer,
+        async (verb, target, queryParameters, payload, base64, auth) => {
+          const event = {
+            version: '2.0',
             routeKey: '$default',
-            stage: '$default',
-            time: '',
-            timeEpoch: 0,
-            ...(auth !== undefined ? { authorizer: auth } : {}),
-          },
-        } as unknown as APIGatewayProxyEventV2;
-        const result = (await fixture.handler(event, localLambdaContext('api'))) as { statusCode: number; headers: Record<string, string>; body?: string };
-        expect(answerProblems({ status: result.statusCode, headers: result.headers, body: result.body ?? '' }, verb)).toEqual([]);
-      }),
+            rawPath: target,
+            rawQueryString: '',
+            headers: { host: 'api.example.org', 'content-type': 'application/json' },
+            ...(Object.keys(queryParameters).length > 0 ? { queryStringParameters: queryParameters } : {}),
+            ...(payload !== undefined
+              ? { body: base64 ? Buffer.from(payload).toString('base64') : payload, isBase64Encoded: base64 }
+              : { isBase64Encoded: false }),
+            requestContext: {
+              accountId: '123456789012',
+              apiId: 'api',
+              domainName: 'api.example.org',
+              domainPrefix: 'api',
+              http: { method: verb, path: target, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'fuzz' },
+              requestId: 'id',
+              routeKey: '$default',
+              stage: '$default',
+              time: '',
+              timeEpoch: 0,
+              ...(auth !== undefined ? { authorizer: auth } : {}),
+            },
+          } as unknown as APIGatewayProxyEventV2;
+          const result = (await fixture.handler(event, localLambdaContext('api'))) as {
+            statusCode: number;
+            headers: Record<string, string>;
+            body?: string;
+          };
+          expect(answerProblems({ status: result.statusCode, headers: result.headers, body: result.body ?? '' }, verb)).toEqual([]);
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -122,7 +160,12 @@ describe('authorization', () => {
 
   it.each(WRONG)('every credentialed route refuses %s with 401 and a WWW-Authenticate challenge', async (_name, headers) => {
     for (const [verb, target, payload] of ROUTES) {
-      const answer = await client.send({ method: verb, path: `${target}?token=${API_TOKEN}`, headers: { 'content-type': 'application/json', ...headers }, ...(payload ? { body: payload } : {}) });
+      const answer = await client.send({
+        method: verb,
+        path: `${target}?token=${API_TOKEN}`,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(payload ? { body: payload } : {}),
+      });
       expect([verb, target, answer.status]).toEqual([verb, target, 401]);
       expect(answer.headers['www-authenticate']).toBe('Bearer realm="redline"');
       expect(answer.body).not.toContain(API_TOKEN);
@@ -165,7 +208,8 @@ describe('authorization', () => {
           localLambdaContext('api'),
         )) as { statusCode: number }
       ).statusCode;
-    for (const header of [`Bearer ${API_TOKEN}`, 'Bearer undefined', 'Bearer ', 'Bearer null']) expect(await invoke({ authorization: header })).toBe(401);
+    for (const header of [`Bearer ${API_TOKEN}`, 'Bearer undefined', 'Bearer ', 'Bearer null'])
+      expect(await invoke({ authorization: header })).toBe(401);
     for (const authorizer of [{}, { iam: null }, { iam: false }, { iam: '' }, { lambda: { principal: 'x' } }, { jwt: { claims: { sub: 'x' } } }]) {
       expect(await invoke({}, authorizer)).toBe(401);
     }
@@ -174,18 +218,24 @@ describe('authorization', () => {
 });
 
 describe('pagination', () => {
-  it.each(['0', '-1', '101', '1.5', 'abc', '1e3', '', '9999999999999999999999', 'Infinity', 'NaN'])('refuses limit=%s with 400 naming limit', async (limit) => {
-    for (const target of ['/pages', '/series', `/pages/${PAGINATION_PAGE}/revisions`]) {
-      const answer = await client.send({ method: 'GET', path: `${target}?limit=${encodeSegment(limit)}` });
-      expect([target, answer.status]).toEqual([target, 400]);
-      expect(JSON.parse(answer.body).detail).toMatch(/^limit: /);
-    }
-  });
+  it.each(['0', '-1', '101', '1.5', 'abc', '1e3', '', '9999999999999999999999', 'Infinity', 'NaN'])(
+    'refuses limit=%s with 400 naming limit',
+    async (limit) => {
+      for (const target of ['/pages', '/series', `/pages/${PAGINATION_PAGE}/revisions`]) {
+        const answer = await client.send({ method: 'GET', path: `${target}?limit=${encodeSegment(limit)}` });
+        expect([target, answer.status]).toEqual([target, 400]);
+        expect(JSON.parse(answer.body).detail).toMatch(/^limit: /);
+      }
+    },
+  );
 
   it('defaults to 20, caps at 100, and walks every revision exactly once with any limit', async () => {
     const first = JSON.parse((await client.send({ method: 'GET', path: `/pages/${PAGINATION_PAGE}/revisions` })).body) as { items: unknown[] };
     expect(first.items).toHaveLength(20);
-    const all = JSON.parse((await client.send({ method: 'GET', path: `/pages/${PAGINATION_PAGE}/revisions?limit=100` })).body) as { items: unknown[]; nextCursor?: string };
+    const all = JSON.parse((await client.send({ method: 'GET', path: `/pages/${PAGINATION_PAGE}/revisions?limit=100` })).body) as {
+      items: unknown[];
+      nextCursor?: string;
+    };
     expect(all.items).toHaveLength(PAGINATION_REVISIONS);
     expect(all.nextCursor).toBeUndefined();
     await fc.assert(
@@ -193,7 +243,10 @@ describe('pagination', () => {
         const seqs: number[] = [];
         let cursor: string | undefined;
         do {
-          const answer = await client.send({ method: 'GET', path: `/pages/${PAGINATION_PAGE}/revisions?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}` });
+          const answer = await client.send({
+            method: 'GET',
+            path: `/pages/${PAGINATION_PAGE}/revisions?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+          });
           const page = JSON.parse(answer.body) as { items: { seq: number }[]; nextCursor?: string };
           expect(page.items.length).toBeLessThanOrEqual(limit);
           seqs.push(...page.items.map((item) => item.seq));
@@ -211,7 +264,12 @@ describe('pagination', () => {
     const forged = fc.oneof(
       fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }),
       fc.jsonValue({ maxDepth: 3 }).map(json),
-      fc.dictionary(fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'd', 'k'), fc.oneof(fc.string(), fc.integer(), fc.constant(null))).map(json),
+      fc
+        .dictionary(
+          fc.constantFrom('pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'd', 'k'),
+          fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        )
+        .map(json),
       fc.nat({ max: valid.length - 1 }).map((at) => `${valid.slice(0, at)}${valid[at] === 'A' ? 'B' : 'A'}${valid.slice(at + 1)}`),
     );
     await fc.assert(
@@ -238,7 +296,11 @@ describe('CORS', () => {
       const answer = await client.send({
         method: 'OPTIONS',
         path: target,
-        headers: { origin: 'https://anywhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin: 'https://anywhere.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
       expect(answer.status).toBe(204);
       expect(answer.headers).toMatchObject({ ...POLICY, 'access-control-max-age': '600' });
@@ -270,9 +332,9 @@ describe('load (short; the soak is `npm run bench -- hardening`)', () => {
     // timeout only stops a hung server).
     const amount = 400;
     const options = { url: fixture.server.url, connections: 10, amount, timeout: 60, requests };
-    const result = (await autocannon(options as unknown as Parameters<typeof autocannon>[0])) as Awaited<
-      ReturnType<typeof autocannon>
-    > & { '4xx': number };
+    const result = (await autocannon(options as unknown as Parameters<typeof autocannon>[0])) as Awaited<ReturnType<typeof autocannon>> & {
+      '4xx': number;
+    };
     expect(result.errors).toBe(0);
     expect(result.timeouts).toBe(0);
     // Exactly the one invalid route of the mix answers 4xx; nothing answers 5xx; every request was answered.

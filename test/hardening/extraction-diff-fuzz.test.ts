@@ -97,12 +97,16 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
   });
 
   it('reads k new words inserted into one paragraph as one modified section with exactly k words added', () => {
-    const fresh = fc.array(fc.stringMatching(/^[a-z]{4,9}$/), { minLength: 1, maxLength: 6 }).map((list) => list.map((entry, index) => `zq${entry}${index}`));
+    const fresh = fc
+      .array(fc.stringMatching(/^[a-z]{4,9}$/), { minLength: 1, maxLength: 6 })
+      .map((list) => list.map((entry, index) => `zq${entry}${index}`));
     fc.assert(
       fc.property(fc.nat({ max: PAGES.length - 1 }), fc.nat(), fc.nat(), fresh, (pageIndex, target, at, added) => {
         const before = pages[pageIndex]!.document;
         const candidates = before.sections.flatMap((section, sectionIndex) =>
-          section.paragraphs.flatMap((paragraph, paragraphIndex) => (paragraph.text.split(' ').length >= 20 && !paragraph.lead ? [[sectionIndex, paragraphIndex] as const] : [])),
+          section.paragraphs.flatMap((paragraph, paragraphIndex) =>
+            paragraph.text.split(' ').length >= 20 && !paragraph.lead ? [[sectionIndex, paragraphIndex] as const] : [],
+          ),
         );
         const [sectionIndex, paragraphIndex] = candidates[target % candidates.length]!;
         const after = structuredClone(before);
@@ -117,7 +121,9 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
         expect(changed[0]).toMatchObject({ key: before.sections[sectionIndex]!.key, kind: 'modified', wordsAdded: added.length, wordsRemoved: 0 });
         expect(changed[0]!.trivial).toBeUndefined();
         expect(changed[0]!.paragraphs).toHaveLength(1);
-        const inserted = changed[0]!.paragraphs[0]!.words!.filter((operation) => operation.op === 'insert').map((operation) => operation.text).join('');
+        const inserted = changed[0]!.paragraphs[0]!.words!.filter((operation) => operation.op === 'insert')
+          .map((operation) => operation.text)
+          .join('');
         expect(inserted.trim().split(/\s+/)).toEqual(added);
         expect(diff.summary).toMatchObject({ modified: 1, wordsAdded: added.length, wordsRemoved: 0, trivial: false });
       }),
@@ -131,7 +137,9 @@ describe('diffDocuments on random text edits of corpus Documents', () => {
         const before = pages[pageIndex]!.document;
         const after = structuredClone(before);
         // Paragraphs with a run-in head are left out: their head is read from the text, which this edit would change.
-        const candidates = after.sections.flatMap((section) => section.paragraphs.filter((paragraph) => !paragraph.lead).map((paragraph) => ({ section, paragraph })));
+        const candidates = after.sections.flatMap((section) =>
+          section.paragraphs.filter((paragraph) => !paragraph.lead).map((paragraph) => ({ section, paragraph })),
+        );
         const { section, paragraph } = candidates[(target + at) % candidates.length]!;
         const list = paragraph.text.split(' ');
         list[at % list.length] += ',';

@@ -27,7 +27,10 @@ let rig: HostileRig;
 const dials: string[] = [];
 
 beforeAll(async () => {
-  for (const [module, name] of [[net, 'connect'], [tls, 'connect']] as const) {
+  for (const [module, name] of [
+    [net, 'connect'],
+    [tls, 'connect'],
+  ] as const) {
     const original = (module[name] as (...args: unknown[]) => unknown).bind(module);
     jest.spyOn(module, name).mockImplementation(((...args: unknown[]) => {
       const options = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { host?: string }) : {};
@@ -47,28 +50,31 @@ afterAll(async () => {
 });
 
 describe('a hostile response to a capture', () => {
-  it.each(HOSTILE_CASES.map((testCase) => [testCase.name, testCase] as const))('%s: a failure record, no revision, no retry storm', async (_name, testCase) => {
-    rig.clock.now = () => new Date();
-    const outcome = await rig.run(testCase);
+  it.each(HOSTILE_CASES.map((testCase) => [testCase.name, testCase] as const))(
+    '%s: a failure record, no revision, no retry storm',
+    async (_name, testCase) => {
+      rig.clock.now = () => new Date();
+      const outcome = await rig.run(testCase);
 
-    // Consumed, not redelivered: the failure is data, not an error of the worker.
-    expect(outcome.batchItemFailures).toEqual([]);
-    expect(outcome.failures).toHaveLength(1);
-    expect(outcome.failures[0]).toMatchObject({ kind: testCase.kind, url: testCase.url(rig) });
-    expect(outcome.failures[0]!.message).toMatch(testCase.message);
-    expect(outcome.failures[0]!.httpStatus).toBe(testCase.httpStatus);
+      // Consumed, not redelivered: the failure is data, not an error of the worker.
+      expect(outcome.batchItemFailures).toEqual([]);
+      expect(outcome.failures).toHaveLength(1);
+      expect(outcome.failures[0]).toMatchObject({ kind: testCase.kind, url: testCase.url(rig) });
+      expect(outcome.failures[0]!.message).toMatch(testCase.message);
+      expect(outcome.failures[0]!.httpStatus).toBe(testCase.httpStatus);
 
-    expect(outcome.page).toMatchObject({ consecutiveFailures: 1, lastDocumentHash: outcome.baselineHash });
-    const dueIn = (testCase.dueInMinutes ?? DEFAULT_TRACKER_SETTINGS.failureBackoffMinutes) * 60_000;
-    const nextDue = Date.parse(outcome.page.nextDueAt!);
-    // Retry-After dates are whole seconds: allow one either side.
-    expect(nextDue).toBeGreaterThanOrEqual(outcome.attemptedFrom + dueIn - 1_000);
-    expect(nextDue).toBeLessThanOrEqual(outcome.attemptedTo + dueIn + 1_000);
+      expect(outcome.page).toMatchObject({ consecutiveFailures: 1, lastDocumentHash: outcome.baselineHash });
+      const dueIn = (testCase.dueInMinutes ?? DEFAULT_TRACKER_SETTINGS.failureBackoffMinutes) * 60_000;
+      const nextDue = Date.parse(outcome.page.nextDueAt!);
+      // Retry-After dates are whole seconds: allow one either side.
+      expect(nextDue).toBeGreaterThanOrEqual(outcome.attemptedFrom + dueIn - 1_000);
+      expect(nextDue).toBeLessThanOrEqual(outcome.attemptedTo + dueIn + 1_000);
 
-    expect(outcome.revisionSeqs).toEqual([1]);
-    expect(outcome.documents).toBe(1);
-    expect(outcome.peakMiB).toBeLessThan(64);
-  });
+      expect(outcome.revisionSeqs).toEqual([1]);
+      expect(outcome.documents).toBe(1);
+      expect(outcome.peakMiB).toBeLessThan(64);
+    },
+  );
 
   it('stopped reading the endless body soon after the cap', () => {
     // What the endless route managed to write before the reader hung up (socket buffers included).
@@ -123,7 +129,10 @@ describe('a page that keeps failing', () => {
     const dispatch = async (at: number) => {
       const enqueued: CaptureMessage[] = [];
       now = at;
-      await dispatchDue({ ...rig.dependencies, captureQueue: { enqueue: async (messages) => void enqueued.push(...messages) } }, { pages: [page.page] });
+      await dispatchDue(
+        { ...rig.dependencies, captureQueue: { enqueue: async (messages) => void enqueued.push(...messages) } },
+        { pages: [page.page] },
+      );
       return enqueued.map((entry) => entry.page);
     };
 

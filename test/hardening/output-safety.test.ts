@@ -72,7 +72,12 @@ afterAll(async () => {
   await aws?.close();
 });
 
-const FEEDS = ['/feeds/all.atom', '/feeds/pages/hrr.kazakhstan.2023.atom', '/feeds/series/hrr~kazakhstan.atom', '/feeds/pages/hrr.kazakhstan.2024.atom'];
+const FEEDS = [
+  '/feeds/all.atom',
+  '/feeds/pages/hrr.kazakhstan.2023.atom',
+  '/feeds/series/hrr~kazakhstan.atom',
+  '/feeds/pages/hrr.kazakhstan.2024.atom',
+];
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${path}`, { headers });
@@ -118,7 +123,11 @@ describe('Atom feeds', () => {
         rawQueryString: '',
         headers: { host: domainName, 'x-forwarded-proto': 'javascript' },
         isBase64Encoded: false,
-        requestContext: { http: { method: 'GET', path: '/feeds/all.atom', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 't' }, domainName, stage: '$default' },
+        requestContext: {
+          http: { method: 'GET', path: '/feeds/all.atom', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 't' },
+          domainName,
+          stage: '$default',
+        },
       } as unknown as APIGatewayProxyEventV2;
       const result = (await handler(event, localLambdaContext('api'))) as { statusCode: number };
       expect([domainName, result.statusCode]).toEqual([domainName, 400]);
@@ -146,7 +155,9 @@ function csvCells(csv: string): string[][] {
   return csv
     .split('\r\n')
     .filter((line) => line.length > 0)
-    .map((line) => [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((match) => match[1]!.replace(/^"([\s\S]*)"$/, '$1').replaceAll('""', '"')));
+    .map((line) =>
+      [...line.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((match) => match[1]!.replace(/^"([\s\S]*)"$/, '$1').replaceAll('""', '"')),
+    );
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -162,7 +173,13 @@ describe('CSV exports of a hostile page', () => {
 
   it('the removal ledger neutralises a removed sentence and its heading', () => {
     const index = new ProvenanceIndex('series:hrr/kazakhstan');
-    const ref = (page: string, edition: number) => ({ page, seq: 1, edition, documentHash: `h${edition}`, capturedAt: `${edition + 1}-03-01T00:00:00.000Z` });
+    const ref = (page: string, edition: number) => ({
+      page,
+      seq: 1,
+      edition,
+      documentHash: `h${edition}`,
+      capturedAt: `${edition + 1}-03-01T00:00:00.000Z`,
+    });
     index.addVersion(ref('hrr.kazakhstan.2023', 2023), versionSentences(hostile));
     // The next edition, without the hostile text: the formula sentence is removed.
     const later = { ...real, edition: 2024 };

@@ -63,7 +63,18 @@ interface Totals {
 }
 
 function totals(): Totals {
-  return { runs: 0, deliveries: 0, crashes: 0, duplicates: 0, lateDuplicates: 0, races: 0, restarts: 0, markerRegressions: 0, crashPoints: new Map(), failed: new Map() };
+  return {
+    runs: 0,
+    deliveries: 0,
+    crashes: 0,
+    duplicates: 0,
+    lateDuplicates: 0,
+    races: 0,
+    restarts: 0,
+    markerRegressions: 0,
+    crashPoints: new Map(),
+    failed: new Map(),
+  };
 }
 
 function add(into: Totals, result: SimulationResult, markerRegressions: number): void {
@@ -153,7 +164,16 @@ describe('regressions found by layer 1', () => {
     // lastDocumentHash and Athena section lines on the second text; a later return to that text would then have
     // been skipped as unchanged. capturePage now finishes such a recording.
     const scenario: Scenario = { namespace: 'regression', versions: [[4, 0, 4]] };
-    const step = (overrides: Partial<FaultPlan['steps'][number]>) => ({ channel: 0, pick: 0, crashAt: 0, crashAfter: false, duplicate: false, late: false, concurrent: false, ...overrides });
+    const step = (overrides: Partial<FaultPlan['steps'][number]>) => ({
+      channel: 0,
+      pick: 0,
+      crashAt: 0,
+      crashAfter: false,
+      duplicate: false,
+      late: false,
+      concurrent: false,
+      ...overrides,
+    });
     const plan: FaultPlan = {
       steps: [
         step({}),

@@ -56,7 +56,10 @@ const lookup: HostLookup = async (hostname) => {
 };
 
 beforeAll(async () => {
-  for (const [module, name] of [[net, 'connect'], [tls, 'connect']] as const) {
+  for (const [module, name] of [
+    [net, 'connect'],
+    [tls, 'connect'],
+  ] as const) {
     const original = (module[name] as (...args: unknown[]) => unknown).bind(module);
     jest.spyOn(module, name).mockImplementation(((...args: unknown[]) => {
       const options = typeof args[0] === 'object' && args[0] !== null ? (args[0] as { host?: string }) : {};
@@ -82,7 +85,14 @@ beforeAll(async () => {
     },
     silentObservability('api'),
   );
-  fetcher = new HttpFetcher({ userAgent: 'redline-security-test/0.1', lookup, connectTimeoutMs: 1_000, totalTimeoutMs: 3_000, perHostDelayMs: 0, robots: false });
+  fetcher = new HttpFetcher({
+    userAgent: 'redline-security-test/0.1',
+    lookup,
+    connectTimeoutMs: 1_000,
+    totalTimeoutMs: 3_000,
+    perHostDelayMs: 0,
+    robots: false,
+  });
   dependencies = {
     revisions,
     snapshots,
@@ -109,7 +119,11 @@ async function post(path: string, body: unknown): Promise<{ status: number; json
     headers: { host: 'api.example.org', 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
     body: JSON.stringify(body),
     isBase64Encoded: false,
-    requestContext: { http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'test' }, domainName: 'api.example.org', stage: '$default' },
+    requestContext: {
+      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'test' },
+      domainName: 'api.example.org',
+      stage: '$default',
+    },
   } as unknown as APIGatewayProxyEventV2;
   const result = (await handler(event, localLambdaContext('api'))) as { statusCode: number; body: string };
   return { status: result.statusCode, json: JSON.parse(result.body) as never };
@@ -182,18 +196,28 @@ describe('SSRF through the API', () => {
     ['metadata.example.org', /linkLocal address 169\.254\.169\.254/],
     ['internal.example.org', /private address 10\.1\.2\.3, uniqueLocal address fd00::1/],
     ['mapped.example.org', /loopback address 127\.0\.0\.1 \(embedded/],
-  ])('accepts the name %s as a watch (names resolve at fetch time), and the capture refuses its address at connect time', async (hostname, reason) => {
-    const accepted = await post('/watches', { url: `http://${hostname}/report` });
-    expect(accepted.status).toBe(201);
-    const page = accepted.json.page!.page;
-    const dialsBefore = dials.length;
-    const outcome = await capturePage(dependencies, { page, url: `http://${hostname}/report`, reason: 'scheduled', requestedAt: new Date().toISOString() });
-    expect(outcome).toMatchObject({ outcome: 'failed', kind: 'blocked' });
-    expect((outcome as { message: string }).message).toMatch(new RegExp(`Refusing to connect to ${hostname.replaceAll('.', '\\.')}: ${reason.source}`));
-    // No socket was opened for it.
-    expect(dials.slice(dialsBefore)).toEqual([]);
-    expect((await dependencies.revisions.listFailures(page)).items).toEqual([expect.objectContaining({ kind: 'blocked' })]);
-  });
+  ])(
+    'accepts the name %s as a watch (names resolve at fetch time), and the capture refuses its address at connect time',
+    async (hostname, reason) => {
+      const accepted = await post('/watches', { url: `http://${hostname}/report` });
+      expect(accepted.status).toBe(201);
+      const page = accepted.json.page!.page;
+      const dialsBefore = dials.length;
+      const outcome = await capturePage(dependencies, {
+        page,
+        url: `http://${hostname}/report`,
+        reason: 'scheduled',
+        requestedAt: new Date().toISOString(),
+      });
+      expect(outcome).toMatchObject({ outcome: 'failed', kind: 'blocked' });
+      expect((outcome as { message: string }).message).toMatch(
+        new RegExp(`Refusing to connect to ${hostname.replaceAll('.', '\\.')}: ${reason.source}`),
+      );
+      // No socket was opened for it.
+      expect(dials.slice(dialsBefore)).toEqual([]);
+      expect((await dependencies.revisions.listFailures(page)).items).toEqual([expect.objectContaining({ kind: 'blocked' })]);
+    },
+  );
 });
 
 describe('webhook replay', () => {
@@ -220,7 +244,9 @@ describe('webhook replay', () => {
   });
 
   const send = (headers: Record<string, string>, body: string) =>
-    fetch(receiver.url('/hook'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then((response) => response.status);
+    fetch(receiver.url('/hook'), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }).then(
+      (response) => response.status,
+    );
 
   it('accepts a signed delivery once, drops its replays inside the window, refuses re-labelled, stale or re-dated ones', async () => {
     await new WebhookNotifier({ url: receiver.url('/hook'), secret: SECRET, retries: 0, privateAddresses: true }).publish(notification);
@@ -238,11 +264,20 @@ describe('webhook replay', () => {
     expect(await send(signed, body)).toBe(401);
     // Signed under another id than the body's: refused, not taken for a new notification.
     const otherId = 'hrr.tuvalu.2024#8';
-    expect(await send({ [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(SECRET, otherId, timestamp, body), [ID_HEADER]: otherId }, body)).toBe(400);
+    expect(
+      await send({ [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(SECRET, otherId, timestamp, body), [ID_HEADER]: otherId }, body),
+    ).toBe(400);
     // Outside the 5-minute window, or with the timestamp moved (which breaks the signature): refused.
     const stale = String(Math.floor(Date.now() / 1000) - 301);
-    expect(await send({ [TIMESTAMP_HEADER]: stale, [SIGNATURE_HEADER]: signWebhook(SECRET, notification.id, stale, body), [ID_HEADER]: notification.id }, body)).toBe(401);
-    expect(await send({ [TIMESTAMP_HEADER]: String(Number(timestamp) + 1), [SIGNATURE_HEADER]: signature, [ID_HEADER]: notification.id }, body)).toBe(401);
+    expect(
+      await send(
+        { [TIMESTAMP_HEADER]: stale, [SIGNATURE_HEADER]: signWebhook(SECRET, notification.id, stale, body), [ID_HEADER]: notification.id },
+        body,
+      ),
+    ).toBe(401);
+    expect(await send({ [TIMESTAMP_HEADER]: String(Number(timestamp) + 1), [SIGNATURE_HEADER]: signature, [ID_HEADER]: notification.id }, body)).toBe(
+      401,
+    );
     expect(receiver.accepted('/hook')).toHaveLength(1);
   });
 });
@@ -312,7 +347,11 @@ describe('secrets', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${API_TOKEN}` },
         body: JSON.stringify({ url: 'https://www.state.gov/reports/2024-country-reports-on-human-rights-practices/tuvalu/' }),
         isBase64Encoded: false,
-        requestContext: { http: { method: 'POST', path: '/watches', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'x' }, domainName: 'api.example.org', stage: '$default' },
+        requestContext: {
+          http: { method: 'POST', path: '/watches', protocol: 'HTTP/1.1', sourceIp: '203.0.113.1', userAgent: 'x' },
+          domainName: 'api.example.org',
+          stage: '$default',
+        },
       } as unknown as APIGatewayProxyEventV2;
       const result = (await deployed(event, localLambdaContext('api'))) as { statusCode: number };
       expect(result.statusCode).toBe(401);
@@ -326,7 +365,14 @@ describe('secrets', () => {
     const apis = synthesized.app.node
       .findAll()
       .filter((construct) => (construct as { cfnResourceType?: string }).cfnResourceType === 'AWS::ApiGatewayV2::Api') as unknown as {
-      corsConfiguration?: { allowOrigins?: string[]; allowMethods?: string[]; allowHeaders?: string[]; exposeHeaders?: string[]; maxAge?: number; allowCredentials?: boolean };
+      corsConfiguration?: {
+        allowOrigins?: string[];
+        allowMethods?: string[];
+        allowHeaders?: string[];
+        exposeHeaders?: string[];
+        maxAge?: number;
+        allowCredentials?: boolean;
+      };
     }[];
     expect(apis).toHaveLength(1);
     const gateway = apis[0]!.corsConfiguration!;
@@ -343,9 +389,16 @@ describe('secrets', () => {
       localLambdaContext('api'),
     )) as { statusCode: number; headers: Record<string, string> };
     const headers = Object.fromEntries(Object.entries(preflight.headers).map(([name, value]) => [name.toLowerCase(), String(value)]));
-    const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim().toLowerCase()).filter(Boolean).sort();
+    const list = (value: string | undefined) =>
+      (value ?? '')
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean)
+        .sort();
     expect(list(headers['access-control-allow-origin'])).toEqual((gateway.allowOrigins ?? []).map((item) => item.toLowerCase()).sort());
-    expect(list(headers['access-control-allow-methods']).filter((method) => method !== 'options')).toEqual((gateway.allowMethods ?? []).map((item) => item.toLowerCase()).sort());
+    expect(list(headers['access-control-allow-methods']).filter((method) => method !== 'options')).toEqual(
+      (gateway.allowMethods ?? []).map((item) => item.toLowerCase()).sort(),
+    );
     expect(list(headers['access-control-allow-headers'])).toEqual((gateway.allowHeaders ?? []).map((item) => item.toLowerCase()).sort());
     expect(list(headers['access-control-expose-headers'])).toEqual((gateway.exposeHeaders ?? []).map((item) => item.toLowerCase()).sort());
     expect(Number(headers['access-control-max-age'])).toBe(gateway.maxAge);

@@ -7,7 +7,8 @@ import { temporaryFolder } from '../cli/cli-fixture.js';
 import { htmlResponse, writeWarc } from './warc-fixture.js';
 
 /** Reading archives from disk: walking folders, saved pages (gzip, charsets), WARC records (encodings). */
-const PAGE = '<!doctype html><html><head><link rel="canonical" href="https://example.org/r"></head><body><main><h1>R</h1><p>café</p></main></body></html>';
+const PAGE =
+  '<!doctype html><html><head><link rel="canonical" href="https://example.org/r"></head><body><main><h1>R</h1><p>café</p></main></body></html>';
 
 async function collect(source: AsyncIterable<CaptureSourceItem>): Promise<CaptureSourceItem[]> {
   const items: CaptureSourceItem[] = [];
@@ -111,7 +112,10 @@ describe('archive captures', () => {
     const good = await writeWarc(join(folder.path, 'good.warc'), [htmlResponse('https://example.org/one', '2024-01-01T00:00:00Z', PAGE)]);
     const broken = join(folder.path, 'broken.warc');
     const { readFile } = await import('node:fs/promises');
-    await writeFile(broken, Buffer.concat([await readFile(good), Buffer.from('WARC/1.1\r\nContent-Length: 99999\r\nWARC-Type: response\r\n\r\nshort')]));
+    await writeFile(
+      broken,
+      Buffer.concat([await readFile(good), Buffer.from('WARC/1.1\r\nContent-Length: 99999\r\nWARC-Type: response\r\n\r\nshort')]),
+    );
     const items = await collect(archiveCaptures([broken]));
     expect(items[0]!.capture).toBeDefined();
     expect(items.length).toBeLessThanOrEqual(2);

@@ -26,7 +26,14 @@ const CHINA_OLD = 'hrr/china-includes-tibet-hong-kong-and-macau';
 const CHINA_2018 = 'hrr/china-includes-tibet-hong-kong-and-macau-china';
 
 function capture(source: string, html: string, archivedAt = '2025-09-01T00:00:00.000Z', captureUrl?: string): CaptureSourceItem {
-  const item: ArchivedCapture = { source, body: new TextEncoder().encode(html), text: html, contentType: 'text/html', archivedAt, ...(captureUrl ? { url: captureUrl } : {}) };
+  const item: ArchivedCapture = {
+    source,
+    body: new TextEncoder().encode(html),
+    text: html,
+    contentType: 'text/html',
+    archivedAt,
+    ...(captureUrl ? { url: captureUrl } : {}),
+  };
   return { capture: item };
 }
 
@@ -73,14 +80,23 @@ describe('import: identity from evidence', () => {
           ),
         ]);
         const items = [
-          capture('capitalised-trashed.html', replacePageUrl(loadCorpusPage('kazakhstan', 2020), url('kazakhstan', 2020), url('Kazakhstan__trashed', 2020))),
+          capture(
+            'capitalised-trashed.html',
+            replacePageUrl(loadCorpusPage('kazakhstan', 2020), url('kazakhstan', 2020), url('Kazakhstan__trashed', 2020)),
+          ),
           capture('no-canonical.html', withoutUrlEvidence(loadCorpusPage('kazakhstan', 2021), ['canonical', 'og:url', 'oembed'])),
           capture(
             'stray-segment.html',
             replacePageUrl(loadCorpusPage('kazakhstan', 2022), url('kazakhstan', 2022), url('2022samplehrrwha/kazakhstan', 2022)),
           ),
-          capture('about.html', '<html><head><link rel="canonical" href="https://www.state.gov/about-us/"><title>About</title></head><body><main><h1>About us</h1><p>Text.</p></main></body></html>'),
-          capture('elsewhere.html', '<html><head><link rel="canonical" href="https://example.org/annual/"><title>Annual</title></head><body><main><h1>Annual</h1><p>Text.</p></main></body></html>'),
+          capture(
+            'about.html',
+            '<html><head><link rel="canonical" href="https://www.state.gov/about-us/"><title>About</title></head><body><main><h1>About us</h1><p>Text.</p></main></body></html>',
+          ),
+          capture(
+            'elsewhere.html',
+            '<html><head><link rel="canonical" href="https://example.org/annual/"><title>Annual</title></head><body><main><h1>Annual</h1><p>Text.</p></main></body></html>',
+          ),
           capture('nameless.html', '<html><head><title>Notes</title></head><body><main><h1>Notes</h1><p>Text.</p></main></body></html>'),
         ];
         async function* all(): AsyncGenerator<CaptureSourceItem> {
@@ -98,7 +114,10 @@ describe('import: identity from evidence', () => {
           const page = (await dependencies.revisions.getPage(`hrr.kazakhstan.${year}`))!;
           const original = year === 2019 ? undated(loadCorpusPage('kazakhstan', year)) : loadCorpusPage('kazakhstan', year);
           const live = extract(original, { url: page.url, profile: page.profile });
-          expect({ year, hash: (await dependencies.revisions.latestRevision(page.page))!.documentHash }).toEqual({ year, hash: dependencies.snapshots.documentHash(live) });
+          expect({ year, hash: (await dependencies.revisions.latestRevision(page.page))!.documentHash }).toEqual({
+            year,
+            hash: dependencies.snapshots.documentHash(live),
+          });
         }
         // No date in the page: the capture time is the archive's timestamp, not the WARC's date.
         expect((await dependencies.revisions.latestRevision('hrr.kazakhstan.2019'))!.capturedAt).toBe('2020-03-05T10:11:12.000Z');
@@ -124,7 +143,12 @@ describe('import: identity from evidence', () => {
         // With --time-source archive, the archive's timestamp wins over the page's own dates.
         const dated = await importPages(
           dependencies,
-          fromList([capture('wayback-2023', waybackWrap(loadCorpusPage('kazakhstan', 2023), { timestamp: '20240420', absolute: false, wrapHead: true, flags: false }))]),
+          fromList([
+            capture(
+              'wayback-2023',
+              waybackWrap(loadCorpusPage('kazakhstan', 2023), { timestamp: '20240420', absolute: false, wrapHead: true, flags: false }),
+            ),
+          ]),
           { timeSource: 'archive' },
         );
         expect(dated).toMatchObject({ imported: 1, unplaced: [] });
@@ -158,7 +182,9 @@ describe('import: identity from evidence', () => {
       // One series under any of its names; each page kept its id and its one revision (aliases, not copies).
       for (const name of ['hrr/china', CHINA_OLD, CHINA_2018]) {
         const editions = await dependencies.revisions.listEditions(name);
-        expect(editions.map((entry) => [entry.series, entry.edition])).toEqual([2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024].map((year) => ['hrr/china', year]));
+        expect(editions.map((entry) => [entry.series, entry.edition])).toEqual(
+          [2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024].map((year) => ['hrr/china', year]),
+        );
       }
       for (const entry of await dependencies.revisions.listEditions('hrr/china')) {
         expect((await dependencies.revisions.listRevisions(entry.page)).items.map((revision) => revision.seq)).toEqual([1]);
@@ -167,7 +193,11 @@ describe('import: identity from evidence', () => {
       expect(series.map((record) => [record.series, record.aliases ?? []])).toEqual([['hrr/china', [CHINA_OLD, CHINA_2018]]]);
 
       const comparison = await compareEditions(dependencies, { series: CHINA_OLD, from: 2018, to: 2019 });
-      expect(comparison).toMatchObject({ series: 'hrr/china', from: { page: 'hrr.china-includes-tibet-hong-kong-and-macau-china.2018' }, to: { page: 'hrr.china.2019' } });
+      expect(comparison).toMatchObject({
+        series: 'hrr/china',
+        from: { page: 'hrr.china-includes-tibet-hong-kong-and-macau-china.2018' },
+        to: { page: 'hrr.china.2019' },
+      });
       expect(comparison.diff.sections.length).toBeGreaterThan(10);
       // The lineage's provenance index is caught up with the older editions (the newer ones stay as they were).
       const blame = await blamePage(dependencies, { page: 'hrr.china.2019', edition: 2017, limit: 5 }, { persist: true });
@@ -197,7 +227,10 @@ describe('import: identity from evidence', () => {
       expect((await provenanceStatus(dependencies, { series: 'hrr/china' })).indexedVersions).toBe(6);
 
       // A later import of the same pages evidence would link does not undo it.
-      const again = await importPages(dependencies, fromList([capture('china-2018-again', loadCorpusPage('china', 2018).replace('</article>', '<p>x</p></article>'))]));
+      const again = await importPages(
+        dependencies,
+        fromList([capture('china-2018-again', loadCorpusPage('china', 2018).replace('</article>', '<p>x</p></article>'))]),
+      );
       expect(again.lineage?.linked ?? []).toEqual([]);
       expect((await dependencies.revisions.resolveSeries(CHINA_2018)).id).toBe(CHINA_2018);
       // Linked again by hand: one series again; linking it with a country of the same editions is refused.
@@ -212,7 +245,10 @@ describe('import: identity from evidence', () => {
   it('re-resolves pages stored before identity came from evidence: their series moves, their ids and revisions stay, and a new import finds them', async () => {
     await withStore(async (dependencies) => {
       // A page as an earlier version stored it: China 2017 under the old alias table's id and series.
-      const { page } = await addWatch(dependencies, { url: url('china-includes-tibet-hong-kong-and-macau', 2017), identity: { profile: 'state-hrr', series: 'hrr/china', edition: 2017 } });
+      const { page } = await addWatch(dependencies, {
+        url: url('china-includes-tibet-hong-kong-and-macau', 2017),
+        identity: { profile: 'state-hrr', series: 'hrr/china', edition: 2017 },
+      });
       expect(page.page).toBe('hrr.china.2017');
       const html = loadCorpusPage('china', 2017);
       await dependencies.snapshots.putRaw(page.page, new TextEncoder().encode(html), 'text/html');

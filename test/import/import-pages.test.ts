@@ -65,19 +65,52 @@ describe('importPages', () => {
     const warc = await writeWarc(
       join(folder.path, 'crawl.warc.gz'),
       [
-        { type: 'request', url: hrrUrl('kazakhstan', 2022), date: '2025-03-01T00:00:00Z', httpHeaders: { Host: 'www.state.gov' }, statusline: 'GET / HTTP/1.1' },
+        {
+          type: 'request',
+          url: hrrUrl('kazakhstan', 2022),
+          date: '2025-03-01T00:00:00Z',
+          httpHeaders: { Host: 'www.state.gov' },
+          statusline: 'GET / HTTP/1.1',
+        },
         htmlResponse(hrrUrl('kazakhstan', 2022), '2025-03-01T00:00:01Z', loadCorpusPage('kazakhstan', 2022)),
         // Compressed in transit: the body archived is the decoded one.
-        htmlResponse(hrrUrl('kazakhstan', 2023), '2025-03-01T00:00:02Z', gzipSync(loadCorpusPage('kazakhstan', 2023)), { 'Content-Encoding': 'gzip' }),
+        htmlResponse(hrrUrl('kazakhstan', 2023), '2025-03-01T00:00:02Z', gzipSync(loadCorpusPage('kazakhstan', 2023)), {
+          'Content-Encoding': 'gzip',
+        }),
         htmlResponse(hrrUrl('kazakhstan', 2024), '2025-03-01T00:00:03Z', loadCorpusPage('kazakhstan', 2024)),
-        { type: 'response', url: 'https://www.state.gov/missing/', date: '2025-03-01T00:00:04Z', body: 'gone', httpHeaders: { 'Content-Type': 'text/html' }, statusline: 'HTTP/1.1 404 Not Found' },
-        { type: 'resource', url: 'https://www.state.gov/logo.png', date: '2025-03-01T00:00:05Z', body: new Uint8Array([0x89, 0x50]), contentType: 'image/png' },
-        { type: 'metadata', url: hrrUrl('kazakhstan', 2022), date: '2025-03-01T00:00:06Z', body: 'via: test', contentType: 'application/warc-fields' },
+        {
+          type: 'response',
+          url: 'https://www.state.gov/missing/',
+          date: '2025-03-01T00:00:04Z',
+          body: 'gone',
+          httpHeaders: { 'Content-Type': 'text/html' },
+          statusline: 'HTTP/1.1 404 Not Found',
+        },
+        {
+          type: 'resource',
+          url: 'https://www.state.gov/logo.png',
+          date: '2025-03-01T00:00:05Z',
+          body: new Uint8Array([0x89, 0x50]),
+          contentType: 'image/png',
+        },
+        {
+          type: 'metadata',
+          url: hrrUrl('kazakhstan', 2022),
+          date: '2025-03-01T00:00:06Z',
+          body: 'via: test',
+          contentType: 'application/warc-fields',
+        },
       ],
       { gzip: true },
     );
     const plain = await writeWarc(join(folder.path, 'single.warc'), [
-      { type: 'resource', url: hrrUrl('andorra', 2024), date: '2025-04-01T00:00:00Z', body: loadCorpusPage('andorra', 2024), contentType: 'text/html' },
+      {
+        type: 'resource',
+        url: hrrUrl('andorra', 2024),
+        date: '2025-04-01T00:00:00Z',
+        body: loadCorpusPage('andorra', 2024),
+        contentType: 'text/html',
+      },
     ]);
     const ignored: string[] = [];
     const report = await importPages(dependencies, archiveCaptures([warc, plain], { onIgnoredRecord: (_source, reason) => ignored.push(reason) }));
@@ -130,7 +163,12 @@ describe('importPages', () => {
   test('a capture older than the latest revision recorded by an earlier run is refused as out of order', async () => {
     const report = await importPages(dependencies, fromList([capture('older', tuvaluVersion(9, '2025-04-30T00:00:00+00:00'))]));
     expect(report).toMatchObject({ imported: 0, outOfOrder: 1 });
-    expect(report.notImported[0]).toMatchObject({ source: 'older', outcome: 'out-of-order', page: 'hrr.tuvalu.2023', capturedAt: '2025-04-30T00:00:00.000Z' });
+    expect(report.notImported[0]).toMatchObject({
+      source: 'older',
+      outcome: 'out-of-order',
+      page: 'hrr.tuvalu.2023',
+      capturedAt: '2025-04-30T00:00:00.000Z',
+    });
     expect(report.notImported[0]!.message).toContain("before the page's latest revision 4 (2025-05-04T00:00:00.000Z)");
   });
 
@@ -147,7 +185,10 @@ describe('importPages', () => {
   test('inputs that are not report pages fail with a reason, and the others still import', async () => {
     const pages = join(folder.path, 'mixed');
     await mkdir(pages, { recursive: true });
-    await writeFile(join(pages, 'no-canonical.html'), '<html><head><title>x</title></head><body><main><h1>A</h1><p>Body text.</p></main></body></html>');
+    await writeFile(
+      join(pages, 'no-canonical.html'),
+      '<html><head><title>x</title></head><body><main><h1>A</h1><p>Body text.</p></main></body></html>',
+    );
     await writeFile(join(pages, 'empty.html'), '');
     await writeFile(join(pages, 'notes.txt'), 'ignored in a folder');
     await writeFile(join(pages, 'russia-2024.html'), loadCorpusPage('russia', 2024));
@@ -157,7 +198,12 @@ describe('importPages', () => {
     expect(report).toMatchObject({ read: 5, imported: 1, failed: 4 });
     const reasons = Object.fromEntries(report.notImported.map((item) => [item.source.split('/').at(-1), item.message]));
     expect(reasons['no-canonical.html']).toMatch(/^nothing identifies this page \(tried: no canonical link; no og:url; state-hrr: .*\)$/);
-    expect(report.unplaced).toEqual([expect.objectContaining({ source: expect.stringContaining('no-canonical.html'), reason: 'nothing in the page or its URL says which page it is' })]);
+    expect(report.unplaced).toEqual([
+      expect.objectContaining({
+        source: expect.stringContaining('no-canonical.html'),
+        reason: 'nothing in the page or its URL says which page it is',
+      }),
+    ]);
     expect(reasons['empty.html']).toContain('not a readable report page');
     expect(reasons['named.pdf']).toContain('not a saved page or a WARC file');
     expect(reasons['absent.html']).toContain('ENOENT');

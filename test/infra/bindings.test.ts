@@ -32,7 +32,16 @@ function fixture() {
   const key = new kms.Key(stack, 'Key');
   const topic = new sns.Topic(stack, 'Topic', { masterKey: key });
   const queue = new sqs.Queue(stack, 'Queue');
-  return { stack, fn, table, bucket, key, topic, queue, id: (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never) };
+  return {
+    stack,
+    fn,
+    table,
+    bucket,
+    key,
+    topic,
+    queue,
+    id: (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never),
+  };
 }
 
 /** Statements of every policy attached to the function's role, by policy logical id. */

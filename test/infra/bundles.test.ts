@@ -62,15 +62,22 @@ describe('function bundles, invoked against local AWS servers', () => {
     template = Template.fromStack(synthesized.stateless!);
     aws = await startLocalAws();
     fauxqs = await startFauxqs({ port: 0, logger: false });
-    const clientConfig = { endpoint: `http://127.0.0.1:${fauxqs.port}`, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const clientConfig = {
+      endpoint: `http://127.0.0.1:${fauxqs.port}`,
+      region: REGION,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
     sns = new SNSClient(clientConfig);
     sqs = new SQSClient(clientConfig);
     // fauxqs answers with a sqs.<region>.localhost host, which the SDK would call directly: keep the local address.
-    captureQueueUrl = new URL(new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'capture' }))).QueueUrl!).pathname, clientConfig.endpoint).href;
+    captureQueueUrl = new URL(new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'capture' }))).QueueUrl!).pathname, clientConfig.endpoint)
+      .href;
     topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notifications' }))).TopicArn!;
     notificationsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: notificationsQueueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+    await sns.send(
+      new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn, Attributes: { RawMessageDelivery: 'true' } }),
+    );
     cfnResponses = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -89,7 +96,9 @@ describe('function bundles, invoked against local AWS servers', () => {
   afterEach(killTrackedProcesses);
 
   afterAll(async () => {
-    process.stdout.write(`  bundle sizes:\n${sizes.join('\n')}\n  bundle invocations (fresh process; import = cold-start import of the bundle):\n${timings.join('\n')}\n`);
+    process.stdout.write(
+      `  bundle sizes:\n${sizes.join('\n')}\n  bundle invocations (fresh process; import = cold-start import of the bundle):\n${timings.join('\n')}\n`,
+    );
     sns?.destroy();
     sqs?.destroy();
     await new Promise((resolve) => cfnResponses?.close(resolve));
@@ -141,7 +150,9 @@ describe('function bundles, invoked against local AWS servers', () => {
 
   async function invoke<T>(name: BundleName, event: unknown): Promise<T> {
     const invocation = await invokeBundle<T>(bundleFile(name), event, environmentOf(name), name);
-    timings.push(`    ${name.padEnd(9)} import ${invocation.importMs.toFixed(0).padStart(4)} ms, process total ${String(invocation.ms).padStart(5)} ms`);
+    timings.push(
+      `    ${name.padEnd(9)} import ${invocation.importMs.toFixed(0).padStart(4)} ms, process total ${String(invocation.ms).padStart(5)} ms`,
+    );
     return invocation.result;
   }
 
@@ -158,7 +169,12 @@ describe('function bundles, invoked against local AWS servers', () => {
     messageId: crypto.randomUUID(),
     receiptHandle: 'handle',
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: ACCOUNT, ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: ACCOUNT,
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -198,7 +214,9 @@ describe('function bundles, invoked against local AWS servers', () => {
       ResourceType: 'Custom::RedlineWatchListSeed',
       ResourceProperties: { ServiceToken: 'arn', Watches: resource!.Properties.Watches },
     });
-    expect(cfnBodies).toEqual([expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: { Created: synthesized.watchList.length } })]);
+    expect(cfnBodies).toEqual([
+      expect.objectContaining({ Status: 'SUCCESS', RequestId: 'request-1', Data: { Created: synthesized.watchList.length } }),
+    ]);
     const pages = (await revisions.listPages({ limit: 100 })).items;
     expect(pages.map((page) => page.url).sort()).toEqual(synthesized.watchList.map((watch) => watch.url).sort());
     expect(pages.map((page) => page.page)).toContain('hrr.kazakhstan.2023');
@@ -216,12 +234,23 @@ describe('function bundles, invoked against local AWS servers', () => {
     const result = await invoke<{ dispatched: string[] }>('dispatch', JSON.parse(payload));
     expect(result.dispatched).toHaveLength(synthesized.watchList.length);
     const bodies = (await receiveAll(captureQueueUrl)).map((message) => JSON.parse(message.Body!) as { page: string; reason: string });
-    expect(bodies.filter((body) => body.reason === 'scheduled').map((body) => body.page).sort()).toEqual([...result.dispatched].sort());
+    expect(
+      bodies
+        .filter((body) => body.reason === 'scheduled')
+        .map((body) => body.page)
+        .sort(),
+    ).toEqual([...result.dispatched].sort());
     expect((await revisions.getPage('hrr.kazakhstan.2023'))?.dispatchedAt).toBeDefined();
   });
 
   it('capture records a refused fetch as a capture failure (never a revision) and reports no batch failure', async () => {
-    await revisions.putPage({ page: 'local.blocked', url: 'http://127.0.0.1:9/report', profile: 'generic', createdAt: new Date().toISOString(), consecutiveFailures: 0 });
+    await revisions.putPage({
+      page: 'local.blocked',
+      url: 'http://127.0.0.1:9/report',
+      profile: 'generic',
+      createdAt: new Date().toISOString(),
+      consecutiveFailures: 0,
+    });
     const message = { page: 'local.blocked', url: 'http://127.0.0.1:9/report', reason: 'manual', requestedAt: new Date().toISOString() };
     const result = await invoke<{ batchItemFailures: unknown[] }>('capture', { Records: [sqsRecord(JSON.stringify(message), 'capture')] });
     expect(result.batchItemFailures).toEqual([]);
@@ -240,7 +269,9 @@ describe('function bundles, invoked against local AWS servers', () => {
 
     it('diff records the baseline, then the next revision with its diff in S3, from SQS-wrapped EventBridge events', async () => {
       const stored = await snapshots.putDocument(page, first);
-      let result = await invoke<{ batchItemFailures: unknown[] }>('diff', { Records: [sqsRecord(JSON.stringify(objectCreated(stored.key)), 'diff')] });
+      let result = await invoke<{ batchItemFailures: unknown[] }>('diff', {
+        Records: [sqsRecord(JSON.stringify(objectCreated(stored.key)), 'diff')],
+      });
       expect(result.batchItemFailures).toEqual([]);
       expect((await revisions.latestRevision(page))?.seq).toBe(1);
 
@@ -319,7 +350,20 @@ describe('function bundles, invoked against local AWS servers', () => {
         stage: '$default',
         time: new Date().toUTCString(),
         timeEpoch: Date.now(),
-        ...(options.iam ? { authorizer: { iam: { accountId: ACCOUNT, userArn: `arn:aws:iam::${ACCOUNT}:user/operator`, callerId: 'AIDA', principalOrgId: null, userId: 'AIDA', cognitoIdentity: null } } } : {}),
+        ...(options.iam
+          ? {
+              authorizer: {
+                iam: {
+                  accountId: ACCOUNT,
+                  userArn: `arn:aws:iam::${ACCOUNT}:user/operator`,
+                  callerId: 'AIDA',
+                  principalOrgId: null,
+                  userId: 'AIDA',
+                  cognitoIdentity: null,
+                },
+              },
+            }
+          : {}),
       },
       ...(options.body ? { body: JSON.stringify(options.body) } : {}),
       isBase64Encoded: false,
@@ -351,7 +395,14 @@ describe('function bundles, invoked against local AWS servers', () => {
       eventVersion: '1.1',
       eventSource: 'aws:dynamodb',
       awsRegion: REGION,
-      dynamodb: { ApproximateCreationDateTime: Date.now() / 1000, Keys: {}, NewImage: image, SequenceNumber: sequence, SizeBytes: 1, StreamViewType: 'NEW_IMAGE' },
+      dynamodb: {
+        ApproximateCreationDateTime: Date.now() / 1000,
+        Keys: {},
+        NewImage: image,
+        SequenceNumber: sequence,
+        SizeBytes: 1,
+        StreamViewType: 'NEW_IMAGE',
+      },
       eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${aws.tableName}/stream/now`,
     };
   }

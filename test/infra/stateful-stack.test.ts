@@ -192,7 +192,9 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stageName) => {
     });
 
     it('has a column for every field of a section line, lowercased, besides the partition keys', () => {
-      const [table] = Object.values(template.findResources('AWS::Glue::Table')) as Array<{ Properties: { TableInput: { StorageDescriptor: { Columns: Array<{ Name: string }> } } } }>;
+      const [table] = Object.values(template.findResources('AWS::Glue::Table')) as Array<{
+        Properties: { TableInput: { StorageDescriptor: { Columns: Array<{ Name: string }> } } };
+      }>;
       const fields: Array<keyof SectionLine> = ['page', 'url', 'documentHash', 'key', 'heading', 'number', 'level', 'parentKey', 'wordCount', 'text'];
       expect(table!.Properties.TableInput.StorageDescriptor.Columns.map((column) => column.Name)).toEqual(fields.map((field) => field.toLowerCase()));
     });

@@ -148,7 +148,10 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     const acknowledgements = acknowledgementsUnder(synthesized.app);
     for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(40);
     const ids = acknowledgements.map(({ id, path }) => {
-      const rule = id.replace(/^Annotation::/, '').replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>').replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports)\/\*/, 'Resource::<bucket>/$1/*');
+      const rule = id
+        .replace(/^Annotation::/, '')
+        .replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>')
+        .replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -202,7 +205,11 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     it.each([...FUNCTION_NAMES])('%s gets the environment of its bindings and the Powertools settings', (name) => {
       const fn = template.toJSON().Resources[logicalIdOf(synthesized.stateless!.functions[name])];
       const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
-      expect(Object.keys(variables).filter((key) => key.startsWith('REDLINE_')).sort()).toEqual(EXPECTED_ENVIRONMENT[name]);
+      expect(
+        Object.keys(variables)
+          .filter((key) => key.startsWith('REDLINE_'))
+          .sort(),
+      ).toEqual(EXPECTED_ENVIRONMENT[name]);
       expect(variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_METRICS_NAMESPACE: 'redline',
@@ -235,7 +242,6 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         ScalingConfig: { MaximumConcurrency: reserved },
       });
     });
-
   });
 
   describe('queues', () => {
@@ -314,7 +320,9 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
           FunctionName: { Ref: logicalIdOf(functions[name]) },
           StartingPosition: 'TRIM_HORIZON',
-          FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['revision'] } } } }) }] },
+          FilterCriteria: {
+            Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['revision'] } } } }) }],
+          },
           BisectBatchOnFunctionError: true,
           MaximumRetryAttempts: 3,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -448,7 +456,9 @@ describe('gateway routes against the api function route table (functions/api/htt
   /** Which gateway route an HTTP API request would take: exact paths first, then the longest greedy prefix. */
   function gatewayRouteFor(method: string, path: string) {
     const candidates = API_ROUTES.filter((route) => route.method === method);
-    const exact = candidates.find((route) => !route.path.includes('{proxy+}') && new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path));
+    const exact = candidates.find(
+      (route) => !route.path.includes('{proxy+}') && new RegExp(`^${route.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+    );
     if (exact) return exact;
     return candidates
       .filter((route) => route.path.endsWith('/{proxy+}') && path.startsWith(route.path.replace('{proxy+}', '')))
@@ -463,7 +473,10 @@ describe('gateway routes against the api function route table (functions/api/htt
       // A concrete request path for the route ("{page}" -> "p"; section keys may hold slashes).
       const path = route.path.replace(/\{key\}/g, 'a/b').replace(/\{[^}]+\}/g, 'p');
       const gateway = gatewayRouteFor(route.method, path);
-      expect({ route: `${route.method} ${route.path}`, reachable: gateway !== undefined }).toEqual({ route: `${route.method} ${route.path}`, reachable: true });
+      expect({ route: `${route.method} ${route.path}`, reachable: gateway !== undefined }).toEqual({
+        route: `${route.method} ${route.path}`,
+        reachable: true,
+      });
       const credentialed = /^\/(watches|subscriptions)(\/|$)/.test(route.path);
       expect({ route: `${route.method} ${route.path}`, access: gateway!.access }).toEqual({
         route: `${route.method} ${route.path}`,

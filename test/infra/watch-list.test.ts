@@ -90,7 +90,14 @@ describe('deploying with an empty watch list (-c watchList=none)', () => {
         client: aws.dynamodb,
         respond: async (_url, body) => void responses.push(body),
       });
-      const event = { RequestType: 'Create', ResourceProperties: { ServiceToken: 'x', Watches: '[]' }, StackId: 's', RequestId: 'r', LogicalResourceId: 'l', ResponseURL: 'https://x' };
+      const event = {
+        RequestType: 'Create',
+        ResourceProperties: { ServiceToken: 'x', Watches: '[]' },
+        StackId: 's',
+        RequestId: 'r',
+        LogicalResourceId: 'l',
+        ResponseURL: 'https://x',
+      };
       await handler(event as never, { logStreamName: 'log' });
       expect(responses).toEqual([expect.objectContaining({ Status: 'SUCCESS', Data: { Created: 0 } })]);
       const pages = await new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName }).listPages({ limit: 10 });

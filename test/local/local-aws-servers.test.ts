@@ -33,7 +33,13 @@ describe('local AWS servers with a data folder', () => {
     let rawKey: string;
     try {
       const revisions = new DynamoRevisionStore({ client: first.dynamodb, tableName: first.tableName });
-      await revisions.putPage({ page: 'persisted.page', url: 'https://example.org/', profile: 'generic', createdAt: '2025-01-01T00:00:00.000Z', consecutiveFailures: 0 });
+      await revisions.putPage({
+        page: 'persisted.page',
+        url: 'https://example.org/',
+        profile: 'generic',
+        createdAt: '2025-01-01T00:00:00.000Z',
+        consecutiveFailures: 0,
+      });
       const snapshots = new S3SnapshotStore({ client: first.s3, bucket: first.bucketName });
       rawKey = (await snapshots.putRaw('persisted.page', new TextEncoder().encode('<p>kept</p>'), 'text/html')).key;
     } finally {

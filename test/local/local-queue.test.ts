@@ -20,7 +20,11 @@ function queues(options: { visibilityTimeoutMs?: number; maxReceiveCount?: numbe
 }
 
 /** An SQS event source whose handler fails the bodies `fails` says, and records every delivery. */
-function source(queue: LocalQueue<string>, fails: (body: string, receiveCount: number) => boolean | 'throw', options: { batchSize?: number; concurrency?: number } = {}) {
+function source(
+  queue: LocalQueue<string>,
+  fails: (body: string, receiveCount: number) => boolean | 'throw',
+  options: { batchSize?: number; concurrency?: number } = {},
+) {
   const deliveries: { body: string; receiveCount: number; batch: number }[] = [];
   const reports: InvocationReport<string>[] = [];
   let batches = 0;
@@ -97,7 +101,9 @@ describe('LocalQueue', () => {
     expect(queue.receive(1)[0]!.receiveCount).toBe(2);
     expect(queue.receive(1)).toEqual([]);
     expect(queue.size).toBe(0);
-    expect(deadLetters.deadLetters).toEqual([expect.objectContaining({ messageId: sent!.messageId, payload: 'poison', receiveCount: 2, sourceQueue: 'work' })]);
+    expect(deadLetters.deadLetters).toEqual([
+      expect.objectContaining({ messageId: sent!.messageId, payload: 'poison', receiveCount: 2, sourceQueue: 'work' }),
+    ]);
     // Dead letters can be received from the DLQ (a redrive), with a fresh count.
     expect(deadLetters.receive(1)[0]).toMatchObject({ messageId: sent!.messageId, receiveCount: 1 });
   });
@@ -238,14 +244,26 @@ describe('LogicalTimeline (visibility on the injected clock, not the machine spe
     const timeline = new LogicalTimeline();
     const deadLetters = new LocalQueue<string>({ name: 'work-dlq', timeline });
     // An hour of visibility: only a logical timeline gets through four deliveries within the test.
-    const queue = new LocalQueue<string>({ name: 'work', visibilityTimeoutMs: 3_600_000, maxReceiveCount: 3, deadLetterQueue: deadLetters, timeline });
+    const queue = new LocalQueue<string>({
+      name: 'work',
+      visibilityTimeoutMs: 3_600_000,
+      maxReceiveCount: 3,
+      deadLetterQueue: deadLetters,
+      timeline,
+    });
     const { eventSource, deliveries } = source(queue, (body, receiveCount) => body === 'poison' || receiveCount < 2);
     timeline.whenQuiescent(() => eventSource.isQuiescent());
     queue.send(['ok', 'poison']);
     eventSource.start();
     while (queue.size > 0) await new Promise((resolve) => setImmediate(resolve));
     await eventSource.stop();
-    expect(deliveries.map((delivery) => `${delivery.body}#${delivery.receiveCount}`).sort()).toEqual(['ok#1', 'ok#2', 'poison#1', 'poison#2', 'poison#3']);
+    expect(deliveries.map((delivery) => `${delivery.body}#${delivery.receiveCount}`).sort()).toEqual([
+      'ok#1',
+      'ok#2',
+      'poison#1',
+      'poison#2',
+      'poison#3',
+    ]);
     expect(deadLetters.deadLetters.map((letter) => letter.payload)).toEqual(['poison']);
     // Three visibility timeouts of an hour each (two redeliveries, then the move to the DLQ) passed on the timeline.
     expect(timeline.now()).toBe(3 * 3_600_000);

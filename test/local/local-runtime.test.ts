@@ -28,9 +28,28 @@ const revisionNotification: RevisionNotification = {
   occurredAt: '2025-03-02T06:00:00.000Z',
   seq: 2,
   previousSeq: 1,
-  summary: { added: 0, removed: 0, modified: 1, renamed: 0, moved: 0, unchanged: 40, wordsAdded: 8, wordsRemoved: 0, significance: 0.01, trivial: false },
+  summary: {
+    added: 0,
+    removed: 0,
+    modified: 1,
+    renamed: 0,
+    moved: 0,
+    unchanged: 40,
+    wordsAdded: 8,
+    wordsRemoved: 0,
+    significance: 0.01,
+    trivial: false,
+  },
   sections: [
-    { key: 'respect-for-civil-liberties/freedom-of-expression', heading: 'Freedom of Expression', kind: 'modified', kinds: ['modified'], wordsAdded: 8, wordsRemoved: 0, significance: 0.2 },
+    {
+      key: 'respect-for-civil-liberties/freedom-of-expression',
+      heading: 'Freedom of Expression',
+      kind: 'modified',
+      kinds: ['modified'],
+      wordsAdded: 8,
+      wordsRemoved: 0,
+      significance: 0.2,
+    },
   ],
   significance: 0.01,
   trivial: false,
@@ -40,7 +59,18 @@ const trivialNotification: Notification = {
   id: notificationIds.revision('hrr.tuvalu.2023', 3),
   seq: 3,
   trivial: true,
-  sections: [{ key: 'executive-summary', heading: 'Executive Summary', kind: 'modified', kinds: ['modified'], wordsAdded: 1, wordsRemoved: 1, significance: 0, trivial: 'numbers' }],
+  sections: [
+    {
+      key: 'executive-summary',
+      heading: 'Executive Summary',
+      kind: 'modified',
+      kinds: ['modified'],
+      wordsAdded: 1,
+      wordsRemoved: 1,
+      significance: 0,
+      trivial: 'numbers',
+    },
+  ],
 };
 const alert: Notification = {
   id: notificationIds.alert('hrr.tuvalu.2023', '2025-03-02T06:00:00.000Z'),
@@ -65,7 +95,11 @@ describe('the local runtime', () => {
       startEventSources: false,
       webhooks: [
         { url: receiver.url('/all'), secret: SECRET },
-        { url: receiver.url('/civil-liberties'), secret: SECRET, filterPolicy: { sections: [{ prefix: 'respect-for-civil-liberties' }], trivial: ['false'] } },
+        {
+          url: receiver.url('/civil-liberties'),
+          secret: SECRET,
+          filterPolicy: { sections: [{ prefix: 'respect-for-civil-liberties' }], trivial: ['false'] },
+        },
       ],
     });
   });
@@ -112,7 +146,9 @@ describe('the local runtime', () => {
     const page = 'hrr.tuvalu.2023';
     const key = (await runtime.dependencies.snapshots.putDocument(page, extract(loadCorpusHtml('tuvalu', 2023), { url: URL_2023 }))).key;
     runtime.queues.diff.receive(10).forEach((message) => runtime.queues.diff.delete(message.receiptHandle));
-    expect(await recordRevision(runtime.dependencies, { page, documentKey: key, capturedAt: '2025-03-01T06:00:00.000Z' })).toMatchObject({ outcome: 'recorded' });
+    expect(await recordRevision(runtime.dependencies, { page, documentKey: key, capturedAt: '2025-03-01T06:00:00.000Z' })).toMatchObject({
+      outcome: 'recorded',
+    });
     await runtime.drain();
     const [record] = runtime.queues.stream.receive(10);
     expect(record).toBeDefined();
@@ -163,12 +199,19 @@ describe('the local runtime', () => {
 
     // A stream retry delivers again: the receiver drops the repeated id.
     await runtime.dependencies.notifier.publish(revisionNotification);
-    expect(receiver.receipts.filter((receipt) => receipt.id === revisionNotification.id && receipt.path === '/all').map((receipt) => receipt.duplicate)).toEqual([false, true]);
+    expect(
+      receiver.receipts.filter((receipt) => receipt.id === revisionNotification.id && receipt.path === '/all').map((receipt) => receipt.duplicate),
+    ).toEqual([false, true]);
 
     // And refuses what is not signed with the secret.
     const forged = await fetch(receiver.url('/all'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': 'forged', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1,AAAA' },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'forged',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1,AAAA',
+      },
       body: JSON.stringify(alert),
     });
     expect(forged.status).toBe(401);
@@ -225,7 +268,11 @@ describe('SNS filter policies evaluated in process', () => {
 describe('the local runtime with its HTTP API', () => {
   it('serves the api handler, takes subscriptions through it and delivers to them, and keeps the URL guard for other origins', async () => {
     const hooks = await startWebhookReceiver({ secret: SECRET });
-    const runtime = await startLocalRuntime({ ephemeral: true, startEventSources: false, api: { token: 'test-token', allowedUrlOrigins: [hooks.origin] } });
+    const runtime = await startLocalRuntime({
+      ephemeral: true,
+      startEventSources: false,
+      api: { token: 'test-token', allowedUrlOrigins: [hooks.origin] },
+    });
     try {
       const api = runtime.api!;
       const call = (method: string, path: string, body?: unknown) =>
@@ -243,7 +290,9 @@ describe('the local runtime with its HTTP API', () => {
       const refused = await call('POST', '/watches', { url: 'http://127.0.0.1:9/reports/2023-country-reports-on-human-rights-practices/tuvalu/' });
       expect(refused.status).toBe(400);
       expect((await call('POST', '/watches', { url: URL_2023 })).status).toBe(201);
-      expect((await (await fetch(`${api.url}/pages`)).json()) as unknown).toMatchObject({ items: [expect.objectContaining({ page: 'hrr.tuvalu.2023' })] });
+      expect((await (await fetch(`${api.url}/pages`)).json()) as unknown).toMatchObject({
+        items: [expect.objectContaining({ page: 'hrr.tuvalu.2023' })],
+      });
 
       for (const notification of [revisionNotification, trivialNotification, alert]) await runtime.dependencies.notifier.publish(notification);
       expect(hooks.accepted('/api-subscription').map((notification) => notification.id)).toEqual([revisionNotification.id]);
@@ -261,7 +310,12 @@ describe('the local runtime on a data folder', () => {
       const first = await startLocalRuntime({ dataDir, requireListPaging: false });
       try {
         const file = join(dataDir, 'runtime.json');
-        expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid, endpoints: first.servers.endpoints, table: 'redline', bucket: 'redline' });
+        expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+          pid: process.pid,
+          endpoints: first.servers.endpoints,
+          table: 'redline',
+          bucket: 'redline',
+        });
         await first.watch({ url: URL_2023 });
       } finally {
         await first.close();

@@ -18,7 +18,12 @@ const CRASHES: [string, CrashPoint][] = [
   ['capture: after the Document is stored (its S3 event is out)', { port: 'snapshots', method: 'putDocument', when: 'after', matches: onPage }],
   [
     'capture: before the check is recorded',
-    { port: 'revisions', method: 'recordCheck', when: 'before', matches: (args) => onPage(args) && (args[1] as { nextDueAt?: string }).nextDueAt !== undefined },
+    {
+      port: 'revisions',
+      method: 'recordCheck',
+      when: 'before',
+      matches: (args) => onPage(args) && (args[1] as { nextDueAt?: string }).nextDueAt !== undefined,
+    },
   ],
   ['diff: after the new Document is read', { port: 'snapshots', method: 'getDocument', when: 'after' }],
   ['diff: after the full diff is stored', { port: 'snapshots', method: 'putDiff', when: 'after', matches: onPage }],
@@ -27,7 +32,12 @@ const CRASHES: [string, CrashPoint][] = [
   ['diff: after the section lines are stored', { port: 'snapshots', method: 'putSectionLines', when: 'after', matches: onPage }],
   [
     'diff: before the last document hash is recorded',
-    { port: 'revisions', method: 'recordCheck', when: 'before', matches: (args) => onPage(args) && (args[1] as { documentHash?: string }).documentHash !== undefined },
+    {
+      port: 'revisions',
+      method: 'recordCheck',
+      when: 'before',
+      matches: (args) => onPage(args) && (args[1] as { documentHash?: string }).documentHash !== undefined,
+    },
   ],
   ['notify: before the notification is published', { port: 'notifier', method: 'publish', when: 'before' }],
   // The provenance consumer, off the diff step: its stream record is delivered again and the retry catches up.
@@ -38,7 +48,16 @@ describe('a crash injected between two steps of the pipeline', () => {
   it.each(CRASHES)('%s is recovered by the next delivery, with nothing lost', async (_name, point) => {
     const crash = crashOnce(point);
     const pipeline = await startPipeline({
-      site: { schedule: [{ cycle: 2, page: { country: 'tuvalu', year: 2023 }, type: 'edit', edits: [insertSentence(TORTURE, 0, 'A sentence added after the crash test began.')] }] },
+      site: {
+        schedule: [
+          {
+            cycle: 2,
+            page: { country: 'tuvalu', year: 2023 },
+            type: 'edit',
+            edits: [insertSentence(TORTURE, 0, 'A sentence added after the crash test began.')],
+          },
+        ],
+      },
       // One message per delivery, redelivered one second after a failure.
       runtime: { decorate: crash.decorate, queues: { visibilityTimeoutMs: 1_000, captureBatchSize: 1, diffBatchSize: 1 } },
     });
@@ -62,7 +81,12 @@ describe('a crash injected between two steps of the pipeline', () => {
       expect((await runtime.dependencies.snapshots.getDiff(latest.diffKey!)).summary).toMatchObject({ modified: 1, wordsAdded: 8 });
       const linesKey = snapshotKeys.sectionLines(PAGE, 'hrr/tuvalu', 2023);
       const lines = await runtime.clients.s3.send(new GetObjectCommand({ Bucket: runtime.servers.bucketName, Key: linesKey }));
-      const hashes = new Set((await lines.Body!.transformToString()).trim().split('\n').map((line) => (JSON.parse(line) as { documentHash: string }).documentHash));
+      const hashes = new Set(
+        (await lines.Body!.transformToString())
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { documentHash: string }).documentHash),
+      );
       expect([...hashes]).toEqual([latest.documentHash]);
       expect(await runtime.dependencies.revisions.getPage(PAGE)).toMatchObject({ lastDocumentHash: latest.documentHash, consecutiveFailures: 0 });
       expect(runtime.notifications.ids()).toEqual([`${PAGE}#2`]);

@@ -60,7 +60,14 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
   it('records one revision per real change, none for chrome-only changes, and answers 304s with no capture', async () => {
     const pipeline = await startPipeline({
       site: {
-        schedule: [{ cycle: 3, page: kazakhstan2023, type: 'edit', edits: [insertSentence(TORTURE, 0, 'Observers reported new cases in the fourth quarter.')] }],
+        schedule: [
+          {
+            cycle: 3,
+            page: kazakhstan2023,
+            type: 'edit',
+            edits: [insertSentence(TORTURE, 0, 'Observers reported new cases in the fourth quarter.')],
+          },
+        ],
         pageValidators: { 'kazakhstan/2022': 'weak' },
       },
     });
@@ -112,13 +119,11 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
       const cycles = [];
       for (let cycle = 1; cycle <= 5; cycle++) cycles.push(await pipeline.nextCycle());
       const outcomes = cycles.map((report) => report.captures.find((capture) => capture.page === page)!);
-      expect(outcomes.map((outcome) => (outcome.outcome === 'failed' ? [outcome.kind, outcome.httpStatus, outcome.consecutiveFailures, outcome.alerted] : outcome.outcome))).toEqual([
-        'captured',
-        ['body-missing', undefined, 1, false],
-        ['http-status', 503, 2, true],
-        ['http-status', 404, 3, false],
-        'unchanged',
-      ]);
+      expect(
+        outcomes.map((outcome) =>
+          outcome.outcome === 'failed' ? [outcome.kind, outcome.httpStatus, outcome.consecutiveFailures, outcome.alerted] : outcome.outcome,
+        ),
+      ).toEqual(['captured', ['body-missing', undefined, 1, false], ['http-status', 503, 2, true], ['http-status', 404, 3, false], 'unchanged']);
       expect(summary(await pipeline.revisions(page))).toEqual([{ seq: 1, previousSeq: undefined, sections: [] }]);
       const failures = (await pipeline.runtime.dependencies.revisions.listFailures(page)).items;
       expect(failures.map((failure) => [failure.kind, failure.httpStatus])).toEqual([
@@ -127,7 +132,12 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
         ['body-missing', undefined],
       ]);
       expect(pipeline.runtime.notifications.ids()).toEqual([`${page}#alert#${failures[1]!.capturedAt}`]);
-      expect(pipeline.runtime.notifications.notifications[0]).toMatchObject({ type: 'alert', kind: 'http-status', httpStatus: 503, consecutiveFailures: 2 });
+      expect(pipeline.runtime.notifications.notifications[0]).toMatchObject({
+        type: 'alert',
+        kind: 'http-status',
+        httpStatus: 503,
+        consecutiveFailures: 2,
+      });
       expect(await pipeline.runtime.dependencies.revisions.getPage(page)).toMatchObject({ consecutiveFailures: 0 });
     } finally {
       await pipeline.close();
@@ -144,11 +154,18 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
       const first = await pipeline.nextCycle();
       const probe2024 = pipeline.site.url('tuvalu', 2024);
       expect(first.dispatch).toEqual({ dispatched: [page], probes: [`${probe2024}/`], notDue: 0 });
-      expect(first.captures.find((capture) => capture.page === 'hrr.tuvalu.2024')).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('HTTP 404') });
+      expect(first.captures.find((capture) => capture.page === 'hrr.tuvalu.2024')).toMatchObject({
+        outcome: 'skipped',
+        reason: expect.stringContaining('HTTP 404'),
+      });
 
       const second = await pipeline.nextCycle();
       expect(captureOutcomes(second)).toEqual({ [page]: 'unchanged', 'hrr.tuvalu.2024': 'captured' });
-      expect(await pipeline.runtime.dependencies.revisions.getPage('hrr.tuvalu.2024')).toMatchObject({ origin: 'probe', series: 'hrr/tuvalu', edition: 2024 });
+      expect(await pipeline.runtime.dependencies.revisions.getPage('hrr.tuvalu.2024')).toMatchObject({
+        origin: 'probe',
+        series: 'hrr/tuvalu',
+        edition: 2024,
+      });
       expect(summary(await pipeline.revisions('hrr.tuvalu.2024'))).toEqual([{ seq: 1, previousSeq: undefined, sections: [] }]);
       expect(pipeline.runtime.notifications.ids()).toEqual(['hrr/tuvalu#edition#2024']);
       expect(pipeline.runtime.notifications.notifications[0]).toMatchObject({
@@ -239,7 +256,9 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
 
     beforeAll(async () => {
       pipeline = await startPipeline({ runtime: { startEventSources: false } });
-      const base = extract(loadCorpusHtml('tuvalu', 2023), { url: 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/tuvalu/' });
+      const base = extract(loadCorpusHtml('tuvalu', 2023), {
+        url: 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/tuvalu/',
+      });
       variants = documentVariants(base, 4);
     });
 
@@ -250,7 +269,9 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
     /** A fresh page with the variants stored; `at[i]` is the capture time of variant i (hours after START). */
     async function freshPage(): Promise<{ page: string; keys: string[]; at: Date[] }> {
       runs += 1;
-      const { page } = (await pipeline.runtime.watch({ url: `https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/run-${runs}/` })).page;
+      const { page } = (
+        await pipeline.runtime.watch({ url: `https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/run-${runs}/` })
+      ).page;
       const keys = [];
       for (const variant of variants) keys.push((await pipeline.runtime.dependencies.snapshots.putDocument(page, variant)).key);
       takeDiffEvents(pipeline);
@@ -265,7 +286,9 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
       const indices = variants.map((_, index) => index);
       const deliveries = fc
         .array(fc.nat({ max: indices.length - 1 }), { maxLength: 4 })
-        .chain((extra) => fc.shuffledSubarray([...indices, ...extra], { minLength: indices.length + extra.length, maxLength: indices.length + extra.length }));
+        .chain((extra) =>
+          fc.shuffledSubarray([...indices, ...extra], { minLength: indices.length + extra.length, maxLength: indices.length + extra.length }),
+        );
       await fc.assert(
         fc.asyncProperty(deliveries, fc.integer({ min: 1, max: 3 }), async (order, batchSize) => {
           const { page, keys, at } = await freshPage();
@@ -290,7 +313,9 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
     it('lets two workers race for the same seq with different captures: no gap, no duplicate', async () => {
       const { page, keys, at } = await freshPage();
       const dependencies = pipeline.runtime.dependencies;
-      expect(await recordRevision(dependencies, { page, documentKey: keys[0]!, capturedAt: at[0]!.toISOString() })).toMatchObject({ outcome: 'recorded' });
+      expect(await recordRevision(dependencies, { page, documentKey: keys[0]!, capturedAt: at[0]!.toISOString() })).toMatchObject({
+        outcome: 'recorded',
+      });
       // Two workers get each of the four later captures, all at once; a worker that loses five races in a row fails
       // its message, and SQS delivers it again.
       let pending = [1, 2, 3, 4, 1, 2, 3, 4];
@@ -333,7 +358,12 @@ describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> strea
       }
       // Both workers store the same Document: one creates it (its S3 event triggers the diff), the other finds it
       // stored and records the revision itself; whichever loses the conditional put finds its own Document there.
-      expect(outcomes).toEqual([['captured', 'captured'], ['captured', 'captured'], ['captured', 'captured'], ['unchanged', 'unchanged']]);
+      expect(outcomes).toEqual([
+        ['captured', 'captured'],
+        ['captured', 'captured'],
+        ['captured', 'captured'],
+        ['unchanged', 'unchanged'],
+      ]);
       const revisions = await pipeline.revisions(page);
       expect(summary(revisions)).toEqual([
         { seq: 1, previousSeq: undefined, sections: [] },

@@ -47,7 +47,7 @@ describe('the local report site', () => {
     await site.close();
   });
 
-  it("serves every China edition at its slug of that year, 2024 without the trailing slash, and both spellings", async () => {
+  it('serves every China edition at its slug of that year, 2024 without the trailing slash, and both spellings', async () => {
     const slugs = {
       2016: 'china-includes-tibet-hong-kong-and-macau/',
       2017: 'china-includes-tibet-hong-kong-and-macau/',
@@ -62,7 +62,10 @@ describe('the local report site', () => {
       const page = await get(site, path);
       expect({ year, status: page.status }).toEqual({ year, status: 200 });
       // Each edition's own series is its slug; lineage (not a list) makes them one series.
-      expect(extract(page.body, { url: site.url('china', Number(year)) })).toMatchObject({ series: `hrr/${slug.replace(/\/$/, '')}`, edition: Number(year) });
+      expect(extract(page.body, { url: site.url('china', Number(year)) })).toMatchObject({
+        series: `hrr/${slug.replace(/\/$/, '')}`,
+        edition: Number(year),
+      });
       const other = path.endsWith('/') ? path.slice(0, -1) : `${path}/`;
       expect((await get(site, other)).status).toBe(200);
     }
@@ -72,7 +75,11 @@ describe('the local report site', () => {
   });
 
   it('answers 404 with an HTML page for unknown paths and editions, 405 for other methods, and serves robots.txt', async () => {
-    for (const path of ['/reports/2015-country-reports-on-human-rights-practices/kazakhstan/', '/reports/2023-country-reports-on-human-rights-practices/atlantis/', '/nothing']) {
+    for (const path of [
+      '/reports/2015-country-reports-on-human-rights-practices/kazakhstan/',
+      '/reports/2023-country-reports-on-human-rights-practices/atlantis/',
+      '/nothing',
+    ]) {
       const page = await get(site, path);
       expect({ path, status: page.status, type: page.header('content-type') }).toEqual({ path, status: 404, type: 'text/html; charset=UTF-8' });
     }
@@ -153,8 +160,13 @@ describe('the local report site', () => {
         .sections.filter((section) => section.kind !== 'unchanged')
         .map((section) => [section.key, section.kind, section.wordsAdded, section.wordsRemoved]);
     expect(changed(one, two)).toEqual([[TORTURE_KEY, 'modified', 8, 0]]);
-    expect(changed(two, three)).toEqual([['respect-for-civil-liberties/freedom-of-expression-including-for-members-of', 'modified', 0, expect.any(Number)]]);
-    expect(changed(one, three).map(([key]) => key)).toEqual([TORTURE_KEY, 'respect-for-civil-liberties/freedom-of-expression-including-for-members-of']);
+    expect(changed(two, three)).toEqual([
+      ['respect-for-civil-liberties/freedom-of-expression-including-for-members-of', 'modified', 0, expect.any(Number)],
+    ]);
+    expect(changed(one, three).map(([key]) => key)).toEqual([
+      TORTURE_KEY,
+      'respect-for-civil-liberties/freedom-of-expression-including-for-members-of',
+    ]);
   });
 
   it('publishes an edition at its cycle (404 before), and serves the error page, 503 and 404 only at their cycle', async () => {
@@ -163,10 +175,20 @@ describe('the local report site', () => {
     site.setCycle(1);
     expect(site.isPublished({ country: 'tuvalu', year: 2024 })).toBe(false);
     expect((await get(site, unpublished)).status).toBe(404);
-    expect(site.setCycle(2).map((change) => change.type).sort()).toEqual(['edit', 'publish']);
+    expect(
+      site
+        .setCycle(2)
+        .map((change) => change.type)
+        .sort(),
+    ).toEqual(['edit', 'publish']);
     expect((await get(site, unpublished)).status).toBe(200);
 
-    expect(site.advance().map((change) => change.type).sort()).toEqual(['edit', 'error-page']);
+    expect(
+      site
+        .advance()
+        .map((change) => change.type)
+        .sort(),
+    ).toEqual(['edit', 'error-page']);
     const errorPage = await get(site, page);
     expect(errorPage.status).toBe(200);
     expect(errorPage.header('etag')).toBeUndefined();

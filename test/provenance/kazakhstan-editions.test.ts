@@ -50,7 +50,16 @@ describe('blame of Kazakhstan 2016-2024', () => {
     });
     // Each edition's wording, and the one it came from.
     const chain = [2016, 2018, 2019, 2020, 2021, 2023].map((year) => {
-      const blamed = sentence(blameOf(year), year < 2019 ? 'The 2015 criminal code introduced' : year < 2020 ? 'The criminal code allows' : year < 2023 ? 'The law allows conditional' : 'The law allowed conditional');
+      const blamed = sentence(
+        blameOf(year),
+        year < 2019
+          ? 'The 2015 criminal code introduced'
+          : year < 2020
+            ? 'The criminal code allows'
+            : year < 2023
+              ? 'The law allows conditional'
+              : 'The law allowed conditional',
+      );
       return [year, blamed.text, blamed.rewordedFrom?.text ?? null, edition(blamed.firstWordingOrigin) ?? null];
     });
     expect(chain).toEqual([
@@ -91,7 +100,11 @@ describe('blame of Kazakhstan 2016-2024', () => {
   test('the cabinet sentence is reworded every year (new figures), 2020 to 2023', () => {
     const cabinet = sentence(blameOf(2023), 'Only one of the 26 cabinet members');
     expect(cabinet).toMatchObject({ origin: { edition: 2023 }, editions: [2023] });
-    expect(cabinet.rewordedFrom).toMatchObject({ text: 'Only two of the 23 cabinet members were not ethnic Kazakhs.', similarity: 0.609, origin: { edition: 2022 } });
+    expect(cabinet.rewordedFrom).toMatchObject({
+      text: 'Only two of the 23 cabinet members were not ethnic Kazakhs.',
+      similarity: 0.609,
+      origin: { edition: 2022 },
+    });
     expect(edition(cabinet.firstWordingOrigin)).toBe(2020);
   });
 

@@ -71,7 +71,9 @@ describe('provenance of known-edit revisions of one page', () => {
       [1, blame.sentences.length - 1],
       [2, 1],
     ]);
-    expect(blame.sentences.filter((sentence) => sentence.origin.seq === 2).map((sentence) => [sentence.text, sentence.rewordedFrom])).toEqual([[INSERTED, undefined]]);
+    expect(blame.sentences.filter((sentence) => sentence.origin.seq === 2).map((sentence) => [sentence.text, sentence.rewordedFrom])).toEqual([
+      [INSERTED, undefined],
+    ]);
     expect(ledgerAfter(1)).toEqual([]);
   });
 
@@ -79,9 +81,9 @@ describe('provenance of known-edit revisions of one page', () => {
     const paragraph = original.sections.find((section) => section.key === KEYS.expression)!.paragraphs[1]!.text;
     const removed = ledgerAfter(2);
     expect(removed.map((sentence) => sentence.text)).toEqual(splitSentences(paragraph));
-    expect(removed.map((sentence) => [sentence.fate, sentence.section.key, sentence.lastSeen.seq, sentence.removedIn?.seq, sentence.reappears])).toEqual(
-      removed.map(() => ['removed', KEYS.expression, 2, 3, undefined]),
-    );
+    expect(
+      removed.map((sentence) => [sentence.fate, sentence.section.key, sentence.lastSeen.seq, sentence.removedIn?.seq, sentence.reappears]),
+    ).toEqual(removed.map(() => ['removed', KEYS.expression, 2, 3, undefined]));
   });
 
   test('a changed figure is a rewording of the one sentence that holds it', () => {
@@ -120,7 +122,9 @@ describe('provenance of known-edit revisions of one page', () => {
   test('over all revisions, only the deleted paragraph and the changed figure are cut', () => {
     const pairs = revisions.slice(1).map((_, at): [number, number] => [at, at + 1]);
     const ledger = removalLedger(index, pairs);
-    expect(ledger.transitions.map((transition) => [transition.from.seq, transition.to.seq, transition.removed, transition.reworded, transition.moved])).toEqual([
+    expect(
+      ledger.transitions.map((transition) => [transition.from.seq, transition.to.seq, transition.removed, transition.reworded, transition.moved]),
+    ).toEqual([
       [1, 2, 0, 0, 0],
       [2, 3, 2, 0, 0],
       [3, 4, 0, 1, 0],

@@ -25,7 +25,11 @@ const POOL = [
 /** A sentence and a rewording of it (a changed tense, a changed figure). */
 function variant(sentence: string, flavour: number): string {
   if (flavour === 0) return sentence;
-  if (flavour === 1) return sentence.replace(/\bprovides\b|\bprohibits\b|\bremained\b/, (word) => ({ provides: 'provided', prohibits: 'prohibited', remained: 'remain' })[word]!);
+  if (flavour === 1)
+    return sentence.replace(
+      /\bprovides\b|\bprohibits\b|\bremained\b/,
+      (word) => ({ provides: 'provided', prohibits: 'prohibited', remained: 'remain' })[word]!,
+    );
   return sentence.replace(/\.$/, ' in 2023.');
 }
 
@@ -56,7 +60,13 @@ const versionDocument = fc
   );
 
 function refOf(edition: number, seq: number): VersionRef {
-  return { page: `example.${edition}`, seq, edition, documentHash: `${edition}-${seq}`, capturedAt: new Date(Date.UTC(edition, 0, seq)).toISOString() };
+  return {
+    page: `example.${edition}`,
+    seq,
+    edition,
+    documentHash: `${edition}-${seq}`,
+    capturedAt: new Date(Date.UTC(edition, 0, seq)).toISOString(),
+  };
 }
 
 function build(entries: ReadonlyArray<{ ref: VersionRef; document: Document }>): ProvenanceIndex {
@@ -97,7 +107,9 @@ describe('the provenance index', () => {
   test('blame is consistent with the timeline: origin first, the blamed version among its versions, rewordings from the version before', () => {
     fc.assert(
       fc.property(fc.array(versionDocument, { minLength: 1, maxLength: 6 }), (documents) => {
-        const index = build(documents.map((sections, at) => ({ ref: refOf(2016 + at, 1), document: syntheticDocument(sections, { edition: 2016 + at }) })));
+        const index = build(
+          documents.map((sections, at) => ({ ref: refOf(2016 + at, 1), document: syntheticDocument(sections, { edition: 2016 + at }) })),
+        );
         for (let position = 0; position < index.versionCount; position++) {
           const blame = blameVersion(index, position);
           expect(blame.sentences.length).toBe(index.places(position).length);
@@ -111,7 +123,11 @@ describe('the provenance index', () => {
               const origin = presence[0]!;
               const earlier = index.sentenceId(sentence.rewordedFrom.hash)!;
               expect(origin).toBeGreaterThan(0);
-              expect([index.contains(origin - 1, earlier), index.contains(origin, earlier), index.contains(origin - 1, id)]).toEqual([true, false, false]);
+              expect([index.contains(origin - 1, earlier), index.contains(origin, earlier), index.contains(origin - 1, id)]).toEqual([
+                true,
+                false,
+                false,
+              ]);
               expect(sentence.rewordedFrom.similarity).toBeGreaterThanOrEqual(0.6);
             }
           }
@@ -122,9 +138,15 @@ describe('the provenance index', () => {
   });
 
   test('a revision of an earlier edition arriving late takes its place in the timeline, and the next edition is re-linked', () => {
-    const base = [['rights', 'Rights', ['The law prohibits torture, yet there were credible reports that officials employed it.']]] as Array<[string, string, string[]]>;
-    const erratum = [['rights', 'Rights', ['The law prohibits torture, yet there were credible reports that police officials employed it.']]] as Array<[string, string, string[]]>;
-    const next = [['rights', 'Rights', ['The law prohibited torture, yet there were credible reports that police officials employed it.']]] as Array<[string, string, string[]]>;
+    const base = [['rights', 'Rights', ['The law prohibits torture, yet there were credible reports that officials employed it.']]] as Array<
+      [string, string, string[]]
+    >;
+    const erratum = [
+      ['rights', 'Rights', ['The law prohibits torture, yet there were credible reports that police officials employed it.']],
+    ] as Array<[string, string, string[]]>;
+    const next = [['rights', 'Rights', ['The law prohibited torture, yet there were credible reports that police officials employed it.']]] as Array<
+      [string, string, string[]]
+    >;
     const index = build([
       { ref: refOf(2022, 1), document: syntheticDocument(base, { edition: 2022 }) },
       { ref: refOf(2023, 1), document: syntheticDocument(next, { edition: 2023 }) },

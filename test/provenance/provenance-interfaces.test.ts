@@ -32,7 +32,11 @@ beforeAll(async () => {
   store = await startProvenanceStore();
   for (const year of [2022, 2023, 2024]) await store.record('kazakhstan', year);
   // A second revision of the 2022 page: a paragraph deleted.
-  await store.record('kazakhstan', 2022, extract(applyEdits(loadCorpusPage('kazakhstan', 2022), [deleteParagraph(EXPRESSION, 1)]), { url: hrrUrl('kazakhstan', 2022) }));
+  await store.record(
+    'kazakhstan',
+    2022,
+    extract(applyEdits(loadCorpusPage('kazakhstan', 2022), [deleteParagraph(EXPRESSION, 1)]), { url: hrrUrl('kazakhstan', 2022) }),
+  );
   const dependencies: ApiDependencies = {
     ...store.dependencies,
     subscriptions: new DynamoSubscriptionStore({ client: store.aws.dynamodb, tableName: store.aws.tableName }),
@@ -87,11 +91,25 @@ describe('the provenance API routes', () => {
     ]);
     expect(body.items).toHaveLength(5);
     expect(Object.keys(body.items[0]).sort()).toEqual(
-      ['editions', 'hash', 'heading', 'lastSeen', 'origin', 'paragraph', 'position', 'sectionKey', 'text', 'versions', ...(body.items[0].rewordedFrom ? ['firstWordingOrigin', 'rewordedFrom'] : [])].sort(),
+      [
+        'editions',
+        'hash',
+        'heading',
+        'lastSeen',
+        'origin',
+        'paragraph',
+        'position',
+        'sectionKey',
+        'text',
+        'versions',
+        ...(body.items[0].rewordedFrom ? ['firstWordingOrigin', 'rewordedFrom'] : []),
+      ].sort(),
     );
     const next = (await get(`/pages/hrr.kazakhstan.2023/blame?limit=5&cursor=${body.nextCursor}`)).json();
     expect(next.items.map((sentence: { position: number }) => sentence.position)).toEqual([5, 6, 7, 8, 9]);
-    const reworded = (await get('/pages/hrr.kazakhstan.2023/blame?limit=1000')).json().items.find((sentence: { rewordedFrom?: unknown }) => sentence.rewordedFrom);
+    const reworded = (await get('/pages/hrr.kazakhstan.2023/blame?limit=1000'))
+      .json()
+      .items.find((sentence: { rewordedFrom?: unknown }) => sentence.rewordedFrom);
     expect(reworded.rewordedFrom).toEqual({
       text: expect.any(String),
       hash: expect.stringMatching(/^[0-9a-f]{16}$/),
@@ -104,7 +122,11 @@ describe('the provenance API routes', () => {
   test('blame filters by section, takes a revision or another edition, and refuses bad input', async () => {
     const section = (await get('/pages/hrr.kazakhstan.2023/blame?section=respect-for-the-integrity-of-the-person~disappearance')).json();
     expect(section.items.length).toBeGreaterThan(0);
-    expect(section.items.every((sentence: { sectionKey: string }) => sentence.sectionKey.startsWith('respect-for-the-integrity-of-the-person/disappearance'))).toBe(true);
+    expect(
+      section.items.every((sentence: { sectionKey: string }) =>
+        sentence.sectionKey.startsWith('respect-for-the-integrity-of-the-person/disappearance'),
+      ),
+    ).toBe(true);
     expect((await get('/pages/hrr.kazakhstan.2022/blame?seq=1&limit=1')).json().version).toMatchObject({ seq: 1 });
     expect((await get('/pages/hrr.kazakhstan.2022/blame?limit=1')).json().version).toMatchObject({ seq: 2 });
     expect((await get('/pages/hrr.kazakhstan.2022/blame?edition=2024&limit=1')).json()).toMatchObject({ page: 'hrr.kazakhstan.2024' });
@@ -115,7 +137,7 @@ describe('the provenance API routes', () => {
     expect((await get('/pages/hrr.kazakhstan.2023/blame?seq=7')).status).toBe(404);
   });
 
-  test('GET /series/{series}/removed: pairs, filters, fates, CSV; and a page\'s revisions', async () => {
+  test("GET /series/{series}/removed: pairs, filters, fates, CSV; and a page's revisions", async () => {
     const ledger = (await get('/series/hrr~kazakhstan/removed?from=2023&to=2024&limit=1000')).json();
     expect(ledger).toMatchObject({ series: 'hrr/kazakhstan', transitions: [{ from: { edition: 2023 }, to: { edition: 2024 }, moved: 0 }] });
     expect(ledger.items.length).toBe(ledger.transitions[0].removed + ledger.transitions[0].reworded);
@@ -135,7 +157,9 @@ describe('the provenance API routes', () => {
     expect(lines.length - 1).toBe(torture.items.length);
 
     const all = (await get('/series/hrr~kazakhstan/removed?limit=1000')).json();
-    expect(all.transitions.map((transition: { from: { edition: number }; to: { edition: number } }) => [transition.from.edition, transition.to.edition])).toEqual([
+    expect(
+      all.transitions.map((transition: { from: { edition: number }; to: { edition: number } }) => [transition.from.edition, transition.to.edition]),
+    ).toEqual([
       [2022, 2023],
       [2023, 2024],
     ]);
@@ -164,7 +188,9 @@ async function redline(args: string[]): Promise<{ stdout: string; stderr: string
   const stdout = new BufferedOutput();
   const stderr = new BufferedOutput();
   const io: CliIo = { stdout, stderr, env: { PATH: process.env.PATH }, exitCode: 0 };
-  const program = new Command('redline').exitOverride().configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
+  const program = new Command('redline')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) });
   registerProvenanceCommands(program, io);
   await program.parseAsync(args, { from: 'user' });
   return { stdout: stdout.text, stderr: stderr.text };
@@ -173,19 +199,27 @@ async function redline(args: string[]): Promise<{ stdout: string; stderr: string
 describe('the provenance CLI commands', () => {
   test('provenance status, sync and rebuild (on the store)', async () => {
     expect((await redline(['provenance', 'status', 'hrr/kazakhstan', '--data-dir', dataDir])).stdout).toContain('missing 4 of 4 versions');
-    expect((await redline(['provenance', 'sync', 'hrr~kazakhstan', '--data-dir', dataDir])).stdout).toBe('series:hrr/kazakhstan: 4 versions added, generation 1\n');
-    expect((await redline(['provenance', 'status', 'hrr/kazakhstan', '--data-dir', dataDir])).stdout).toContain('up to date with the store (4 versions)');
+    expect((await redline(['provenance', 'sync', 'hrr~kazakhstan', '--data-dir', dataDir])).stdout).toBe(
+      'series:hrr/kazakhstan: 4 versions added, generation 1\n',
+    );
+    expect((await redline(['provenance', 'status', 'hrr/kazakhstan', '--data-dir', dataDir])).stdout).toContain(
+      'up to date with the store (4 versions)',
+    );
     const rebuilt = JSON.parse((await redline(['provenance', 'rebuild', 'hrr/kazakhstan', '--data-dir', dataDir, '--json'])).stdout);
     expect(rebuilt).toMatchObject({ scope: 'series:hrr/kazakhstan', generation: 2, versions: 4 });
     await expect(redline(['provenance', 'rebuild', 'hrr/kazakhstan', '--api', server.url])).rejects.toThrow(/needs the store itself/);
   });
 
   test('redline blame: the text view and JSON, on the store and through the API alike', async () => {
-    const text = (await redline(['blame', 'hrr.kazakhstan.2023', '--section', 'respect-for-the-integrity-of-the-person/disappearance', '--data-dir', dataDir])).stdout;
+    const text = (
+      await redline(['blame', 'hrr.kazakhstan.2023', '--section', 'respect-for-the-integrity-of-the-person/disappearance', '--data-dir', dataDir])
+    ).stdout;
     const lines = text.split('\n');
     expect(lines[0]).toBe('hrr.kazakhstan.2023 (2023): 1 sentence by origin 2022: 1; 0 came in reworded');
     expect(lines).toContain('== Disappearance  [respect-for-the-integrity-of-the-person/disappearance]');
-    expect(lines.find((line) => line.endsWith('There were no reports of disappearances by or on behalf of government authorities.'))).toMatch(/^2022 +2022-2023 +There/);
+    expect(lines.find((line) => line.endsWith('There were no reports of disappearances by or on behalf of government authorities.'))).toMatch(
+      /^2022 +2022-2023 +There/,
+    );
 
     const fromStore = JSON.parse((await redline(['blame', 'hrr/kazakhstan', '--edition', '2023', '--json', '--data-dir', dataDir])).stdout);
     const fromApi = JSON.parse((await redline(['blame', 'hrr.kazakhstan.2023', '--json', '--api', server.url])).stdout);
@@ -200,12 +234,18 @@ describe('the provenance CLI commands', () => {
     const table = (await redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--term', 'torture', '--data-dir', dataDir])).stdout;
     expect(table.split('\n')[0]).toMatch(/^2023 -> 2024: \d+ removed, \d+ reworded, 0 moved$/);
     expect(table).toContain('REMOVED 2023->2024 [');
-    const csv = (await redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--term', 'torture', '--format', 'csv', '--api', server.url])).stdout;
+    const csv = (
+      await redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--term', 'torture', '--format', 'csv', '--api', server.url])
+    ).stdout;
     expect(csv.startsWith(`${LEDGER_CSV_COLUMNS.join(',')}\r\n`)).toBe(true);
-    const json = JSON.parse((await redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--include-moved', '--json', '--data-dir', dataDir])).stdout);
+    const json = JSON.parse(
+      (await redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--include-moved', '--json', '--data-dir', dataDir])).stdout,
+    );
     expect(new Set(json.sentences.map((sentence: { fate: string }) => sentence.fate))).toEqual(new Set(['removed', 'reworded', 'moved']));
     const page = JSON.parse((await redline(['removed', 'hrr.kazakhstan.2022', '--json', '--data-dir', dataDir])).stdout);
-    expect(page.transitions.map((transition: { from: { seq: number }; to: { seq: number } }) => [transition.from.seq, transition.to.seq])).toEqual([[1, 2]]);
+    expect(page.transitions.map((transition: { from: { seq: number }; to: { seq: number } }) => [transition.from.seq, transition.to.seq])).toEqual([
+      [1, 2],
+    ]);
     await expect(redline(['removed', 'hrr/kazakhstan', '--from', '2023', '--data-dir', dataDir])).rejects.toThrow('give both --from and --to');
     await expect(redline(['removed', 'hrr/kazakhstan', '--fate', 'lost', '--data-dir', dataDir])).rejects.toThrow('unknown fate lost');
   });

@@ -57,17 +57,25 @@ describe('the S3 provenance index objects', () => {
     expect(await snapshots.getProvenanceIndex(scope)).toBeUndefined();
     expect(await snapshots.putProvenanceIndex(scope, 1, data('first'))).toBe(true);
     expect(await snapshots.putProvenanceIndex(scope, 1, data('second writer'))).toBe(false);
-    expect(await snapshots.getProvenanceIndex(scope)).toEqual({ key: 'provenance/series=test~objects/0000000001.json.gz', generation: 1, data: data('first') });
+    expect(await snapshots.getProvenanceIndex(scope)).toEqual({
+      key: 'provenance/series=test~objects/0000000001.json.gz',
+      generation: 1,
+      data: data('first'),
+    });
     expect(await snapshots.putProvenanceIndex(scope, 2, data('two'))).toBe(true);
     expect(await snapshots.putProvenanceIndex(scope, 3, data('three'))).toBe(true);
     // The generation before the newest stays for readers in flight.
-    expect(await provenanceKeys(scope)).toEqual(['provenance/series=test~objects/0000000002.json.gz', 'provenance/series=test~objects/0000000003.json.gz']);
+    expect(await provenanceKeys(scope)).toEqual([
+      'provenance/series=test~objects/0000000002.json.gz',
+      'provenance/series=test~objects/0000000003.json.gz',
+    ]);
     expect((await snapshots.getProvenanceIndex(scope))?.data).toEqual(data('three'));
   });
 
   test('scopes are checked before they become keys', () => {
     expect(snapshotKeys.provenance('page:hrr.kazakhstan.2024', 7)).toBe('provenance/page=hrr.kazakhstan.2024/0000000007.json.gz');
-    for (const bad of ['series:../x', 'page:a/b', 'hrr/kazakhstan', 'series:a~b', 'series:']) expect(() => snapshotKeys.provenancePrefix(bad)).toThrow(ValidationError);
+    for (const bad of ['series:../x', 'page:a/b', 'hrr/kazakhstan', 'series:a~b', 'series:'])
+      expect(() => snapshotKeys.provenancePrefix(bad)).toThrow(ValidationError);
   });
 });
 
@@ -81,8 +89,17 @@ describe('provenance kept up to date as editions arrive', () => {
       const revision = await store.record('kazakhstan', year);
       expect(await updateProvenanceAfterRevision(store.dependencies, revision)).toEqual({ scope: SCOPE, added: 1, generation });
     }
-    expect(await updateProvenanceAfterRevision(store.dependencies, { page: 'hrr.kazakhstan.2024' })).toEqual({ scope: SCOPE, added: 0, generation: 3 });
-    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ generation: 3, storedIndex: 'current', indexedVersions: 3, missing: [] });
+    expect(await updateProvenanceAfterRevision(store.dependencies, { page: 'hrr.kazakhstan.2024' })).toEqual({
+      scope: SCOPE,
+      added: 0,
+      generation: 3,
+    });
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: 3,
+      storedIndex: 'current',
+      indexedVersions: 3,
+      missing: [],
+    });
   });
 
   test('six editions recorded at once: the updates are folded together and nothing is lost', async () => {
@@ -152,9 +169,12 @@ describe('provenance kept up to date as editions arrive', () => {
 
 describe('readers catch up on what the index lacks', () => {
   test('a revision recorded without the hook is blamed correctly; only a persisting reader stores it', async () => {
-    const edited = extract(applyEdits(loadCorpusPage('kazakhstan', 2024), [insertSentence('Disappearance', 0, 'A sentence added by a later revision of the 2024 page.')]), {
-      url: hrrUrl('kazakhstan', 2024),
-    });
+    const edited = extract(
+      applyEdits(loadCorpusPage('kazakhstan', 2024), [insertSentence('Disappearance', 0, 'A sentence added by a later revision of the 2024 page.')]),
+      {
+        url: hrrUrl('kazakhstan', 2024),
+      },
+    );
     const revision = await store.record('kazakhstan', 2024, edited);
     expect(revision.seq).toBe(2);
     const status = await provenanceStatus(store.dependencies, { series: SERIES });
@@ -175,7 +195,10 @@ describe('readers catch up on what the index lacks', () => {
 
   test('an index built by another algorithm is rebuilt on the next update, and an unreadable one does not stop a reader', async () => {
     const current = (await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!;
-    await store.dependencies.snapshots.putProvenanceIndex(SCOPE, current.generation + 1, { ...(current.data as ProvenanceIndexData), algorithm: 'an-older-one' });
+    await store.dependencies.snapshots.putProvenanceIndex(SCOPE, current.generation + 1, {
+      ...(current.data as ProvenanceIndexData),
+      algorithm: 'an-older-one',
+    });
     expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ storedIndex: 'outdated', missing: expect.any(Array) });
     const update = await updateProvenanceAfterRevision(store.dependencies, { page: 'hrr.kazakhstan.2016' });
     expect(update).toEqual({ scope: SCOPE, added: 10, generation: current.generation + 2 });
@@ -189,13 +212,17 @@ describe('readers catch up on what the index lacks', () => {
     });
     const reader = await blamePage({ ...store.dependencies, snapshots: failing }, { page: 'hrr.kazakhstan.2019', limit: 1 });
     expect(reader.index).toEqual({ generation: 0, storedIndex: 'unreadable', caughtUp: 10 });
-    await expect(updateProvenanceAfterRevision({ ...store.dependencies, snapshots: failing }, { page: 'hrr.kazakhstan.2019' })).rejects.toThrow('AccessDenied');
+    await expect(updateProvenanceAfterRevision({ ...store.dependencies, snapshots: failing }, { page: 'hrr.kazakhstan.2019' })).rejects.toThrow(
+      'AccessDenied',
+    );
   });
 });
 
 describe('provenance follows the revision stream, off the diff step', () => {
   function sqsEvent(key: string): SQSEvent {
-    const body = JSON.stringify(objectCreatedEvent({ bucket: store.aws.bucketName, key, size: 1, etag: 'e', at: new Date('2025-04-01T00:00:00.000Z') }));
+    const body = JSON.stringify(
+      objectCreatedEvent({ bucket: store.aws.bucketName, key, size: 1, etag: 'e', at: new Date('2025-04-01T00:00:00.000Z') }),
+    );
     return {
       Records: [
         {
@@ -241,7 +268,11 @@ describe('provenance follows the revision stream, off the diff step', () => {
 
     const provenance = createProvenanceHandler(trackerDependencies(store.dependencies.snapshots), quietObservability());
     expect(await provenance(await streamEvent('hrr.kazakhstan.2024', seq), {} as never)).toEqual({ batchItemFailures: [] });
-    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({ generation: before + 1, missing: [], indexedVersions: 11 });
+    expect(await provenanceStatus(store.dependencies, { series: SERIES })).toMatchObject({
+      generation: before + 1,
+      missing: [],
+      indexedVersions: 11,
+    });
   });
 
   test('a failed update fails its stream record; the retry catches up (eventually consistent)', async () => {
@@ -278,7 +309,7 @@ describe('provenance follows the revision stream, off the diff step', () => {
     expect(await provenance(event, {} as never)).toEqual({ batchItemFailures: [] });
     expect((await store.dependencies.snapshots.getProvenanceIndex(SCOPE))!.generation).toBe(before + 1);
   });
-  test('a batch of one series\' records costs at most two index syncs, not one per record, and indexes them all', async () => {
+  test("a batch of one series' records costs at most two index syncs, not one per record, and indexes them all", async () => {
     const years = [2021, 2022, 2023, 2024] as const;
     const recorded = [];
     for (const year of years) recorded.push(await store.record('tuvalu', year));

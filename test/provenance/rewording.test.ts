@@ -14,15 +14,20 @@ describe('rewording similarity', () => {
   test('is the Dice coefficient of the token sets of the normal forms (numbers are tokens)', () => {
     // Shared: only, of, the, cabinet, members, not, ethnic (7), of 11 + 12 tokens (two/one, 23/26, were/was,
     // kazakhs/kazakh and "an" differ).
-    expect(rewordingSimilarity('Only two of the 23 cabinet members were not ethnic Kazakhs.', 'Only one of the 26 cabinet members was not an ethnic Kazakh.')).toBeCloseTo(
-      14 / 23,
-      10,
-    );
+    expect(
+      rewordingSimilarity(
+        'Only two of the 23 cabinet members were not ethnic Kazakhs.',
+        'Only one of the 26 cabinet members was not an ethnic Kazakh.',
+      ),
+    ).toBeCloseTo(14 / 23, 10);
     expect(rewordingSimilarity('The Government’s “reform” stalled.', "the government's reform stalled")).toBe(1);
   });
 
   test('the fast token path for plain text gives exactly the tokens of the normal form', () => {
-    const plain = fc.string({ unit: fc.constantFrom(...'aZ09 .,;:\'"-()?!\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026'.split('')), maxLength: 60 });
+    const plain = fc.string({
+      unit: fc.constantFrom(...'aZ09 .,;:\'"-()?!\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026'.split('')),
+      maxLength: 60,
+    });
     const any = fc.string({ unit: 'grapheme', maxLength: 40 });
     const mixed = fc.string({ unit: fc.constantFrom(...'aÉ0 .\u00ad\u200b\ufb01\uff21\u2126\u00b2ß\u0130'.split('')), maxLength: 30 });
     fc.assert(
@@ -46,9 +51,11 @@ function bruteForce(from: Int32Array[], to: Int32Array[], threshold: number, min
       if (exact < threshold) return;
       const similarity = Math.round(exact * 1000) / 1000;
       const bestNew = byNew.get(j);
-      if (!bestNew || similarity > bestNew.similarity || (similarity === bestNew.similarity && i < bestNew.from)) byNew.set(j, { from: i, similarity });
+      if (!bestNew || similarity > bestNew.similarity || (similarity === bestNew.similarity && i < bestNew.from))
+        byNew.set(j, { from: i, similarity });
       const bestVanished = byVanished.get(i);
-      if (!bestVanished || similarity > bestVanished.similarity || (similarity === bestVanished.similarity && j < bestVanished.to)) byVanished.set(i, { to: j, similarity });
+      if (!bestVanished || similarity > bestVanished.similarity || (similarity === bestVanished.similarity && j < bestVanished.to))
+        byVanished.set(i, { to: j, similarity });
     });
   });
   return { byNew, byVanished };
@@ -68,7 +75,9 @@ describe('matchTokenSets', () => {
           const found = matchTokenSets(from, to, { threshold, minTokens });
           const expected = bruteForce(from, to, threshold, minTokens);
           expect(new Map([...found.byNew].map(([j, match]) => [j, { from: match.from, similarity: match.similarity }]))).toEqual(expected.byNew);
-          expect(new Map([...found.byVanished].map(([i, match]) => [i, { to: match.to, similarity: match.similarity }]))).toEqual(expected.byVanished);
+          expect(new Map([...found.byVanished].map(([i, match]) => [i, { to: match.to, similarity: match.similarity }]))).toEqual(
+            expected.byVanished,
+          );
         },
       ),
       { numRuns: 400 },

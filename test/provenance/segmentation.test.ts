@@ -29,10 +29,9 @@ describe('segmentation edge cases, at the provenance level', () => {
   });
 
   test('"Art.", "No.", "para." and month abbreviations before a number, and titles, do not end a sentence', () => {
-    expect(sentencesOf('Under Art. 174 of the criminal code and Decree No. 5, Dr. Smith was detained on Jan. 5 by Gen. Ivanov. He was released.')).toEqual([
-      'Under Art. 174 of the criminal code and Decree No. 5, Dr. Smith was detained on Jan. 5 by Gen. Ivanov.',
-      'He was released.',
-    ]);
+    expect(
+      sentencesOf('Under Art. 174 of the criminal code and Decree No. 5, Dr. Smith was detained on Jan. 5 by Gen. Ivanov. He was released.'),
+    ).toEqual(['Under Art. 174 of the criminal code and Decree No. 5, Dr. Smith was detained on Jan. 5 by Gen. Ivanov.', 'He was released.']);
   });
 
   test('decimal numbers, amounts and percentages stay inside their sentence', () => {
@@ -95,8 +94,14 @@ describe('sentence identity across versions', () => {
     { edition: 2023 },
   );
   const index = new ProvenanceIndex('series:example/report');
-  index.addVersion({ page: 'example.2022', seq: 1, edition: 2022, documentHash: 'a', capturedAt: '2023-03-01T00:00:00.000Z' }, versionSentences(first));
-  index.addVersion({ page: 'example.2023', seq: 1, edition: 2023, documentHash: 'b', capturedAt: '2024-03-01T00:00:00.000Z' }, versionSentences(second));
+  index.addVersion(
+    { page: 'example.2022', seq: 1, edition: 2022, documentHash: 'a', capturedAt: '2023-03-01T00:00:00.000Z' },
+    versionSentences(first),
+  );
+  index.addVersion(
+    { page: 'example.2023', seq: 1, edition: 2023, documentHash: 'b', capturedAt: '2024-03-01T00:00:00.000Z' },
+    versionSentences(second),
+  );
 
   test('typographic variants keep the identity (and the origin); a changed number is a rewording, with its similarity', () => {
     const blame = blameVersion(index, 1);

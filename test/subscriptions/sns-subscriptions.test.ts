@@ -1,16 +1,5 @@
-import {
-  CreateTopicCommand,
-  GetSubscriptionAttributesCommand,
-  ListSubscriptionsByTopicCommand,
-  SNSClient,
-} from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, GetSubscriptionAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
 import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
@@ -18,11 +7,7 @@ import { SnsSubscriptionGateway } from '../../shared/adapters/sns/sns-subscripti
 import { subscriptionFilterPolicy } from '../../shared/adapters/sns/subscription-policy.js';
 import { matchesSubscription, normaliseSubscriptionFilters } from '../../shared/domain/subscription-filter.js';
 import type { Notification } from '../../shared/domain/notification.js';
-import {
-  createSubscription,
-  deleteSubscription,
-  type SubscriptionDependencies,
-} from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
+import { createSubscription, deleteSubscription, type SubscriptionDependencies } from '../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 import { notifications, subscriptions, type NotificationName } from './subscription-cases.js';
 
@@ -41,7 +26,11 @@ const received: Record<string, string[]> = {};
 
 beforeAll(async () => {
   [fauxqs, aws] = await Promise.all([startFauxqs({ port: 0, logger: false }), startLocalAws()]);
-  const clientConfig = { endpoint: `http://127.0.0.1:${fauxqs.port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const clientConfig = {
+    endpoint: `http://127.0.0.1:${fauxqs.port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
   sns = new SNSClient(clientConfig);
   sqs = new SQSClient(clientConfig);
   topicArn = (await sns.send(new CreateTopicCommand({ Name: 'redline-notifications' }))).TopicArn!;
@@ -54,7 +43,11 @@ beforeAll(async () => {
   for (const [name, { filters }] of Object.entries(subscriptions)) {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    const created = await createSubscription(dependencies, { filters, delivery: { type: 'sqs', queueArn: Attributes!.QueueArn! } }, { assertWebhookUrl: (url) => new URL(url) });
+    const created = await createSubscription(
+      dependencies,
+      { filters, delivery: { type: 'sqs', queueArn: Attributes!.QueueArn! } },
+      { assertWebhookUrl: (url) => new URL(url) },
+    );
     subscriptionIds[name] = created.subscription.id;
     queues[name] = QueueUrl!;
   }
@@ -76,7 +69,10 @@ async function drain(queueUrl: string): Promise<string[]> {
     if (Messages.length === 0) return ids.sort();
     ids.push(...Messages.map((message) => (JSON.parse(message.Body!) as Notification).id));
     await sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+      }),
     );
   }
 }
@@ -89,8 +85,12 @@ function inProcess(name: string): string[] {
     .sort();
 }
 
-const scalarCases = Object.entries(subscriptions).filter(([, entry]) => !entry.usesArrays).map(([name]) => name);
-const arrayCases = Object.entries(subscriptions).filter(([, entry]) => entry.usesArrays).map(([name]) => name);
+const scalarCases = Object.entries(subscriptions)
+  .filter(([, entry]) => !entry.usesArrays)
+  .map(([name]) => name);
+const arrayCases = Object.entries(subscriptions)
+  .filter(([, entry]) => entry.usesArrays)
+  .map(([name]) => name);
 
 describe('SNS (fauxqs) and the in-process evaluation agree', () => {
   it.each(scalarCases)('%s: SNS delivers exactly what matchesSubscription selects', (name) => {
@@ -131,7 +131,8 @@ describe('SnsSubscriptionGateway', () => {
   it('unsubscribes when the subscription is deleted', async () => {
     const id = subscriptionIds.torture!;
     const arn = (await dependencies.subscriptions.getSubscription(id))!.deliveryReference;
-    const arns = async () => ((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions ?? []).map((entry) => entry.SubscriptionArn);
+    const arns = async () =>
+      ((await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions ?? []).map((entry) => entry.SubscriptionArn);
     expect(await arns()).toContain(arn);
     await deleteSubscription(dependencies, id);
     expect(await arns()).not.toContain(arn);

@@ -3,7 +3,12 @@ import { notificationIds, type Notification, type RevisionNotification } from '.
 import type { RevisionSectionChange } from '../../shared/domain/revision-records.js';
 
 /** A table of notifications and subscriptions with the matches worked out by hand from the model's rules. */
-const change = (key: string, kind: RevisionSectionChange['kind'], significance: number, extra: Partial<RevisionSectionChange> = {}): RevisionSectionChange => ({
+const change = (
+  key: string,
+  kind: RevisionSectionChange['kind'],
+  significance: number,
+  extra: Partial<RevisionSectionChange> = {},
+): RevisionSectionChange => ({
   key,
   heading: key,
   kind,
@@ -33,7 +38,18 @@ function revision(
     occurredAt: '2025-03-01T12:00:00.000Z',
     seq,
     previousSeq: seq - 1,
-    summary: { added: 0, removed: 0, modified: sections.length, renamed: 0, moved: 0, unchanged: 10, wordsAdded: 10, wordsRemoved: 2, significance, trivial },
+    summary: {
+      added: 0,
+      removed: 0,
+      modified: sections.length,
+      renamed: 0,
+      moved: 0,
+      unchanged: 10,
+      wordsAdded: 10,
+      wordsRemoved: 2,
+      significance,
+      trivial,
+    },
     sections,
     significance,
     trivial,
@@ -44,17 +60,31 @@ function revision(
 const KZ = { series: 'hrr/kazakhstan', edition: 2024 };
 
 export const notifications = {
-  kzSection: revision('hrr.kazakhstan.2024', 2, KZ, 0.3, [change('liberty/freedom-of-the-press', 'modified', 0.3), change('executive-summary', 'modified', 0.1)], {
-    terms: ['torture'],
-  }),
+  kzSection: revision(
+    'hrr.kazakhstan.2024',
+    2,
+    KZ,
+    0.3,
+    [change('liberty/freedom-of-the-press', 'modified', 0.3), change('executive-summary', 'modified', 0.1)],
+    {
+      terms: ['torture'],
+    },
+  ),
   kzRenamed: revision('hrr.kazakhstan.2024', 3, KZ, 0.05, [
     change('liberty/trafficking-in-human-beings', 'renamed', 0.1, { previousKey: 'liberty/trafficking-in-persons' }),
   ]),
   kzTrivial: revision('hrr.kazakhstan.2024', 4, KZ, 0, [change('liberty', 'modified', 0, { trivial: 'punctuation' })], { trivial: true }),
   kzAdded: revision('hrr.kazakhstan.2023', 2, { series: 'hrr/kazakhstan', edition: 2023 }, 1, [change('annex', 'added', 1)]),
-  nigeria: revision('hrr.nigeria.2024', 2, { series: 'hrr/nigeria', edition: 2024 }, 0.5, [change('security-of-the-person/torture', 'modified', 0.5)], {
-    terms: ['torture', 'pretrial detention'],
-  }),
+  nigeria: revision(
+    'hrr.nigeria.2024',
+    2,
+    { series: 'hrr/nigeria', edition: 2024 },
+    0.5,
+    [change('security-of-the-person/torture', 'modified', 0.5)],
+    {
+      terms: ['torture', 'pretrial detention'],
+    },
+  ),
   generic: revision('example.org.0123456789ab', 5, {}, 0.2, [change('main', 'modified', 0.2)]),
   alert: {
     id: notificationIds.alert('hrr.kazakhstan.2024', '2025-03-02T00:00:00.000Z'),
@@ -103,7 +133,11 @@ export const subscriptions: Record<string, SubscriptionCase> = {
   },
   editions: { filters: { editions: [2023, 2025] }, expected: ['kzAdded', 'newEdition'], usesArrays: false },
   significant: { filters: { minSignificance: 0.25 }, expected: ['kzSection', 'kzAdded', 'nigeria', 'newEdition'], usesArrays: false },
-  edition2024AnySignificance: { filters: { editions: [2024], minSignificance: 0 }, expected: ['kzSection', 'kzRenamed', 'nigeria'], usesArrays: false },
+  edition2024AnySignificance: {
+    filters: { editions: [2024], minSignificance: 0 },
+    expected: ['kzSection', 'kzRenamed', 'nigeria'],
+    usesArrays: false,
+  },
   kazakhstanAllRevisions: {
     filters: { series: ['hrr/kazakhstan'], includeTrivial: true, minSignificance: 0 },
     expected: ['kzSection', 'kzRenamed', 'kzTrivial', 'kzAdded', 'newEdition'],

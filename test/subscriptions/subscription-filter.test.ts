@@ -35,7 +35,9 @@ describe('the SNS filter policy of a subscription', () => {
       significance: [{ numeric: ['>=', 0.2] }],
       trivial: ['false', { exists: false }],
     });
-    expect(subscriptionFilterPolicy(normaliseSubscriptionFilters({ pages: ['a.b'], kinds: ['added'], terms: ['Human  Rights'], includeTrivial: true }))).toEqual({
+    expect(
+      subscriptionFilterPolicy(normaliseSubscriptionFilters({ pages: ['a.b'], kinds: ['added'], terms: ['Human  Rights'], includeTrivial: true })),
+    ).toEqual({
       page: ['a.b'],
       kinds: ['added'],
       terms: ['human rights'],
@@ -44,7 +46,12 @@ describe('the SNS filter policy of a subscription', () => {
   });
 
   it('sets the policy on message attributes, and raw delivery for SQS', () => {
-    expect(snsSubscriptionAttributes({ filters: { series: ['hrr/nigeria'] }, delivery: { type: 'sqs', queueArn: 'arn:aws:sqs:us-east-1:123456789012:q' } })).toEqual({
+    expect(
+      snsSubscriptionAttributes({
+        filters: { series: ['hrr/nigeria'] },
+        delivery: { type: 'sqs', queueArn: 'arn:aws:sqs:us-east-1:123456789012:q' },
+      }),
+    ).toEqual({
       FilterPolicy: JSON.stringify({ series: ['hrr/nigeria'], trivial: ['false', { exists: false }] }),
       FilterPolicyScope: 'MessageAttributes',
       RawMessageDelivery: 'true',
@@ -57,7 +64,10 @@ describe('the SNS filter policy of a subscription', () => {
     const policy = subscriptionFilterPolicy(normalised);
     for (const name of names) {
       const notification = notifications[name];
-      expect([name, evaluateFilterPolicy(policy, notificationAttributes(notification))]).toEqual([name, matchesSubscription(normalised, notification)]);
+      expect([name, evaluateFilterPolicy(policy, notificationAttributes(notification))]).toEqual([
+        name,
+        matchesSubscription(normalised, notification),
+      ]);
     }
   });
 
@@ -131,7 +141,10 @@ describe('normaliseSubscriptionFilters', () => {
     [{ pages: [] }, /^filters\.pages must not be empty/],
     [{ minSignificance: 1.5 }, /^filters\.minSignificance /],
     [{ terms: ['  '] }, /^filters\.terms: a term cannot be empty/],
-    [{ pages: ['a'], series: ['b'], editions: [1], kinds: ['added'], minSignificance: 0.1 }, /^filters: at most 5 filters .*includeTrivial: false counts as one/],
+    [
+      { pages: ['a'], series: ['b'], editions: [1], kinds: ['added'], minSignificance: 0.1 },
+      /^filters: at most 5 filters .*includeTrivial: false counts as one/,
+    ],
   ] as [SubscriptionFilters, RegExp][])('refuses %j', (filters, message) => {
     expect(() => normaliseSubscriptionFilters(filters)).toThrow(message);
   });

@@ -36,7 +36,11 @@ beforeAll(async () => {
       deliveries.push({
         path: request.url!,
         id: header(ID_HEADER)!,
-        valid: verifyWebhookSignature(SECRET, { id: header(ID_HEADER), timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) }, body),
+        valid: verifyWebhookSignature(
+          SECRET,
+          { id: header(ID_HEADER), timestamp: header(TIMESTAMP_HEADER), signature: header(SIGNATURE_HEADER) },
+          body,
+        ),
         body: JSON.parse(body),
       });
       response.writeHead(failingPaths.has(request.url!) ? 500 : 204).end();
@@ -66,7 +70,10 @@ async function setUp(tableSuffix: string) {
   // Loopback receivers are allowed here on purpose (the API passes the SSRF guard).
   const options = { assertWebhookUrl: (url: string) => new URL(url) };
   const create = (filters: object, delivery: object) => createSubscription(dependencies, { filters, delivery } as never, options);
-  const kazakhstan = await create({ series: ['hrr/kazakhstan'] }, { type: 'webhook', url: `${receiverUrl}/kazakhstan-${tableSuffix}`, secret: SECRET });
+  const kazakhstan = await create(
+    { series: ['hrr/kazakhstan'] },
+    { type: 'webhook', url: `${receiverUrl}/kazakhstan-${tableSuffix}`, secret: SECRET },
+  );
   const torture = await create({ terms: ['Torture'] }, { type: 'email', address: `desk-${tableSuffix}@example.org` });
   const big = await create({ minSignificance: 0.9 }, { type: 'sqs', queueArn: `arn:aws:sqs:us-east-1:123456789012:big-${tableSuffix}` });
   const lines: string[] = [];
@@ -75,7 +82,12 @@ async function setUp(tableSuffix: string) {
     output: { write: (line: string) => lines.push(line) },
     webhookNotifier: (delivery) => new WebhookNotifier({ url: delivery.url, secret: delivery.secret, retries: 0, privateAddresses: true }),
   });
-  return { notifier, lines, ids: { kazakhstan: kazakhstan.subscription.id, torture: torture.subscription.id, big: big.subscription.id }, dependencies };
+  return {
+    notifier,
+    lines,
+    ids: { kazakhstan: kazakhstan.subscription.id, torture: torture.subscription.id, big: big.subscription.id },
+    dependencies,
+  };
 }
 
 describe('SubscriptionNotifier', () => {

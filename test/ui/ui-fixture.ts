@@ -159,13 +159,15 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     for (const image of document.querySelectorAll('img')) if (!image.hasAttribute('alt')) problems.push(`img without alt: ${image.src}`);
     for (const svg of document.querySelectorAll('svg')) {
       if (svg.closest('[aria-hidden="true"]')) continue;
-      const labelled = svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby') || svg.querySelector(':scope > title')?.textContent?.trim();
+      const labelled =
+        svg.getAttribute('aria-label') || svg.getAttribute('aria-labelledby') || svg.querySelector(':scope > title')?.textContent?.trim();
       if (!labelled) problems.push(`svg without a title or aria-label: ${svg.outerHTML.slice(0, 80)}`);
     }
     const ids = new Map<string, number>();
     for (const element of document.querySelectorAll('[id]')) ids.set(element.id, (ids.get(element.id) ?? 0) + 1);
     for (const [id, seen] of ids) if (seen > 1) problems.push(`duplicate id ${id}`);
-    for (const link of document.querySelectorAll('a')) if (!link.textContent?.trim() && !link.getAttribute('aria-label')) problems.push(`link without text: ${link.outerHTML.slice(0, 80)}`);
+    for (const link of document.querySelectorAll('a'))
+      if (!link.textContent?.trim() && !link.getAttribute('aria-label')) problems.push(`link without text: ${link.outerHTML.slice(0, 80)}`);
 
     // Contrast: the element's own text colour against the first opaque background behind it.
     const parse = (colour: string): [number, number, number, number] => {
@@ -204,7 +206,10 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
       const ratio = (lighter! + 0.05) / (darker! + 0.05);
       const size = parseFloat(style.fontSize);
       const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) problems.push(`contrast ${ratio.toFixed(2)} for "${node.textContent.trim().slice(0, 40)}" (${style.color} on rgb(${back.slice(0, 3).join(',')}))`);
+      if (ratio < (large ? 3 : 4.5))
+        problems.push(
+          `contrast ${ratio.toFixed(2)} for "${node.textContent.trim().slice(0, 40)}" (${style.color} on rgb(${back.slice(0, 3).join(',')}))`,
+        );
     }
     return problems;
   });

@@ -48,7 +48,11 @@ async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, so the UI's Content-Security-Policy (no inline scripts) does not apply.
   await page.evaluate(axeSource);
   const results = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
   return results.violations.flatMap((violation) => violation.nodes.slice(0, 3).map((node) => `${violation.id}: ${node.target.join(' ')}`));
@@ -177,9 +181,15 @@ describe('the history views in Chromium', () => {
     expect(outline).toBeGreaterThan(20);
     expect(await page.locator('.snapshot-section p', { hasText: CUT_SENTENCE }).count()).toBe(1);
     const links = page.locator('#snapshot-links');
-    expect(await links.getByRole('link', { name: 'Previous revision (#1)' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2023/revisions/1/snapshot');
-    expect(await links.getByRole('link', { name: 'Previous edition (2022)' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2022/revisions/2/snapshot');
-    expect(await links.getByRole('link', { name: 'Compare with the 2022 edition' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2022&to=2023');
+    expect(await links.getByRole('link', { name: 'Previous revision (#1)' }).getAttribute('href')).toBe(
+      '/ui/pages/hrr.kazakhstan.2023/revisions/1/snapshot',
+    );
+    expect(await links.getByRole('link', { name: 'Previous edition (2022)' }).getAttribute('href')).toBe(
+      '/ui/pages/hrr.kazakhstan.2022/revisions/2/snapshot',
+    );
+    expect(await links.getByRole('link', { name: 'Compare with the 2022 edition' }).getAttribute('href')).toBe(
+      '/ui/series/hrr~kazakhstan/compare?from=2022&to=2023',
+    );
     // The outline's links land on their section.
     const first = page.locator('.snapshot-outline a').nth(3);
     await first.click();
@@ -206,16 +216,26 @@ describe('the history views in Chromium', () => {
     const first = await open('/ui/pages/hrr.kazakhstan.2024/revisions/1');
     const note = first.locator('#changed-sections + p');
     expect(await note.textContent()).toContain('The first capture of this page');
-    expect(await note.getByRole('link', { name: 'compare it with the 2023 edition' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024');
-    expect(await note.getByRole('link', { name: 'Read it as captured' }).getAttribute('href')).toBe('/ui/pages/hrr.kazakhstan.2024/revisions/1/snapshot');
+    expect(await note.getByRole('link', { name: 'compare it with the 2023 edition' }).getAttribute('href')).toBe(
+      '/ui/series/hrr~kazakhstan/compare?from=2023&to=2024',
+    );
+    expect(await note.getByRole('link', { name: 'Read it as captured' }).getAttribute('href')).toBe(
+      '/ui/pages/hrr.kazakhstan.2024/revisions/1/snapshot',
+    );
     const timeline = await open('/ui/pages/hrr.kazakhstan.2024');
-    expect(await timeline.getByRole('link', { name: 'Compare with the previous edition (2023)' }).getAttribute('href')).toBe('/ui/series/hrr~kazakhstan/compare?from=2023&to=2024');
+    expect(await timeline.getByRole('link', { name: 'Compare with the previous edition (2023)' }).getAttribute('href')).toBe(
+      '/ui/series/hrr~kazakhstan/compare?from=2023&to=2024',
+    );
   });
 
   it('answers HEAD on UI routes, and compares the newest two editions when the years are left out', async () => {
     for (const path of ['/ui', '/ui/series/hrr~kazakhstan', '/ui/search?q=torture']) {
       const response = await fetch(url(path), { method: 'HEAD' });
-      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 200, type: 'text/html; charset=utf-8' });
+      expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({
+        path,
+        status: 200,
+        type: 'text/html; charset=utf-8',
+      });
     }
     expect((await fetch(url('/ui/no-such-view'), { method: 'HEAD' })).status).toBe(404);
     const page = await open('/ui/series/hrr~kazakhstan/compare');
@@ -226,7 +246,9 @@ describe('the history views in Chromium', () => {
     const series = await open('/ui/series/hrr~kazakhstan');
     expect(await series.locator('h1').textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
     const home = await open('/ui');
-    expect(await home.locator('#series ~ .table-scroll th a[href="/ui/series/hrr~kazakhstan"]').textContent()).toBe('Country Reports on Human Rights Practices: Kazakhstan');
+    expect(await home.locator('#series ~ .table-scroll th a[href="/ui/series/hrr~kazakhstan"]').textContent()).toBe(
+      'Country Reports on Human Rights Practices: Kazakhstan',
+    );
   });
 
   it('follows a section across the editions, through its 2024 rename, by heading', async () => {
@@ -235,12 +257,18 @@ describe('the history views in Chromium', () => {
     await page.waitForURL(/\/sections\/security-of-the-person~torture-and-cruel-inhuman-or-degrading\/history\?edition=2024$/);
     const rows = page.locator('#section-editions tbody tr');
     expect(await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('data-edition')))).toEqual(['2022', '2023', '2024']);
-    expect(await rows.nth(1).locator('td').first().textContent()).toBe('Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses');
-    expect(await rows.nth(2).locator('td').first().textContent()).toBe('Torture and Cruel, Inhuman, or Degrading Treatment or Punishment renamed or moved');
+    expect(await rows.nth(1).locator('td').first().textContent()).toBe(
+      'Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses',
+    );
+    expect(await rows.nth(2).locator('td').first().textContent()).toBe(
+      'Torture and Cruel, Inhuman, or Degrading Treatment or Punishment renamed or moved',
+    );
     // No internal keys shown; sentences per edition equal the blame's count for that section.
     expect(await page.locator('main').textContent()).not.toContain('security-of-the-person/');
     const key = 'security-of-the-person/torture-and-cruel-inhuman-or-degrading';
-    const blame = (await (await fetch(url(`/pages/hrr.kazakhstan.2024/blame?limit=1000&section=${key}`))).json()) as { items: { sectionKey: string }[] };
+    const blame = (await (await fetch(url(`/pages/hrr.kazakhstan.2024/blame?limit=1000&section=${key}`))).json()) as {
+      items: { sectionKey: string }[];
+    };
     expect(await rows.nth(2).locator('[data-sentences]').textContent()).toBe(String(blame.items.filter((item) => item.sectionKey === key).length));
     expect(await rows.nth(2).getByRole('link', { name: '2023 → 2024' }).getAttribute('href')).toBe(
       '/ui/series/hrr~kazakhstan/compare?from=2023&to=2024#sec-security-of-the-person.torture-and-cruel-inhuman-or-degrading',
@@ -249,8 +277,13 @@ describe('the history views in Chromium', () => {
 
   it('offers the sections of the chosen series by heading in the subscribe form', async () => {
     const page = await open('/ui/subscribe?series=hrr%2Fkazakhstan');
-    const options = await page.$$eval('#section-suggestions option', (elements) => elements.map((option) => ({ value: option.getAttribute('value'), label: option.textContent })));
-    expect(options).toContainEqual({ value: 'security-of-the-person/torture-and-cruel-inhuman-or-degrading', label: '3.a Torture and Cruel, Inhuman, or Degrading Treatment or Punishment' });
+    const options = await page.$$eval('#section-suggestions option', (elements) =>
+      elements.map((option) => ({ value: option.getAttribute('value'), label: option.textContent })),
+    );
+    expect(options).toContainEqual({
+      value: 'security-of-the-person/torture-and-cruel-inhuman-or-degrading',
+      label: '3.a Torture and Cruel, Inhuman, or Degrading Treatment or Punishment',
+    });
     expect(await page.getByLabel('Section key prefixes').getAttribute('list')).toBe('section-suggestions');
     const plain = await open('/ui/subscribe');
     expect(await plain.locator('#section-suggestions').count()).toBe(0);
@@ -277,21 +310,27 @@ describe('the history views in Chromium', () => {
     '/ui/subscribe?series=hrr%2Fkazakhstan',
   ];
 
-  it.each(VIEWS)('%s: axe-core finds no violation, and nothing overflows sideways at 390 px', async (path) => {
-    const page = await open(path);
-    expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
-    expect({ path, problems: await accessibilityProblems(page) }).toEqual({ path, problems: [] });
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
-    // The audit's chart keeps its drawn size (scrolling inside its own box), so its 12 px labels stay readable.
-    if (path.includes('audit')) {
-      const scale = await page.$eval('svg.chart', (svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
-      expect(scale).toBeCloseTo(1, 2);
-    }
-    // Side by side falls back to one column below 700 px.
-    if (path.includes('side-by-side')) {
-      const widths = await page.$$eval('table.side-by-side tr:first-child td:not(.empty)', (cells) => cells.map((cell) => cell.getBoundingClientRect().width));
-      for (const width of widths) expect(width).toBeGreaterThan(300);
-    }
-  }, 120_000);
+  it.each(VIEWS)(
+    '%s: axe-core finds no violation, and nothing overflows sideways at 390 px',
+    async (path) => {
+      const page = await open(path);
+      expect({ path, violations: await axeViolations(page) }).toEqual({ path, violations: [] });
+      expect({ path, problems: await accessibilityProblems(page) }).toEqual({ path, problems: [] });
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect({ path, overflow: await horizontalOverflow(page) }).toEqual({ path, overflow: 0 });
+      // The audit's chart keeps its drawn size (scrolling inside its own box), so its 12 px labels stay readable.
+      if (path.includes('audit')) {
+        const scale = await page.$eval('svg.chart', (svg) => svg.getBoundingClientRect().width / Number(svg.getAttribute('width')));
+        expect(scale).toBeCloseTo(1, 2);
+      }
+      // Side by side falls back to one column below 700 px.
+      if (path.includes('side-by-side')) {
+        const widths = await page.$$eval('table.side-by-side tr:first-child td:not(.empty)', (cells) =>
+          cells.map((cell) => cell.getBoundingClientRect().width),
+        );
+        for (const width of widths) expect(width).toBeGreaterThan(300);
+      }
+    },
+    120_000,
+  );
 });

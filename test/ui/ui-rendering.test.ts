@@ -40,7 +40,18 @@ function diffOf(sections: SectionChange[]): RevisionDiff {
     from: { url: 'https://example.org/a', title: 'A' },
     to: { url: 'https://example.org/a', title: 'A' },
     sections,
-    summary: { added: 0, removed: 0, modified: sections.length, renamed: 0, moved: 0, unchanged: 0, wordsAdded: 0, wordsRemoved: 0, significance: 0.1, trivial: false },
+    summary: {
+      added: 0,
+      removed: 0,
+      modified: sections.length,
+      renamed: 0,
+      moved: 0,
+      unchanged: 0,
+      wordsAdded: 0,
+      wordsRemoved: 0,
+      significance: 0.1,
+      trivial: false,
+    },
   };
 }
 
@@ -78,7 +89,15 @@ describe('escaping', () => {
         kinds: ['renamed', 'modified'],
         kind: 'renamed',
         paragraphs: [
-          { kind: 'modified', before: hostile, after: `${hostile}!`, words: [{ op: 'equal', text: hostile }, { op: 'insert', text: '<script>' }] },
+          {
+            kind: 'modified',
+            before: hostile,
+            after: `${hostile}!`,
+            words: [
+              { op: 'equal', text: hostile },
+              { op: 'insert', text: '<script>' },
+            ],
+          },
           { kind: 'removed', before: hostile },
         ],
       }),
@@ -93,8 +112,32 @@ describe('escaping', () => {
 
 describe('the diff page', () => {
   const diff = diffOf([
-    section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was 20.', after: 'It was 21.', words: [{ op: 'equal', text: 'It was ' }, { op: 'delete', text: '20' }, { op: 'insert', text: '21' }, { op: 'equal', text: '.' }] }], trivial: 'numbers' }),
-    section({ key: 'gone', heading: 'Gone', kind: 'removed', kinds: ['removed'], number: '2', paragraphs: [{ kind: 'removed', before: 'Old text.' }] }),
+    section({
+      key: 'intro',
+      heading: 'Intro',
+      paragraphs: [
+        {
+          kind: 'modified',
+          before: 'It was 20.',
+          after: 'It was 21.',
+          words: [
+            { op: 'equal', text: 'It was ' },
+            { op: 'delete', text: '20' },
+            { op: 'insert', text: '21' },
+            { op: 'equal', text: '.' },
+          ],
+        },
+      ],
+      trivial: 'numbers',
+    }),
+    section({
+      key: 'gone',
+      heading: 'Gone',
+      kind: 'removed',
+      kinds: ['removed'],
+      number: '2',
+      paragraphs: [{ kind: 'removed', before: 'Old text.' }],
+    }),
     section({
       key: 'cut',
       heading: 'Cut',
@@ -121,7 +164,14 @@ describe('the diff page', () => {
     // A numbers-only change is never hidden by "Hide formatting-only changes"; whitespace or punctuation is.
     expect(side).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-numbers-only="true">/);
     expect(side).toMatch(/<li class="level-1" data-for="sec-intro">/);
-    const formatting = diffOf([section({ key: 'intro', heading: 'Intro', paragraphs: [{ kind: 'modified', before: 'It was  20.', after: 'It was 20.' }], trivial: 'whitespace' })]);
+    const formatting = diffOf([
+      section({
+        key: 'intro',
+        heading: 'Intro',
+        paragraphs: [{ kind: 'modified', before: 'It was  20.', after: 'It was 20.' }],
+        trivial: 'whitespace',
+      }),
+    ]);
     const hidden = renderDiffPage(model(formatting, { display: { view: 'inline', hideTrivial: true, unchanged: false } })).value;
     expect(hidden).toMatch(/<section class="diff-section kind-modified trivial" id="sec-intro"[^>]* data-trivial="whitespace" hidden>/);
     expect(hidden).toContain('Hide formatting-only changes (1)');
@@ -136,21 +186,34 @@ describe('the diff page', () => {
         heading: 'Arrest Procedures',
         kind: 'removed',
         kinds: ['removed'],
-        paragraphs: [{ kind: 'removed', before: moved }, { kind: 'removed', before: 'A sentence cut for good.' }],
+        paragraphs: [
+          { kind: 'removed', before: moved },
+          { kind: 'removed', before: 'A sentence cut for good.' },
+        ],
         likelyCounterpart: { key: 'new/detention', heading: 'Prolonged Detention', by: 'text', retained: 0.97 },
       }),
-      section({ key: 'new/detention', heading: 'Prolonged Detention', kind: 'modified', kinds: ['modified'], paragraphs: [{ kind: 'added', after: ` ${moved.replace('law', 'Law')}` }] }),
+      section({
+        key: 'new/detention',
+        heading: 'Prolonged Detention',
+        kind: 'modified',
+        kinds: ['modified'],
+        paragraphs: [{ kind: 'added', after: ` ${moved.replace('law', 'Law')}` }],
+      }),
     ]);
     for (const view of ['inline', 'side-by-side'] as const) {
       const page = renderDiffPage(model(diff, { display: { view, hideTrivial: false, unchanged: false } })).value;
-      expect(page).toMatch(/id="moved-1-from" data-move="1" data-move-end="from"><span class="badge moved">moved<\/span> <span class="moved-text">The law required/);
+      expect(page).toMatch(
+        /id="moved-1-from" data-move="1" data-move-end="from"><span class="badge moved">moved<\/span> <span class="moved-text">The law required/,
+      );
       expect(page).toContain('<a href="#moved-1-to" class="move-link">Moved to “Prolonged Detention”</a>');
       expect(page).toContain('<a href="#moved-1-from" class="move-link">Moved from “Arrest Procedures”</a>');
       expect(page).toContain('id="moved-1-to"');
       // The moved text is neither deleted nor inserted; the paragraph cut for good still is.
       expect(page).not.toMatch(/<(del|ins)>[^<]*government-provided attorney/);
       expect(page).toContain('<del>A sentence cut for good.</del>');
-      expect(page).toContain('<p class="counterpart">Likely counterpart: <a href="#sec-new.detention">Prolonged Detention</a> (97% of its text is there).</p>');
+      expect(page).toContain(
+        '<p class="counterpart">Likely counterpart: <a href="#sec-new.detention">Prolonged Detention</a> (97% of its text is there).</p>',
+      );
     }
   });
 
@@ -158,7 +221,10 @@ describe('the diff page', () => {
     const before = extract(loadCorpusPage('kazakhstan', 2020));
     const after: Document = {
       ...before,
-      sections: before.sections.map((one) => ({ ...one, paragraphs: one.paragraphs.map((paragraph) => ({ ...paragraph, text: `${paragraph.text} Amended.` })) })),
+      sections: before.sections.map((one) => ({
+        ...one,
+        paragraphs: one.paragraphs.map((paragraph) => ({ ...paragraph, text: `${paragraph.text} Amended.` })),
+      })),
     };
     const full = diffDocuments(before, after);
     const paragraphs = full.sections.reduce((sum, one) => sum + one.paragraphs.length, 0);
@@ -231,20 +297,33 @@ describe('the subscribe form', () => {
       errors: [],
       body: {
         delivery: { type: 'webhook', url: 'https://hooks.example.org/x' },
-        filters: { series: ['hrr/kazakhstan', 'hrr/china'], editions: [2023, 2024], terms: ['torture', 'climate change', 'LGBT'], kinds: ['removed', 'renamed'], minSignificance: 0.25, includeTrivial: true },
+        filters: {
+          series: ['hrr/kazakhstan', 'hrr/china'],
+          editions: [2023, 2024],
+          terms: ['torture', 'climate change', 'LGBT'],
+          kinds: ['removed', 'renamed'],
+          minSignificance: 0.25,
+          includeTrivial: true,
+        },
       },
     });
     expect(cliCommand(result.body!)).toBe(
       "redline subscribe --webhook https://hooks.example.org/x --series hrr/kazakhstan --series hrr/china --edition 2023 --edition 2024 --kind removed --kind renamed --min-significance 0.25 --term torture --term 'climate change' --term LGBT --include-trivial",
     );
     expect(curlCommand('http://127.0.0.1:4381/subscriptions', result.body!)).toContain(`--data '{"filters":`);
-    expect(subscriptionRequestFrom(fields([['deliveryType', 'email'], ['editions', 'x'], ['minSignificance', '2']])).errors).toEqual([
-      'email: give an address',
-      'editions: whole numbers (years), separated by commas',
-      'minSignificance: a number from 0 to 1',
-    ]);
+    expect(
+      subscriptionRequestFrom(
+        fields([
+          ['deliveryType', 'email'],
+          ['editions', 'x'],
+          ['minSignificance', '2'],
+        ]),
+      ).errors,
+    ).toEqual(['email: give an address', 'editions: whole numbers (years), separated by commas', 'minSignificance: a number from 0 to 1']);
     // Every kind ticked is no kind filter.
-    const all = subscriptionRequestFrom(fields([['deliveryType', 'email'], ['email', 'a@example.org'], ...SUBSCRIPTION_KINDS.map((kind): [string, string] => ['kinds', kind])]));
+    const all = subscriptionRequestFrom(
+      fields([['deliveryType', 'email'], ['email', 'a@example.org'], ...SUBSCRIPTION_KINDS.map((kind): [string, string] => ['kinds', kind])]),
+    );
     expect(all.body!.filters).toEqual({});
   });
 });
@@ -261,12 +340,14 @@ describe('the audit chart', () => {
       ],
     };
     const svg = auditChart(table, { id: 'c', caption: 'Rates' }).value;
-    const bars = [...svg.matchAll(/<rect class="bar"[^>]* height="([\d.]+)"[^>]* data-term="(\w+)" data-edition="(\d+)" data-rate="([\d.]+)"/g)].map((match) => ({
-      height: Number(match[1]),
-      term: match[2],
-      edition: Number(match[3]),
-      rate: Number(match[4]),
-    }));
+    const bars = [...svg.matchAll(/<rect class="bar"[^>]* height="([\d.]+)"[^>]* data-term="(\w+)" data-edition="(\d+)" data-rate="([\d.]+)"/g)].map(
+      (match) => ({
+        height: Number(match[1]),
+        term: match[2],
+        edition: Number(match[3]),
+        rate: Number(match[4]),
+      }),
+    );
     expect(bars.map(({ term, edition, rate }) => [term, edition, rate])).toEqual([
       ['torture', 2023, 300],
       ['press', 2023, 100],
@@ -283,7 +364,11 @@ describe('the audit chart', () => {
 describe('the UI routes in the api handler', () => {
   // Routes that read no store: the subscribe form, the UI's 404, the assets and the redirect.
   const handler = createApiHandler({ api: { iam: true } } as never, quietObservability());
-  const call = async (path: string, stage = '$default', using = handler): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
+  const call = async (
+    path: string,
+    stage = '$default',
+    using = handler,
+  ): Promise<APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> }> => {
     const event = {
       version: '2.0',
       routeKey: '$default',
@@ -291,7 +376,18 @@ describe('the UI routes in the api handler', () => {
       rawQueryString: '',
       headers: { host: 'api.example.org' },
       isBase64Encoded: false,
-      requestContext: { domainName: 'api.example.org', stage, http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, requestId: 'r', routeKey: '$default', time: '', timeEpoch: 0, accountId: '1', apiId: 'a', domainPrefix: 'api' },
+      requestContext: {
+        domainName: 'api.example.org',
+        stage,
+        http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+        requestId: 'r',
+        routeKey: '$default',
+        time: '',
+        timeEpoch: 0,
+        accountId: '1',
+        apiId: 'a',
+        domainPrefix: 'api',
+      },
     } as unknown as APIGatewayProxyEventV2;
     return (await using(event, {} as never)) as never;
   };
@@ -326,7 +422,9 @@ describe('the UI routes in the api handler', () => {
     const page = await call('/ui/subscribe', 'prod');
     expect(page.body).toContain(`href="/prod/ui/assets/${UI_ASSETS.css.name}"`);
     expect(page.body).toContain('data-endpoint="/prod/subscriptions"');
-    expect(new UiLinks('/prod').compare('hrr/kazakhstan', 2023, 2024, { view: 'side-by-side' })).toBe('/prod/ui/series/hrr~kazakhstan/compare?from=2023&to=2024&view=side-by-side');
+    expect(new UiLinks('/prod').compare('hrr/kazakhstan', 2023, 2024, { view: 'side-by-side' })).toBe(
+      '/prod/ui/series/hrr~kazakhstan/compare?from=2023&to=2024&view=side-by-side',
+    );
   });
 });
 

@@ -16,11 +16,16 @@ describe('words for readers', () => {
     expect(seriesName('hrr/kazakhstan', { title: '2024 Country Reports on Human Rights Practices: Kazakhstan', edition: 2024 })).toBe(
       'Country Reports on Human Rights Practices: Kazakhstan',
     );
-    expect(seriesName('hrr/china', { title: '2023 Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet)', edition: 2023 })).toBe(
-      'Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet)',
-    );
+    expect(
+      seriesName('hrr/china', {
+        title: '2023 Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet)',
+        edition: 2023,
+      }),
+    ).toBe('Country Reports on Human Rights Practices: China (Includes Hong Kong, Macau, and Tibet)');
     // A year that is not the edition's stays (it is part of the name).
-    expect(seriesName('x/y', { title: 'Report on the 1994 Genocide: Annual Update 2023', edition: 2023 })).toBe('Report on the 1994 Genocide: Annual Update');
+    expect(seriesName('x/y', { title: 'Report on the 1994 Genocide: Annual Update 2023', edition: 2023 })).toBe(
+      'Report on the 1994 Genocide: Annual Update',
+    );
     expect(seriesName('hrr/andorra', undefined)).toBe('hrr/andorra');
     expect(seriesName('hrr/andorra', { title: '  ', edition: 2024 })).toBe('hrr/andorra');
   });

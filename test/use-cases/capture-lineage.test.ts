@@ -24,7 +24,16 @@ class CorpusFetcher implements Fetcher {
         const html = loadCorpusPage(country as CorpusCountry, year);
         if (!html.includes(`<link rel="canonical" href="${request.url}`)) continue;
         const text = (this.edits.get(request.url) ?? ((page: string) => page))(html);
-        return { status: 'ok', finalUrl: request.url, body: new TextEncoder().encode(text), text, contentType: 'text/html', charset: 'utf-8', httpStatus: 200, fetchedAt: '2026-01-01T00:00:00.000Z' };
+        return {
+          status: 'ok',
+          finalUrl: request.url,
+          body: new TextEncoder().encode(text),
+          text,
+          contentType: 'text/html',
+          charset: 'utf-8',
+          httpStatus: 200,
+          fetchedAt: '2026-01-01T00:00:00.000Z',
+        };
       }
     }
     throw new CaptureError('HTTP 404', 'http-status', { httpStatus: 404 });
@@ -77,14 +86,22 @@ describe('captures and series lineage', () => {
     expect((await capture(urlOf('china', 2019))).outcome).toMatchObject({ outcome: 'unchanged' });
     // A new text with the same signals: stored, lineage left alone.
     fetcher.edits.set(urlOf('china', 2019), (html) =>
-      html.replace('<div id="report_content" class="report__content">', '<div id="report_content" class="report__content"><p>An added paragraph of the report.</p>'),);
+      html.replace(
+        '<div id="report_content" class="report__content">',
+        '<div id="report_content" class="report__content"><p>An added paragraph of the report.</p>',
+      ),
+    );
     const edited = await capture(urlOf('china', 2019));
     expect(edited.outcome).toMatchObject({ outcome: 'captured' });
     expect(edited.outcome).not.toHaveProperty('lineage');
 
     // Notifications about the older slug's page carry the series users see.
     const revision = (await deps.revisions.latestRevision(first.page))!;
-    const [notification] = await notificationsFor(deps, { ...revision, seq: 2, summary: { added: 0, removed: 0, modified: 1, renamed: 0, moved: 0, unchanged: 0, wordsAdded: 1, wordsRemoved: 0, significance: 0.1 } as never });
+    const [notification] = await notificationsFor(deps, {
+      ...revision,
+      seq: 2,
+      summary: { added: 0, removed: 0, modified: 1, renamed: 0, moved: 0, unchanged: 0, wordsAdded: 1, wordsRemoved: 0, significance: 0.1 } as never,
+    });
     expect(notification).toMatchObject({ type: 'revision', series: 'hrr/china' });
   });
 

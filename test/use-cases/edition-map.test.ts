@@ -32,7 +32,9 @@ describe('edition map use case', () => {
     const first = await buildEditionMap(store.dependencies, { report: 'hrr', from: 2023, to: 2024 });
     expect(first.cached).toBe(false);
     expect(first.map.series).toEqual(CORPUS_COUNTRIES.map((country) => `hrr/${country}`).sort());
-    const press = first.map.rows.find((row) => row.from.heading === 'Freedom of Expression, Including for Members of the Press and Other Media' && row.to);
+    const press = first.map.rows.find(
+      (row) => row.from.heading === 'Freedom of Expression, Including for Members of the Press and Other Media' && row.to,
+    );
     expect(press).toMatchObject({ kind: 'renamed', to: { heading: 'Freedom of the Press' }, support: 6, present: 6, confidence: 1 });
     const stored = await mapsStored();
     expect(stored).toHaveLength(1);

@@ -60,9 +60,15 @@ describe('edition report use case', () => {
     for await (const object of (store.dependencies.snapshots as S3SnapshotStore).listPrefix('sections/')) {
       const [, series, edition, page] = /^sections\/series=([^/]+)\/edition=([^/]+)\/(.+)\.jsonl$/.exec(object.key)!;
       const body = await (await store.aws.s3.send(new GetObjectCommand({ Bucket: store.aws.bucketName, Key: object.key }))).Body!.transformToString();
-      const lines = body.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { wordCount: number; page: string });
+      const lines = body
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { wordCount: number; page: string });
       expect(lines.every((line) => line.page === page)).toBe(true);
-      words.set(`${series!.replace('~', '/')} ${edition} ${page}`, lines.reduce((sum, line) => sum + line.wordCount, 0));
+      words.set(
+        `${series!.replace('~', '/')} ${edition} ${page}`,
+        lines.reduce((sum, line) => sum + line.wordCount, 0),
+      );
     }
     expect(words.get('hrr/tuvalu 2024 hrr.atlantis.2024')).toBe(842);
     const { report } = await buildEditionReport(store.dependencies, { report: 'hrr', from: 2023, to: 2024 });

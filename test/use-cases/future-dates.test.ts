@@ -82,7 +82,14 @@ describe('future dates do not stop change detection', () => {
 
   async function* one(html: string): AsyncIterable<CaptureSourceItem> {
     yield {
-      capture: { source: 'tuvalu-2099.html', body: new TextEncoder().encode(html), text: html, contentType: 'text/html', url: URL, archivedAt: '2025-06-01T00:00:00.000Z' },
+      capture: {
+        source: 'tuvalu-2099.html',
+        body: new TextEncoder().encode(html),
+        text: html,
+        contentType: 'text/html',
+        url: URL,
+        archivedAt: '2025-06-01T00:00:00.000Z',
+      },
     };
   }
 

@@ -1,14 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { assertPublicUrl } from '../../../shared/adapters/outbound-http/address-guard.js';
-import {
-  jsonBody,
-  pathParameter,
-  queryParameters,
-  requestBaseUrl,
-  slashedPathParameter,
-  type ApiEvent,
-} from './api-request.js';
+import { jsonBody, pathParameter, queryParameters, requestBaseUrl, slashedPathParameter, type ApiEvent } from './api-request.js';
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
@@ -68,8 +61,18 @@ const renderQuery = { format: z.enum(DIFF_FORMATS).default('json'), hideTrivial:
 
 export const diffQuery = z.object({ from: revisionNumber, to: revisionNumber, unchanged: flag.default(false), ...renderQuery });
 export const compareQuery = z.object({ from: editionNumber, to: editionNumber, unchanged: flag.default(true), ...renderQuery });
-export const editionMapQuery = z.object({ from: editionNumber, to: editionNumber, changed: flag.default(false), format: z.enum(['json', 'csv']).default('json') });
-export const editionReportQuery = z.object({ from: editionNumber, to: editionNumber, by: z.enum(['series', 'section']).default('series'), format: z.enum(['json', 'csv']).default('json') });
+export const editionMapQuery = z.object({
+  from: editionNumber,
+  to: editionNumber,
+  changed: flag.default(false),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export const editionReportQuery = z.object({
+  from: editionNumber,
+  to: editionNumber,
+  by: z.enum(['series', 'section']).default('series'),
+  format: z.enum(['json', 'csv']).default('json'),
+});
 export const phrasesQuery = z.object({
   // The user's phrases, separated by "|" (a phrase may hold commas); each checked by the use case (empty: 400).
   phrases: z
@@ -82,7 +85,10 @@ export const phrasesQuery = z.object({
   table: z.enum(['appearances', 'changes']).default('appearances'),
 });
 export const auditQuery = z.object({
-  terms: z.string().transform(commaList).pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
+  terms: z
+    .string()
+    .transform(commaList)
+    .pipe(z.array(z.string().max(100)).min(1, 'give at least one term').max(20)),
   series: seriesId.optional(),
   by: z.enum(['edition', 'section', 'series']).default('edition'),
   format: z.enum(['json', 'csv']).default('json'),
@@ -158,14 +164,21 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       return jsonResult({ series, editions: await listEditions(dependencies, series) }, 'list');
     }),
     // The series' lineage: its editions under each slug, its aliases, and the evidence behind each link.
-    route('GET', '/series/{series}/lineage', async (event) => jsonResult(await seriesLineage(dependencies, slashedPathParameter(event, 'series')), 'list')),
+    route('GET', '/series/{series}/lineage', async (event) =>
+      jsonResult(await seriesLineage(dependencies, slashedPathParameter(event, 'series')), 'list'),
+    ),
     route('GET', '/series/{series}/compare', async (event) => {
       const query = queryParameters(event, compareQuery);
       const comparison = await compareEditions(dependencies, { series: slashedPathParameter(event, 'series'), from: query.from, to: query.to });
       const output = renderDiffOutput(
         {
           title: `${comparison.series}: edition ${comparison.from.edition} to ${comparison.to.edition}`,
-          meta: { series: comparison.series, from: comparison.from, to: comparison.to, ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}) },
+          meta: {
+            series: comparison.series,
+            from: comparison.from,
+            to: comparison.to,
+            ...(comparison.editionMap ? { editionMap: comparison.editionMap } : {}),
+          },
           diff: comparison.diff,
         },
         query.format,
@@ -178,14 +191,20 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       const query = queryParameters(event, editionMapQuery);
       const { map } = await buildEditionMap(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
       const shown = query.changed ? { ...map, rows: map.rows.filter((row) => row.kind !== 'same') } : map;
-      return query.format === 'csv' ? textResult(editionMapToCsv(shown), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(shown, 'derived');
+      return query.format === 'csv'
+        ? textResult(editionMapToCsv(shown), 'text/csv; charset=utf-8; header=present', 'derived')
+        : jsonResult(shown, 'derived');
     }),
     // The edition report: per series, per template section and the ratio summary (JSON), or one of its tables (CSV).
     route('GET', '/editions/{report}/report', async (event) => {
       const query = queryParameters(event, editionReportQuery);
       const { report } = await buildEditionReport(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
       if (query.format === 'json') return jsonResult(report, 'derived');
-      return textResult(query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report), 'text/csv; charset=utf-8; header=present', 'derived');
+      return textResult(
+        query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report),
+        'text/csv; charset=utf-8; header=present',
+        'derived',
+      );
     }),
     // Key phrases across every edition of the report's series: JSON, or one table as CSV.
     route('GET', '/editions/{report}/phrases', async (event) => {
@@ -211,7 +230,11 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
           ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
         });
         if (query.format === 'json') return jsonResult(baseline, 'derived');
-        return textResult(query.sentences ? removedSentencesToCsv(baseline) : baselineToCsv(baseline), 'text/csv; charset=utf-8; header=present', 'derived');
+        return textResult(
+          query.sentences ? removedSentencesToCsv(baseline) : baselineToCsv(baseline),
+          'text/csv; charset=utf-8; header=present',
+          'derived',
+        );
       }
       if (query.by === 'series') throw new ValidationError('by: series needs a baseline (baseline=N)');
       const table = await auditStoredTerms(dependencies, {
@@ -220,12 +243,18 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
         ...(query.series !== undefined ? { series: query.series } : {}),
         ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
       });
-      return query.format === 'csv' ? textResult(auditToCsv(table), 'text/csv; charset=utf-8; header=present', 'derived') : jsonResult(table, 'derived');
+      return query.format === 'csv'
+        ? textResult(auditToCsv(table), 'text/csv; charset=utf-8; header=present', 'derived')
+        : jsonResult(table, 'derived');
     }),
-    route('GET', '/feeds/all.atom', async (event) => atomResult(await revisionFeed(dependencies, { kind: 'all' }, feedOptions(event, '/feeds/all.atom')))),
+    route('GET', '/feeds/all.atom', async (event) =>
+      atomResult(await revisionFeed(dependencies, { kind: 'all' }, feedOptions(event, '/feeds/all.atom'))),
+    ),
     route('GET', '/feeds/pages/{page}.atom', async (event) => {
       const page = pathParameter(event, 'page');
-      return atomResult(await revisionFeed(dependencies, { kind: 'page', page }, feedOptions(event, `/feeds/pages/${encodeURIComponent(page)}.atom`)));
+      return atomResult(
+        await revisionFeed(dependencies, { kind: 'page', page }, feedOptions(event, `/feeds/pages/${encodeURIComponent(page)}.atom`)),
+      );
     }),
     route('GET', '/feeds/series/{series}.atom', async (event) => {
       const series = slashedPathParameter(event, 'series');
@@ -258,9 +287,14 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       },
       { authorized: true },
     ),
-    route('GET', '/subscriptions', async (event) => jsonResult(listBody(await listSubscriptions(dependencies, queryParameters(event, listQuery))), 'private'), {
-      authorized: true,
-    }),
+    route(
+      'GET',
+      '/subscriptions',
+      async (event) => jsonResult(listBody(await listSubscriptions(dependencies, queryParameters(event, listQuery))), 'private'),
+      {
+        authorized: true,
+      },
+    ),
     route('GET', '/subscriptions/{id}', async (event) => jsonResult(await getSubscription(dependencies, subscriptionId(event)), 'private'), {
       authorized: true,
     }),

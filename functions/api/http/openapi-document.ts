@@ -154,7 +154,13 @@ function routeDocs(): Record<string, RouteDoc> {
       examples: { ...PAGE, key: 'executive-summary' },
     },
     'GET /ui/pages/{page}/blame': { summary: 'Web UI: blame of a page', tag: 'ui', query: uiBlameQuery, produces: HTML, examples: PAGE },
-    'GET /ui/series/{series}/blame': { summary: 'Web UI: blame of a series edition', tag: 'ui', query: uiBlameQuery, produces: HTML, examples: SERIES },
+    'GET /ui/series/{series}/blame': {
+      summary: 'Web UI: blame of a series edition',
+      tag: 'ui',
+      query: uiBlameQuery,
+      produces: HTML,
+      examples: SERIES,
+    },
     'GET /ui/series/{series}/removed': { summary: 'Web UI: the removal ledger', tag: 'ui', query: uiRemovedQuery, produces: HTML, examples: SERIES },
     'GET /ui/search': { summary: 'Web UI: sentence search across the store', tag: 'ui', query: searchQuery, produces: HTML },
     'GET /ui/series/{series}/sections/{key}/history': {
@@ -233,7 +239,16 @@ export function openApiDocument(routes: readonly ApiRoute[]): ReturnType<typeof 
       continue;
     }
     const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!);
-    const pathFields = names.map((name) => [name, z.string().min(1).meta({ example: doc.examples?.[name] ?? 'x' })] as const);
+    const pathFields = names.map(
+      (name) =>
+        [
+          name,
+          z
+            .string()
+            .min(1)
+            .meta({ example: doc.examples?.[name] ?? 'x' }),
+        ] as const,
+    );
     const pathSchema = names.length > 0 ? z.object(Object.fromEntries(pathFields)) : undefined;
     const status = doc.status ?? 200;
     const produces = doc.produces ?? [JSON_TYPE];
@@ -249,7 +264,9 @@ export function openApiDocument(routes: readonly ApiRoute[]): ReturnType<typeof 
       responses: {
         [String(status)]: {
           description: status === 302 ? 'Redirect' : status === 204 ? 'Done' : 'OK',
-          ...(doc.paged ? { headers: { link: { description: 'Link: <...>; rel="next" when there is a next page', schema: { type: 'string' as const } } } } : {}),
+          ...(doc.paged
+            ? { headers: { link: { description: 'Link: <...>; rel="next" when there is a next page', schema: { type: 'string' as const } } } }
+            : {}),
           ...(produces.length > 0 && status !== 204 && status !== 302 ? { content: Object.fromEntries(produces.map((type) => [type, {}])) } : {}),
         },
         ...(route.method === 'POST' && route.path === '/watches' ? { '200': { description: 'Already watched', content: { [JSON_TYPE]: {} } } } : {}),

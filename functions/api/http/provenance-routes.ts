@@ -25,7 +25,12 @@ export type RouteFactory = (method: ApiRoute['method'], path: string, handle: (e
 const cursor = listCursor.max(512).optional();
 const limit = z.coerce.number().int().min(1).max(MAX_PROVENANCE_LIMIT).default(DEFAULT_PROVENANCE_LIMIT);
 /** Section key prefixes carry slashes; `~` is accepted for them too, as in paths. */
-const sectionPrefix = z.string().min(1).max(300).transform((value) => value.replaceAll('~', '/')).optional();
+const sectionPrefix = z
+  .string()
+  .min(1)
+  .max(300)
+  .transform((value) => value.replaceAll('~', '/'))
+  .optional();
 
 export const blameQuery = z.object({ seq: revisionNumber.optional(), edition: editionNumber.optional(), section: sectionPrefix, cursor, limit });
 export const removedQuery = z.object({

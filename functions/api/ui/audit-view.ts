@@ -31,19 +31,23 @@ function resultTable(table: AuditTable): SafeHtml {
     (term) => html`<th scope="col" class="number">“${term}” matches</th><th scope="col" class="number">“${term}” rate</th>`,
   )}</tr></thead>
 <tbody>${table.rows.map(
-    (row) => html`<tr data-edition="${row.edition ?? ''}"><th scope="row">${editionLabel(row)}</th>${
-      bySection ? html`<td>${row.heading ?? ''}<br><code class="muted">${row.sectionKey ?? ''}</code></td>` : ''
-    }<td class="number">${formatNumber(row.reports)}</td><td class="number">${formatNumber(row.wordCount)}</td>${table.terms.map(
-      (term) =>
-        html`<td class="number">${formatNumber(row.counts[term] ?? 0)}</td><td class="number" data-term="${term}" data-rate="${String(row.rates[term] ?? 0)}">${formatRate(row.rates[term] ?? 0)}</td>`,
-    )}</tr>`,
+    (row) =>
+      html`<tr data-edition="${row.edition ?? ''}"><th scope="row">${editionLabel(row)}</th>${
+        bySection ? html`<td>${row.heading ?? ''}<br><code class="muted">${row.sectionKey ?? ''}</code></td>` : ''
+      }<td class="number">${formatNumber(row.reports)}</td><td class="number">${formatNumber(row.wordCount)}</td>${table.terms.map(
+        (term) =>
+          html`<td class="number">${formatNumber(row.counts[term] ?? 0)}</td><td class="number" data-term="${term}" data-rate="${String(row.rates[term] ?? 0)}">${formatRate(row.rates[term] ?? 0)}</td>`,
+      )}</tr>`,
   )}</tbody></table></div>`;
 }
 
 export function auditView(model: AuditModel): SafeHtml {
   const { links, request, table } = model;
-  const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
-  const query = request ? { terms: request.terms, by: request.by, ...(request.series ? { series: request.series } : {}), wholeWord: request.wholeWord } : undefined;
+  const option = (value: string, label: string, selected: boolean) =>
+    html`<option value="${value}"${selected ? html` selected` : ''}>${label}</option>`;
+  const query = request
+    ? { terms: request.terms, by: request.by, ...(request.series ? { series: request.series } : {}), wholeWord: request.wholeWord }
+    : undefined;
   return html`<h1>Term audit</h1>
 <p class="lead">How often terms appear in each edition, per 100,000 words of report text (headings excluded), over the latest
 capture of every page${request?.series ? html` of <a href="${links.series(request.series)}">${request.series}</a>` : ''}.</p>

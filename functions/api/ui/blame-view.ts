@@ -44,7 +44,9 @@ export async function blameViewPage({ event, links, dependencies }: ViewRequest)
   // The section list comes from the whole version; the sentences shown from the filtered one.
   const [whole, filtered] = await Promise.all([
     blamePage(dependencies, { ...request, ...(parsed.section === undefined && parsed.cursor ? { cursor: parsed.cursor } : {}) }),
-    parsed.section !== undefined ? blamePage(dependencies, { ...request, sectionPrefix: parsed.section, ...(parsed.cursor ? { cursor: parsed.cursor } : {}) }) : undefined,
+    parsed.section !== undefined
+      ? blamePage(dependencies, { ...request, sectionPrefix: parsed.section, ...(parsed.cursor ? { cursor: parsed.cursor } : {}) })
+      : undefined,
   ]);
   const blame = filtered ?? whole;
   const label = versionText(blame.version);
@@ -89,7 +91,10 @@ function sentenceIds(items: readonly BlamedSentence[]): string[] {
 function sentenceEntry(links: UiLinks, blame: BlamePage, item: BlamedSentence, id: string, permalinkBase: string): SafeHtml {
   const here = blame.version;
   const lastIsLater = item.lastSeen.page !== here.page || item.lastSeen.seq !== here.seq;
-  const survived = item.editions.length > 0 ? html`in ${formatNumber(item.editions.length)} edition${item.editions.length === 1 ? '' : 's'} (${editionRanges(item.editions)})` : html`in ${formatNumber(item.versions)} revision${item.versions === 1 ? '' : 's'}`;
+  const survived =
+    item.editions.length > 0
+      ? html`in ${formatNumber(item.editions.length)} edition${item.editions.length === 1 ? '' : 's'} (${editionRanges(item.editions)})`
+      : html`in ${formatNumber(item.versions)} revision${item.versions === 1 ? '' : 's'}`;
   const firstIsOlder = item.origin.page !== here.page || item.origin.seq !== here.seq;
   return html`<li id="${id}" class="${classes('blamed', !firstIsOlder && 'new-here', item.rewordedFrom && 'reworded')}" data-origin="${versionText(item.origin)}">
 <p class="sentence">${item.text}</p>
@@ -116,7 +121,8 @@ export function blameView(model: BlameModel): SafeHtml {
   const version = blame.version;
   const label = versionText(version);
   const ids = sentenceIds(blame.items);
-  const permalinkBase = version.edition !== undefined && blame.series ? links.seriesBlame(blame.series, version.edition) : links.blame(blame.page, { seq: version.seq });
+  const permalinkBase =
+    version.edition !== undefined && blame.series ? links.seriesBlame(blame.series, version.edition) : links.blame(blame.page, { seq: version.seq });
   const groups: { key: string; heading: string; entries: SafeHtml[] }[] = [];
   blame.items.forEach((item, index) => {
     let group = groups.at(-1);
@@ -124,7 +130,11 @@ export function blameView(model: BlameModel): SafeHtml {
     group.entries.push(sentenceEntry(links, blame, item, ids[index]!, permalinkBase));
   });
   const editionLinks = blame.series
-    ? blame.editions.map((edition) => (edition === version.edition ? html`<li><span aria-current="page">${edition}</span></li>` : html`<li><a href="${links.seriesBlame(blame.series!, edition, model.section)}">${edition}</a></li>`))
+    ? blame.editions.map((edition) =>
+        edition === version.edition
+          ? html`<li><span aria-current="page">${edition}</span></li>`
+          : html`<li><a href="${links.seriesBlame(blame.series!, edition, model.section)}">${edition}</a></li>`,
+      )
     : [];
   const formAction = blame.series && version.edition !== undefined ? `${links.series(blame.series)}/blame` : `${links.page(blame.page)}/blame`;
   const byOrigin = blame.summary.byOrigin.filter((entry) => entry.sentences > 0);
@@ -147,7 +157,8 @@ ${model.sections.map((section) => html`<option value="${section.key}"${model.sec
 </form>
 ${groups.length === 0 ? html`<p class="notice">No sentence in this section.</p>` : ''}
 ${groups.map(
-  (group) => html`<section class="blame-section" aria-label="${group.heading}"><h2>${group.heading}</h2><ol class="blame">${group.entries}</ol></section>`,
+  (group) =>
+    html`<section class="blame-section" aria-label="${group.heading}"><h2>${group.heading}</h2><ol class="blame">${group.entries}</ol></section>`,
 )}
 ${
   blame.cursor

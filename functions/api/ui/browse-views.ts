@@ -122,9 +122,13 @@ export function seriesView(model: SeriesModel): SafeHtml {
   const captured = model.editions.filter(({ entry, lastChange }) => entry.edition !== undefined && lastChange).map(({ entry }) => entry.edition!);
   const to = captured.at(-1) ?? years.at(-1);
   const from = captured.at(-2) ?? years.at(-2);
-  const option = (year: number, selected: number | undefined) => html`<option value="${year}"${year === selected ? html` selected` : ''}>${year}</option>`;
+  const option = (year: number, selected: number | undefined) =>
+    html`<option value="${year}"${year === selected ? html` selected` : ''}>${year}</option>`;
   const newest = [...model.editions].reverse().find(({ lastChange }) => lastChange?.title);
-  const name = seriesName(series, newest && { title: newest.lastChange!.title!, ...(newest.entry.edition !== undefined ? { edition: newest.entry.edition } : {}) });
+  const name = seriesName(
+    series,
+    newest && { title: newest.lastChange!.title!, ...(newest.entry.edition !== undefined ? { edition: newest.entry.edition } : {}) },
+  );
   return html`<h1>${name}</h1>
 <p class="muted">Series <code>${series}</code></p>
 <p class="lead">${formatNumber(model.editions.length)} edition${model.editions.length === 1 ? '' : 's'}, oldest first. Compare two editions
@@ -133,7 +137,8 @@ section by section, audit the wording across all of them, or follow the series' 
 <caption class="visually-hidden">Editions of ${series}</caption>
 <thead><tr><th scope="col">Edition</th><th scope="col">Page</th><th scope="col">Title</th><th scope="col">Last change</th></tr></thead>
 <tbody>${model.editions.map(
-    ({ entry, lastChange }) => html`<tr><th scope="row">${entry.edition ?? '–'}</th><td><a href="${links.page(entry.page)}">${entry.page}</a></td><td>${entry.title ?? lastChange?.title ?? ''}</td><td>${lastChangeCell(links, lastChange)}</td></tr>`,
+    ({ entry, lastChange }) =>
+      html`<tr><th scope="row">${entry.edition ?? '–'}</th><td><a href="${links.page(entry.page)}">${entry.page}</a></td><td>${entry.title ?? lastChange?.title ?? ''}</td><td>${lastChangeCell(links, lastChange)}</td></tr>`,
   )}</tbody></table></div>
 <h2 id="compare">Compare two editions</h2>
 ${
@@ -220,7 +225,9 @@ ${
 <span class="pick"><label><input type="radio" name="from" value="${revision.seq}"${revision.seq === defaultFrom ? html` checked` : ''}> from<span class="visually-hidden"> revision #${revision.seq}</span></label>
 <label><input type="radio" name="to" value="${revision.seq}"${revision.seq === newest ? html` checked` : ''}> to<span class="visually-hidden"> revision #${revision.seq}</span></label></span></p>
 <p>${summaryBadges(revision.summary)}${revision.summary ? html` · ${significance(revision.significance)}` : ''}${
-          revision.previousSeq !== undefined ? html` · <a href="${links.diff(revision.page, revision.previousSeq, revision.seq)}">Diff with #${revision.previousSeq}</a>` : ''
+          revision.previousSeq !== undefined
+            ? html` · <a href="${links.diff(revision.page, revision.previousSeq, revision.seq)}">Diff with #${revision.previousSeq}</a>`
+            : ''
         }</p>
 ${changedSectionsList(links, revision, 6)}
 </li>`,
@@ -264,14 +271,16 @@ ${
       : html`<div class="table-scroll"><table class="data">
 <caption class="visually-hidden">Sections changed in revision #${revision.seq}</caption>
 <thead><tr><th scope="col">Section</th><th scope="col">Change</th><th scope="col" class="number">Words added</th><th scope="col" class="number">Words removed</th><th scope="col" class="number">Significance</th><th scope="col">History</th></tr></thead>
-<tbody>${revision.sections.map((section: RevisionSectionChange) => html`<tr>
+<tbody>${revision.sections.map(
+          (section: RevisionSectionChange) => html`<tr>
 <th scope="row">${diffUrl ? html`<a href="${diffUrl}#${sectionAnchor(section.key)}">${section.heading}</a>` : section.heading}${section.previousKey && section.previousKey !== section.key ? html`<br><span class="muted">was <code>${section.previousKey}</code></span>` : ''}</th>
 <td>${section.kinds.map((kind) => html`${badge(kind)} `)}${section.trivial ? badge('trivial', `trivial: ${section.trivial}`) : ''}</td>
 <td class="number">${formatNumber(section.wordsAdded)}</td>
 <td class="number">${formatNumber(section.wordsRemoved)}</td>
 <td class="number">${section.significance.toFixed(3)}</td>
 <td>${section.kind === 'removed' ? html`<span class="muted">removed</span>` : html`<a href="${links.sectionHistory(revision.page, section.key)}">History<span class="visually-hidden"> of ${section.heading}</span></a>`}</td>
-</tr>`)}</tbody></table></div>${revision.sectionsTruncated ? html`<p class="muted">Only the most significant sections are listed here; <a href="${diffUrl}">the diff</a> has them all.</p>` : ''}`
+</tr>`,
+        )}</tbody></table></div>${revision.sectionsTruncated ? html`<p class="muted">Only the most significant sections are listed here; <a href="${diffUrl}">the diff</a> has them all.</p>` : ''}`
 }`;
 }
 
@@ -279,7 +288,9 @@ export function sectionHistoryView(links: UiLinks, history: SectionHistory, page
   const current = history.changes[0]?.heading ?? history.key;
   return html`<h1>History of “${current}”</h1>
 <p class="lead">Section <code>${history.key}</code> of <a href="${links.page(history.page)}">${page.title ?? page.latestRevision?.title ?? history.page}</a>: every revision in which it changed, newest first.${
-    history.keys.length > 1 ? html` Renames are followed: the section was also <code>${history.keys.filter((key) => key !== history.key).join(', ')}</code>.` : ''
+    history.keys.length > 1
+      ? html` Renames are followed: the section was also <code>${history.keys.filter((key) => key !== history.key).join(', ')}</code>.`
+      : ''
   }</p>
 ${
   history.changes.length === 0

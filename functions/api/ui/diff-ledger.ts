@@ -12,7 +12,12 @@ import type { UiLinks } from './ui-links.js';
  */
 export type DiffPair = { series: string; from: number; to: number } | { page: string; from: number; to: number };
 
-export async function diffLedger(dependencies: ProvenanceDependencies, links: UiLinks, pair: DiffPair, observability?: Observability): Promise<DiffLedger | undefined> {
+export async function diffLedger(
+  dependencies: ProvenanceDependencies,
+  links: UiLinks,
+  pair: DiffPair,
+  observability?: Observability,
+): Promise<DiffLedger | undefined> {
   let ledger;
   try {
     ledger = await removedSentences(dependencies, { ...pair, fates: ['removed', 'reworded', 'moved'] });

@@ -107,7 +107,9 @@ function moveAnchor(move: ParagraphMove, end: 'from' | 'to'): string {
 function movedParagraph(paragraph: ParagraphChange, target: MoveTarget, element: 'p' | 'div'): SafeHtml {
   const text = target.end === 'from' ? paragraph.before : paragraph.after;
   const label = target.end === 'from' ? `Moved to “${target.otherTitle}”` : `Moved from “${target.otherTitle}”`;
-  const link = target.otherAnchor ? html`<a href="#${target.otherAnchor}" class="move-link">${label}</a>` : html`<span class="move-link">${label}</span>`;
+  const link = target.otherAnchor
+    ? html`<a href="#${target.otherAnchor}" class="move-link">${label}</a>`
+    : html`<span class="move-link">${label}</span>`;
   const inner = html`<span class="badge moved">moved</span> <span class="moved-text">${text ?? ''}</span> ${link}`;
   return element === 'p'
     ? html`<p class="para whole moved-para" id="${moveAnchor(target.move, target.end)}" data-move="${target.move.id}" data-move-end="${target.end}">${inner}</p>`
@@ -176,7 +178,8 @@ function counterpartNote(section: SectionChange, context: SectionRenderContext):
   const anchor = at === -1 ? undefined : context.anchors.get(at);
   const name = counterpart.number ? `${counterpart.number} ${counterpart.heading}` : counterpart.heading;
   const share = `${Math.round(counterpart.retained * 100)}% of its text is there`;
-  const why = counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
+  const why =
+    counterpart.by === 'text' ? share : counterpart.by === 'heading' ? `a similar heading; ${share}` : `the edition map pairs them; ${share}`;
   return html`<p class="counterpart">Likely counterpart: ${anchor ? html`<a href="#${anchor}">${name}</a>` : html`“${name}”`} (${why}).</p>`;
 }
 
@@ -274,7 +277,8 @@ function atAGlance(shown: { section: SectionChange; anchor: string }[]): SafeHtm
   }${
     renamed.length > 0
       ? html`<div><h2 id="renamed-sections">Renamed sections (${formatNumber(renamed.length)})</h2><ul>${renamed.map(
-          ({ section, anchor }) => html`<li><a href="#${anchor}"><span class="old-name">${previousTitle(section)}</span> → ${sectionTitle(section)}</a></li>`,
+          ({ section, anchor }) =>
+            html`<li><a href="#${anchor}"><span class="old-name">${previousTitle(section)}</span> → ${sectionTitle(section)}</a></li>`,
         )}</ul></div>`
       : ''
   }</div>`;
@@ -325,7 +329,10 @@ ${
 }
 </nav>`;
 
-  const body = shown.length === 0 ? html`<p class="notice">No section changed between these two.</p>` : shown.map(({ section, index, anchor }) => renderSection(section, index, anchor, context));
+  const body =
+    shown.length === 0
+      ? html`<p class="notice">No section changed between these two.</p>`
+      : shown.map(({ section, index, anchor }) => renderSection(section, index, anchor, context));
   const allHidden = shown.length > 0 && visibleCount === 0;
 
   return html`<h1>${model.heading}</h1>

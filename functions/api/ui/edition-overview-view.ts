@@ -47,7 +47,8 @@ function seriesTable(report: EditionReport, links: UiLinks, sort: OverviewSort):
 <caption>Series, ${sort === 'ratio' ? 'deepest cut first' : sort === 'removed' ? 'most sections removed first' : sort === 'kept' ? 'fewest sentences kept first' : 'by name'} (choose a column to sort)</caption>
 <thead><tr>${heading('series', 'Series', false)}<th scope="col" class="number">Words ${report.from}</th><th scope="col" class="number">Words ${report.to}</th>${heading('ratio', 'Ratio', true)}${heading('removed', 'Sections removed', true)}<th scope="col" class="number">Added</th><th scope="col" class="number">Renamed</th>${heading('kept', 'Sentences kept', true)}</tr></thead>
 <tbody>${sortSeries(report.series, sort).map(
-    (row) => html`<tr data-series="${row.series}" data-ratio="${String(row.ratio)}"><th scope="row"><a href="${links.compare(row.series, report.from, report.to)}">${row.series}</a></th><td class="number">${formatNumber(row.wordsFrom)}</td><td class="number">${formatNumber(row.wordsTo)}</td><td class="number">${row.ratio.toFixed(3)}</td><td class="number">${formatNumber(row.removed)}</td><td class="number">${formatNumber(row.added)}</td><td class="number">${formatNumber(row.renamed)}</td><td class="number">${percent(row.keptShare)} <span class="muted">(${formatNumber(row.sentencesKept)} of ${formatNumber(row.sentencesFrom)})</span></td></tr>`,
+    (row) =>
+      html`<tr data-series="${row.series}" data-ratio="${String(row.ratio)}"><th scope="row"><a href="${links.compare(row.series, report.from, report.to)}">${row.series}</a></th><td class="number">${formatNumber(row.wordsFrom)}</td><td class="number">${formatNumber(row.wordsTo)}</td><td class="number">${row.ratio.toFixed(3)}</td><td class="number">${formatNumber(row.removed)}</td><td class="number">${formatNumber(row.added)}</td><td class="number">${formatNumber(row.renamed)}</td><td class="number">${percent(row.keptShare)} <span class="muted">(${formatNumber(row.sentencesKept)} of ${formatNumber(row.sentencesFrom)})</span></td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -73,7 +74,9 @@ function histogram(report: EditionReport): SafeHtml {
     const x = margin.left + index * barWidth;
     const label = `${bin.from.toFixed(1)}–${bin.to.toFixed(1)}: ${bin.count} series`;
     return html`<g class="bin" data-from="${bin.from.toFixed(1)}" data-count="${bin.count}"><title>${label}</title><rect x="${x + 2}" y="${y(bin.count).toFixed(1)}" width="${barWidth - 4}" height="${(margin.top + plotHeight - y(bin.count)).toFixed(1)}" fill="#1f4f99"/>${
-      index % 2 === 0 ? html`<text x="${x + barWidth / 2}" y="${margin.top + plotHeight + 14}" text-anchor="middle">${bin.from.toFixed(1)}</text>` : ''
+      index % 2 === 0
+        ? html`<text x="${x + barWidth / 2}" y="${margin.top + plotHeight + 14}" text-anchor="middle">${bin.from.toFixed(1)}</text>`
+        : ''
     }</g>`;
   });
   return html`<figure class="chart-wrap" id="overview-histogram">
@@ -116,10 +119,13 @@ function sectionGrid(report: EditionReport, links: UiLinks): SafeHtml {
     (name) => html`<th scope="col"><a href="${links.compare(name, report.from, report.to)}">${name.slice(name.indexOf('/') + 1)}</a></th>`,
   )}</tr></thead>
 <tbody>${report.sections.map(
-    (row) => html`<tr data-key="${row.key}"><th scope="row">${row.heading}</th><td class="number">${row.seriesFrom}</td><td class="number">${row.seriesTo}</td>${series.map((name) => {
-      const status = sectionStatus(row, name);
-      return html`<td class="cell-${status}" data-status="${status}" title="${name}: ${CELL[status].label}"><span role="img" aria-label="${CELL[status].label}">${CELL[status].symbol}</span></td>`;
-    })}</tr>`,
+    (row) =>
+      html`<tr data-key="${row.key}"><th scope="row">${row.heading}</th><td class="number">${row.seriesFrom}</td><td class="number">${row.seriesTo}</td>${series.map(
+        (name) => {
+          const status = sectionStatus(row, name);
+          return html`<td class="cell-${status}" data-status="${status}" title="${name}: ${CELL[status].label}"><span role="img" aria-label="${CELL[status].label}">${CELL[status].symbol}</span></td>`;
+        },
+      )}</tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -131,7 +137,9 @@ export interface EditionOverviewModel {
 
 export function editionOverviewView({ links, report, sort }: EditionOverviewModel): SafeHtml {
   const { summary } = report;
-  const removedEverywhere = report.sections.filter((row) => row.seriesFrom === summary.series && row.removed === summary.series && summary.series > 0);
+  const removedEverywhere = report.sections.filter(
+    (row) => row.seriesFrom === summary.series && row.removed === summary.series && summary.series > 0,
+  );
   return html`<h1>${report.report}: the ${report.from} and ${report.to} editions across ${summary.series} series</h1>
 <p class="lead">${formatNumber(summary.wordsFrom)} words in ${report.from}, ${formatNumber(summary.wordsTo)} in ${report.to} (ratio ${summary.overallRatio.toFixed(3)}).
 Each series is aligned as its comparison aligns it; ratios are words in ${report.to} over words in ${report.from}.</p>

@@ -45,7 +45,9 @@ export function classes(...names: (string | false | null | undefined)[]): string
 const NUMBER = new Intl.NumberFormat('en-US');
 
 export function formatNumber(value: number, fractionDigits = 0): string {
-  return fractionDigits === 0 ? NUMBER.format(value) : value.toLocaleString('en-US', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+  return fractionDigits === 0
+    ? NUMBER.format(value)
+    : value.toLocaleString('en-US', { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
 }
 
 /** "2025-03-02 06:00 UTC" in a <time> element (machine-readable datetime kept). */

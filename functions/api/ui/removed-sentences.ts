@@ -20,7 +20,11 @@ export interface RemovedSentences {
 const EDITED_OVERLAP = 0.5;
 
 function wordSet(sentence: string): Set<string> {
-  return new Set(normaliseSentence(sentence).split(/[^\p{L}\p{N}]+/u).filter((word) => word.length > 0));
+  return new Set(
+    normaliseSentence(sentence)
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter((word) => word.length > 0),
+  );
 }
 
 function overlap(a: Set<string>, b: Set<string>): number {

@@ -108,14 +108,16 @@ export function removedView(model: RemovedModel): SafeHtml {
     if (!section) sections.set(item.section.key, (section = { heading: item.section.heading, items: [] }));
     section.items.push(item);
   }
-  const option = (edition: number, selected: number | undefined) => html`<option value="${edition}"${edition === selected ? html` selected` : ''}>${edition}</option>`;
+  const option = (edition: number, selected: number | undefined) =>
+    html`<option value="${edition}"${edition === selected ? html` selected` : ''}>${edition}</option>`;
   const csv = links.apiRemovedCsv(series, {
     ...(model.from !== undefined ? { from: model.from } : {}),
     ...(model.to !== undefined ? { to: model.to } : {}),
     ...(model.term !== undefined ? { term: model.term } : {}),
     moved: model.moved,
   });
-  const heading = model.from !== undefined ? `${series}: sentences removed from ${model.from} to ${model.to}` : `${series}: sentences removed, edition by edition`;
+  const heading =
+    model.from !== undefined ? `${series}: sentences removed from ${model.from} to ${model.to}` : `${series}: sentences removed, edition by edition`;
   return html`<h1>${heading}</h1>
 <p class="lead">The sentences of one edition that the next one lacks, section by section: <strong>removed</strong> (gone),
 or <strong>reworded</strong> (a new sentence carries it on). A sentence that only moved to another section is not a
@@ -132,7 +134,9 @@ removal: tick “Include moved sentences” to list those too.</p>
 <caption>Counts per transition</caption>
 <thead><tr><th scope="col">Editions</th><th scope="col" class="number">Removed</th><th scope="col" class="number">Reworded</th>${model.moved ? html`<th scope="col" class="number">Moved</th>` : ''}<th scope="col">Compare</th></tr></thead>
 <tbody>${ledger.transitions.map(
-    (transition) => html`<tr data-transition="${versionText(transition.from)}-${versionText(transition.to)}"><th scope="row">${versionText(transition.from)} → ${versionText(transition.to)}</th>
+    (
+      transition,
+    ) => html`<tr data-transition="${versionText(transition.from)}-${versionText(transition.to)}"><th scope="row">${versionText(transition.from)} → ${versionText(transition.to)}</th>
 <td class="number" data-count="removed">${formatNumber(transition.removed)}</td><td class="number" data-count="reworded">${formatNumber(transition.reworded)}</td>${
       model.moved ? html`<td class="number" data-count="moved">${formatNumber(transition.moved)}</td>` : ''
     }<td>${

@@ -24,14 +24,22 @@ export async function searchViewPage({ event, links, dependencies }: ViewRequest
   const parsed = viewQuery(event, searchQuery);
   const [seriesOptions, result] = await Promise.all([
     listSeries(dependencies, { limit: 100 }).then((page) => page.items.map((item) => item.series)),
-    parsed.q !== undefined ? searchStoredSentences(dependencies, { query: parsed.q, ...(parsed.series ? { series: parsed.series } : {}), limit: SHOWN }) : undefined,
+    parsed.q !== undefined
+      ? searchStoredSentences(dependencies, { query: parsed.q, ...(parsed.series ? { series: parsed.series } : {}), limit: SHOWN })
+      : undefined,
   ]);
   return {
     cache: result ? 'derived' : 'list',
     options: {
       title: parsed.q ? `Search: ${parsed.q}` : 'Sentence search',
       current: 'search',
-      body: searchView({ links, seriesOptions, ...(parsed.q !== undefined ? { q: parsed.q } : {}), ...(parsed.series ? { series: parsed.series } : {}), ...(result ? { result } : {}) }),
+      body: searchView({
+        links,
+        seriesOptions,
+        ...(parsed.q !== undefined ? { q: parsed.q } : {}),
+        ...(parsed.series ? { series: parsed.series } : {}),
+        ...(result ? { result } : {}),
+      }),
     },
   };
 }

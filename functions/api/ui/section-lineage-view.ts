@@ -25,7 +25,11 @@ export async function sectionLineagePage({ event, links, dependencies }: ViewReq
     options: {
       title: `“${history.heading}” across the editions of ${series}`,
       current: 'browse',
-      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series, href: links.series(series) }, { label: 'section across editions' }],
+      breadcrumbs: [
+        { label: 'Series and pages', href: links.home() },
+        { label: series, href: links.series(series) },
+        { label: 'section across editions' },
+      ],
       body: sectionLineageView(links, history),
     },
   };

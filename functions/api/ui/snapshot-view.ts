@@ -66,7 +66,10 @@ function anchorOf(index: number): string {
 
 export function snapshotView(links: UiLinks, snapshot: RevisionSnapshot): SafeHtml {
   const { revision, document, previousEdition } = snapshot;
-  const words = document.sections.reduce((total, section) => total + section.paragraphs.reduce((sum, paragraph) => sum + paragraph.text.split(/\s+/u).filter(Boolean).length, 0), 0);
+  const words = document.sections.reduce(
+    (total, section) => total + section.paragraphs.reduce((sum, paragraph) => sum + paragraph.text.split(/\s+/u).filter(Boolean).length, 0),
+    0,
+  );
   return html`<h1>${revision.title || revision.page}: revision #${revision.seq} as captured</h1>
 <p class="lead">Captured ${timeElement(revision.capturedAt)} from <a href="${revision.url}" rel="nofollow noopener">${revision.url}</a>:
 ${formatNumber(document.sections.length)} sections, ${formatNumber(words)} words, as redline extracted them.</p>

@@ -83,7 +83,12 @@ ${
     ? html`${textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'Start typing a heading of the newest edition to pick its section (a section covers its subsections)', 'text', html` list="section-suggestions"`)}<datalist id="section-suggestions">${model.sections.map(
         (section) => html`<option value="${section.key}">${section.heading}</option>`,
       )}</datalist>`
-    : textField('filter-sections', 'sectionPrefixes', 'Section key prefixes', 'e.g. respect-for-civil-liberties/ for all of Section 2; choose a series first to pick sections by heading')
+    : textField(
+        'filter-sections',
+        'sectionPrefixes',
+        'Section key prefixes',
+        'e.g. respect-for-civil-liberties/ for all of Section 2; choose a series first to pick sections by heading',
+      )
 }
 ${textField('filter-terms', 'terms', 'Terms', 'only revisions adding or removing a sentence with one of these; commas between terms')}
 ${textField('filter-significance', 'minSignificance', 'Minimum significance', '0 to 1; a new edition counts as 1', 'number', html` min="0" max="1" step="0.01"`)}

@@ -88,7 +88,9 @@ export function subscriptionRequestFrom(fields: FormFields): SubscriptionFormRes
   }
   const prefixes = tokens(fields, 'sectionPrefixes');
   if (prefixes.length > 0) filters.sectionPrefixes = prefixes;
-  const kinds = fields.getAll('kinds').filter((kind): kind is string => typeof kind === 'string' && (SUBSCRIPTION_KINDS as readonly string[]).includes(kind));
+  const kinds = fields
+    .getAll('kinds')
+    .filter((kind): kind is string => typeof kind === 'string' && (SUBSCRIPTION_KINDS as readonly string[]).includes(kind));
   // Every kind ticked is the same as no kind filter (and costs nothing against SNS's filter limits).
   if (kinds.length > 0 && kinds.length < SUBSCRIPTION_KINDS.length) filters.kinds = kinds;
   const significance = text(fields, 'minSignificance');

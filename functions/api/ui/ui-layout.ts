@@ -58,7 +58,9 @@ ${navItem('feeds', `${links.home()}#feeds`, 'Feeds')}
 ${
   crumbs.length > 0
     ? html`<nav class="breadcrumbs" aria-label="Breadcrumbs"><ol>${crumbs.map((crumb, index) =>
-        crumb.href && index < crumbs.length - 1 ? html`<li><a href="${crumb.href}">${crumb.label}</a></li>` : html`<li><span aria-current="page">${crumb.label}</span></li>`,
+        crumb.href && index < crumbs.length - 1
+          ? html`<li><a href="${crumb.href}">${crumb.label}</a></li>`
+          : html`<li><span aria-current="page">${crumb.label}</span></li>`,
       )}</ol></nav>`
     : ''
 }

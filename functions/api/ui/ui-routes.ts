@@ -245,7 +245,10 @@ async function homePage({ event, links, dependencies, reads }: ViewRequest): Pro
       seriesList.items.map(async (record) => {
         const editions = await reads.limit(() => listEditions(dependencies, record.series)).catch(() => []);
         const revisions = await Promise.all(editions.map((entry) => latestRevision(entry.page)));
-        const newest = revisions.reduce<RevisionRecord | undefined>((best, revision) => (revision && (!best || revision.capturedAt > best.capturedAt) ? revision : best), undefined);
+        const newest = revisions.reduce<RevisionRecord | undefined>(
+          (best, revision) => (revision && (!best || revision.capturedAt > best.capturedAt) ? revision : best),
+          undefined,
+        );
         const change = lastChange(newest);
         return { record, editions, ...(change ? { lastChange: change } : {}) };
       }),
@@ -314,7 +317,11 @@ renamed or moved section is shown against its old self.</p>`;
     options: {
       title: `${series}: ${parsed.from} vs ${parsed.to}`,
       current: 'browse',
-      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: series, href: links.series(series) }, { label: `${parsed.from} vs ${parsed.to}` }],
+      breadcrumbs: [
+        { label: 'Series and pages', href: links.home() },
+        { label: series, href: links.series(series) },
+        { label: `${parsed.from} vs ${parsed.to}` },
+      ],
       body: renderDiffPage({
         mode: 'editions',
         heading: `${series}: the ${comparison.from.edition} and ${comparison.to.edition} editions compared`,
@@ -327,7 +334,10 @@ renamed or moved section is shown against its old self.</p>`;
         lineageFor: (key: string) => links.sectionAcrossEditions(series, key, parsed.to),
         ...(ledger ? { ledger } : {}),
         form: { action: `${links.series(series)}/compare`, fields: { from: parsed.from, to: parsed.to } },
-        alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiCompare(series, parsed.from, parsed.to, format) })),
+        alternates: (['json', 'text', 'html'] as const).map((format) => ({
+          label: format.toUpperCase(),
+          href: links.apiCompare(series, parsed.from, parsed.to, format),
+        })),
       }),
     },
   };
@@ -337,10 +347,16 @@ renamed or moved section is shown against its old self.</p>`;
  * The editions to compare when the URL leaves them out, as the CLI does: the newest two; with only `to`, the edition
  * before it; with only `from`, the one after it.
  */
-async function comparedEditions(dependencies: UiDependencies, series: string, from: number | undefined, to: number | undefined): Promise<{ from: number; to: number }> {
+async function comparedEditions(
+  dependencies: UiDependencies,
+  series: string,
+  from: number | undefined,
+  to: number | undefined,
+): Promise<{ from: number; to: number }> {
   if (from !== undefined && to !== undefined) return { from, to };
   const editions = (await listEditions(dependencies, series)).flatMap((entry) => (entry.edition !== undefined ? [entry.edition] : []));
-  if (editions.length < 2) throw new ValidationError(`series ${series} has ${editions.length === 1 ? 'one edition' : 'no editions'}: nothing to compare`);
+  if (editions.length < 2)
+    throw new ValidationError(`series ${series} has ${editions.length === 1 ? 'one edition' : 'no editions'}: nothing to compare`);
   if (from === undefined && to === undefined) return { from: editions.at(-2)!, to: editions.at(-1)! };
   const given = (from ?? to)!;
   const at = editions.indexOf(given);
@@ -413,7 +429,11 @@ Insertions are <ins>underlined in green</ins>, deletions <del>struck through in 
     options: {
       title: `${id}: #${result.from.seq} to #${result.to.seq}`,
       current: 'browse',
-      breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: id, href: links.page(id) }, { label: `#${result.from.seq} → #${result.to.seq}` }],
+      breadcrumbs: [
+        { label: 'Series and pages', href: links.home() },
+        { label: id, href: links.page(id) },
+        { label: `#${result.from.seq} → #${result.to.seq}` },
+      ],
       body: renderDiffPage({
         mode: 'revisions',
         heading: `${result.to.title || id}: revision #${result.from.seq} to #${result.to.seq}`,
@@ -426,7 +446,10 @@ Insertions are <ins>underlined in green</ins>, deletions <del>struck through in 
         ...(ledger ? { ledger } : {}),
         form: { action: `${links.page(id)}/diff`, fields: { from: parsed.from, to: parsed.to } },
         historyFor: (key) => links.sectionHistory(id, key),
-        alternates: (['json', 'text', 'html'] as const).map((format) => ({ label: format.toUpperCase(), href: links.apiDiff(id, parsed.from, parsed.to, format) })),
+        alternates: (['json', 'text', 'html'] as const).map((format) => ({
+          label: format.toUpperCase(),
+          href: links.apiDiff(id, parsed.from, parsed.to, format),
+        })),
       }),
     },
   };
@@ -453,7 +476,8 @@ async function auditPage({ event, links, dependencies }: ViewRequest): Promise<R
   const seriesOptions = (await listSeries(dependencies, { limit: 100 })).items.map((item) => item.series);
   const terms = commaList(parsed.terms ?? '');
   const series = parsed.series;
-  const request: AuditRequestFields | undefined = parsed.terms !== undefined ? { terms: terms.join(', '), by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) } : undefined;
+  const request: AuditRequestFields | undefined =
+    parsed.terms !== undefined ? { terms: terms.join(', '), by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) } : undefined;
   let table: AuditTable | undefined;
   let error: string | undefined;
   if (request) {

@@ -34,7 +34,8 @@ export function formatNotificationLine(notification: Notification): string {
         .map((kind) => `${summary[kind]} ${kind}`)
         .join(', ');
       const keys = notification.sections.map((section) => section.key);
-      const listed = keys.slice(0, MAX_LISTED_SECTIONS).join(', ') + (keys.length > MAX_LISTED_SECTIONS ? ` (+${keys.length - MAX_LISTED_SECTIONS} more)` : '');
+      const listed =
+        keys.slice(0, MAX_LISTED_SECTIONS).join(', ') + (keys.length > MAX_LISTED_SECTIONS ? ` (+${keys.length - MAX_LISTED_SECTIONS} more)` : '');
       text =
         `revision #${notification.seq} of ${subject}: ${counts || 'no section changes'}` +
         `, +${summary.wordsAdded}/-${summary.wordsRemoved} words, significance ${notification.significance.toFixed(2)}` +

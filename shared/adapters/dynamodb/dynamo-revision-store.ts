@@ -96,9 +96,7 @@ export class DynamoRevisionStore implements RevisionStore {
   }
 
   async getPage(page: string): Promise<PageRecord | undefined> {
-    const { Item } = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConsistentRead: true }),
-    );
+    const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: pageKey(assertPageId(page)), ConsistentRead: true }));
     return Item ? (withoutKeyAttributes(Item) as unknown as PageRecord) : undefined;
   }
 
@@ -162,12 +160,24 @@ export class DynamoRevisionStore implements RevisionStore {
     assertSeries(series);
     const { id, members } = await this.resolveSeries(series);
     return (await this.memberPages(members)).map((page) =>
-      withoutUndefined({ series: id, pageSeries: page.series !== id ? page.series : undefined, edition: page.edition, page: page.page, url: page.url, title: page.title }),
+      withoutUndefined({
+        series: id,
+        pageSeries: page.series !== id ? page.series : undefined,
+        edition: page.edition,
+        page: page.page,
+        url: page.url,
+        title: page.title,
+      }),
     );
   }
 
   /** The pages of a lineage of several series: few (one per edition), read whole and paged by offset. */
-  private async listLineagePages(series: string, members: readonly string[], limit: number, cursor: string | undefined): Promise<PageOfItems<PageRecord>> {
+  private async listLineagePages(
+    series: string,
+    members: readonly string[],
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<PageOfItems<PageRecord>> {
     let offset = 0;
     if (cursor !== undefined) {
       const value = decodeCursor(cursor) as { s?: unknown; o?: unknown } | null;
@@ -269,9 +279,7 @@ export class DynamoRevisionStore implements RevisionStore {
   async putRevision(revision: RevisionRecord): Promise<void> {
     const item = revisionItem(revision);
     try {
-      await this.documents.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (error) {
       if (isConditionalCheckFailed(error)) {
         throw new ConflictError(`Revision ${revision.seq} of ${revision.page} already exists`, { cause: error });
@@ -517,7 +525,7 @@ export class DynamoRevisionStore implements RevisionStore {
 function revisionItem(revision: RevisionRecord): Item {
   const page = assertPageId(revision.page);
   assertSeq(revision.seq);
-  if (revision.previousSeq !== undefined && (assertSeq(revision.previousSeq) >= revision.seq)) {
+  if (revision.previousSeq !== undefined && assertSeq(revision.previousSeq) >= revision.seq) {
     throw new ValidationError('previousSeq must be lower than seq');
   }
   const capturedAt = parseInstant(revision.capturedAt, 'capturedAt');
@@ -564,7 +572,6 @@ function pickKey(item: Item, attributes: readonly string[]): ItemKey {
   for (const name of attributes) key[name] = String(item[name]);
   return key;
 }
-
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;

@@ -125,7 +125,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 }
 
 export function assertSubscriptionId(id: string): string {
-  if (typeof id !== 'string' || !SUBSCRIPTION_ID.test(id)) throw new ValidationError(`Invalid subscription id: ${JSON.stringify(String(id).slice(0, 80))}`);
+  if (typeof id !== 'string' || !SUBSCRIPTION_ID.test(id))
+    throw new ValidationError(`Invalid subscription id: ${JSON.stringify(String(id).slice(0, 80))}`);
   return id;
 }
 

@@ -1,4 +1,12 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { LineageOverride } from '../../domain/identity/series-lineage.js';
 import { ValidationError } from '../../errors.js';
 import { assertPageId } from '../../ports/page-id.js';
@@ -61,7 +69,9 @@ export class LineageItems {
       new GetCommand({ TableName: this.tableName, Key: { pk: itemKeys.seriesPk(series), sk: itemKeys.pageSk }, ConsistentRead: true }),
     );
     const lineage = typeof Item?.lineage === 'string' ? Item.lineage : undefined;
-    const members = Array.isArray(Item?.lineageMembers) ? (Item.lineageMembers as unknown[]).filter((member): member is string => typeof member === 'string') : [];
+    const members = Array.isArray(Item?.lineageMembers)
+      ? (Item.lineageMembers as unknown[]).filter((member): member is string => typeof member === 'string')
+      : [];
     return lineage && members.length > 0 ? { id: lineage, members } : { id: series, members: [series] };
   }
 
@@ -111,7 +121,9 @@ export class LineageItems {
     for (const stored of current.values()) {
       for (const member of stored.members) if (!nextMembers.has(member)) await this.releaseSeries(member);
       if (!nextIds.has(stored.id)) {
-        await this.documents.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: itemKeys.seriesPk(stored.id), sk: itemKeys.lineageSk } }));
+        await this.documents.send(
+          new DeleteCommand({ TableName: this.tableName, Key: { pk: itemKeys.seriesPk(stored.id), sk: itemKeys.lineageSk } }),
+        );
       }
     }
   }
@@ -121,7 +133,12 @@ export class LineageItems {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': itemKeys.overridesPk, ':prefix': itemKeys.overrideSkPrefix },
     });
-    return items.map((item) => ({ a: String(item.a), b: String(item.b), action: item.action === 'unlink' ? 'unlink' : 'link', decidedAt: String(item.decidedAt) }));
+    return items.map((item) => ({
+      a: String(item.a),
+      b: String(item.b),
+      action: item.action === 'unlink' ? 'unlink' : 'link',
+      decidedAt: String(item.decidedAt),
+    }));
   }
 
   async putLineageOverride(override: LineageOverride): Promise<void> {

@@ -22,10 +22,7 @@ export function decodeHtml(bytes: Uint8Array, contentType: string | undefined): 
   return { text, charset: encoding, source };
 }
 
-export function detectEncoding(
-  bytes: Uint8Array,
-  contentType: string | undefined,
-): { encoding: string; source: CharsetSource } {
+export function detectEncoding(bytes: Uint8Array, contentType: string | undefined): { encoding: string; source: CharsetSource } {
   const fromBom = sniffByteOrderMark(bytes);
   if (fromBom !== undefined) return { encoding: fromBom, source: 'bom' };
   const fromHeader = resolveEncoding(charsetParameter(contentType));

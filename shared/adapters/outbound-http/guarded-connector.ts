@@ -74,8 +74,7 @@ async function vetAddress(
   }
   const port = Number(connectOptions.port) || (protocol === 'https:' ? 443 : 80);
   const origin = new URL(`${protocol}//${connectOptions.host ?? hostname}`).origin;
-  const candidates =
-    net.isIP(hostname) !== 0 ? [hostname] : (await withTimeout(lookup(hostname), timeoutMs, hostname)).map((entry) => entry.address);
+  const candidates = net.isIP(hostname) !== 0 ? [hostname] : (await withTimeout(lookup(hostname), timeoutMs, hostname)).map((entry) => entry.address);
   if (candidates.length === 0) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
   const refused: string[] = [];
   for (const address of candidates) {

@@ -186,7 +186,12 @@ export class HttpFetcher implements Fetcher {
       try {
         next = new URL(location, current);
       } catch (error) {
-        throw new CaptureError(`HTTP ${status} from ${current.href} with an invalid Location`, 'http-status', { httpStatus: status }, { cause: error });
+        throw new CaptureError(
+          `HTTP ${status} from ${current.href} with an invalid Location`,
+          'http-status',
+          { httpStatus: status },
+          { cause: error },
+        );
       }
       next.hash = '';
       if (visited.has(next.href)) {

@@ -52,14 +52,16 @@ export const snapshotKeys = {
 
 /** `{ report: 'hrr', from: 2023, to: 2024 }` -> `hrr/2023-2024` (a series as report: `hrr~kazakhstan/...`). */
 export function editionMapScopeSegment(scope: EditionMapScope): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(scope.report)) throw new ValidationError(`Invalid report: ${JSON.stringify(scope.report.slice(0, 100))}`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/.test(scope.report))
+    throw new ValidationError(`Invalid report: ${JSON.stringify(scope.report.slice(0, 100))}`);
   return `${scope.report.replaceAll('/', '~')}/${assertSeq(scope.from)}-${assertSeq(scope.to)}`;
 }
 
 /** `series:hrr/kazakhstan` -> `series=hrr~kazakhstan`, `page:<page>` -> `page=<page>` (one key segment). */
 export function provenanceScopeSegment(scope: string): string {
   const match = /^(series|page):([A-Za-z0-9][A-Za-z0-9._/-]{0,199})$/.exec(scope);
-  if (!match || (match[1] === 'page' && match[2]!.includes('/'))) throw new ValidationError(`Invalid provenance scope: ${JSON.stringify(scope.slice(0, 100))}`);
+  if (!match || (match[1] === 'page' && match[2]!.includes('/')))
+    throw new ValidationError(`Invalid provenance scope: ${JSON.stringify(scope.slice(0, 100))}`);
   return `${match[1]}=${match[2]!.replaceAll('/', '~')}`;
 }
 

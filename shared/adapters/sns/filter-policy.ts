@@ -55,12 +55,17 @@ function numericMatches(expression: readonly (string | number)[], value: number)
     const operator = expression[index];
     const operand = Number(expression[index + 1]);
     const holds =
-      operator === '=' ? value === operand
-      : operator === '<' ? value < operand
-      : operator === '<=' ? value <= operand
-      : operator === '>' ? value > operand
-      : operator === '>=' ? value >= operand
-      : false;
+      operator === '='
+        ? value === operand
+        : operator === '<'
+          ? value < operand
+          : operator === '<='
+            ? value <= operand
+            : operator === '>'
+              ? value > operand
+              : operator === '>='
+                ? value >= operand
+                : false;
     if (!holds) return false;
   }
   return expression.length >= 2;

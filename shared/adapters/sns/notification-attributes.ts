@@ -5,10 +5,7 @@ import { notificationKinds, type Notification } from '../../domain/notification.
  * subscription filters against this map in process. SNS allows at most 10 attributes per message: a revision uses 9,
  * and 10 when it carries subscribed `terms`.
  */
-export type NotificationAttribute =
-  | { type: 'String'; value: string }
-  | { type: 'Number'; value: number }
-  | { type: 'String.Array'; value: string[] };
+export type NotificationAttribute = { type: 'String'; value: string } | { type: 'Number'; value: number } | { type: 'String.Array'; value: string[] };
 
 /** Section keys beyond this are dropped from the attribute (the body still lists the capped set). */
 export const MAX_SECTION_ATTRIBUTE_KEYS = 100;

@@ -1,9 +1,4 @@
-import {
-  MAX_FILTER_COMBINATIONS,
-  MAX_FILTER_KEYS,
-  type Subscription,
-  type SubscriptionFilters,
-} from '../../domain/subscription-filter.js';
+import { MAX_FILTER_COMBINATIONS, MAX_FILTER_KEYS, type Subscription, type SubscriptionFilters } from '../../domain/subscription-filter.js';
 import { ValidationError } from '../../errors.js';
 import { attributesMatch } from './filter-policy.js';
 import type { NotificationAttribute } from './notification-attributes.js';
@@ -13,11 +8,7 @@ import type { NotificationAttribute } from './notification-attributes.js';
  * publishes (page, series, edition, sections, kinds, significance, terms, trivial). The same filters run in
  * process through matchesSubscription (shared/domain/subscription-filter.ts); the tests check that both agree.
  */
-export type PolicyCondition =
-  | string
-  | { prefix: string }
-  | { numeric: ['=' | '>=' | '>' | '<=' | '<', number] }
-  | { exists: boolean };
+export type PolicyCondition = string | { prefix: string } | { numeric: ['=' | '>=' | '>' | '<=' | '<', number] } | { exists: boolean };
 
 export type FilterPolicy = Record<string, PolicyCondition[]>;
 

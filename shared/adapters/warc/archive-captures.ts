@@ -157,7 +157,10 @@ async function readSavedPage(file: ArchiveFile, maxPageBytes: number): Promise<C
     if (body[0] === 0x1f && body[1] === 0x8b) body = await gunzipAsync(body, { maxOutputLength: maxPageBytes });
     return { capture: capture(source, body, 'text/html', undefined, file.mtime.toISOString()) };
   } catch (error) {
-    const reason = error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `larger than ${maxPageBytes} bytes once decompressed` : describe(error);
+    const reason =
+      error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+        ? `larger than ${maxPageBytes} bytes once decompressed`
+        : describe(error);
     return { unreadable: { source, error: reason } };
   }
 }
@@ -226,15 +229,22 @@ async function readRecord(
     let body: Uint8Array;
     const chunked = /chunked/i.test(record.httpHeaders?.headers.get('transfer-encoding') ?? '');
     if (encoding === 'br') body = await brotliAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
-    else if (!chunked && (encoding === 'gzip' || encoding === 'x-gzip')) body = await gunzipAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
+    else if (!chunked && (encoding === 'gzip' || encoding === 'x-gzip'))
+      body = await gunzipAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
     else if (!chunked && encoding === 'deflate') body = await inflateAny(await record.readFully(false), maxPageBytes);
-    else if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') body = await record.readFully(true);
+    else if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate')
+      body = await record.readFully(true);
     else return { unreadable: { source, error: `unsupported Content-Encoding ${encoding}` } };
     if (body.byteLength > maxPageBytes) return { unreadable: { source, error: `larger than ${maxPageBytes} bytes once decoded` } };
     return { capture: capture(source, body, mediaType, url, archivedAt, contentType ?? undefined) };
   } catch (error) {
     if (error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      return { unreadable: { source, error: `over ${capLabel(maxPageBytes)} once decoded (Content-Encoding ${record.httpHeaders?.headers.get('content-encoding')})` } };
+      return {
+        unreadable: {
+          source,
+          error: `over ${capLabel(maxPageBytes)} once decoded (Content-Encoding ${record.httpHeaders?.headers.get('content-encoding')})`,
+        },
+      };
     }
     return { unreadable: { source, error: describe(error) } };
   }
@@ -260,7 +270,14 @@ async function drain(record: WARCRecord): Promise<void> {
   record.consumed = 'skipped';
 }
 
-function capture(source: string, body: Uint8Array, mediaType: string, url: string | undefined, archivedAt: string, contentType?: string): ArchivedCapture {
+function capture(
+  source: string,
+  body: Uint8Array,
+  mediaType: string,
+  url: string | undefined,
+  archivedAt: string,
+  contentType?: string,
+): ArchivedCapture {
   return {
     source,
     body,

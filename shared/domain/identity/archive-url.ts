@@ -75,7 +75,10 @@ function unwrapOnce(value: string): { url: string; capture: ArchiveCapture } | u
     const strict = isWaybackPrefix(segments, index, rest);
     const stamp = TIMESTAMP_SEGMENT.exec(segment);
     if (!stamp) {
-      if (strict) throw new ArchiveUrlError(`Malformed archive URL ${quote(value)}: "${segment}" is not a capture timestamp (4 to 14 digits, e.g. 20200302130513)`);
+      if (strict)
+        throw new ArchiveUrlError(
+          `Malformed archive URL ${quote(value)}: "${segment}" is not a capture timestamp (4 to 14 digits, e.g. 20200302130513)`,
+        );
       continue;
     }
     const original = embeddedUrl(rest, strict);
@@ -148,7 +151,9 @@ function embeddedUrl(rest: string, allowMissingScheme: boolean): string | undefi
 function precisionOf(timestamp: string, value: string): ArchiveCapture['precision'] {
   const precision = PRECISION[timestamp.length];
   if (!precision) {
-    throw new ArchiveUrlError(`Malformed archive URL ${quote(value)}: the timestamp ${timestamp} has ${timestamp.length} digits (expected 4, 6, 8, 10, 12 or 14)`);
+    throw new ArchiveUrlError(
+      `Malformed archive URL ${quote(value)}: the timestamp ${timestamp} has ${timestamp.length} digits (expected 4, 6, 8, 10, 12 or 14)`,
+    );
   }
   return precision;
 }

@@ -167,7 +167,9 @@ export class EvidenceCollector {
     const archived = ARCHIVED_ON.exec(text);
     if (archived && this.evidence.archive.archivedOn === undefined) {
       const month = MONTHS.indexOf(archived[2]!);
-      const time = Date.parse(`${archived[4]}-${String(month + 1).padStart(2, '0')}-${archived[3]!.padStart(2, '0')}T${archived[1]!.padStart(8, '0')}Z`);
+      const time = Date.parse(
+        `${archived[4]}-${String(month + 1).padStart(2, '0')}-${archived[3]!.padStart(2, '0')}T${archived[1]!.padStart(8, '0')}Z`,
+      );
       if (month >= 0 && !Number.isNaN(time)) this.evidence.archive.archivedOn = new Date(time).toISOString();
     }
   }

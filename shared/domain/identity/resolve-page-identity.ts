@@ -113,7 +113,8 @@ export function resolvePageIdentity(input: IdentityInput): ResolvedPageIdentity 
       source = { source: recognised.via, url };
       break;
     }
-    if (!source) for (const candidate of site) if (candidate.recognise) tried.push(`${candidate.name}: the page's content does not say which report it is`);
+    if (!source)
+      for (const candidate of site) if (candidate.recognise) tried.push(`${candidate.name}: the page's content does not say which report it is`);
   }
   profile ??= genericProfile;
   const signals = profile.signals?.(evidence) ?? {};

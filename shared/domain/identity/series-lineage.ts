@@ -132,7 +132,11 @@ export function contentComparisonsNeeded(facts: readonly SeriesPageFacts[]): Con
   return [...needed.values()];
 }
 
-export function decideLineages(facts: readonly SeriesPageFacts[], overrides: readonly LineageOverride[], similarities: Similarities): LineageDecision {
+export function decideLineages(
+  facts: readonly SeriesPageFacts[],
+  overrides: readonly LineageOverride[],
+  similarities: Similarities,
+): LineageDecision {
   const groups = new SeriesGroups(facts, overrides);
   const rejected: RejectedLink[] = [];
   const evidenceOf = (from: string, to: string) => transitionsBetween(facts, from, to).map((transition) => readTransition(transition, similarities));
@@ -152,7 +156,9 @@ export function decideLineages(facts: readonly SeriesPageFacts[], overrides: rea
       return { candidate, transitions, best: bestTransition(transitions) };
     })
     .filter((entry) => entry.best !== undefined)
-    .sort((x, y) => compareStrength(x.best!, y.best!) || x.candidate.from.localeCompare(y.candidate.from) || x.candidate.to.localeCompare(y.candidate.to));
+    .sort(
+      (x, y) => compareStrength(x.best!, y.best!) || x.candidate.from.localeCompare(y.candidate.from) || x.candidate.to.localeCompare(y.candidate.to),
+    );
   for (const { candidate, transitions } of scored) {
     if (groups.sameGroup(candidate.from, candidate.to)) continue;
     const problem = groups.problemJoining(candidate.from, candidate.to);
@@ -176,13 +182,18 @@ export function checkLink(decision: LineageDecision, overrides: readonly Lineage
   const left = requireLineage(decision, a);
   const right = requireLineage(decision, b);
   if (left === right) {
-    throw new LineageConflictError(`${a} and ${b} are already one series (${left.id}: ${pathBetween(left, a, b).join(' - ')}): another link would make a cycle`);
+    throw new LineageConflictError(
+      `${a} and ${b} are already one series (${left.id}: ${pathBetween(left, a, b).join(' - ')}): another link would make a cycle`,
+    );
   }
-  if (left.profile !== right.profile) throw new LineageConflictError(`${a} (${left.profile}) and ${b} (${right.profile}) are read by different profiles`);
+  if (left.profile !== right.profile)
+    throw new LineageConflictError(`${a} (${left.profile}) and ${b} (${right.profile}) are read by different profiles`);
   const clash = left.editions.find((edition) => right.editions.some((other) => other.edition === edition.edition));
   if (clash) {
     const other = right.editions.find((entry) => entry.edition === clash.edition)!;
-    throw new LineageConflictError(`${a} and ${b} both have edition ${clash.edition} (pages ${clash.page} and ${other.page}): one series has one page per edition`);
+    throw new LineageConflictError(
+      `${a} and ${b} both have edition ${clash.edition} (pages ${clash.page} and ${other.page}): one series has one page per edition`,
+    );
   }
   const pair = overridePair(a, b);
   for (const override of overrides) {
@@ -203,7 +214,9 @@ export function checkUnlink(decision: LineageDecision, a: string, b: string): Se
   if (left !== right) throw new ValidationError(`${a} and ${b} are not linked (they are the series ${left.id} and ${right.id})`);
   const link = left.links.find((entry) => (entry.from === a && entry.to === b) || (entry.from === b && entry.to === a));
   if (!link) {
-    throw new ValidationError(`${a} and ${b} are not linked directly: ${left.id} links them through ${pathBetween(left, a, b).join(' - ')}; unlink one of those links`);
+    throw new ValidationError(
+      `${a} and ${b} are not linked directly: ${left.id} links them through ${pathBetween(left, a, b).join(' - ')}; unlink one of those links`,
+    );
   }
   return link;
 }
@@ -283,11 +296,16 @@ function readTransition(transition: Transition, similarities: Similarities): Tra
   const name = compareNames(from.signals.name, to.signals.name);
   const similarity = similarities.get(similarityKey(from.page, to.page));
   const content = continuityVerdict(similarity);
-  const supports = (content === 'agree' && (taxonomy === 'agree' || name === 'agree')) || (taxonomy === 'agree' && name === 'agree' && content !== 'disagree');
+  const supports =
+    (content === 'agree' && (taxonomy === 'agree' || name === 'agree')) || (taxonomy === 'agree' && name === 'agree' && content !== 'disagree');
   return {
     from: { series: from.series, edition: from.edition, page: from.page },
     to: { series: to.series, edition: to.edition, page: to.page },
-    taxonomy: { verdict: taxonomy, ...(from.signals.taxonomy ? { from: from.signals.taxonomy } : {}), ...(to.signals.taxonomy ? { to: to.signals.taxonomy } : {}) },
+    taxonomy: {
+      verdict: taxonomy,
+      ...(from.signals.taxonomy ? { from: from.signals.taxonomy } : {}),
+      ...(to.signals.taxonomy ? { to: to.signals.taxonomy } : {}),
+    },
     name: { verdict: name, ...(from.signals.name ? { from: from.signals.name } : {}), ...(to.signals.name ? { to: to.signals.name } : {}) },
     content: { verdict: content, ...(similarity !== undefined ? { similarity: Math.round(similarity * 1000) / 1000 } : {}) },
     supports,
@@ -362,7 +380,8 @@ class SeriesGroups {
     }
     for (const constraint of this.apart) {
       const [x, y] = [this.find(constraint.a), this.find(constraint.b)];
-      if ((x === left && y === right) || (x === right && y === left)) return `${constraint.a} and ${constraint.b} were unlinked on ${constraint.decidedAt}`;
+      if ((x === left && y === right) || (x === right && y === left))
+        return `${constraint.a} and ${constraint.b} were unlinked on ${constraint.decidedAt}`;
     }
     return undefined;
   }

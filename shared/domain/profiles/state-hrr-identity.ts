@@ -92,7 +92,10 @@ function statedYear(evidence: PageEvidence): number | undefined {
 }
 
 export function taxonomySlugs(evidence: PageEvidence): string[] {
-  return evidence.articleClasses.filter((name) => name.startsWith(TAXONOMY_PREFIX)).map((name) => name.slice(TAXONOMY_PREFIX.length)).filter(Boolean);
+  return evidence.articleClasses
+    .filter((name) => name.startsWith(TAXONOMY_PREFIX))
+    .map((name) => name.slice(TAXONOMY_PREFIX.length))
+    .filter(Boolean);
 }
 
 export function reportSignals(evidence: PageEvidence): LineageSignals {
@@ -158,7 +161,8 @@ export function identifyReport(url: URL, evidence: PageEvidence | undefined): Pa
     const parent = before[parentIndex];
     const isParent = parent !== undefined && (parent.score > 0 || linksToReport(evidence, path.root, parent.slug));
     for (const [index, segment] of before.entries()) {
-      if (!(isParent && index === parentIndex)) notes.push(`URL segment "${segment.slug}" left out: the page neither names it nor links to it as a report`);
+      if (!(isParent && index === parentIndex))
+        notes.push(`URL segment "${segment.slug}" left out: the page neither names it nor links to it as a report`);
     }
     const after = placed.slice(subject + 1, subject + 2);
     for (const segment of placed.slice(subject + 2)) notes.push(`URL segment "${segment.slug}" left out: a report has at most a country and a part`);
@@ -190,7 +194,8 @@ function lastIndexOfBest(placed: readonly PlacedSegment[]): number {
  */
 export function recogniseReport(evidence: PageEvidence): { url: string; via: string } | undefined {
   const isReportTemplate =
-    REPORT_TEMPLATE_CLASSES.some((name) => evidence.bodyClasses.includes(name) || evidence.articleClasses.includes(name)) || headline(evidence) !== undefined;
+    REPORT_TEMPLATE_CLASSES.some((name) => evidence.bodyClasses.includes(name) || evidence.articleClasses.includes(name)) ||
+    headline(evidence) !== undefined;
   if (!isReportTemplate) return undefined;
   const name = pageNames(evidence)[0];
   if (!name) return undefined;
@@ -223,7 +228,11 @@ function siteOrigin(evidence: PageEvidence, year: number | undefined): string {
   for (const candidate of [...evidence.breadcrumb.map((item) => item.url), ...evidence.links.map((link) => link.url)]) {
     const url = candidate ? absolute(unwrappedOrAsIs(candidate), undefined) : undefined;
     const path = url ? reportPath(url) : undefined;
-    if (url && (url.protocol === 'https:' || url.protocol === 'http:') && ((path && (year === undefined || path.year === year)) || REPORT_ROOT.test(lastSegment(url)))) {
+    if (
+      url &&
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      ((path && (year === undefined || path.year === year)) || REPORT_ROOT.test(lastSegment(url)))
+    ) {
       return url.origin;
     }
   }

@@ -275,7 +275,8 @@ export class ProvenanceIndex {
       if (wordings.length > 0) stored.wordings = wordings;
       const link = version.link!;
       // Ids met in a link are always in this or the previous version, so they are numbered already.
-      if (link.reworded.length > 0) stored.reworded = link.reworded.map(([id, from, similarity]) => [sentenceIds.get(id)!, sentenceIds.get(from)!, similarity]);
+      if (link.reworded.length > 0)
+        stored.reworded = link.reworded.map(([id, from, similarity]) => [sentenceIds.get(id)!, sentenceIds.get(from)!, similarity]);
       if (link.renamed.length > 0) stored.renamed = link.renamed.map(([from, to]) => [sectionIds.get(from)!, sectionIds.get(to)!]);
       return stored;
     });
@@ -457,7 +458,10 @@ export class ProvenanceIndex {
     const unmatchedBefore = previous.sections.filter((section) => !afterIds.has(section.id));
     const unmatchedAfter = next.sections.filter((section) => !beforeIds.has(section.id));
     if (unmatchedBefore.length === 0 || unmatchedAfter.length === 0) return [];
-    const before = withAncestors(this.sectionsOf(previous, sectionsMemo), new Set(unmatchedBefore.map((section) => this.sectionTable[section.id]!.key)));
+    const before = withAncestors(
+      this.sectionsOf(previous, sectionsMemo),
+      new Set(unmatchedBefore.map((section) => this.sectionTable[section.id]!.key)),
+    );
     const after = withAncestors(this.sectionsOf(next, sectionsMemo), new Set(unmatchedAfter.map((section) => this.sectionTable[section.id]!.key)));
     const alignment = alignSections(before, after);
     const renamed: Array<[number, number]> = [];
@@ -502,7 +506,8 @@ function withAncestors(sections: readonly Section[], keys: ReadonlySet<string>):
   const wanted = new Set(keys);
   const byKey = new Map(sections.map((section) => [section.key, section]));
   for (const key of keys) {
-    for (let parent = byKey.get(key)?.parentKey; parent !== undefined && !wanted.has(parent); parent = byKey.get(parent)?.parentKey) wanted.add(parent);
+    for (let parent = byKey.get(key)?.parentKey; parent !== undefined && !wanted.has(parent); parent = byKey.get(parent)?.parentKey)
+      wanted.add(parent);
   }
   return sections.filter((section) => wanted.has(section.key));
 }

@@ -134,7 +134,14 @@ export function removalLedger(index: ProvenanceIndex, pairs: ReadonlyArray<reado
       const sectionHere = { key: section.key, heading: index.headingIn(fromPosition, place.section) };
       const presence = index.presence(id);
       const { hash } = index.sentence(id);
-      const base = { text: place.text, hash, section: sectionHere, from: labels[fromPosition]!, to: labels[toPosition]!, origin: labels[presence[0]!]! };
+      const base = {
+        text: place.text,
+        hash,
+        section: sectionHere,
+        from: labels[fromPosition]!,
+        to: labels[toPosition]!,
+        origin: labels[presence[0]!]!,
+      };
 
       const stillThere = afterSections.get(id);
       if (stillThere) {
@@ -142,7 +149,12 @@ export function removalLedger(index: ProvenanceIndex, pairs: ReadonlyArray<reado
         if (stillThere.some((sectionId) => index.lineage(toPosition, sectionId) === lineage)) continue;
         if (!fates.has('moved')) continue;
         const target = after.get(id)!.section;
-        sentences.push({ fate: 'moved', ...base, lastSeen: labels[toPosition]!, movedTo: { key: index.section(target).key, heading: index.headingIn(toPosition, target) } });
+        sentences.push({
+          fate: 'moved',
+          ...base,
+          lastSeen: labels[toPosition]!,
+          movedTo: { key: index.section(target).key, heading: index.headingIn(toPosition, target) },
+        });
         transition.moved++;
         continue;
       }

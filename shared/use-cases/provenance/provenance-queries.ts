@@ -61,7 +61,11 @@ export interface BlamePage extends Omit<Blame, 'sentences'>, PageOfItems<BlamedS
 }
 
 /** Blame of one revision of a page (by default its latest), a page of sentences at a time. */
-export async function blamePage(dependencies: ProvenanceDependencies, request: BlameRequest, options: ProvenanceReadOptions = {}): Promise<BlamePage> {
+export async function blamePage(
+  dependencies: ProvenanceDependencies,
+  request: BlameRequest,
+  options: ProvenanceReadOptions = {},
+): Promise<BlamePage> {
   const record = await dependencies.revisions.getPage(request.page);
   if (!record) throw new NotFoundError(`No page ${request.page}`);
   const state = await syncProvenance(dependencies, scopeOfPageRecord(record), { persist: options.persist ?? false });
@@ -129,9 +133,14 @@ export interface RemovedLedger {
 export interface RemovedPage extends Omit<RemovedLedger, 'sentences'>, PageOfItems<RemovedSentence> {}
 
 /** The whole removal ledger (CSV exports and the CLI take it at once). */
-export async function removedSentences(dependencies: ProvenanceDependencies, request: RemovedRequest, options: ProvenanceReadOptions = {}): Promise<RemovedLedger> {
+export async function removedSentences(
+  dependencies: ProvenanceDependencies,
+  request: RemovedRequest,
+  options: ProvenanceReadOptions = {},
+): Promise<RemovedLedger> {
   if ((request.series === undefined) === (request.page === undefined)) throw new ValidationError('give a series or a page');
-  if ((request.from === undefined) !== (request.to === undefined)) throw new ValidationError(request.from === undefined ? 'from: missing' : 'to: missing');
+  if ((request.from === undefined) !== (request.to === undefined))
+    throw new ValidationError(request.from === undefined ? 'from: missing' : 'to: missing');
   if (request.from !== undefined && request.from === request.to) throw new ValidationError('to: must differ from from');
   for (const fate of request.fates ?? []) if (!REMOVAL_FATES.includes(fate)) throw new ValidationError(`fate: unknown fate ${fate}`);
 
@@ -155,7 +164,8 @@ export async function removedSentences(dependencies: ProvenanceDependencies, req
     const page = request.page!;
     if (request.from !== undefined) {
       pairs = [[index.indexOf({ page, seq: request.from }), index.indexOf({ page, seq: request.to! })]];
-      for (const seq of [request.from, request.to!]) if (index.indexOf({ page, seq }) === -1) throw new NotFoundError(`No revision ${seq} of page ${page}`);
+      for (const seq of [request.from, request.to!])
+        if (index.indexOf({ page, seq }) === -1) throw new NotFoundError(`No revision ${seq} of page ${page}`);
     } else {
       const positions = index.versions.flatMap((version, position) => (version.page === page ? [position] : []));
       pairs = positions.slice(1).map((position, at) => [positions[at]!, position]);
@@ -243,7 +253,11 @@ export interface RebuildResult {
 }
 
 /** The on-demand full recompute: every version re-read from its Document, every link recomputed, a new generation. */
-export async function rebuildProvenance(dependencies: ProvenanceDependencies, target: { series?: string; page?: string }, now: () => number = Date.now): Promise<RebuildResult> {
+export async function rebuildProvenance(
+  dependencies: ProvenanceDependencies,
+  target: { series?: string; page?: string },
+  now: () => number = Date.now,
+): Promise<RebuildResult> {
   const started = now();
   const scope = await scopeOf(dependencies, target);
   const state = await syncProvenance(dependencies, scope, { persist: true, rebuild: true });
@@ -257,7 +271,10 @@ export async function rebuildProvenance(dependencies: ProvenanceDependencies, ta
 }
 
 /** Catches the stored index up with the store (what the pipeline hook does), on demand. */
-export async function syncProvenanceIndex(dependencies: ProvenanceDependencies, target: { series?: string; page?: string }): Promise<{ scope: string; added: number; generation: number }> {
+export async function syncProvenanceIndex(
+  dependencies: ProvenanceDependencies,
+  target: { series?: string; page?: string },
+): Promise<{ scope: string; added: number; generation: number }> {
   const scope = await scopeOf(dependencies, target);
   const state = await syncProvenance(dependencies, scope, { persist: true });
   return { scope: scopeId(scope), added: state.added, generation: state.written ?? state.generation };
@@ -284,7 +301,8 @@ function cursorFingerprint(parts: ReadonlyArray<string | number>): string {
 
 function paginate<T>(items: readonly T[], fingerprint: string, request: { cursor?: string; limit?: number }): PageOfItems<T> {
   const limit = request.limit ?? DEFAULT_PROVENANCE_LIMIT;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PROVENANCE_LIMIT) throw new ValidationError(`limit: expected 1 to ${MAX_PROVENANCE_LIMIT}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PROVENANCE_LIMIT)
+    throw new ValidationError(`limit: expected 1 to ${MAX_PROVENANCE_LIMIT}`);
   const offset = request.cursor !== undefined ? decodeOffsetCursor(request.cursor, fingerprint) : 0;
   const end = offset + limit;
   return { items: items.slice(offset, end), ...(end < items.length ? { cursor: encodeOffsetCursor(end, fingerprint) } : {}) };

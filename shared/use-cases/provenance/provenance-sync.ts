@@ -58,7 +58,9 @@ export async function listScopeVersions(dependencies: ProvenanceDependencies, sc
   if (editions.length === 0) throw new NotFoundError(`No series ${scope.series}`);
   const limit = pLimit(PAGE_READS);
   const perPage = await Promise.all(
-    editions.map((entry) => limit(async () => (await allRevisions(dependencies, entry.page)).map((revision) => scopeVersion(revision, entry.edition ?? revision.edition)))),
+    editions.map((entry) =>
+      limit(async () => (await allRevisions(dependencies, entry.page)).map((revision) => scopeVersion(revision, entry.edition ?? revision.edition))),
+    ),
   );
   return perPage.flat();
 }

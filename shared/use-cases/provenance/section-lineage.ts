@@ -13,7 +13,8 @@ export async function sectionLineage(
   const state = await syncProvenance(dependencies, { kind: 'series', series: request.series }, { persist: false });
   const editions = state.index.editions();
   const edition = request.edition ?? editions.at(-1);
-  if (edition === undefined || !editions.includes(edition)) throw new NotFoundError(`No captured edition ${request.edition ?? ''} of series ${request.series}`.replace('  ', ' '));
+  if (edition === undefined || !editions.includes(edition))
+    throw new NotFoundError(`No captured edition ${request.edition ?? ''} of series ${request.series}`.replace('  ', ' '));
   const history = sectionAcrossEditions(state.index, edition, request.key);
   if (!history) throw new NotFoundError(`No section ${request.key} with text in the ${edition} edition of ${request.series}`);
   return { series: state.scope.kind === 'series' ? state.scope.series : request.series, ...history };

@@ -42,7 +42,10 @@ export async function compareDraft(dependencies: QueryDependencies, request: Dra
   if (!revision) throw new NotFoundError(`Edition ${edition} of series ${series} (page ${entry.page}) has not been captured yet`);
   const published = await dependencies.snapshots.getDocument(revision.documentKey);
   // A draft is read as its report is (a copy saved without its URL would otherwise fall to the generic profile).
-  const draft = extract(request.draft.html, { ...(request.draft.url ? { url: request.draft.url } : {}), profile: request.draft.profile ?? published.profile });
+  const draft = extract(request.draft.html, {
+    ...(request.draft.url ? { url: request.draft.url } : {}),
+    profile: request.draft.profile ?? published.profile,
+  });
   if (draft.sections.length === 0) throw new ValidationError('The draft has no sections: is it a saved report page?');
   const lineage = editions[0]!.series;
   const draftSide = request.draftSide ?? 'after';

@@ -76,7 +76,8 @@ export async function buildEditionMap(dependencies: QueryDependencies, request: 
 export async function editionMapInputs(dependencies: QueryDependencies, { report, from, to }: EditionMapRequest): Promise<SeriesInput[]> {
   const all = await listAllSeries(dependencies);
   const members = all.includes(report) ? [report] : all.filter((series) => series.startsWith(`${report}/`));
-  if (members.length === 0) throw new NotFoundError(`No series of report ${report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
+  if (members.length === 0)
+    throw new NotFoundError(`No series of report ${report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
   const limit = pLimit(DOCUMENT_READS);
   const found = await Promise.all(
     members.map((series) =>
@@ -96,7 +97,13 @@ export async function editionMapInputs(dependencies: QueryDependencies, { report
   const inputs: SeriesInput[] = [];
   for (const { series, fromRevision, toRevision } of found) {
     if (fromRevision && toRevision) {
-      inputs.push({ series, fromKey: fromRevision.documentKey, toKey: toRevision.documentKey, fromHash: fromRevision.documentHash, toHash: toRevision.documentHash });
+      inputs.push({
+        series,
+        fromKey: fromRevision.documentKey,
+        toKey: toRevision.documentKey,
+        fromHash: fromRevision.documentHash,
+        toHash: toRevision.documentHash,
+      });
     }
   }
   if (inputs.length > 0) return inputs.sort((a, b) => a.series.localeCompare(b.series));
@@ -115,7 +122,11 @@ export async function editionMapInputs(dependencies: QueryDependencies, { report
 }
 
 function hashInputs(scope: EditionMapScope, inputs: readonly SeriesInput[]): string {
-  const canonical = JSON.stringify({ version: EDITION_MAP_VERSION, ...scope, inputs: inputs.map(({ series, fromHash, toHash }) => [series, fromHash, toHash]) });
+  const canonical = JSON.stringify({
+    version: EDITION_MAP_VERSION,
+    ...scope,
+    inputs: inputs.map(({ series, fromHash, toHash }) => [series, fromHash, toHash]),
+  });
   return createHash('sha256').update(canonical).digest('hex');
 }
 

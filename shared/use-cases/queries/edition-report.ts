@@ -3,7 +3,13 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { diffDocuments } from '../../domain/diff-documents.js';
 import { editionMapPrior } from '../../domain/edition-map.js';
-import { assembleEditionReport, EDITION_REPORT_VERSION, seriesEditionReport, type EditionReport, type SeriesReport } from '../../domain/edition-report.js';
+import {
+  assembleEditionReport,
+  EDITION_REPORT_VERSION,
+  seriesEditionReport,
+  type EditionReport,
+  type SeriesReport,
+} from '../../domain/edition-report.js';
 import type { EditionMapScope } from '../../ports/snapshot-store.js';
 import { buildEditionMap, editionMapInputs, type EditionMapRequest, type SeriesInput } from './edition-map.js';
 import type { QueryDependencies } from './views.js';
@@ -40,7 +46,10 @@ export async function buildEditionReport(dependencies: QueryDependencies, reques
   const seriesReports: SeriesReport[] = await Promise.all(
     inputs.map((input) =>
       limit(async () => {
-        const [previous, next] = await Promise.all([dependencies.snapshots.getDocument(input.fromKey), dependencies.snapshots.getDocument(input.toKey)]);
+        const [previous, next] = await Promise.all([
+          dependencies.snapshots.getDocument(input.fromKey),
+          dependencies.snapshots.getDocument(input.toKey),
+        ]);
         // The other series' votes as a prior, as compare uses them (none when the series is the map's only one).
         const others = map.series.filter((member) => member !== input.series).length;
         const prior = others > 0 ? editionMapPrior(map, { exclude: input.series }) : undefined;
@@ -72,8 +81,20 @@ const storedReportSchema = z.object({
   report: z.string(),
   from: z.number(),
   to: z.number(),
-  series: z.array(z.object({ series: z.string(), ratio: z.number(), removedSections: z.array(z.string()), addedSections: z.array(z.string()) }).loose()),
-  sections: z.array(z.object({ key: z.string(), heading: z.string(), removedIn: z.array(z.string()), renamedIn: z.array(z.string()), presentIn: z.array(z.string()) }).loose()),
+  series: z.array(
+    z.object({ series: z.string(), ratio: z.number(), removedSections: z.array(z.string()), addedSections: z.array(z.string()) }).loose(),
+  ),
+  sections: z.array(
+    z
+      .object({
+        key: z.string(),
+        heading: z.string(),
+        removedIn: z.array(z.string()),
+        renamedIn: z.array(z.string()),
+        presentIn: z.array(z.string()),
+      })
+      .loose(),
+  ),
   summary: z.object({ series: z.number(), median: z.number(), lowest: z.array(z.object({ series: z.string(), ratio: z.number() })) }).loose(),
 });
 

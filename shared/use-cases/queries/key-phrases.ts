@@ -33,7 +33,8 @@ export async function trackKeyPhrases(dependencies: QueryDependencies, request: 
   if (own.length > 0) checkPhrases(own);
   const all = await listAllSeries(dependencies);
   const members = all.includes(request.report) ? [request.report] : all.filter((series) => series.startsWith(`${request.report}/`));
-  if (members.length === 0) throw new NotFoundError(`No series of report ${request.report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
+  if (members.length === 0)
+    throw new NotFoundError(`No series of report ${request.report} (give a series prefix such as hrr, or a series such as hrr/kazakhstan)`);
 
   // The profile is known from the first Document read; phrases are resolved before any Document is counted.
   const located = await Promise.all(
@@ -41,7 +42,9 @@ export async function trackKeyPhrases(dependencies: QueryDependencies, request: 
       const editions = (await dependencies.revisions.listEditions(series))
         .filter((entry): entry is typeof entry & { edition: number } => entry.edition !== undefined)
         .sort((a, b) => a.edition - b.edition);
-      const revisions = await Promise.all(editions.map(async (entry) => ({ edition: entry.edition, revision: await dependencies.revisions.latestRevision(entry.page) })));
+      const revisions = await Promise.all(
+        editions.map(async (entry) => ({ edition: entry.edition, revision: await dependencies.revisions.latestRevision(entry.page) })),
+      );
       return { series, revisions: revisions.filter((entry) => entry.revision !== undefined) };
     }),
   );
@@ -58,10 +61,15 @@ export async function trackKeyPhrases(dependencies: QueryDependencies, request: 
     located.map(({ series, revisions }) =>
       limit(async () => {
         const facts: EditionPhraseFacts[] = [];
-        for (const { edition, revision } of revisions) facts.push(phraseFacts(await dependencies.snapshots.getDocument(revision!.documentKey), edition, distinct));
+        for (const { edition, revision } of revisions)
+          facts.push(phraseFacts(await dependencies.snapshots.getDocument(revision!.documentKey), edition, distinct));
         return trackPhrases(series, facts, distinct);
       }),
     ),
   );
-  return { report: request.report, phrases: distinct, tracks: tracks.flat().sort((a, b) => a.series.localeCompare(b.series) || distinct.indexOf(a.phrase) - distinct.indexOf(b.phrase)) };
+  return {
+    report: request.report,
+    phrases: distinct,
+    tracks: tracks.flat().sort((a, b) => a.series.localeCompare(b.series) || distinct.indexOf(a.phrase) - distinct.indexOf(b.phrase)),
+  };
 }

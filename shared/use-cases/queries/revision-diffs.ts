@@ -32,10 +32,7 @@ export async function diffRevisions(
 ): Promise<RevisionDiffResult> {
   const { page, from, to } = request;
   if (from === to) throw new ValidationError('to: must differ from from');
-  const [fromRecord, toRecord] = await Promise.all([
-    dependencies.revisions.getRevision(page, from),
-    dependencies.revisions.getRevision(page, to),
-  ]);
+  const [fromRecord, toRecord] = await Promise.all([dependencies.revisions.getRevision(page, from), dependencies.revisions.getRevision(page, to)]);
   if (!fromRecord || !toRecord) {
     if (!(await dependencies.revisions.getPage(page))) throw new NotFoundError(`No page ${page}`);
     throw new NotFoundError(`No revision ${!fromRecord ? from : to} of page ${page}`);

@@ -53,7 +53,11 @@ export async function revisionFeed(dependencies: QueryDependencies, scope: FeedS
   const base = options.baseUrl.replace(/\/+$/, '');
   const { links } = options;
   const title =
-    scope.kind === 'all' ? 'redline: all revisions' : scope.kind === 'page' ? `redline: revisions of ${scope.page}` : `redline: revisions of series ${scope.series}`;
+    scope.kind === 'all'
+      ? 'redline: all revisions'
+      : scope.kind === 'page'
+        ? `redline: revisions of ${scope.page}`
+        : `redline: revisions of series ${scope.series}`;
   const scopeId =
     scope.kind === 'all' ? 'all' : scope.kind === 'page' ? `page:${encodeURIComponent(scope.page)}` : `series:${encodeURIComponent(scope.series)}`;
   const feed = new Feed({
@@ -124,7 +128,10 @@ function entrySummary(revision: RevisionRecord): string {
   const { summary } = revision;
   const items = revision.sections
     .slice(0, MAX_LISTED_SECTIONS)
-    .map((section) => `<li>${escapeHtml(`${section.kinds.join(', ')}: ${section.heading} (+${section.wordsAdded} -${section.wordsRemoved} words)`)}</li>`)
+    .map(
+      (section) =>
+        `<li>${escapeHtml(`${section.kinds.join(', ')}: ${section.heading} (+${section.wordsAdded} -${section.wordsRemoved} words)`)}</li>`,
+    )
     .join('');
   const more = revision.sections.length > MAX_LISTED_SECTIONS ? `<p>and ${revision.sections.length - MAX_LISTED_SECTIONS} more</p>` : '';
   return (

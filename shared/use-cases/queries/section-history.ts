@@ -50,7 +50,7 @@ export async function sectionHistory(dependencies: QueryDependencies, page: stri
 
   const keys = new Set([key]);
   // Until nothing new: backwards (newest first) a tracked key leads to its previous key, forwards the reverse.
-  for (let size = 0; size !== keys.size; ) {
+  for (let size = 0; size !== keys.size;) {
     size = keys.size;
     for (const sections of changed) {
       for (const change of sections) if (change.previousKey && keys.has(change.key)) keys.add(change.previousKey);

@@ -9,7 +9,12 @@ export async function listSeries(
 ): Promise<PageOfItems<SeriesRecord>> {
   const result = await dependencies.revisions.listSeries(options);
   return {
-    items: result.items.map(({ series, profile, firstSeenAt, aliases }) => ({ series, profile, firstSeenAt, ...(aliases?.length ? { aliases } : {}) })),
+    items: result.items.map(({ series, profile, firstSeenAt, aliases }) => ({
+      series,
+      profile,
+      firstSeenAt,
+      ...(aliases?.length ? { aliases } : {}),
+    })),
     ...(result.cursor ? { cursor: result.cursor } : {}),
   };
 }

@@ -47,13 +47,17 @@ export async function getRawSnapshot(dependencies: QueryDependencies, page: stri
   const candidates: StoredObjectSummary[] = [];
   for await (const summary of dependencies.snapshots.listRaw(page)) candidates.push(summary);
   const captured = Date.parse(record.capturedAt);
-  const distance = (summary: StoredObjectSummary) => (summary.lastModified ? Math.abs(summary.lastModified.getTime() - captured) : Number.MAX_SAFE_INTEGER);
+  const distance = (summary: StoredObjectSummary) =>
+    summary.lastModified ? Math.abs(summary.lastModified.getTime() - captured) : Number.MAX_SAFE_INTEGER;
   candidates.sort((a, b) => distance(a) - distance(b));
   const url = pageRecord?.url ?? record.url;
   for (const summary of candidates.slice(0, MAX_RAW_CANDIDATES)) {
     const raw = await dependencies.snapshots.getRaw(summary.key);
     try {
-      const { document } = readPage(new TextDecoder('utf-8').decode(raw.body), { url, ...(pageRecord?.profile ? { profile: pageRecord.profile } : {}) });
+      const { document } = readPage(new TextDecoder('utf-8').decode(raw.body), {
+        url,
+        ...(pageRecord?.profile ? { profile: pageRecord.profile } : {}),
+      });
       if (dependencies.snapshots.documentHash(document) === record.documentHash) return raw;
     } catch (error) {
       if (!(error instanceof ExtractionError)) throw error;
@@ -85,7 +89,10 @@ export async function newestOutline(dependencies: QueryDependencies, series: str
     const latest = await dependencies.revisions.latestRevision(entry.page);
     if (!latest) continue;
     const document = await dependencies.snapshots.getDocument(latest.documentKey);
-    return document.sections.map((section) => ({ key: section.key, heading: section.number ? `${section.number} ${section.heading}` : section.heading }));
+    return document.sections.map((section) => ({
+      key: section.key,
+      heading: section.number ? `${section.number} ${section.heading}` : section.heading,
+    }));
   }
   return [];
 }

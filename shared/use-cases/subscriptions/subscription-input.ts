@@ -8,10 +8,16 @@ import { parseWithSchema } from '../queries/query-input.js';
  */
 export const subscriptionFiltersSchema = z
   .object({
-    pages: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'not a page id')).max(100).optional(),
+    pages: z
+      .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/, 'not a page id'))
+      .max(100)
+      .optional(),
     series: z.array(z.string().min(1).max(200)).max(100).optional(),
     editions: z.array(z.number().int().min(0).max(999_999)).max(100).optional(),
-    sectionPrefixes: z.array(z.string().regex(/^[a-z0-9][a-z0-9~/-]{0,299}$/i, 'not a section key prefix')).max(100).optional(),
+    sectionPrefixes: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9~/-]{0,299}$/i, 'not a section key prefix'))
+      .max(100)
+      .optional(),
     kinds: z.array(z.enum(CHANGE_KINDS)).max(CHANGE_KINDS.length).optional(),
     minSignificance: z.number().min(0).max(1).optional(),
     terms: z.array(z.string().min(1).max(100)).max(50).optional(),

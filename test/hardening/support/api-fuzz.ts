@@ -14,7 +14,8 @@ export const bearer = { authorization: `Bearer ${API_TOKEN}` };
 export function answerProblems(answer: RawAnswer, method: string): string[] {
   if (answer.status >= 500) return [`${answer.status}: ${answer.body.slice(0, 300)}`];
   if (answer.status < 400 || method === 'HEAD') return [];
-  if (!String(answer.headers['content-type']).startsWith('application/problem+json')) return [`${answer.status} is ${answer.headers['content-type']}`];
+  if (!String(answer.headers['content-type']).startsWith('application/problem+json'))
+    return [`${answer.status} is ${answer.headers['content-type']}`];
   let parsed: { type?: unknown; title?: unknown; status?: number; detail?: unknown };
   try {
     parsed = JSON.parse(answer.body) as typeof parsed;
@@ -85,12 +86,49 @@ export const path = fc.tuple(fc.constantFrom(...TEMPLATES), fc.array(segment, { 
   let index = 0;
   return template.replace(/\{\}/g, () => values[index++]!);
 });
-const QUERY_VALUES = ['0', '1', '2', '-1', '1.5', '1e309', '100', '101', '9999999999', 'abc', 'true', 'false', 'TRUE', 'json', 'html', 'text', 'csv', 'edition', 'section', '', ' ', 'torture', 'a,b,,c', ',,,', 'hrr~kazakhstan', 'hrr/kazakhstan', 'e30', 'bnVsbA', 'eyJwayI6IlBBR0UjeCJ9', 'x'.repeat(3_000), '2023', '2024'];
+const QUERY_VALUES = [
+  '0',
+  '1',
+  '2',
+  '-1',
+  '1.5',
+  '1e309',
+  '100',
+  '101',
+  '9999999999',
+  'abc',
+  'true',
+  'false',
+  'TRUE',
+  'json',
+  'html',
+  'text',
+  'csv',
+  'edition',
+  'section',
+  '',
+  ' ',
+  'torture',
+  'a,b,,c',
+  ',,,',
+  'hrr~kazakhstan',
+  'hrr/kazakhstan',
+  'e30',
+  'bnVsbA',
+  'eyJwayI6IlBBR0UjeCJ9',
+  'x'.repeat(3_000),
+  '2023',
+  '2024',
+];
 export const queryKey = fc.oneof(
   fc.constantFrom('limit', 'cursor', 'from', 'to', 'format', 'unchanged', 'hideTrivial', 'terms', 'series', 'by', 'wholeWord', 'since', 'until'),
   fc.string({ unit: 'grapheme', maxLength: 12 }),
 );
-export const queryValue = fc.oneof(fc.constantFrom(...QUERY_VALUES), fc.string({ unit: 'grapheme', maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 30 }));
+export const queryValue = fc.oneof(
+  fc.constantFrom(...QUERY_VALUES),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+);
 export const query = fc
   .array(fc.tuple(queryKey, queryValue), { maxLength: 6 })
   .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([key, value]) => `${encodeSegment(key)}=${encodeSegment(value)}`).join('&')}`));
@@ -106,7 +144,10 @@ const BODIES = [
   '{"delivery":{"type":"webhook","url":"http://[::1]/hook"}}',
   '{"delivery":{"type":"email","address":"a@example.org"},"filters":{"terms":["x"]}}',
   JSON.stringify({ url: `https://example.org/${'x'.repeat(100_000)}` }),
-  JSON.stringify({ delivery: { type: 'email', address: 'a@example.org' }, filters: { terms: Array.from({ length: 500 }, (_, index) => `t${index}`) } }),
+  JSON.stringify({
+    delivery: { type: 'email', address: 'a@example.org' },
+    filters: { terms: Array.from({ length: 500 }, (_, index) => `t${index}`) },
+  }),
   '{"__proto__":{"polluted":true},"url":"https://example.org/a"}',
   '{"constructor":{"prototype":{"polluted":true}}}',
 ];
@@ -116,7 +157,16 @@ export const body = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
-export const contentType = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', 'multipart/form-data; boundary=x', 'application/json; charset=latin1');
+export const contentType = fc.constantFrom(
+  undefined,
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/vnd.api+json',
+  'multipart/form-data; boundary=x',
+  'application/json; charset=latin1',
+);
 export const authorization = fc.constantFrom(undefined, bearer.authorization, 'Bearer wrong', `Basic ${API_TOKEN}`);
 export const method = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD');
 

@@ -69,7 +69,9 @@ export async function startAwsServersProcess(): Promise<AwsServersProcess> {
 if (process.env[CHILD_FLAG] === '1' && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dataDir = await mkdtemp(join(tmpdir(), 'redline-soak-aws-'));
   const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true });
-  process.stdout.write(`${JSON.stringify({ endpoints: servers.endpoints, region: servers.region, tableName: servers.tableName, bucketName: servers.bucketName })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ endpoints: servers.endpoints, region: servers.region, tableName: servers.tableName, bucketName: servers.bucketName })}\n`,
+  );
   process.stdin.resume();
   process.stdin.on('end', () => {
     void servers

@@ -13,11 +13,16 @@ export function diffProblems(before: Document, after: Document, diff: RevisionDi
 
   // Every section of both Documents appears exactly once.
   const afterKeys = diff.sections.filter((section) => section.kind !== 'removed').map((section) => section.key);
-  if (JSON.stringify(afterKeys) !== JSON.stringify(after.sections.map((section) => section.key))) problem('the new sections are not listed once each, in order');
+  if (JSON.stringify(afterKeys) !== JSON.stringify(after.sections.map((section) => section.key)))
+    problem('the new sections are not listed once each, in order');
   const beforeKeys = diff.sections.filter((section) => section.kind !== 'added').map((section) => section.previousKey ?? section.key);
-  if (JSON.stringify([...beforeKeys].sort()) !== JSON.stringify(before.sections.map((section) => section.key).sort())) problem('the old sections are not listed once each');
+  if (JSON.stringify([...beforeKeys].sort()) !== JSON.stringify(before.sections.map((section) => section.key).sort()))
+    problem('the old sections are not listed once each');
 
-  const byKey = { before: new Map(before.sections.map((section) => [section.key, section])), after: new Map(after.sections.map((section) => [section.key, section])) };
+  const byKey = {
+    before: new Map(before.sections.map((section) => [section.key, section])),
+    after: new Map(after.sections.map((section) => [section.key, section])),
+  };
   let wordsAdded = 0;
   let wordsRemoved = 0;
   const kinds = { added: 0, removed: 0, modified: 0, renamed: 0, moved: 0, unchanged: 0 };
@@ -41,8 +46,14 @@ export function diffProblems(before: Document, after: Document, diff: RevisionDi
     }
     for (const paragraph of section.paragraphs) {
       if (!paragraph.words) continue;
-      const rebuiltAfter = paragraph.words.filter((word) => word.op !== 'delete').map((word) => word.text).join('');
-      const rebuiltBefore = paragraph.words.filter((word) => word.op !== 'insert').map((word) => word.text).join('');
+      const rebuiltAfter = paragraph.words
+        .filter((word) => word.op !== 'delete')
+        .map((word) => word.text)
+        .join('');
+      const rebuiltBefore = paragraph.words
+        .filter((word) => word.op !== 'insert')
+        .map((word) => word.text)
+        .join('');
       if (rebuiltAfter !== paragraph.after || rebuiltBefore !== paragraph.before) problem(`${where}: word operations do not rebuild the paragraph`);
     }
     const expected = expectedWordCounts(section);
@@ -52,7 +63,8 @@ export function diffProblems(before: Document, after: Document, diff: RevisionDi
   }
   const { summary } = diff;
   if (summary.wordsAdded !== wordsAdded || summary.wordsRemoved !== wordsRemoved) problem('the summary’s word counts are not the sections’ sums');
-  for (const kind of Object.keys(kinds) as (keyof typeof kinds)[]) if (summary[kind] !== kinds[kind]) problem(`summary.${kind} ${summary[kind]} != ${kinds[kind]}`);
+  for (const kind of Object.keys(kinds) as (keyof typeof kinds)[])
+    if (summary[kind] !== kinds[kind]) problem(`summary.${kind} ${summary[kind]} != ${kinds[kind]}`);
   if (!(summary.significance >= 0 && summary.significance <= 1)) problem(`summary significance ${summary.significance}`);
   return problems;
 }
@@ -92,7 +104,12 @@ export function expectedWordCounts(section: SectionChange): { added: number; rem
   for (const gap of gaps) {
     const removedText = gap.flatMap((paragraph) => (paragraph.before !== undefined ? [paragraph.before] : [])).join(' ');
     const addedText = gap.flatMap((paragraph) => (paragraph.after !== undefined ? [paragraph.after] : [])).join(' ');
-    if (section.kind !== 'added' && section.kind !== 'removed' && (removedText === addedText || classifyTextChange(removedText, addedText) === 'whitespace')) continue;
+    if (
+      section.kind !== 'added' &&
+      section.kind !== 'removed' &&
+      (removedText === addedText || classifyTextChange(removedText, addedText) === 'whitespace')
+    )
+      continue;
     for (const paragraph of gap) {
       if (paragraph.kind === 'added') added += countWordsWithLetters(paragraph.after!);
       else if (paragraph.kind === 'removed') removed += countWordsWithLetters(paragraph.before!);

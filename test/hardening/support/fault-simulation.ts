@@ -389,7 +389,8 @@ export async function simulate(backend: Backend, scenario: Scenario, plan: Fault
       if (step.concurrent && !outage) {
         stats.races += 1;
         const all = CHANNELS.flatMap((name) => queues[name]);
-        const other = step.pick % 2 === 0 || all.length === 1 ? message : all.filter((candidate) => candidate !== message)[step.pick % (all.length - 1)]!;
+        const other =
+          step.pick % 2 === 0 || all.length === 1 ? message : all.filter((candidate) => candidate !== message)[step.pick % (all.length - 1)]!;
         const [first, second] = await Promise.all([deliver(message, crash), deliver(other, { at: 0, after: false, outage: false })]);
         await backend.settle();
         settle(message, step, first);
@@ -462,7 +463,9 @@ export async function finalState(backend: Backend, pages: readonly string[]): Pr
         documentHash: revision.documentHash,
         documentKey: revision.documentKey,
         ...(revision.diffKey ? { diffKey: revision.diffKey } : {}),
-        sections: revision.sections.map((section) => `${section.kind}:${section.kinds.join('+')}:${section.key}:+${section.wordsAdded}-${section.wordsRemoved}`),
+        sections: revision.sections.map(
+          (section) => `${section.kind}:${section.kinds.join('+')}:${section.key}:+${section.wordsAdded}-${section.wordsRemoved}`,
+        ),
         summary: revision.summary,
       })),
       docs,
@@ -498,10 +501,12 @@ export const faultStepArbitrary: fc.Arbitrary<FaultStep> = fc.record({
 export function faultPlanArbitrary(options: { restart: boolean; maxSteps?: number }): fc.Arbitrary<FaultPlan> {
   const steps = fc.array(faultStepArbitrary, { minLength: 1, maxLength: options.maxSteps ?? 40 });
   if (!options.restart) return steps.map((list) => ({ steps: list }));
-  return fc
-    .tuple(steps, fc.nat({ max: 1000 }), fc.boolean())
-    // Every run makes at least four deliveries (two phases of capture and diff or capture): restart among them.
-    .map(([list, at, during]) => ({ steps: list, restart: { atStep: at % Math.min(4, list.length), during } }));
+  return (
+    fc
+      .tuple(steps, fc.nat({ max: 1000 }), fc.boolean())
+      // Every run makes at least four deliveries (two phases of capture and diff or capture): restart among them.
+      .map(([list, at, during]) => ({ steps: list, restart: { atStep: at % Math.min(4, list.length), during } }))
+  );
 }
 
 /** The invariants: same final state as the clean run, each revision once, every notification at least once and stable. */
@@ -541,7 +546,8 @@ export function compareWithClean(
     const seqs = revisions.map((revision) => revision.seq);
     if (seqs.some((seq, index) => seq !== index + 1)) return fail(`${page}: revision seqs ${seqs.join(',')}`);
     for (let index = 1; index < revisions.length; index++) {
-      if (revisions[index]!.documentHash === revisions[index - 1]!.documentHash) return fail(`${page}: revision ${index + 1} repeats its predecessor`);
+      if (revisions[index]!.documentHash === revisions[index - 1]!.documentHash)
+        return fail(`${page}: revision ${index + 1} repeats its predecessor`);
     }
   }
   // At least once, each id always with the same content; nothing that the clean run did not send.
@@ -555,12 +561,14 @@ export function compareWithClean(
   const cleanIds = clean.notifications.map((notification) => notification.id);
   if (new Set(cleanIds).size !== cleanIds.length) return fail(`the clean run delivered a notification twice: ${cleanIds.join(',')}`);
   const faultyIds = [...byId.keys()].sort();
-  if (JSON.stringify(faultyIds) !== JSON.stringify([...cleanIds].sort())) return fail(`notifications ${faultyIds.join(',')} instead of ${cleanIds.join(',')}`);
+  if (JSON.stringify(faultyIds) !== JSON.stringify([...cleanIds].sort()))
+    return fail(`notifications ${faultyIds.join(',')} instead of ${cleanIds.join(',')}`);
   for (const notification of clean.notifications) {
     if (byId.get(notification.id) !== canonicalJson(notification)) return fail(`notification ${notification.id} differs from the clean run's`);
   }
   for (const [page, { revisions }] of Object.entries(clean.state.pages)) {
-    for (const revision of revisions) if (revision.seq > 1 && !byId.has(`${page}#${revision.seq}`)) return fail(`no notification for ${page}#${revision.seq}`);
+    for (const revision of revisions)
+      if (revision.seq > 1 && !byId.has(`${page}#${revision.seq}`)) return fail(`no notification for ${page}#${revision.seq}`);
   }
   return { ok: true, markerRegressions };
 }

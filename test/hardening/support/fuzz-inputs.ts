@@ -146,7 +146,8 @@ export function documentProblems(document: Document): string[] {
   const keys = new Set<string>();
   for (const section of document.sections) {
     if (keys.has(section.key)) problems.push(`duplicate key ${section.key}`);
-    if (section.parentKey !== undefined && !keys.has(section.parentKey)) problems.push(`${section.key}: parent ${section.parentKey} is not an earlier section`);
+    if (section.parentKey !== undefined && !keys.has(section.parentKey))
+      problems.push(`${section.key}: parent ${section.parentKey} is not an earlier section`);
     keys.add(section.key);
     if (!Number.isInteger(section.level) || section.level < 1) problems.push(`${section.key}: level ${section.level}`);
     if (section.key === '' || /\s/.test(section.key)) problems.push(`bad key ${JSON.stringify(section.key)}`);
@@ -173,17 +174,45 @@ export type Edit =
   | { op: 'add-section'; section: number; heading: string; text: string }
   | { op: 'remove-section'; section: number };
 
-const word = fc.constantFrom('government', 'torture', 'the', 'of', 'police', '2024', 'detainees', 'reported', 'climate', 'freedom', 'and', '—', '(NGO)', 'Almaty,', 'court.');
+const word = fc.constantFrom(
+  'government',
+  'torture',
+  'the',
+  'of',
+  'police',
+  '2024',
+  'detainees',
+  'reported',
+  'climate',
+  'freedom',
+  'and',
+  '—',
+  '(NGO)',
+  'Almaty,',
+  'court.',
+);
 const words = fc.array(word, { minLength: 1, maxLength: 8 });
 const sentence = words.map((list) => `${list.join(' ')}.`);
 const position = fc.nat({ max: 10_000 });
 export const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ op: fc.constant('insert-words' as const), section: position, paragraph: position, at: position, words }),
-  fc.record({ op: fc.constant('delete-words' as const), section: position, paragraph: position, at: position, count: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({
+    op: fc.constant('delete-words' as const),
+    section: position,
+    paragraph: position,
+    at: position,
+    count: fc.integer({ min: 1, max: 6 }),
+  }),
   fc.record({ op: fc.constant('replace-word' as const), section: position, paragraph: position, at: position, word }),
   fc.record({ op: fc.constant('add-paragraph' as const), section: position, paragraph: position, text: sentence }),
   fc.record({
-    op: fc.constantFrom('remove-paragraph' as const, 'split-paragraph' as const, 'merge-paragraphs' as const, 'punctuate' as const, 'renumber' as const),
+    op: fc.constantFrom(
+      'remove-paragraph' as const,
+      'split-paragraph' as const,
+      'merge-paragraphs' as const,
+      'punctuate' as const,
+      'renumber' as const,
+    ),
     section: position,
     paragraph: position,
     at: position,

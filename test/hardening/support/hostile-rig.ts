@@ -47,13 +47,39 @@ export interface HostileCase {
 
 export const HOSTILE_CASES: HostileCase[] = [
   { name: 'slow headers', url: (rig) => rig.hostile.url('/slow-headers'), kind: 'timeout', message: /response headers timeout|total timeout/ },
-  { name: 'a body dripping one byte at a time', url: (rig) => rig.hostile.url('/drip'), kind: 'timeout', message: /total timeout of 2000 ms exceeded|response body timeout/ },
-  { name: 'a 100 MB body announced by Content-Length', url: (rig) => rig.hostile.url('/huge-length'), kind: 'too-large', httpStatus: 200, message: /declares 104857600 bytes, over the 2097152 byte cap/ },
-  { name: 'an endless body without a length (multi-GB)', url: (rig) => rig.site.url('/endless'), kind: 'too-large', message: /body over the 2097152 byte cap \(received\)/ },
+  {
+    name: 'a body dripping one byte at a time',
+    url: (rig) => rig.hostile.url('/drip'),
+    kind: 'timeout',
+    message: /total timeout of 2000 ms exceeded|response body timeout/,
+  },
+  {
+    name: 'a 100 MB body announced by Content-Length',
+    url: (rig) => rig.hostile.url('/huge-length'),
+    kind: 'too-large',
+    httpStatus: 200,
+    message: /declares 104857600 bytes, over the 2097152 byte cap/,
+  },
+  {
+    name: 'an endless body without a length (multi-GB)',
+    url: (rig) => rig.site.url('/endless'),
+    kind: 'too-large',
+    message: /body over the 2097152 byte cap \(received\)/,
+  },
   { name: 'a 32 MiB gzip bomb', url: (rig) => rig.hostile.url('/gzip-bomb'), kind: 'too-large', message: /byte cap \(decompressed\)/ },
-  { name: 'a 1 GiB gzip bomb (1 MiB on the wire)', url: (rig) => rig.site.url('/gzip-bomb-1g'), kind: 'too-large', message: /byte cap \(decompressed\)/ },
+  {
+    name: 'a 1 GiB gzip bomb (1 MiB on the wire)',
+    url: (rig) => rig.site.url('/gzip-bomb-1g'),
+    kind: 'too-large',
+    message: /byte cap \(decompressed\)/,
+  },
   { name: 'a redirect loop', url: (rig) => rig.hostile.url('/loop-a'), kind: 'http-status', httpStatus: 301, message: /Redirect loop/ },
-  { name: 'a redirect to a private address', url: (rig) => rig.hostile.url('/redirect?to=http://10.0.0.1/'), kind: 'blocked', message: /private address 10\.0\.0\.1/ },
+  {
+    name: 'a redirect to a private address',
+    url: (rig) => rig.hostile.url('/redirect?to=http://10.0.0.1/'),
+    kind: 'blocked',
+    message: /private address 10\.0\.0\.1/,
+  },
   {
     name: 'a redirect to the metadata address',
     url: (rig) => rig.hostile.url('/redirect?to=http://169.254.169.254/latest/meta-data/'),
@@ -73,10 +99,29 @@ export const HOSTILE_CASES: HostileCase[] = [
     message: /linkLocal address 169\.254\.169\.254/,
   },
   { name: 'non-HTML (PDF)', url: (rig) => rig.hostile.url('/pdf'), kind: 'not-html', httpStatus: 200, message: /is application\/pdf, not HTML/ },
-  { name: 'no Content-Type', url: (rig) => rig.hostile.url('/no-content-type'), kind: 'not-html', httpStatus: 200, message: /served without a Content-Type/ },
+  {
+    name: 'no Content-Type',
+    url: (rig) => rig.hostile.url('/no-content-type'),
+    kind: 'not-html',
+    httpStatus: 200,
+    message: /served without a Content-Type/,
+  },
   { name: 'robots.txt disallows the page', url: (rig) => rig.hostile.url('/private/report'), kind: 'robots', message: /robots\.txt/ },
-  { name: '429 with Retry-After 7 s (the backoff is longer)', url: (rig) => rig.hostile.url('/status/429'), kind: 'http-status', httpStatus: 429, message: /HTTP 429/ },
-  { name: '429 with Retry-After 7200 s', url: (rig) => rig.site.url('/retry-after-seconds?s=7200'), kind: 'http-status', httpStatus: 429, message: /HTTP 429/, dueInMinutes: 120 },
+  {
+    name: '429 with Retry-After 7 s (the backoff is longer)',
+    url: (rig) => rig.hostile.url('/status/429'),
+    kind: 'http-status',
+    httpStatus: 429,
+    message: /HTTP 429/,
+  },
+  {
+    name: '429 with Retry-After 7200 s',
+    url: (rig) => rig.site.url('/retry-after-seconds?s=7200'),
+    kind: 'http-status',
+    httpStatus: 429,
+    message: /HTTP 429/,
+    dueInMinutes: 120,
+  },
   {
     name: '503 with a Retry-After date 3 hours ahead',
     url: (rig) => rig.site.url('/retry-after-date?ms=10800000'),
@@ -87,7 +132,12 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   { name: '503 without Retry-After', url: (rig) => rig.site.url('/unavailable'), kind: 'http-status', httpStatus: 503, message: /HTTP 503/ },
   { name: '404', url: (rig) => rig.hostile.url('/status/404'), kind: 'http-status', httpStatus: 404, message: /HTTP 404/ },
-  { name: 'an error page served with 200', url: (rig) => rig.site.url('/error-200'), kind: 'body-missing', message: /No report body found for profile "state-hrr"/ },
+  {
+    name: 'an error page served with 200',
+    url: (rig) => rig.site.url('/error-200'),
+    kind: 'body-missing',
+    message: /No report body found for profile "state-hrr"/,
+  },
   { name: 'an empty 200', url: (rig) => rig.site.url('/empty'), kind: 'body-missing', message: /The page is empty/ },
   { name: 'a blank 200', url: (rig) => rig.site.url('/blank'), kind: 'body-missing', message: /The page is empty/ },
   {
@@ -96,8 +146,18 @@ export const HOSTILE_CASES: HostileCase[] = [
     kind: 'body-missing',
     message: /no section headings: its structure was lost/,
   },
-  { name: 'truncated HTML with intact HTTP framing', url: (rig) => rig.site.url('/truncated-html'), kind: 'body-missing', message: /ends inside the report body .*truncated/ },
-  { name: 'a transfer cut short of its Content-Length', url: (rig) => rig.site.url('/truncated-transfer'), kind: 'network', message: /terminated|other side closed|aborted|socket/i },
+  {
+    name: 'truncated HTML with intact HTTP framing',
+    url: (rig) => rig.site.url('/truncated-html'),
+    kind: 'body-missing',
+    message: /ends inside the report body .*truncated/,
+  },
+  {
+    name: 'a transfer cut short of its Content-Length',
+    url: (rig) => rig.site.url('/truncated-transfer'),
+    kind: 'network',
+    message: /terminated|other side closed|aborted|socket/i,
+  },
   { name: 'a truncated gzip body', url: (rig) => rig.site.url('/truncated-gzip'), kind: 'network', message: /unexpected end of file/ },
   { name: 'binary bytes served as text/html', url: (rig) => rig.site.url('/binary'), kind: 'body-missing', message: /No report body found/ },
 ];
@@ -176,7 +236,12 @@ export async function startHostileRig(): Promise<HostileRig> {
   const handler = createCaptureHandler(dependencies, silentObservability('capture'));
   let pages = 0;
 
-  const message = (page: PageRecord): CaptureMessage => ({ page: page.page, url: page.url, reason: 'scheduled', requestedAt: clock.now().toISOString() });
+  const message = (page: PageRecord): CaptureMessage => ({
+    page: page.page,
+    url: page.url,
+    reason: 'scheduled',
+    requestedAt: clock.now().toISOString(),
+  });
 
   const rig: HostileRig = {
     aws,
@@ -199,7 +264,11 @@ export async function startHostileRig(): Promise<HostileRig> {
       await dependencies.revisions.putPage(record);
       const captured = await capturePage(dependencies, message(record));
       if (captured.outcome !== 'captured') throw new Error(`baseline capture: ${captured.outcome}`);
-      const recorded = await recordRevision(dependencies, { page: record.page, documentKey: captured.documentKey, capturedAt: clock.now().toISOString() });
+      const recorded = await recordRevision(dependencies, {
+        page: record.page,
+        documentKey: captured.documentKey,
+        capturedAt: clock.now().toISOString(),
+      });
       if (recorded.outcome !== 'recorded') throw new Error(`baseline revision: ${recorded.outcome}`);
       return { page: (await dependencies.revisions.getPage(record.page))!, baselineHash: captured.documentHash };
     },

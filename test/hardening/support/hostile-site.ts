@@ -91,7 +91,9 @@ export async function startHostileSite(reportHtml: string, options: { now?: () =
         return send(response, 200, windows1252Bytes(reportHtml), { 'content-type': 'text/html; charset=utf-8' });
       case '/meta-charset':
         // No charset in the header, the right one in <meta>: decoded right.
-        return send(response, 200, windows1252Bytes(reportHtml.replace(/<head>/i, '<head><meta charset="windows-1252">')), { 'content-type': 'text/html' });
+        return send(response, 200, windows1252Bytes(reportHtml.replace(/<head>/i, '<head><meta charset="windows-1252">')), {
+          'content-type': 'text/html',
+        });
       case '/no-charset':
         // No charset anywhere, UTF-8 bytes: the default is right.
         return send(response, 200, report, { 'content-type': 'text/html' });
@@ -119,7 +121,9 @@ export async function startHostileSite(reportHtml: string, options: { now?: () =
       case '/retry-after-seconds':
         return send(response, 429, '<p>Slow down</p>', { 'retry-after': url.searchParams.get('s') ?? '7200' });
       case '/retry-after-date':
-        return send(response, 503, '<p>Maintenance</p>', { 'retry-after': new Date(now() + Number(url.searchParams.get('ms') ?? 3 * 3_600_000)).toUTCString() });
+        return send(response, 503, '<p>Maintenance</p>', {
+          'retry-after': new Date(now() + Number(url.searchParams.get('ms') ?? 3 * 3_600_000)).toUTCString(),
+        });
       case '/unavailable':
         return send(response, 503, '<p>Down</p>');
       default:

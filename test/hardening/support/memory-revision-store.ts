@@ -1,6 +1,12 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/errors.js';
 import { assertPageId } from '../../../shared/ports/page-id.js';
-import type { ListOptions, ListRecentRevisionsOptions, ListRevisionsOptions, PageOfItems, RevisionStore } from '../../../shared/ports/revision-store.js';
+import type {
+  ListOptions,
+  ListRecentRevisionsOptions,
+  ListRevisionsOptions,
+  PageOfItems,
+  RevisionStore,
+} from '../../../shared/ports/revision-store.js';
 import type { RevisionRecord } from '../../../shared/domain/revision-records.js';
 import type { CaptureFailure, CheckResult, EditionEntry, PageRecord, SeriesRecord } from '../../../shared/domain/page-records.js';
 import type { LineageOverride } from '../../../shared/domain/identity/series-lineage.js';
@@ -77,8 +83,7 @@ export class MemoryRevisionStore implements RevisionStore {
     if (options.series !== undefined) {
       const { members } = this.resolve(options.series);
       pages = pages.filter((page) => page.series !== undefined && members.includes(page.series)).sort((a, b) => (a.edition ?? 0) - (b.edition ?? 0));
-    }
-    else pages.sort((a, b) => (a.page < b.page ? -1 : a.page > b.page ? 1 : 0));
+    } else pages.sort((a, b) => (a.page < b.page ? -1 : a.page > b.page ? 1 : 0));
     return slice(pages.map(copy), options);
   }
 
@@ -97,7 +102,14 @@ export class MemoryRevisionStore implements RevisionStore {
     const { id } = this.resolve(series);
     const { items } = await this.listPages({ series, limit: 1000 });
     return items.map((page) =>
-      copy({ series: id, ...(page.series !== id ? { pageSeries: page.series } : {}), edition: page.edition, page: page.page, url: page.url, title: page.title }),
+      copy({
+        series: id,
+        ...(page.series !== id ? { pageSeries: page.series } : {}),
+        edition: page.edition,
+        page: page.page,
+        url: page.url,
+        title: page.title,
+      }),
     );
   }
 

@@ -19,7 +19,9 @@ const EXPRESSION = [
   'The law provides for freedom of expression, including for members of the press, and the government generally respected this right.',
   'Independent media were active and expressed a wide variety of views without restriction, although two outlets reported pressure from officials.',
 ];
-const DETENTION = ['Prison and detention center conditions were harsh because of overcrowding, inadequate sanitary conditions and limited medical care.'];
+const DETENTION = [
+  'Prison and detention center conditions were harsh because of overcrowding, inadequate sanitary conditions and limited medical care.',
+];
 const ELECTIONS = [
   'Observers assessed the most recent national elections as generally free and fair, with isolated reports of vote buying in rural districts.',
   'Women and members of minority groups participated in elections, and several were elected to the national assembly for the first time.',

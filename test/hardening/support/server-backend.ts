@@ -68,7 +68,8 @@ export async function serverBackend(dataDir: string): Promise<ServerBackend> {
     });
     const unsubscribe = servers.onS3Event((event) => {
       for (const created of objectCreatedFromS3rver(event, clock(), servers.region)) {
-        if (created.detail.bucket.name === servers.bucketName && created.detail.object.key.startsWith('docs/')) sink?.objectCreated(JSON.stringify(created));
+        if (created.detail.bucket.name === servers.bucketName && created.detail.object.key.startsWith('docs/'))
+          sink?.objectCreated(JSON.stringify(created));
       }
     });
     running = {

@@ -72,5 +72,7 @@ export function awsSolutionsFindings(report: ValidationReport): string[] {
   return report.pluginReports
     .flatMap((plugin) => plugin.violations)
     .filter((violation) => /^AwsSolutions-/.test(violation.ruleName))
-    .flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.severity} ${violation.ruleName} at ${construct.constructPath}`));
+    .flatMap((violation) =>
+      violation.violatingConstructs.map((construct) => `${violation.severity} ${violation.ruleName} at ${construct.constructPath}`),
+    );
 }

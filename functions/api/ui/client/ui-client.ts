@@ -47,7 +47,8 @@ function enhanceDiff(): void {
     if (allHidden) allHidden.hidden = !(sections.length > 0 && visible === 0);
     const value = hide ? 'true' : undefined;
     history.replaceState(history.state, '', setParameter(location.href, 'hideTrivial', value));
-    for (const link of toolbar.querySelectorAll<HTMLAnchorElement>('a[data-view]')) link.setAttribute('href', setParameter(link.href, 'hideTrivial', value));
+    for (const link of toolbar.querySelectorAll<HTMLAnchorElement>('a[data-view]'))
+      link.setAttribute('href', setParameter(link.href, 'hideTrivial', value));
   });
   for (const box of toolbar.querySelectorAll<HTMLInputElement>('[data-autosubmit]')) box.addEventListener('change', () => toolbar.requestSubmit());
 
@@ -66,7 +67,9 @@ function enhanceDiff(): void {
     let index = -1;
     if (at >= 0) index = at + direction;
     else if (direction > 0) index = visible.findIndex((section) => section.getBoundingClientRect().top > 20);
-    else for (let candidate = visible.length - 1; candidate >= 0 && index === -1; candidate--) if (visible[candidate]!.getBoundingClientRect().top < -4) index = candidate;
+    else
+      for (let candidate = visible.length - 1; candidate >= 0 && index === -1; candidate--)
+        if (visible[candidate]!.getBoundingClientRect().top < -4) index = candidate;
     const section = visible[index];
     if (!section) return;
     event.preventDefault();
@@ -135,7 +138,8 @@ function enhanceSubscribe(): void {
   const submit = form.querySelector<HTMLButtonElement>('[data-subscribe-submit]');
   const tokenHint = form.querySelector<HTMLElement>('#api-token-hint');
   if (!tokenInput || !region) return;
-  if (tokenHint) tokenHint.textContent = 'Sent only to this server, in the Authorization header. Left empty, the form shows the request to send instead.';
+  if (tokenHint)
+    tokenHint.textContent = 'Sent only to this server, in the Authorization header. Left empty, the form shows the request to send instead.';
   const stored = sessionStorage.getItem(TOKEN_KEY);
   if (stored) {
     tokenInput.value = stored;
