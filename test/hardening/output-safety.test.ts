@@ -1,3 +1,4 @@
+import { toCsv } from '../../shared/domain/csv.js';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import type { ApiDependencies } from '../../functions/api/api-dependencies.js';
@@ -190,6 +191,11 @@ describe('CSV exports of a hostile page', () => {
     expect(cells.filter((cell) => FORMULA_START.test(cell))).toEqual([]);
     expect(cells).toContain(`'${FORMULA_SENTENCE}`);
     expect(cells).toContain(`'${FORMULA_HEADING}`);
+  });
+
+  it('keeps formatted decimals such as a change of -70.6 % as numbers, and neutralises anything else after a sign', () => {
+    expect(toCsv([['-70.6', '+3', '-100', 12.5, -4]])).toBe('-70.6,+3,-100,12.5,-4\r\n');
+    expect(toCsv([['-1+2', '-A1', '+cmd|x', '-', '@SUM(A1)']])).toBe(`"'-1+2","'-A1","'+cmd|x","'-","'@SUM(A1)"\r\n`);
   });
 
   it('leaves ordinary text and numbers as they were', () => {
