@@ -89,7 +89,8 @@ describe('the edition comparison sidebar in Chromium', () => {
     expect(await page.locator('#nav-added + ol a').evaluateAll((all) => all.map((one) => one.getAttribute('href')))).toEqual(addedIds);
     const relocated = await page.locator('#nav-relocated + ol li').allTextContents();
     expect(relocated).toContain(
-      '1.c Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses → 3.a Torture and Cruel, Inhuman, or Degrading Treatment or Punishment',
+      '1.c Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses' +
+        ' → 3.a Torture and Cruel, Inhuman, or Degrading Treatment or Punishment',
     );
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'compare-sidebar');

@@ -275,7 +275,8 @@ describe('the edition comparison sidebar', () => {
     expect(relocated.length).toBeGreaterThan(5);
     expect(hrefs(group('nav-relocated'))).toHaveLength(relocated.length);
     expect(group('nav-relocated')).toContain(
-      '<span class="old-name">1.c Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses</span> → 3.a Torture and Cruel',
+      '<span class="old-name">1.c Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses</span>' +
+        ' → 3.a Torture and Cruel',
     );
   });
 

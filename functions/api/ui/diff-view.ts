@@ -287,9 +287,9 @@ function atAGlance(shown: { section: SectionChange; anchor: string }[]): SafeHtm
 type ShownSection = { section: SectionChange; index: number; anchor: string };
 
 function navItem({ section, anchor }: ShownSection, hidden: boolean, tracked: boolean): SafeHtml {
-  return html`<li class="level-${Math.min(section.level, 6)}"${tracked ? html` data-for="${anchor}"` : ''}${hidden ? html` hidden` : ''}><a href="#${anchor}">${sectionTitle(
-    section,
-  )} ${badge(section.kind, section.kind)}</a></li>`;
+  const attributes = html`${tracked ? html` data-for="${anchor}"` : ''}${hidden ? html` hidden` : ''}`;
+  const label = html`${sectionTitle(section)} ${badge(section.kind, section.kind)}`;
+  return html`<li class="level-${Math.min(section.level, 6)}"${attributes}><a href="#${anchor}">${label}</a></li>`;
 }
 
 /** One sidebar group of an edition comparison: a heading and its links, left out when empty. */
