@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import { BUNDLE_MODULE, buildUiClient, bundleModuleSource } from '../../functions/api/ui/client/build-ui-client.js';
 import { auditChart } from '../../functions/api/ui/audit-chart.js';
-import { renderDiffPage, type DiffPageModel } from '../../functions/api/ui/diff-view.js';
+import { firstChangeAnchor, renderDiffPage, type DiffPageModel } from '../../functions/api/ui/diff-view.js';
 import { html, rawHtml } from '../../functions/api/ui/html.js';
 import { removedSentences } from '../../functions/api/ui/removed-sentences.js';
 import { cliCommand, curlCommand, SUBSCRIPTION_KINDS, subscriptionRequestFrom } from '../../functions/api/ui/subscription-form.js';
@@ -239,6 +239,57 @@ describe('the diff page', () => {
     expect(whole.size).toBeLessThan(4 * 400_000);
     // Output (and work) grows with the diff, not with its square.
     expect(whole.size / part.size).toBeLessThan(3);
+  });
+});
+
+describe('the edition comparison sidebar', () => {
+  // Kazakhstan 2023 -> 2024 from the embedded pages: sections removed, added, renamed and moved.
+  const diff = diffDocuments(extract(loadCorpusPage('kazakhstan', 2023)), extract(loadCorpusPage('kazakhstan', 2024)));
+  const display = { view: 'inline' as const, hideTrivial: false, unchanged: false };
+  const page = renderDiffPage(model(diff, { mode: 'editions', fromLabel: '2023 edition', toLabel: '2024 edition', display })).value;
+  const nav = page.slice(page.indexOf('<nav class="section-nav'), page.indexOf('</nav>', page.indexOf('<nav class="section-nav')));
+  const group = (id: string) => {
+    const start = nav.indexOf(`<h3 id="${id}">`);
+    return start === -1 ? '' : nav.slice(start, nav.indexOf('</ol>', start));
+  };
+  const hrefs = (fragment: string) => [...fragment.matchAll(/href="#([^"]+)"/g)].map((match) => match[1]);
+  const anchorsOf = (kind: string) =>
+    [...page.matchAll(new RegExp(`<section [^>]*id="([^"]+)"[^>]* data-kind="${kind}"`, 'g'))].map((match) => match[1]);
+
+  it('keeps the removed 2023 sections out of the 2024 outline, in a group of their own', () => {
+    const removed = anchorsOf('removed');
+    expect(removed.length).toBeGreaterThan(10);
+    expect(hrefs(group('nav-removed'))).toEqual(removed);
+    expect(group('nav-removed')).toContain(`Removed (2023 edition) <span class="muted">(${removed.length})</span>`);
+    const outline = nav.slice(nav.indexOf('<details class="outline">'), nav.indexOf('</details>'));
+    expect(outline).toContain('<summary>Outline of the 2024 edition');
+    expect(hrefs(outline).length).toBe(diff.sections.filter((section) => section.kind !== 'removed' && section.kind !== 'unchanged').length);
+    expect(hrefs(outline).filter((href) => removed.includes(href))).toEqual([]);
+  });
+
+  it('groups added and renamed or moved sections, old heading -> new heading', () => {
+    expect(hrefs(group('nav-added'))).toEqual(anchorsOf('added'));
+    const relocated = diff.sections.filter(
+      (section) => section.kind !== 'removed' && (section.kinds.includes('renamed') || section.kinds.includes('moved')),
+    );
+    expect(relocated.length).toBeGreaterThan(5);
+    expect(hrefs(group('nav-relocated'))).toHaveLength(relocated.length);
+    expect(group('nav-relocated')).toContain(
+      '<span class="old-name">1.c Torture and Other Cruel, Inhuman, or Degrading Treatment or Punishment, and Other Related Abuses</span>' +
+        ' → 3.a Torture and Cruel',
+    );
+  });
+
+  it('puts the changed sections first, the first change first, for the skip link', () => {
+    const first = firstChangeAnchor(diff, display);
+    expect(first).toBe(page.match(/<section [^>]*id="([^"]+)"/)![1]);
+    expect(nav.indexOf('<h3 id="nav-changed">')).toBeLessThan(nav.indexOf('<h3 id="nav-removed">'));
+    expect(hrefs(nav)[0]).toBe(first);
+    // Hidden formatting-only sections are skipped by the skip link.
+    const formatting = diffOf([section({ key: 'spaces', heading: 'Spaces', trivial: 'whitespace' }), section({ key: 'real', heading: 'Real' })]);
+    expect(firstChangeAnchor(formatting, { ...display, hideTrivial: true })).toBe('sec-real');
+    expect(firstChangeAnchor(formatting, display)).toBe('sec-spaces');
+    expect(firstChangeAnchor(diffOf([section({ kind: 'unchanged', kinds: ['unchanged'] })]), display)).toBeUndefined();
   });
 });
 

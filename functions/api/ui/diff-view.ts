@@ -284,12 +284,74 @@ function atAGlance(shown: { section: SectionChange; anchor: string }[]): SafeHtm
   }</div>`;
 }
 
-export function renderDiffPage(model: DiffPageModel): SafeHtml {
-  const { diff, display } = model;
-  const removed = removedSentences(diff);
-  const moved = findMovedParagraphs(diff);
+type ShownSection = { section: SectionChange; index: number; anchor: string };
+
+function navItem({ section, anchor }: ShownSection, hidden: boolean, tracked: boolean): SafeHtml {
+  const attributes = html`${tracked ? html` data-for="${anchor}"` : ''}${hidden ? html` hidden` : ''}`;
+  const label = html`${sectionTitle(section)} ${badge(section.kind, section.kind)}`;
+  return html`<li class="level-${Math.min(section.level, 6)}"${attributes}><a href="#${anchor}">${label}</a></li>`;
+}
+
+/** One sidebar group of an edition comparison: a heading and its links, left out when empty. */
+function navGroup(id: string, title: string, items: SafeHtml[]): SafeHtml {
+  if (items.length === 0) return html``;
+  return html`<h3 id="${id}">${title} <span class="muted">(${formatNumber(items.length)})</span></h3><ol aria-labelledby="${id}">${items}</ol>`;
+}
+
+/**
+ * The sidebar of an edition comparison. The later edition's outline never holds the earlier edition's sections: the
+ * changed sections come first (in the later edition's order, so the first change is a few Tab presses away), then
+ * "Removed" (earlier headings), "Added", "Renamed/Moved" (old heading -> new heading), and the whole later outline in a
+ * <details> (closed, so its links add no Tab stops until opened; no script needed).
+ */
+function editionNav(model: DiffPageModel, shown: ShownSection[], hide: (section: SectionChange) => boolean): SafeHtml {
+  const present = shown.filter(({ section }) => section.kind !== 'removed');
+  const changed = present.filter(({ section }) => section.kind !== 'unchanged');
+  const removed = shown.filter(({ section }) => section.kind === 'removed');
+  const added = shown.filter(({ section }) => section.kind === 'added');
+  const relocated = shown.filter(
+    ({ section }) => section.kind !== 'removed' && (section.kinds.includes('renamed') || section.kinds.includes('moved')),
+  );
+  const link = (entry: ShownSection, text: SafeHtml | string) =>
+    html`<li${hide(entry.section) ? html` hidden` : ''}><a href="#${entry.anchor}">${text}</a></li>`;
+  return html`<nav class="section-nav edition-nav" aria-label="Sections in this comparison" data-section-nav>
+<h2 id="section-nav-heading">Sections</h2>
+${navGroup(
+  'nav-changed',
+  'Changed only',
+  changed.map((entry) => link(entry, html`${sectionTitle(entry.section)} ${badge(entry.section.kind, entry.section.kind)}`)),
+)}
+${navGroup(
+  'nav-removed',
+  `Removed (${model.fromLabel})`,
+  removed.map((entry) => link(entry, sectionTitle(entry.section))),
+)}
+${navGroup(
+  'nav-added',
+  'Added',
+  added.map((entry) => link(entry, sectionTitle(entry.section))),
+)}
+${navGroup(
+  'nav-relocated',
+  'Renamed/Moved',
+  relocated.map((entry) => link(entry, html`<span class="old-name">${previousTitle(entry.section)}</span> → ${sectionTitle(entry.section)}`)),
+)}
+${
+  present.length === 0
+    ? removed.length === 0
+      ? html`<p class="muted">None.</p>`
+      : ''
+    : html`<details class="outline"><summary>Outline of the ${model.toLabel} <span class="muted" data-visible-count>(${formatNumber(
+        present.filter(({ section }) => !hide(section)).length,
+      )})</span></summary><ol>${present.map((entry) => navItem(entry, hide(entry.section), true))}</ol></details>`
+}
+</nav>`;
+}
+
+/** The sections the page renders, in the diff's order, each with its unique anchor. */
+function shownSections(diff: RevisionDiff, display: DiffPageModel['display']): ShownSection[] {
   const used = new Set<string>();
-  const shown: { section: SectionChange; index: number; anchor: string }[] = [];
+  const shown: ShownSection[] = [];
   diff.sections.forEach((section, index) => {
     if (section.kind === 'unchanged' && !display.unchanged) return;
     let anchor = sectionAnchor(section.key);
@@ -297,6 +359,20 @@ export function renderDiffPage(model: DiffPageModel): SafeHtml {
     used.add(anchor);
     shown.push({ section, index, anchor });
   });
+  return shown;
+}
+
+/** The anchor of the first changed section the page shows (not hidden as formatting only): the target of "Skip to the first change". */
+export function firstChangeAnchor(diff: RevisionDiff, display: DiffPageModel['display']): string | undefined {
+  return shownSections(diff, display).find(({ section }) => section.kind !== 'unchanged' && !(formattingOnly(section) && display.hideTrivial))
+    ?.anchor;
+}
+
+export function renderDiffPage(model: DiffPageModel): SafeHtml {
+  const { diff, display } = model;
+  const removed = removedSentences(diff);
+  const moved = findMovedParagraphs(diff);
+  const shown = shownSections(diff, display);
   const trivialCount = shown.filter(({ section }) => formattingOnly(section)).length;
   const visibleCount = shown.length - (display.hideTrivial ? trivialCount : 0);
   const context: SectionRenderContext = { model, removed, moved, anchors: new Map(shown.map(({ index, anchor }) => [index, anchor])) };
@@ -314,7 +390,11 @@ ${Object.entries(model.form.fields).map(([name, value]) => html`<input type="hid
 <span class="keys-hint" data-keys-hint hidden>Keys: <kbd>n</kbd> next section, <kbd>p</kbd> previous</span>
 </form>`;
 
-  const nav = html`<nav class="section-nav" aria-label="Sections in this comparison" data-section-nav>
+  const hide = (section: SectionChange) => formattingOnly(section) && display.hideTrivial;
+  const nav =
+    model.mode === 'editions'
+      ? editionNav(model, shown, hide)
+      : html`<nav class="section-nav" aria-label="Sections in this comparison" data-section-nav>
 <h2 id="section-nav-heading">Sections <span class="muted" data-visible-count>(${formatNumber(visibleCount)})</span></h2>
 ${
   shown.length === 0

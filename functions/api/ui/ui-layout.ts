@@ -18,6 +18,8 @@ export interface LayoutOptions {
   /** Atom feeds offered to feed readers (<link rel="alternate">). */
   feeds?: { title: string; href: string }[];
   body: HtmlValue;
+  /** More skip links after "Skip to main content" (e.g. "Skip to the first change"), hidden until focused. */
+  skipLinks?: { href: string; label: string }[];
 }
 
 /**
@@ -40,7 +42,7 @@ ${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="applicati
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to main content</a>
-<header class="site-header">
+${(options.skipLinks ?? []).map((link) => html`<a class="skip-link" href="${link.href}">${link.label}</a>\n`)}<header class="site-header">
 <div class="bar">
 <a class="brand" href="${links.home()}">red<span>line</span></a>
 <nav class="site-nav" aria-label="Main">

@@ -21,7 +21,7 @@ import { auditView, type AuditRequestFields } from './audit-view.js';
 import { editionOverviewView, OVERVIEW_SORTS } from './edition-overview-view.js';
 import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
 import { errorView, homeView, revisionView, sectionHistoryView, seriesView, timelineView, type LastChange } from './browse-views.js';
-import { renderDiffPage } from './diff-view.js';
+import { firstChangeAnchor, renderDiffPage } from './diff-view.js';
 import { html, timeElement, type SafeHtml } from './html.js';
 import { findAsset, UI_CONTENT_SECURITY_POLICY } from './ui-assets.js';
 import { layout, type LayoutOptions } from './ui-layout.js';
@@ -309,6 +309,7 @@ async function editionComparisonPage({ event, links, dependencies }: ViewRequest
   ]);
   const fromLabel = `${comparison.from.edition} edition`;
   const toLabel = `${comparison.to.edition} edition`;
+  const firstChange = firstChangeAnchor(comparison.diff, display);
   const intro = html`<p class="lead">The latest capture of each edition, section by section: <a href="${links.page(comparison.from.page)}">${comparison.from.page}</a>
 (revision #${comparison.from.seq}, ${timeElement(comparison.from.capturedAt)}) against <a href="${links.page(comparison.to.page)}">${comparison.to.page}</a>
 (revision #${comparison.to.seq}, ${timeElement(comparison.to.capturedAt)}). Sections are paired by key, then by heading and text similarity, so a
@@ -322,6 +323,7 @@ renamed or moved section is shown against its old self.</p>`;
         { label: series, href: links.series(series) },
         { label: `${parsed.from} vs ${parsed.to}` },
       ],
+      ...(firstChange ? { skipLinks: [{ href: `#${firstChange}`, label: 'Skip to the first change' }] } : {}),
       body: renderDiffPage({
         mode: 'editions',
         heading: `${series}: the ${comparison.from.edition} and ${comparison.to.edition} editions compared`,

@@ -96,6 +96,10 @@ pre{background:#f4f4f4;border:1px solid #d9d9d9;padding:.6rem .8rem;overflow-x:a
 .section-nav a:hover{background:#e8eefb}
 .section-nav a[aria-current]{background:#dbe5fa;font-weight:600}
 .section-nav .level-2{padding-left:.75rem}.section-nav .level-3{padding-left:1.5rem}.section-nav .level-4,.section-nav .level-5,.section-nav .level-6{padding-left:2.25rem}
+.edition-nav h3{font-size:.9rem;margin:.75rem 0 .25rem}
+.edition-nav a{overflow-wrap:anywhere}
+.edition-nav .old-name{font-style:italic}
+.edition-nav details{margin-top:.75rem}.edition-nav summary{cursor:pointer;font-weight:600}
 .diff-toolbar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem;padding:.5rem .75rem;border:1px solid #d0d0d0;border-radius:4px;background:#fafafa;margin:0 0 1rem}
 .diff-toolbar .views a[aria-current]{font-weight:700;color:#1a1a1a;text-decoration:none}
 .diff-summary{display:flex;flex-wrap:wrap;gap:.4rem .6rem;align-items:center;margin:.5rem 0 1rem}
