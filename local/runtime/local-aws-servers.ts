@@ -13,6 +13,7 @@ import {
 import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { guardS3rverStore } from './s3rver-store-guard.js';
 import { createTableRequest } from '../../shared/adapters/dynamodb/table-definition.js';
 
 /**
@@ -55,6 +56,8 @@ export interface LocalAwsServers {
   dataDir: string;
   /** S3-shaped event records that s3rver emits for each PUT/COPY/DELETE (keys not URL-encoded, unlike AWS). */
   onS3Event(listener: (event: unknown) => void): () => void;
+  /** Hears of each object write that failed on disk (ENOSPC, EROFS, ...): s3rver only answers a 500 for it. */
+  onWriteFailure(listener: (error: NodeJS.ErrnoException) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -120,6 +123,11 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     directory: s3Dir,
     resetOnClose: options.resetS3OnClose ?? false,
   });
+  // Atomic object writes; a short object left by a kill counts as missing (docs/reliability.md, "Full disk").
+  const writeFailureListeners = new Set<(error: NodeJS.ErrnoException) => void>();
+  guardS3rverStore(s3rver.store, {
+    onWriteFailure: (error) => writeFailureListeners.forEach((listener) => listener(error as NodeJS.ErrnoException)),
+  });
 
   let dynamoListening = false;
   let s3Listening = false;
@@ -159,6 +167,10 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
       onS3Event(listener) {
         s3rver.on('event', listener);
         return () => s3rver.off('event', listener);
+      },
+      onWriteFailure(listener) {
+        writeFailureListeners.add(listener);
+        return () => writeFailureListeners.delete(listener);
       },
       close,
     };

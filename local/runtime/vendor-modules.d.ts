@@ -34,6 +34,8 @@ declare module 's3rver' {
     close(): Promise<void>;
     reset(): void;
     httpServer?: Server;
+    /** Its FilesystemStore (guarded by s3rver-store-guard.ts). */
+    store: unknown;
     on(event: 'event', listener: (event: unknown) => void): this;
     off(event: 'event', listener: (event: unknown) => void): this;
   }
