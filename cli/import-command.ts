@@ -106,7 +106,10 @@ Examples:
     });
 }
 
-/** Lets other commands read the folder while a long import holds it (they connect to these servers). */
+/**
+ * Tells other commands that this import holds the folder: they are refused at once (exit 2) rather than connecting
+ * to servers that end with the import.
+ */
 async function announce(store: Awaited<ReturnType<typeof openLocalStore>>, dataDir: string): Promise<(() => Promise<void>) | undefined> {
   const servers = store.servers;
   if (!servers) return undefined;
@@ -114,6 +117,7 @@ async function announce(store: Awaited<ReturnType<typeof openLocalStore>>, dataD
     dataDir,
     { endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName },
     'redline import',
+    { shareable: false },
   );
 }
 

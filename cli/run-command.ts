@@ -5,7 +5,7 @@ import type { DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, assertDatabaseFree, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, assertDatabaseFree, claimLocalStore, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -52,18 +52,26 @@ Examples:
           `${running.owner ?? 'the local runtime'} (pid ${running.pid}) has ${target.dataDir} open${running.processesEvents === false ? '' : ' and runs cycles itself'}; stop it first`,
         );
       }
-      await assertDatabaseFree(target.dataDir);
+      // The folder's one owner for the cycle: a second command started meanwhile is refused at once (exit 2).
+      const release = await claimLocalStore(target.dataDir, 'redline run');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const out = options.json ? io.stderr : io.stdout;
       const deliveries: string[] = [];
       // The local runtime (every handler, the fetcher, the one subscription notifier) is loaded only for this command.
-      const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
-      const runtime = await startLocalRuntime({
-        dataDir: target.dataDir,
-        allowedOrigins: options.allowOrigin ?? [],
-        subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
-        requireListPaging: false,
-      });
+      let runtime;
+      try {
+        await assertDatabaseFree(target.dataDir);
+        const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
+        runtime = await startLocalRuntime({
+          dataDir: target.dataDir,
+          allowedOrigins: options.allowOrigin ?? [],
+          subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
+          requireListPaging: false,
+        });
+      } catch (error) {
+        await release();
+        throw error;
+      }
       let report: CycleReport;
       try {
         let dispatched = 0;
@@ -83,6 +91,7 @@ Examples:
         }
       } finally {
         await runtime.close();
+        await release();
       }
 
       const failed = report.captures.filter((capture) => capture.outcome === 'failed').length + notRecorded(report).length;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -141,6 +141,36 @@ export interface RuntimeFile {
   owner?: string;
   /** False for processes that do not turn stored Documents into revisions (redline serve, redline import). */
   processesEvents?: boolean;
+  /** The owner's start time as the system gives it (Linux: /proc/<pid>/stat), so a reused pid is not taken for it. */
+  pidStartTime?: string;
+  /** False when other commands must not connect to these servers (a finite command such as `redline import`). */
+  shareable?: boolean;
+}
+
+/**
+ * When the process with this pid started, in the system's own units (Linux: field 22 of /proc/<pid>/stat, clock
+ * ticks since boot); undefined where that cannot be read (another system, a pid that is gone).
+ */
+export function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count fields after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process recorded as { pid, pidStartTime } is still the one running under that pid. */
+export function ownerAlive(owner: { pid: number; pidStartTime?: string }): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (owner.pidStartTime === undefined) return true;
+  const current = processStartTime(owner.pid);
+  return current === undefined || current === owner.pidStartTime;
 }
 
 export async function openStore(target: Exclude<StoreTarget, { kind: 'api' }>, io: Pick<CliIo, 'env'>): Promise<OpenStore> {
@@ -156,12 +186,61 @@ export async function runningStoreProcess(dataDir: string): Promise<RuntimeFile 
     return undefined;
   }
   if (!Number.isInteger(file.pid) || !file.endpoints?.dynamodb || !file.endpoints.s3) return undefined;
-  try {
-    process.kill(file.pid, 0);
-    return file;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? file : undefined;
+  return ownerAlive(file) ? file : undefined;
+}
+
+/** The refusal when the folder's owner does not share its servers (exit code 2). */
+export function storeBusyError(dataDir: string, owner: { pid: number; owner?: string }): UsageError {
+  return new UsageError(
+    `The local store ${dataDir} is in use by ${owner.owner ?? 'another redline command'} (pid ${owner.pid}), which does not share it. ` +
+      'Wait for it to finish, or use another --data-dir.',
+  );
+}
+
+/** What `<dataDir>/owner.lock` holds: the one process that has started servers on the folder. */
+interface OwnerLock {
+  pid: number;
+  pidStartTime?: string;
+  owner?: string;
+}
+
+/**
+ * Makes this process the folder's one owner, atomically (the file is created exclusively), so two commands started
+ * together cannot both open its database. A lock left by a process that is gone, or whose pid now belongs to another
+ * process (another start time), is taken over. Returns how to let go of it.
+ */
+export async function claimLocalStore(dataDir: string, owner = 'another redline command'): Promise<() => Promise<void>> {
+  const file = join(dataDir, 'owner.lock');
+  const lock: OwnerLock = { pid: process.pid, owner };
+  const startTime = processStartTime(process.pid);
+  if (startTime !== undefined) lock.pidStartTime = startTime;
+  await mkdir(dataDir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await writeFile(file, `${JSON.stringify(lock)}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      const held = await readFile(file, 'utf8').then(
+        (text) => JSON.parse(text) as OwnerLock,
+        () => undefined,
+      );
+      if (held && Number.isInteger(held.pid) && ownerAlive(held)) throw storeBusyError(dataDir, held);
+      await rm(file, { force: true });
+    }
   }
+  const release = () => {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as OwnerLock).pid === process.pid) rmSync(file, { force: true });
+    } catch {
+      // Gone already.
+    }
+  };
+  process.once('exit', release);
+  return async () => {
+    process.off('exit', release);
+    release();
+  };
 }
 
 /** The packages of the embedded local store (its DynamoDB and S3 servers): runtime dependencies of redline. */
@@ -201,14 +280,19 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
   let region: string;
   let table: string;
   let bucket: string;
+  let release: (() => Promise<void>) | undefined;
   if (running) {
+    if (running.shareable === false) throw storeBusyError(target.dataDir, running);
     ({ endpoints, region, table, bucket } = running);
   } else {
-    await assertDatabaseFree(target.dataDir);
+    release = await claimLocalStore(target.dataDir);
     try {
+      await assertDatabaseFree(target.dataDir);
       // Nothing here pages through S3 listings, so the OpenSSL legacy provider is not needed.
       servers = await startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false });
     } catch (error) {
+      await release();
+      if (error instanceof RedlineError) throw error;
       throw new RedlineError(`Cannot open the local store ${target.dataDir}: ${lockHint(error)}`, { cause: error });
     }
     ({ endpoints, region, tableName: table, bucketName: bucket } = servers);
@@ -232,6 +316,7 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
       dynamodb.destroy();
       s3.destroy();
       await servers?.close();
+      await release?.();
     },
   };
 }
@@ -241,9 +326,20 @@ export async function announceLocalStore(
   dataDir: string,
   servers: { endpoints: { dynamodb: string; s3: string }; region: string; table: string; bucket: string },
   owner: string,
+  options: { shareable?: boolean } = {},
 ): Promise<() => Promise<void>> {
   const file = join(dataDir, 'runtime.json');
-  const content: RuntimeFile = { pid: process.pid, startedAt: new Date().toISOString(), dataDir, ...servers, owner, processesEvents: false };
+  const startTime = processStartTime(process.pid);
+  const content: RuntimeFile = {
+    pid: process.pid,
+    ...(startTime !== undefined ? { pidStartTime: startTime } : {}),
+    startedAt: new Date().toISOString(),
+    dataDir,
+    ...servers,
+    owner,
+    processesEvents: false,
+    ...(options.shareable === false ? { shareable: false } : {}),
+  };
   await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
   // Only our own file: another process may have replaced it meanwhile. Also on a hard exit (Ctrl-C).
   const removeOwn = () => {
@@ -346,7 +442,7 @@ export async function assertDatabaseFree(dataDir: string): Promise<void> {
   try {
     await database.open();
   } catch (error) {
-    throw new RedlineError(
+    throw new UsageError(
       `The local store ${dataDir} is in use by another process (its database is locked). Stop that process, or let it announce ` +
         'itself: `redline serve` and `npm run dev` do, and other commands then share their servers.',
       { cause: error },

@@ -507,7 +507,7 @@ describe('redline store commands', () => {
     const servers = await startLocalAwsServers({ dataDir: held, requireListPaging: false });
     try {
       const result = await cli(['watch', 'list', '--data-dir', held]);
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(2); // refused at once, as any other store in use (issue 12, item 6)
       expect(result.stderr).toContain(`The local store ${held} is in use by another process`);
     } finally {
       await servers.close();
