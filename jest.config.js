@@ -9,7 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
   },
   // Limits stop a hung test; sized for a loaded 2-core machine, they never decide an outcome (docs/testing.md).
-  testTimeout: 180000,
+  testTimeout: 300000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/ui/chromium-setup.ts',
   // One fixed fast-check seed for every property (test/support/property-seed.ts).

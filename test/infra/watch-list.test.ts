@@ -105,7 +105,7 @@ describe('deploying with an empty watch list (-c watchList=none)', () => {
     } finally {
       await aws.close();
     }
-  }, 120_000);
+  }, 600_000);
 
   it('takes another list from a file, and refuses anything else', () => {
     expect(watchListFromContext(undefined)).toEqual(loadWatchList());
