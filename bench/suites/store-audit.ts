@@ -3,7 +3,7 @@ import type { Document } from '../../shared/domain/document.js';
 import { addWatch } from '../../shared/use-cases/add-watch.js';
 import { recordRevision } from '../../shared/use-cases/record-revision.js';
 import { listAllSeries } from '../../shared/use-cases/queries/series.js';
-import { auditStoredTerms } from '../../shared/use-cases/queries/term-audit.js';
+import { AuditCountsCache, auditStoredTerms } from '../../shared/use-cases/queries/term-audit.js';
 import { hrrDocument } from '../../test/provenance/provenance-fixture.js';
 import { startProvenanceStore } from '../../test/provenance/provenance-store-fixture.js';
 import { CORPUS_COUNTRIES, CORPUS_YEARS } from '../../test/support/corpus.js';
@@ -75,6 +75,10 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
     const readMs = await timeMedianAsync(runs, readAll);
     const auditMs = await timeMedianAsync(runs, audit);
     const listMs = await timeMedianAsync(runs, async () => void (await listEverything()));
+    // A long-lived process's repeat audit: the counts cache filled by the warm-up, no Document read again.
+    const cache = new AuditCountsCache();
+    await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, cache);
+    const cachedMs = await timeMedianAsync(runs, async () => void (await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, cache)));
     rows.push({ suite: 'store-audit', case: `store built: ${pages} pages, ${series.length} series`, ms: round(buildMs) });
     rows.push({ suite: 'store-audit', case: `read the latest Document of all ${pageKeys.length} pages (reference)`, ms: round(readMs) });
     rows.push({
@@ -83,6 +87,7 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
       ms: round(auditMs),
       x_read: round(auditMs / readMs, 3),
     });
+    rows.push({ suite: 'store-audit', case: 'the same audit, counts cached in process', ms: round(cachedMs), x_read: round(cachedMs / readMs, 3) });
     rows.push({ suite: 'store-audit', case: 'list every series and its pages', ms: round(listMs), x_read: round(listMs / readMs, 3) });
     const perPage = auditMs / Math.max(pageKeys.length, 1);
     return {
@@ -95,6 +100,7 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
         audit_ms: round(auditMs),
         audit_x_read: round(auditMs / readMs, 3),
         audit_ms_projected_1750_pages: round(perPage * 1750),
+        audit_cached_ms: round(cachedMs),
         list_ms: round(listMs),
         target: 'audit of ~1,750 pages <= 10000 ms',
         met: perPage * 1750 <= 10_000,
