@@ -7,6 +7,7 @@ import { extractionThroughputSuite } from './suites/extraction-throughput.js';
 import { importThroughputSuite } from './suites/import-throughput.js';
 import { pipelineThroughputSuite } from './suites/pipeline-throughput.js';
 import { provenanceSuite } from './suites/provenance.js';
+import { storeAuditSuite } from './suites/store-audit.js';
 import { bundlesSuite } from './suites/bundles.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
 import { printTable, type SuiteResult } from './bench-kit.js';
@@ -28,6 +29,7 @@ const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
   provenance: () => provenanceSuite(),
   editions: () => editionMapSuite(),
   'edition-report': () => editionReportSuite(),
+  'store-audit': () => storeAuditSuite(),
 };
 
 const selected = process.argv.slice(2).filter((name) => !name.startsWith('-'));

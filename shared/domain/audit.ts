@@ -90,12 +90,41 @@ function termMatcher(term: string, wholeWord: boolean): (foldedText: string) => 
 }
 
 /** Distinct terms in the order given; an empty or blank term is an error, since it would match everywhere. */
-function checkTerms(terms: string[]): string[] {
+export function checkTerms(terms: string[]): string[] {
   if (terms.length === 0) throw new ValidationError('No terms to audit: give at least one term.');
   for (const term of terms) {
     if (foldForMatching(term).trim().length === 0) throw new ValidationError('An audit term cannot be empty.');
   }
   return [...new Set(terms)];
+}
+
+/**
+ * What the audit needs of one document: its grouping fields and, per section, its words and the matches of each term
+ * (in the order of the terms given to countDocumentTerms). Small enough to cache by document hash.
+ */
+export interface DocumentTermCounts {
+  edition: number | null;
+  canonicalUrl: string;
+  series?: string;
+  sections: Array<{ key: string; heading: string; wordCount: number; counts: number[] }>;
+}
+
+/** Counts each (distinct, checked) term in every section's body paragraphs of one document. */
+export function countDocumentTerms(document: Document, terms: string[], wholeWord: boolean): DocumentTermCounts {
+  const matchers = terms.map((term) => termMatcher(term, wholeWord));
+  return {
+    edition: document.edition ?? null,
+    canonicalUrl: document.canonicalUrl,
+    ...(document.series !== undefined && { series: document.series }),
+    sections: document.sections.map((section) => {
+      const counts = terms.map(() => 0);
+      for (const paragraph of section.paragraphs) {
+        const text = foldForMatching(paragraph.text);
+        matchers.forEach((match, index) => (counts[index]! += match(text)));
+      }
+      return { key: section.key, heading: section.heading, wordCount: sectionWordCount(section), counts };
+    }),
+  };
 }
 
 interface Group {
@@ -104,12 +133,12 @@ interface Group {
   series: string[];
   sectionKey?: string;
   heading?: string;
-  documents: Set<Document>;
+  documents: Set<DocumentTermCounts>;
   wordCount: number;
   counts: number[];
 }
 
-function addSeries(group: Group, document: Document): void {
+function addSeries(group: Group, document: DocumentTermCounts): void {
   if (document.series !== undefined && !group.series.includes(document.series)) group.series.push(document.series);
 }
 
@@ -124,11 +153,27 @@ function addSeries(group: Group, document: Document): void {
 export function auditTerms(documents: Document[], terms: string[], options: AuditOptions): AuditTable {
   const distinctTerms = checkTerms(terms);
   const wholeWord = options.wholeWord ?? false;
-  const matchers = distinctTerms.map((term) => termMatcher(term, wholeWord));
+  // One summary per Document object, so that a document given twice still counts as one report.
+  const summaries = new Map<Document, DocumentTermCounts>();
+  for (const document of documents) if (!summaries.has(document)) summaries.set(document, countDocumentTerms(document, distinctTerms, wholeWord));
+  return auditTermCounts(
+    documents.map((document) => summaries.get(document)!),
+    distinctTerms,
+    options,
+  );
+}
+
+/**
+ * auditTerms from per-document counts (countDocumentTerms with the same distinct terms, in the same order, and the
+ * same wholeWord): the same table as auditTerms over the documents themselves.
+ */
+export function auditTermCounts(documents: DocumentTermCounts[], terms: string[], options: AuditOptions): AuditTable {
+  const distinctTerms = checkTerms(terms);
+  const wholeWord = options.wholeWord ?? false;
   const groups = new Map<string, Group>();
 
-  const groupFor = (document: Document, section?: { key: string; heading: string }): Group => {
-    const edition = document.edition ?? null;
+  const groupFor = (document: DocumentTermCounts, section?: { key: string; heading: string }): Group => {
+    const edition = document.edition;
     const base = edition === null ? `url:${document.canonicalUrl}` : `edition:${edition}`;
     const id = section ? `${base}\u0000${section.key}` : base;
     let group = groups.get(id);
@@ -149,11 +194,8 @@ export function auditTerms(documents: Document[], terms: string[], options: Audi
       const group = options.by === 'section' ? groupFor(document, section) : groupFor(document);
       group.documents.add(document);
       addSeries(group, document);
-      group.wordCount += sectionWordCount(section);
-      for (const paragraph of section.paragraphs) {
-        const text = foldForMatching(paragraph.text);
-        matchers.forEach((match, index) => (group.counts[index]! += match(text)));
-      }
+      group.wordCount += section.wordCount;
+      section.counts.forEach((count, index) => (group.counts[index]! += count));
     }
     // A document with no sections still counts as a report of its edition.
     if (options.by === 'edition' && document.sections.length === 0) {

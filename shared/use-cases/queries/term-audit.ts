@@ -1,6 +1,5 @@
 import pLimit from 'p-limit';
-import { auditTerms, auditToCsv, type AuditTable } from '../../domain/audit.js';
-import type { Document } from '../../domain/document.js';
+import { auditTermCounts, auditToCsv, checkTerms, countDocumentTerms, type AuditTable, type DocumentTermCounts } from '../../domain/audit.js';
 import { NotFoundError } from '../../errors.js';
 import type { PageRecord } from '../../domain/page-records.js';
 import { listAllSeries } from './series.js';
@@ -16,30 +15,108 @@ export interface StoredAuditRequest {
 
 const DOCUMENT_READS = 8;
 
+type SectionShape = Omit<DocumentTermCounts['sections'][number], 'counts'>;
+
+interface CachedCounts {
+  edition: number | null;
+  canonicalUrl: string;
+  sections: SectionShape[];
+  /** Per `${wholeWord}\u0000${term}`: the term's matches in each section, in section order. */
+  counts: Map<string, number[]>;
+}
+
+/**
+ * Per-Document term counts kept in process, keyed by the Document's storage key (which carries its content hash, so
+ * an entry never goes stale), least recently used dropped first. One entry is a few hundred bytes, not a Document.
+ * A long-lived process (the API, `redline serve`) passes one cache to every audit; a second audit then reads only
+ * the Documents it has not counted for these terms.
+ */
+export class AuditCountsCache {
+  private readonly entries = new Map<string, CachedCounts>();
+
+  constructor(private readonly maxEntries = 20_000) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(documentKey: string): CachedCounts | undefined {
+    const entry = this.entries.get(documentKey);
+    if (entry) {
+      this.entries.delete(documentKey);
+      this.entries.set(documentKey, entry);
+    }
+    return entry;
+  }
+
+  set(documentKey: string, entry: CachedCounts): void {
+    this.entries.delete(documentKey);
+    this.entries.set(documentKey, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+const termKey = (wholeWord: boolean, term: string) => `${wholeWord}\u0000${term}`;
+
 /**
  * Term audit over stored Documents: the latest revision of every page of the series (or of every series), counted
- * per edition or per edition and section (audit.ts). Pages never captured are left out.
+ * per edition or per edition and section (audit.ts). Pages never captured are left out. With a cache, Documents whose
+ * counts for every term are cached are not read again; the table is the same as without it.
  */
-export async function auditStoredTerms(dependencies: QueryDependencies, request: StoredAuditRequest): Promise<AuditTable> {
+export async function auditStoredTerms(dependencies: QueryDependencies, request: StoredAuditRequest, cache?: AuditCountsCache): Promise<AuditTable> {
+  checkTerms(request.terms);
   const series = request.series !== undefined ? [(await dependencies.revisions.resolveSeries(request.series)).id] : await listAllSeries(dependencies);
   const pages: Array<PageRecord & { lineage: string }> = [];
   for (const one of series) pages.push(...(await seriesPages(dependencies, one)).map((page) => ({ ...page, lineage: one })));
   if (request.series !== undefined && pages.length === 0) throw new NotFoundError(`No series ${request.series}`);
 
+  const options = { by: request.by, ...(request.wholeWord !== undefined ? { wholeWord: request.wholeWord } : {}) };
+  const wholeWord = request.wholeWord ?? false;
+  // Checked before any read (a blank term would match everywhere); the distinct terms, in the order given.
+  const terms = checkTerms(request.terms);
   const limit = pLimit(DOCUMENT_READS);
-  const documents = await Promise.all(
+  const counted = await Promise.all(
     pages.map((page) =>
-      limit(async (): Promise<Document | undefined> => {
+      limit(async (): Promise<DocumentTermCounts | undefined> => {
         const latest = await dependencies.revisions.latestRevision(page.page);
+        if (!latest) return undefined;
+        let entry = cache?.get(latest.documentKey);
+        const missing = entry ? terms.filter((term) => !entry!.counts.has(termKey(wholeWord, term))) : terms;
+        if (!entry || missing.length > 0) {
+          const document = await dependencies.snapshots.getDocument(latest.documentKey);
+          const fresh = countDocumentTerms(document, missing, wholeWord);
+          entry ??= {
+            edition: fresh.edition,
+            canonicalUrl: fresh.canonicalUrl,
+            sections: fresh.sections.map(({ key, heading, wordCount }) => ({ key, heading, wordCount })),
+            counts: new Map(),
+          };
+          missing.forEach((term, index) =>
+            entry!.counts.set(
+              termKey(wholeWord, term),
+              fresh.sections.map((section) => section.counts[index]!),
+            ),
+          );
+          cache?.set(latest.documentKey, entry);
+        }
+        const known = entry;
         // Counted under the series users see (its lineage), whatever slug the edition had.
-        return latest ? { ...(await dependencies.snapshots.getDocument(latest.documentKey)), series: page.lineage } : undefined;
+        return {
+          edition: known.edition,
+          canonicalUrl: known.canonicalUrl,
+          series: page.lineage,
+          sections: known.sections.map((section, at) => ({
+            ...section,
+            counts: terms.map((term) => known.counts.get(termKey(wholeWord, term))![at]!),
+          })),
+        };
       }),
     ),
   );
-  return auditTerms(
-    documents.filter((document): document is Document => document !== undefined),
-    request.terms,
-    { by: request.by, ...(request.wholeWord !== undefined ? { wholeWord: request.wholeWord } : {}) },
+  return auditTermCounts(
+    counted.filter((document): document is DocumentTermCounts => document !== undefined),
+    terms,
+    options,
   );
 }
 
