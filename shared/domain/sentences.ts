@@ -54,35 +54,11 @@ const NEVER_FINAL = new Set([
   'ca',
 ]);
 
+/** Month abbreviations, in both sets below: they precede a number ("Jan. 5") and may end a sentence ("... in Jan. The"). */
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec'];
+
 /** Abbreviations that introduce a number ("No. 5", "Art. 174", "para. 3", "Jan. 5"): no break before a digit. */
-const BEFORE_NUMBER = new Set([
-  'no',
-  'nos',
-  'art',
-  'arts',
-  'para',
-  'paras',
-  'p',
-  'pp',
-  'vol',
-  'ch',
-  'sec',
-  'secs',
-  'fig',
-  'cl',
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'sept',
-  'oct',
-  'nov',
-  'dec',
-]);
+const BEFORE_NUMBER = new Set(['no', 'nos', 'art', 'arts', 'para', 'paras', 'p', 'pp', 'vol', 'ch', 'sec', 'secs', 'fig', 'cl', ...MONTHS]);
 
 /**
  * Abbreviations that may end a sentence ("... Kazakhmys Corp. The company ..."): they break only when the next word
@@ -106,18 +82,7 @@ const MAYBE_FINAL = new Set([
   'univ',
   'assn',
   'al',
-  'jan',
-  'feb',
-  'mar',
-  'apr',
-  'jun',
-  'jul',
-  'aug',
-  'sep',
-  'sept',
-  'oct',
-  'nov',
-  'dec',
+  ...MONTHS,
 ]);
 
 /** Closed-class words that commonly open a sentence; after an ambiguous abbreviation they signal a boundary. */
