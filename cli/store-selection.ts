@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -204,10 +205,55 @@ interface OwnerLock {
   owner?: string;
 }
 
+/** The lock a file holds: undefined when it is gone, null when it cannot be read as one (taken for stale). */
+async function readOwnerLock(file: string): Promise<OwnerLock | null | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const lock = JSON.parse(text) as OwnerLock;
+    return lock && Number.isInteger(lock.pid) ? lock : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Makes this process the folder's one owner, atomically (the file is created exclusively), so two commands started
- * together cannot both open its database. A lock left by a process that is gone, or whose pid now belongs to another
- * process (another start time), is taken over. Returns how to let go of it.
+ * Puts `content` at `file` only if nothing is there, and never shows a half-written file: the content is written
+ * to a private file first and then hard-linked into place (link fails when the name exists). On a file system
+ * without hard links, an exclusive create is the fallback.
+ */
+async function createComplete(file: string, content: string): Promise<boolean> {
+  const draft = `${file}.${process.pid}.${randomUUID()}`;
+  await writeFile(draft, content, { flag: 'wx' });
+  try {
+    await link(draft, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    try {
+      await writeFile(file, content, { flag: 'wx' });
+      return true;
+    } catch (fallbackError) {
+      if ((fallbackError as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fallbackError;
+    }
+  } finally {
+    await rm(draft, { force: true });
+  }
+}
+
+/**
+ * Makes this process the folder's one owner, atomically (the lock appears complete or not at all), so two commands
+ * started together cannot both open its database. A lock left by a process that is gone, or whose pid now belongs to
+ * another process (another start time), is taken over: it is first renamed aside, which only one claimant can do, and
+ * put back if it turns out to be a live owner's. Returns how to let go of it.
  */
 export async function claimLocalStore(dataDir: string, owner = 'another redline command'): Promise<() => Promise<void>> {
   const file = join(dataDir, 'owner.lock');
@@ -216,18 +262,26 @@ export async function claimLocalStore(dataDir: string, owner = 'another redline 
   if (startTime !== undefined) lock.pidStartTime = startTime;
   await mkdir(dataDir, { recursive: true });
   for (let attempt = 0; ; attempt++) {
+    if (await createComplete(file, `${JSON.stringify(lock)}\n`)) break;
+    const held = await readOwnerLock(file);
+    if (held && ownerAlive(held)) throw storeBusyError(dataDir, held);
+    if (attempt >= 4) throw new RedlineError(`Cannot take over the stale lock ${file}: other commands keep claiming it. Try again.`);
+    if (held === undefined) continue; // Let go of meanwhile.
+    const aside = `${file}.stale.${randomUUID()}`;
     try {
-      await writeFile(file, `${JSON.stringify(lock)}\n`, { flag: 'wx' });
-      break;
+      await rename(file, aside);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
-      const held = await readFile(file, 'utf8').then(
-        (text) => JSON.parse(text) as OwnerLock,
-        () => undefined,
-      );
-      if (held && Number.isInteger(held.pid) && ownerAlive(held)) throw storeBusyError(dataDir, held);
-      await rm(file, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
     }
+    const moved = await readOwnerLock(aside);
+    if (moved && ownerAlive(moved)) {
+      // Another claimant replaced the stale lock between the read and the rename: give its lock back.
+      await link(aside, file).catch(() => undefined);
+      await rm(aside, { force: true });
+      throw storeBusyError(dataDir, moved);
+    }
+    await rm(aside, { force: true });
   }
   const release = () => {
     try {

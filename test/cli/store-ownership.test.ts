@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { announceLocalStore, claimLocalStore, openLocalStore, processStartTime, runningStoreProcess } from '../../cli/store-selection.js';
 import { cli, temporaryFolder } from './cli-fixture.js';
@@ -41,6 +41,31 @@ describe('one owner per local store', () => {
     await release();
     const again = await claimLocalStore(folder.path);
     await again();
+  });
+
+  it('many claims at once: exactly one wins each round, every other is refused as busy, none sees a half-written lock', async () => {
+    for (let round = 0; round < 25; round++) {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, (_, index) => claimLocalStore(folder.path, `claimant ${index}`)));
+      const won = results.filter((result): result is PromiseFulfilledResult<() => Promise<void>> => result.status === 'fulfilled');
+      const reasons = results
+        .filter((result): result is PromiseRejectedResult => result.status === 'rejected')
+        .map((result) => String(result.reason));
+      expect(won).toHaveLength(1);
+      expect(reasons).toHaveLength(7);
+      for (const reason of reasons) expect(reason).toMatch(/is in use by claimant \d \(pid \d+\), which does not share it/);
+      await won[0]!.value();
+      // No drafts or set-aside files are left behind.
+      expect((await readdir(folder.path)).filter((name) => name.startsWith('owner.lock'))).toEqual([]);
+    }
+  });
+
+  it('a lock file that cannot be read as a lock (empty, or not JSON) is taken for stale and taken over', async () => {
+    for (const content of ['', '{"pid":', 'not json', '{"owner":"no pid"}']) {
+      await writeFile(join(folder.path, 'owner.lock'), content);
+      const release = await claimLocalStore(folder.path, 'redline run');
+      expect(JSON.parse(await readFile(join(folder.path, 'owner.lock'), 'utf8'))).toMatchObject({ pid: process.pid, owner: 'redline run' });
+      await release();
+    }
   });
 
   it('two opens of one store at once: one opens it, the other is refused with a clear message', async () => {
