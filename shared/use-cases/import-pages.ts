@@ -54,6 +54,8 @@ export interface ArchivedCapture {
 export interface UnreadableInput {
   source: string;
   error: string;
+  /** The input itself is bad (truncated, corrupt, over the size cap), not just unreadable here: the CLI exits 2. */
+  badInput?: boolean;
 }
 
 export type CaptureSourceItem = { capture: ArchivedCapture; unreadable?: never } | { unreadable: UnreadableInput; capture?: never };
@@ -105,6 +107,8 @@ export interface ImportItemResult {
   page?: string;
   capturedAt?: string;
   message: string;
+  /** Failed because the input is bad (a truncated WARC, corrupt or over-cap compressed data). */
+  badInput?: true;
 }
 
 export interface ImportedPage {
@@ -142,6 +146,8 @@ export interface ImportReport {
   unchanged: number;
   outOfOrder: number;
   failed: number;
+  /** Of the failed, the inputs that are bad (truncated, corrupt, over the size cap). */
+  badInput: number;
   /** Pages this import started watching. */
   watched: number;
   pages: ImportedPage[];
@@ -223,7 +229,12 @@ export async function importPages(
     if (options.signal?.aborted) break;
     progress.read++;
     if (item.unreadable) {
-      notImported.push({ source: item.unreadable.source, outcome: 'failed', message: item.unreadable.error });
+      notImported.push({
+        source: item.unreadable.source,
+        outcome: 'failed',
+        message: item.unreadable.error,
+        ...(item.unreadable.badInput ? { badInput: true as const } : {}),
+      });
       report();
       continue;
     }
@@ -275,7 +286,8 @@ export async function importPages(
   );
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
-  const lineage = interruptedReading ? undefined : await updateLineage(dependencies, states);
+  // Stopped (Ctrl-C, a full disk): no lineage writes; the next run decides lineage from its captures.
+  const lineage = options.signal?.aborted ? undefined : await updateLineage(dependencies, states);
   const placedHosts = new Set(
     states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []),
   );
@@ -309,6 +321,7 @@ export async function importPages(
     unchanged: count('unchanged'),
     outOfOrder: count('out-of-order'),
     failed: count('failed'),
+    badInput: notImported.filter((item) => item.badInput).length,
     watched: importedPages.filter((page) => page.watched).length,
     pages: importedPages,
     ...(interruptedReading ? { interrupted: 'while reading' as const } : options.signal?.aborted ? { interrupted: 'while recording' as const } : {}),
