@@ -74,6 +74,7 @@ Examples:
       // The WARC reader and the import use case only for this command.
       const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
       const { importPages } = await import('../shared/use-cases/import-pages.js');
+      const { submittedUrl } = await import('./tracker-backend.js');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;
@@ -102,6 +103,8 @@ Examples:
           {
             concurrency: options.concurrency,
             timeSource: options.timeSource,
+            // The check `watch add` and the API make: a page that says it lives on a private host is refused.
+            assertUrl: submittedUrl([], 'its URL'),
             ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
             onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
             signal,

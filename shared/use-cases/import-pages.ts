@@ -69,6 +69,12 @@ export interface ImportOptions {
   timeSource?: 'page' | 'archive';
   /** Minutes between checks of pages this import starts watching (default: the tracker's default). */
   intervalMinutes?: number;
+  /**
+   * The check a page's URL passes before it is watched or stored, as a URL submitted to `watch add` or the API does
+   * (the CLI passes the public-URL check: no private, loopback or link-local hosts). It throws why not; that capture
+   * fails with the reason and the import goes on. Default: any URL.
+   */
+  assertUrl?: (url: string) => URL;
   onProgress?: (progress: ImportProgress) => void;
   /**
    * Stops the import cleanly: no more input is read and the writes under way finish. Stopped while reading, nothing
@@ -215,7 +221,7 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
+      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page), options.assertUrl);
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
@@ -402,6 +408,7 @@ async function storeCapture(
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
   onUnplaced: (page: UnplacedPage) => void,
+  assertUrl?: (url: string) => URL,
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
   let identity: ResolvedPageIdentity;
@@ -422,6 +429,12 @@ async function storeCapture(
       outcome: 'failed',
       message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})`,
     };
+  }
+  // A page cannot make itself a watch of a private host by what it says its URL is: refused before anything is stored.
+  try {
+    assertUrl?.(pageUrl);
+  } catch (error) {
+    return { source: capture.source, outcome: 'failed', message: `refused: the page says it is ${pageUrl}: ${errorMessage(error)}` };
   }
   if (identity.profile.name === genericProfile.name || identity.series === undefined) {
     onUnplaced({
