@@ -221,7 +221,14 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page), options.assertUrl);
+      const result = await storeCapture(
+        dependencies,
+        capture,
+        pageState,
+        options.timeSource ?? 'page',
+        (page) => unplaced.push(page),
+        options.assertUrl,
+      );
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });

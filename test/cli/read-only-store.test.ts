@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, chown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli, temporaryFolder, type CliResult } from './cli-fixture.js';
 
@@ -8,6 +8,14 @@ import { cli, temporaryFolder, type CliResult } from './cli-fixture.js';
  * `nobody` for its duration, so the kernel refuses the writes as it would for any other user.
  */
 const NOBODY = 65534;
+
+async function chownTree(path: string, uid: number): Promise<void> {
+  await chown(path, uid, uid);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chownTree(join(path, entry.name), uid);
+    else await chown(join(path, entry.name), uid, uid);
+  }
+}
 
 async function asUnprivileged(action: () => Promise<CliResult>): Promise<CliResult> {
   const root = process.geteuid?.() === 0;
@@ -29,9 +37,13 @@ describe('a local store this user may not write', () => {
     // A real store first: its database and bucket exist.
     expect((await cli(['watch', 'list', '--data-dir', dataDir, '--json'])).code).toBe(0);
     await chmod(folder.path, 0o755);
+    // As root, the store is handed to `nobody`, who then runs the commands: the owner of a folder without write
+    // permission, as for any user (not merely a stranger to it).
+    if (process.geteuid?.() === 0) await chownTree(folder.path, NOBODY);
   });
 
   afterAll(async () => {
+    if (process.geteuid?.() === 0) await chownTree(folder.path, 0).catch(() => undefined);
     await chmod(dataDir, 0o755).catch(() => undefined);
     await chmod(join(dataDir, 'dynamodb'), 0o700).catch(() => undefined);
     await folder?.remove();
