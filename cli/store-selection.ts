@@ -4,7 +4,6 @@ import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../local/runtime/atomic-file.js';
 import type { LocalAwsServers } from '../local/runtime/local-aws-servers.js';
 import type { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
 import { RedlineError } from '../shared/errors.js';
@@ -403,6 +402,7 @@ export async function announceLocalStore(
     processesEvents: false,
     ...(options.shareable === false ? { shareable: false } : {}),
   };
+  const { writeFileAtomic } = await import('../local/runtime/atomic-file.js');
   await writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   // Only our own file: another process may have replaced it meanwhile. Also on a hard exit (Ctrl-C).
   const removeOwn = () => {
