@@ -1,0 +1,179 @@
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { archiveCaptures } from '../../shared/adapters/warc/archive-captures.js';
+import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
+import { SqsImportQueue } from '../../shared/adapters/sqs/sqs-import-queue.js';
+import type { ImportMessage } from '../../shared/ports/import-queue.js';
+import { cloudImportDestination } from '../../shared/use-cases/cloud-import.js';
+import { importPages, type ImportReport } from '../../shared/use-cases/import-pages.js';
+import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
+import { cli, temporaryFolder } from '../cli/cli-fixture.js';
+import { startLocalAws } from '../support/local-aws.js';
+import { editedPage, revisionLog, startCloudStack, writeSavedPages, type CloudStack } from './cloud-import-rig.js';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * `redline import` into a deployed stack, end to end on the local servers: the CLI stages Documents and sends
+ * them on the FIFO import queue (fauxqs), the diff function's import handler records them (polled as the event
+ * source mapping would), and the revisions equal what the local import records for the same files.
+ */
+const NOW = new Date('2026-01-01T00:00:00.000Z');
+let folder: { path: string; remove(): Promise<void> };
+let saved: { files: number; pages: string[] };
+let localLog: Record<string, unknown[]>;
+
+beforeAll(async () => {
+  folder = await temporaryFolder('redline-cloud-import-');
+  saved = await writeSavedPages(join(folder.path, 'saved'));
+  // The reference: the local import of the same files.
+  const aws = await startLocalAws();
+  try {
+    const revisions = new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName });
+    const report = await importPages(
+      { revisions, snapshots: new S3SnapshotStore({ client: aws.s3, bucket: aws.bucketName }), now: () => NOW, settings: DEFAULT_TRACKER_SETTINGS },
+      archiveCaptures([join(folder.path, 'saved')]),
+    );
+    expect(report).toMatchObject({ read: saved.files, imported: 8, unchanged: 1, failed: 0, outOfOrder: 0 });
+    localLog = await revisionLog(revisions, saved.pages);
+  } finally {
+    await aws.close();
+  }
+});
+
+afterAll(async () => {
+  await folder?.remove();
+});
+
+describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUEUE_URL)', () => {
+  let stack: CloudStack;
+  afterEach(async () => {
+    await stack?.close();
+  });
+
+  test('records each page in capture order, as the local import does; late S3 events and a second run change nothing', async () => {
+    stack = await startCloudStack();
+    stack.startConsumer();
+    const first = await cli(['import', join(folder.path, 'saved'), '--json'], { env: stack.env });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const report = JSON.parse(first.stdout) as ImportReport;
+    expect(report).toMatchObject({ read: saved.files, imported: 8, unchanged: 1, queued: 0, failed: 0, outOfOrder: 0, watched: 5 });
+    const cloudLog = await revisionLog(stack.revisions, saved.pages);
+    expect(cloudLog).toEqual(localLog);
+    // Tuvalu: three revisions, in capture order, each diffed against the one before.
+    expect(cloudLog['hrr.tuvalu.2023']!.map((entry) => (entry as unknown[])[1])).toEqual([
+      '2025-03-01T00:00:00.000Z',
+      '2025-04-01T00:00:00.000Z',
+      '2025-05-01T00:00:00.000Z',
+    ]);
+    expect(stack.delivered).toHaveLength(9);
+
+    // The docs/ writes raised S3 events; delivered now (after every later capture was recorded), each carries its
+    // capture time on the object and is a duplicate or stale, not a revision dated at the upload.
+    expect(await stack.deliverDocumentEvents()).toBe(9);
+    expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+
+    const again = await cli(['import', join(folder.path, 'saved')], { env: stack.env });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`imported 0 revision(s) of 5 page(s) from ${saved.files} capture(s)`);
+    expect(again.stdout).toContain(`skipped (already stored): ${saved.files}`);
+    expect(stack.delivered).toHaveLength(9);
+    expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+  });
+
+  test('a run that stopped part way through sending is completed by running it again, and nothing is recorded twice', async () => {
+    stack = await startCloudStack();
+    // The importer dies after its third message (a killed process sends nothing more).
+    const real = new SqsImportQueue({ client: stack.sqs, queueUrl: stack.queueUrl });
+    let sent = 0;
+    const dying = {
+      async sendInOrder(messages: readonly ImportMessage[]) {
+        for (const message of messages) {
+          if (sent >= 3) throw new Error('killed');
+          await real.sendInOrder([message]);
+          sent++;
+        }
+      },
+    };
+    const partial = await importPages(
+      { revisions: stack.revisions, snapshots: stack.snapshots, now: () => new Date(), settings: DEFAULT_TRACKER_SETTINGS },
+      archiveCaptures([join(folder.path, 'saved')]),
+      { concurrency: 1, destination: cloudImportDestination({ staging: stack.staging, queue: dying }, { waitMs: 0 }) },
+    );
+    expect(partial).toMatchObject({ imported: 0, failed: saved.files, unchanged: 0 });
+    expect(sent).toBe(3);
+
+    stack.startConsumer();
+    const resumed = await cli(['import', join(folder.path, 'saved'), '--json'], { env: stack.env });
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ imported: 8, unchanged: 1, failed: 0, outOfOrder: 0, queued: 0 });
+    expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+    // The three messages sent before the stop were sent again with the same deduplication ids: delivered once.
+    expect(stack.delivered).toHaveLength(9);
+  });
+
+  test('--no-wait sends and stops (queued); the next run reports what the stack decided and sends nothing again', async () => {
+    stack = await startCloudStack();
+    const sentOnly = await cli(['import', join(folder.path, 'saved'), '--no-wait', '--json'], { env: stack.env });
+    expect(sentOnly.code).toBe(0);
+    expect(JSON.parse(sentOnly.stdout)).toMatchObject({ imported: 0, queued: 9, failed: 0 });
+    const attributes = await stack.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    expect(attributes.Attributes?.ApproximateNumberOfMessages).toBe('9');
+
+    stack.startConsumer();
+    const after = await cli(['import', join(folder.path, 'saved'), '--json'], { env: stack.env });
+    expect(after.code).toBe(0);
+    // Their outcomes are in the bucket by the time the second run has waited for the pages' last messages.
+    const report = JSON.parse(after.stdout) as ImportReport;
+    expect(report.queued).toBe(0);
+    expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+    // Sent once: the second run's messages, if any, carried the same deduplication ids.
+    expect(new Set(stack.delivered).size).toBe(9);
+  });
+
+  test('a capture older than the stack history is stale: reported out of order, not appended (exit 1)', async () => {
+    stack = await startCloudStack();
+    stack.startConsumer();
+    const newer = join(folder.path, 'newer');
+    const older = join(folder.path, 'older');
+    await writeSavedPage(newer, 'tuvalu-late.html', editedPage('tuvalu', 'Tuvalu', 8, '2025-09-01T00:00:00+00:00'));
+    await writeSavedPage(older, 'tuvalu-early.html', editedPage('tuvalu', 'Tuvalu', 9, '2025-01-01T00:00:00+00:00'));
+    expect((await cli(['import', newer], { env: stack.env })).code).toBe(0);
+    const result = await cli(['import', older], { env: stack.env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('out of order: 1');
+    expect(result.stdout).toMatch(/out-of-order: .*tuvalu-early\.html: stale: captured 2025-01-01T00:00:00\.000Z, before the page's latest revision 1/);
+    const log = await revisionLog(stack.revisions, ['hrr.tuvalu.2023']);
+    expect(log['hrr.tuvalu.2023']).toHaveLength(1);
+  });
+
+  test('a standard queue, a missing queue URL or another region is a usage error that writes nothing (exit 2)', async () => {
+    stack = await startCloudStack();
+    const saved = join(folder.path, 'saved');
+    const standard = await cli(['import', saved], { env: { ...stack.env, REDLINE_IMPORT_QUEUE_URL: stack.queueUrl.replace('.fifo', '') } });
+    expect(standard.code).toBe(2);
+    expect(standard.stderr).toContain('is not a FIFO queue');
+    const { REDLINE_IMPORT_QUEUE_URL: _unset, ...withoutQueue } = stack.env;
+    const missing = await cli(['import', saved], { env: withoutQueue });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('REDLINE_IMPORT_QUEUE_URL is not set');
+    const region = await cli(['import', saved], {
+      env: { ...stack.env, REDLINE_IMPORT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/redline-import.fifo' },
+    });
+    expect(region.code).toBe(2);
+    expect(region.stderr).toContain('The import queue is in eu-west-1 but AWS_REGION is us-east-1');
+    const gone = await cli(['import', saved], { env: { ...stack.env, REDLINE_IMPORT_QUEUE_URL: stack.queueUrl.replace('redline-import', 'nope') } });
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain('cannot be reached');
+    expect(await stack.revisions.getPage('hrr.tuvalu.2023')).toBeUndefined();
+  });
+});
+
+async function writeSavedPage(directory: string, name: string, html: string): Promise<void> {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(directory, { recursive: true });
+  await writeFile(join(directory, name), html);
+}
