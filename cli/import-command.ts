@@ -24,6 +24,7 @@ export function registerImportCommand(program: Command, io: CliIo): void {
           .default('page'),
       )
       .option('--interval-minutes <n>', 'check interval of the pages this import starts watching (default daily)', parsePositiveInteger)
+      .option('--stack <name>', "a deployed stack: its outputs (TableName, BucketName, ImportQueueUrl) by name, with --region and --profile")
       .option('--wait-minutes <n>', 'deployed stack: how long to wait for the stack to record what was sent (default 30)', parsePositiveInteger, 30)
       .option('--no-wait', 'deployed stack: send the captures and stop; their outcomes show in the next run of the same import')
       .option('--json', 'print the report as JSON'),
@@ -56,8 +57,7 @@ Examples:
   $ redline import ~/archive/state-hrr/
   $ redline import crawl-2024.warc.gz crawl-2025.warc.gz --concurrency 8
   $ redline import saved/*.html --time-source archive --json > import-report.json
-  $ REDLINE_TABLE=... REDLINE_BUCKET=... REDLINE_IMPORT_QUEUE_URL=https://sqs.eu-west-1.amazonaws.com/123456789012/redline-import.fifo \
-      AWS_REGION=eu-west-1 redline import ~/archive/state-hrr/`,
+  $ redline import ~/archive/state-hrr/ --stack Redline-Prod-Stateless --region eu-west-1 --profile redline-importer`,
     )
     .action(async (paths: string[], _options: unknown, command: Command) => {
       const options = optionsOf<{
@@ -67,7 +67,23 @@ Examples:
         waitMinutes: number;
         wait: boolean;
         json?: boolean;
+        stack?: string;
+        dataDir?: string;
+        api?: string;
+        region?: string;
+        profile?: string;
       }>(command);
+      if (options.stack !== undefined) {
+        if (options.dataDir !== undefined || options.api !== undefined) throw new UsageError('--stack excludes --data-dir and --api');
+        const missingPaths = paths.filter((path) => !existsSync(path));
+        if (missingPaths.length > 0) throw new UsageError(`No such file or folder: ${missingPaths.join(', ')}`);
+        const { stackEnvironment } = await import('./stack-outputs.js');
+        const env = await stackEnvironment(
+          { stack: options.stack, ...(options.region !== undefined ? { region: options.region } : {}), ...(options.profile !== undefined ? { profile: options.profile } : {}) },
+          io.env,
+        );
+        return cloudImport(paths, options, { kind: 'aws', table: env.REDLINE_TABLE! }, io, env);
+      }
       const target = storeTargetOf(command, io);
       if (target.kind === 'api') {
         throw new UsageError(
@@ -76,7 +92,7 @@ Examples:
       }
       const missing = paths.filter((path) => !existsSync(path));
       if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}`);
-      if (target.kind === 'aws') return cloudImport(paths, options, target, io);
+      if (target.kind === 'aws') return cloudImport(paths, options, target, io, io.env);
       const running = await runningStoreProcess(target.dataDir);
       if (running && running.processesEvents !== false) {
         throw new UsageError(
@@ -128,16 +144,17 @@ async function cloudImport(
   options: { concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; waitMinutes: number; wait: boolean; json?: boolean },
   target: { kind: 'aws'; table: string },
   io: CliIo,
+  env: NodeJS.ProcessEnv,
 ): Promise<void> {
   const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
   const { importPages } = await import('../shared/use-cases/import-pages.js');
   const { openCloudImport } = await import('./cloud-import.js');
-  const store = await openStore(target, io);
+  const store = await openStore(target, { env });
   let report: ImportReport;
   let ignoredRecords = 0;
   const progress = progressLine(io.stdout, { enabled: !options.json });
   try {
-    const cloud = await openCloudImport(store, io.env, { waitMs: options.wait ? options.waitMinutes * 60_000 : 0 });
+    const cloud = await openCloudImport(store, env, { waitMs: options.wait ? options.waitMinutes * 60_000 : 0 });
     try {
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;

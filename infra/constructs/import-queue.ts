@@ -26,7 +26,7 @@ export interface ImportQueueProps {
  * The importer's permissions are a role (`importerRole`, assumable by principals of this account that may assume
  * roles) whose policy is exactly what `redline import` calls: the page items and lineage (the table, as capture
  * uses it), raw bodies and staged Documents (raw/ and imports/, HEAD before PUT), the consumer's outcomes
- * (imports/), and the queue (send, and its attributes to check it is FIFO). No docs/ write: only the consumer puts
+ * (imports/), the queue (send, and its attributes to check it is FIFO) and this stack's outputs (--stack). No docs/ write: only the consumer puts
  * Documents there, so every docs/ event is a capture the diff step may record.
  */
 export class ImportQueue extends Construct {
@@ -66,6 +66,8 @@ export class ImportQueue extends Construct {
     markPrefixScopedPolicy(policy);
     policy.addStatements(
       new iam.PolicyStatement({ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes'], resources: [this.queue.queueArn] }),
+      // `redline import --stack <name>` reads this stack's outputs.
+      new iam.PolicyStatement({ actions: ['cloudformation:DescribeStacks'], resources: [Stack.of(this).stackId] }),
       // addWatch, the page's revisions, lineage signals and series lineage (a lineage no longer decided is deleted).
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],

@@ -11,6 +11,8 @@ import { cli, temporaryFolder } from '../cli/cli-fixture.js';
 import { startLocalAws } from '../support/local-aws.js';
 import { editedPage, revisionLog, startCloudStack, writeSavedPages, type CloudStack } from './cloud-import-rig.js';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /**
@@ -148,6 +150,58 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     expect(result.stdout).toMatch(/out-of-order: .*tuvalu-early\.html: stale: captured 2025-01-01T00:00:00\.000Z, before the page's latest revision 1/);
     const log = await revisionLog(stack.revisions, ['hrr.tuvalu.2023']);
     expect(log['hrr.tuvalu.2023']).toHaveLength(1);
+  });
+
+  test('--stack reads the table, bucket and import queue from the stack outputs; an unknown stack is a usage error (exit 2)', async () => {
+    stack = await startCloudStack();
+    stack.startConsumer();
+    const outputs = { TableName: stack.aws.tableName, BucketName: stack.aws.bucketName, ImportQueueUrl: stack.queueUrl };
+    const requests: string[] = [];
+    // CloudFormation's DescribeStacks (query protocol): no local server exists for it, so this one answers it.
+    const cloudformation = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      request.on('end', () => {
+        const name = new URLSearchParams(body).get('StackName') ?? '';
+        requests.push(name);
+        response.setHeader('Content-Type', 'text/xml');
+        if (name !== 'Redline-Test-Stateless') {
+          response.statusCode = 400;
+          response.end(
+            '<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code>' +
+              `<Message>Stack with id ${name} does not exist</Message></Error><RequestId>r2</RequestId></ErrorResponse>`,
+          );
+          return;
+        }
+        const members = Object.entries(outputs)
+          .map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`)
+          .join('');
+        response.end(
+          '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>' +
+            `<StackName>${name}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime>` +
+            `<Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => cloudformation.listen(0, '127.0.0.1', resolve));
+    try {
+      const { REDLINE_TABLE: _table, REDLINE_BUCKET: _bucket, REDLINE_IMPORT_QUEUE_URL: _queue, AWS_REGION: _region, ...rest } = stack.env;
+      const env = { ...rest, REDLINE_CLOUDFORMATION_ENDPOINT: `http://127.0.0.1:${(cloudformation.address() as AddressInfo).port}` };
+      const result = await cli(['import', join(folder.path, 'saved'), '--stack', 'Redline-Test-Stateless', '--region', 'us-east-1', '--json'], { env });
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toMatchObject({ imported: 8, unchanged: 1, failed: 0 });
+      expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+
+      const unknown = await cli(['import', join(folder.path, 'saved'), '--stack', 'Redline-Typo', '--region', 'us-east-1'], { env });
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain('No stack named Redline-Typo in us-east-1');
+      const noRegion = await cli(['import', join(folder.path, 'saved'), '--stack', 'Redline-Test-Stateless'], { env });
+      expect(noRegion.code).toBe(2);
+      expect(noRegion.stderr).toContain('needs a region');
+      expect(requests).toEqual(['Redline-Test-Stateless', 'Redline-Typo']);
+    } finally {
+      await new Promise((resolve) => cloudformation.close(resolve));
+    }
   });
 
   test('a standard queue, a missing queue URL or another region is a usage error that writes nothing (exit 2)', async () => {

@@ -297,6 +297,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         [
           'sqs:SendMessage on import-queue',
           'sqs:GetQueueAttributes on import-queue',
+          'cloudformation:DescribeStacks on AWS::StackId',
           ...['GetItem', 'Query', 'PutItem', 'UpdateItem'].map((action) => `dynamodb:${action} on table`),
           'dynamodb:Query on table/index/gsi1',
           'dynamodb:Query on table/index/gsi2',
