@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createDiffHandler } from '../../functions/diff/diff-handler.js';
 import { createImportHandler } from '../../functions/diff/import-handler.js';
 import { objectCreatedFromS3rver } from '../../local/runtime/aws-event-shapes.js';
@@ -11,8 +13,8 @@ import { startSqsEventSource } from '../../local/runtime/sqs-event-source.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3ImportStaging } from '../../shared/adapters/s3/s3-import-staging.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
+import type { Observability } from '../../shared/observability.js';
 import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
-import { quietObservability } from '../api/api-fixture.js';
 import { replaceText, withModifiedDate } from '../cli/cli-fixture.js';
 import { loadCorpusPage, type CorpusCountry } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
@@ -45,6 +47,12 @@ export interface CloudStack {
 }
 
 export const REGION = 'us-east-1';
+
+function quietObservability(): Observability {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  const logger = new Logger({ serviceName: 'diff', logLevel: 'SILENT' });
+  return { logger, metrics: new Metrics({ serviceName: 'diff', namespace: 'redline-test', logger }) };
+}
 
 export async function startCloudStack(options: { maxReceiveCount?: number } = {}): Promise<CloudStack> {
   const aws = await startLocalAws();
