@@ -115,6 +115,35 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     expect(stack.delivered).toHaveLength(9);
   });
 
+  test('a capture the stack gives up on (dead-lettered) is reported failed; the rest of its page is recorded after it', async () => {
+    stack = await startCloudStack({ maxReceiveCount: 2 });
+    stack.startConsumer();
+    const real = new SqsImportQueue({ client: stack.sqs, queueUrl: stack.queueUrl });
+    // Tuvalu's first capture points at a staged Document that is not there: every delivery fails.
+    const poisoned = {
+      async sendInOrder(messages: readonly ImportMessage[]) {
+        await real.sendInOrder(
+          messages.map((message) =>
+            message.capturedAt === '2025-03-01T00:00:00.000Z' ? { ...message, stagedKey: message.stagedKey.replace(/[0-9a-f]{64}/, '0'.repeat(64)) } : message,
+          ),
+        );
+      },
+    };
+    const report = await importPages(
+      { revisions: stack.revisions, snapshots: stack.snapshots, now: () => new Date(), settings: DEFAULT_TRACKER_SETTINGS },
+      archiveCaptures([join(folder.path, 'saved')]),
+      { destination: cloudImportDestination({ staging: stack.staging, queue: poisoned }, { waitMs: 10 * 60_000, pollIntervalMs: 20 }) },
+    );
+    expect(report).toMatchObject({ imported: 7, unchanged: 1, failed: 1, queued: 0 });
+    expect(report.notImported.find((item) => item.outcome === 'failed')).toMatchObject({
+      page: 'hrr.tuvalu.2023',
+      capturedAt: '2025-03-01T00:00:00.000Z',
+      message: expect.stringContaining('dead-letter queue'),
+    });
+    const log = await revisionLog(stack.revisions, ['hrr.tuvalu.2023']);
+    expect(log['hrr.tuvalu.2023']!.map((entry) => (entry as unknown[])[1])).toEqual(['2025-04-01T00:00:00.000Z', '2025-05-01T00:00:00.000Z']);
+  });
+
   test('--no-wait sends and stops (queued); the next run reports what the stack decided and sends nothing again', async () => {
     stack = await startCloudStack();
     const sentOnly = await cli(['import', join(folder.path, 'saved'), '--no-wait', '--json'], { env: stack.env });
