@@ -34,11 +34,12 @@ export function cloudImportDestination(ports: { staging: ImportStaging; queue: I
   // One page waited for at a time (see above), in the order they were sent.
   let waiting: Promise<unknown> = Promise.resolve();
 
-  const waitForPage = async (captures: readonly PendingCapture[], onDecided: () => void): Promise<RecordResult[]> => {
+  const waitForPage = async (captures: readonly PendingCapture[], onDecided: () => void, signal?: AbortSignal): Promise<RecordResult[]> => {
     const last = captures[captures.length - 1]!;
     deadline ??= now() + options.waitMs;
     let lastOutcome = await staging.getOutcome(last.page, last.documentHash);
-    while (!lastOutcome && now() < deadline) {
+    // Stopped (Ctrl-C) or out of time: what is not decided yet is reported queued; the stack goes on with it.
+    while (!lastOutcome && now() < deadline && !signal?.aborted) {
       await sleep(Math.min(pollIntervalMs, Math.max(0, deadline - now())));
       lastOutcome = await staging.getOutcome(last.page, last.documentHash);
     }
@@ -72,7 +73,7 @@ export function cloudImportDestination(ports: { staging: ImportStaging; queue: I
         })),
       );
       if (options.waitMs <= 0) return { settled: Promise.resolve(captures.map((capture) => resultOf(capture, undefined, false))) };
-      const settled = waiting.then(() => waitForPage(captures, onDecided));
+      const settled = waiting.then(() => waitForPage(captures, onDecided, signal));
       waiting = settled.catch(() => undefined);
       return { settled };
     },

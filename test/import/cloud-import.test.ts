@@ -115,6 +115,31 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     expect(stack.delivered).toHaveLength(9);
   });
 
+  test('stopped (Ctrl-C) while waiting for the stack: what was sent is reported queued, and the same import completes it', async () => {
+    stack = await startCloudStack();
+    const controller = new AbortController();
+    const stopped = await importPages(
+      { revisions: stack.revisions, snapshots: stack.snapshots, now: () => new Date(), settings: DEFAULT_TRACKER_SETTINGS },
+      archiveCaptures([join(folder.path, 'saved')]),
+      {
+        signal: controller.signal,
+        destination: cloudImportDestination(
+          { staging: stack.staging, queue: new SqsImportQueue({ client: stack.sqs, queueUrl: stack.queueUrl }) },
+          // The first pause while waiting is where the user presses Ctrl-C.
+          { waitMs: 10 * 60_000, sleep: async () => controller.abort() },
+        ),
+      },
+    );
+    expect(stopped).toMatchObject({ interrupted: 'while recording', imported: 0, failed: 0 });
+    expect(stopped.queued).toBeGreaterThan(0);
+
+    stack.startConsumer();
+    const resumed = await cli(['import', join(folder.path, 'saved'), '--json'], { env: stack.env });
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ failed: 0, queued: 0, outOfOrder: 0 });
+    expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
+  });
+
   test('a capture the stack gives up on (dead-lettered) is reported failed; the rest of its page is recorded after it', async () => {
     stack = await startCloudStack({ maxReceiveCount: 2 });
     stack.startConsumer();
