@@ -181,7 +181,11 @@ async function cloudImport(
   }
   if (report.failed > 0 || report.outOfOrder > 0 || report.interrupted) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
   if (options.json) return printJson(io, { ...report, ignoredRecords });
-  printLines(io, summaryLines(report, ignoredRecords));
+  const nothingNew = report.read > 0 && report.skipped === report.read;
+  printLines(io, [
+    ...summaryLines(report, ignoredRecords),
+    ...(nothingNew ? ['nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent'] : []),
+  ]);
 }
 
 /**

@@ -80,6 +80,7 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`imported 0 revision(s) of 5 page(s) from ${saved.files} capture(s)`);
     expect(again.stdout).toContain(`skipped (already stored): ${saved.files}`);
+    expect(again.stdout).toContain('nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent');
     expect(stack.delivered).toHaveLength(9);
     expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
   });
