@@ -54,6 +54,8 @@ export interface ArchivedCapture {
 export interface UnreadableInput {
   source: string;
   error: string;
+  /** The input itself is bad (truncated, corrupt, over the size cap), not just unreadable here: the CLI exits 2. */
+  badInput?: boolean;
 }
 
 export type CaptureSourceItem = { capture: ArchivedCapture; unreadable?: never } | { unreadable: UnreadableInput; capture?: never };
@@ -67,6 +69,12 @@ export interface ImportOptions {
   timeSource?: 'page' | 'archive';
   /** Minutes between checks of pages this import starts watching (default: the tracker's default). */
   intervalMinutes?: number;
+  /**
+   * The check a page's URL passes before it is watched or stored, as a URL submitted to `watch add` or the API does
+   * (the CLI passes the public-URL check: no private, loopback or link-local hosts). It throws why not; that capture
+   * fails with the reason and the import goes on. Default: any URL.
+   */
+  assertUrl?: (url: string) => URL;
   onProgress?: (progress: ImportProgress) => void;
   /**
    * Stops the import cleanly: no more input is read and the writes under way finish. Stopped while reading, nothing
@@ -136,6 +144,8 @@ export interface ImportItemResult {
   page?: string;
   capturedAt?: string;
   message: string;
+  /** Failed because the input is bad (a truncated WARC, corrupt or over-cap compressed data). */
+  badInput?: true;
 }
 
 export interface ImportedPage {
@@ -173,6 +183,8 @@ export interface ImportReport {
   unchanged: number;
   outOfOrder: number;
   failed: number;
+  /** Of the failed, the inputs that are bad (truncated, corrupt, over the size cap). */
+  badInput: number;
   /** Sent on the import queue and not decided by the end of the import (a cloud import; 0 otherwise). */
   queued: number;
   /** Pages this import started watching. */
@@ -244,7 +256,15 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, destination, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
+      const result = await storeCapture(
+        dependencies,
+        destination,
+        capture,
+        pageState,
+        options.timeSource ?? 'page',
+        (page) => unplaced.push(page),
+        options.assertUrl,
+      );
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
@@ -258,7 +278,12 @@ export async function importPages(
     if (options.signal?.aborted) break;
     progress.read++;
     if (item.unreadable) {
-      notImported.push({ source: item.unreadable.source, outcome: 'failed', message: item.unreadable.error });
+      notImported.push({
+        source: item.unreadable.source,
+        outcome: 'failed',
+        message: item.unreadable.error,
+        ...(item.unreadable.badInput ? { badInput: true as const } : {}),
+      });
       report();
       continue;
     }
@@ -313,7 +338,8 @@ export async function importPages(
   });
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
-  const lineage = interruptedReading ? undefined : await updateLineage(dependencies, states);
+  // Stopped (Ctrl-C, a full disk): no lineage writes; the next run decides lineage from its captures.
+  const lineage = options.signal?.aborted ? undefined : await updateLineage(dependencies, states);
   const placedHosts = new Set(
     states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []),
   );
@@ -347,6 +373,7 @@ export async function importPages(
     unchanged: count('unchanged'),
     outOfOrder: count('out-of-order'),
     failed: count('failed'),
+    badInput: notImported.filter((item) => item.badInput).length,
     queued: count('queued'),
     watched: importedPages.filter((page) => page.watched).length,
     pages: importedPages,
@@ -429,6 +456,7 @@ async function storeCapture(
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
   onUnplaced: (page: UnplacedPage) => void,
+  assertUrl?: (url: string) => URL,
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
   let identity: ResolvedPageIdentity;
@@ -449,6 +477,12 @@ async function storeCapture(
       outcome: 'failed',
       message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})`,
     };
+  }
+  // A page cannot make itself a watch of a private host by what it says its URL is: refused before anything is stored.
+  try {
+    assertUrl?.(pageUrl);
+  } catch (error) {
+    return { source: capture.source, outcome: 'failed', message: `refused: the page says it is ${pageUrl}: ${errorMessage(error)}` };
   }
   if (identity.profile.name === genericProfile.name || identity.series === undefined) {
     onUnplaced({
