@@ -27,11 +27,14 @@ export async function openCloudImport(store: OpenStore, env: NodeJS.ProcessEnv, 
     throw new UsageError((error as Error).message, { cause: error });
   }
   const hint = '(docs/deploy.md, "Backfilling a deployed stack")';
-  if (!config.REDLINE_BUCKET) throw new UsageError(`REDLINE_BUCKET is not set: a cloud import stores raw bodies and Documents in the stack's bucket ${hint}`);
+  if (!config.REDLINE_BUCKET)
+    throw new UsageError(`REDLINE_BUCKET is not set: a cloud import stores raw bodies and Documents in the stack's bucket ${hint}`);
   const queueUrl = config.REDLINE_IMPORT_QUEUE_URL;
   if (!queueUrl) throw new UsageError(`REDLINE_IMPORT_QUEUE_URL is not set: give the stack's ImportQueueUrl output ${hint}`);
   if (!new URL(queueUrl).pathname.endsWith('.fifo')) {
-    throw new UsageError(`REDLINE_IMPORT_QUEUE_URL ${queueUrl} is not a FIFO queue (.fifo): only the import queue keeps each page's captures in order`);
+    throw new UsageError(
+      `REDLINE_IMPORT_QUEUE_URL ${queueUrl} is not a FIFO queue (.fifo): only the import queue keeps each page's captures in order`,
+    );
   }
   const host = SQS_HOST.exec(new URL(queueUrl).hostname);
   const queueRegion = host?.[1] ?? host?.[2];

@@ -81,16 +81,19 @@ Examples:
         const missingPaths = paths.filter((path) => !existsSync(path));
         if (missingPaths.length > 0) throw new UsageError(`No such file or folder: ${missingPaths.join(', ')}`);
         const { stackEnvironment } = await import('./stack-outputs.js');
-        const env = await stackEnvironment(
-          { stack: options.stack, ...(options.region !== undefined ? { region: options.region } : {}), ...(options.profile !== undefined ? { profile: options.profile } : {}) },
-          io.env,
-        );
+        const stack = {
+          stack: options.stack,
+          ...(options.region !== undefined ? { region: options.region } : {}),
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
+        };
+        const env = await stackEnvironment(stack, io.env);
         return cloudImport(paths, options, { kind: 'aws', table: env.REDLINE_TABLE! }, io, env);
       }
       const target = storeTargetOf(command, io);
       if (target.kind === 'api') {
         throw new UsageError(
-          'import writes to the store itself: give a local store (--data-dir) or a deployed stack (REDLINE_TABLE, REDLINE_BUCKET, REDLINE_IMPORT_QUEUE_URL), not an HTTP API',
+          'import writes to the store itself: give a local store (--data-dir) or a deployed stack (--stack, or REDLINE_TABLE, ' +
+            'REDLINE_BUCKET and REDLINE_IMPORT_QUEUE_URL), not an HTTP API',
         );
       }
       const missing = paths.filter((path) => !existsSync(path));
@@ -284,7 +287,9 @@ export function summaryLines(report: ImportReport, ignoredRecords: number): stri
       (ignoredRecords > 0 ? `; WARC records that are not HTML pages: ${ignoredRecords}` : ''),
   ];
   if (report.queued > 0) {
-    lines.push(`  ${report.queued} capture(s) are on the import queue: run the same import again later to see their outcome (it sends nothing twice)`);
+    lines.push(
+      `  ${report.queued} capture(s) are on the import queue: run the same import again later to see their outcome (it sends nothing twice)`,
+    );
   }
   const problems = report.notImported.filter((item) => item.outcome === 'failed' || item.outcome === 'out-of-order');
   for (const item of problems.slice(0, 20)) lines.push(`  ${item.badInput ? 'bad input' : item.outcome}: ${item.source}: ${item.message}`);

@@ -41,24 +41,33 @@ export async function stackEnvironment(options: StackOptions, env: NodeJS.Proces
   let outputs: Record<string, string>;
   try {
     const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: options.stack }));
-    outputs = Object.fromEntries((Stacks[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])));
+    outputs = Object.fromEntries(
+      (Stacks[0]?.Outputs ?? []).flatMap((output) => (output.OutputKey && output.OutputValue ? [[output.OutputKey, output.OutputValue]] : [])),
+    );
   } catch (error) {
     const message = (error as Error).message ?? String(error);
     if (/does not exist/i.test(message)) {
-      throw new UsageError(`No stack named ${options.stack} in ${region}: give the stateless stack's name (e.g. Redline-Prod-Stateless) and its region`, {
-        cause: error,
-      });
+      throw new UsageError(
+        `No stack named ${options.stack} in ${region}: give the stateless stack's name (e.g. Redline-Prod-Stateless) and its region`,
+        {
+          cause: error,
+        },
+      );
     }
-    throw new UsageError(`Cannot read the outputs of stack ${options.stack} in ${region}: ${message} (the importer needs cloudformation:DescribeStacks)`, {
-      cause: error,
-    });
+    throw new UsageError(
+      `Cannot read the outputs of stack ${options.stack} in ${region}: ${message} (the importer needs cloudformation:DescribeStacks)`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     client.destroy();
   }
   const missing = Object.keys(IMPORT_OUTPUTS).filter((key) => !outputs[key]);
   if (missing.length > 0) {
     throw new UsageError(
-      `Stack ${options.stack} has no ${missing.join(', ')} output${missing.length > 1 ? 's' : ''}: is it redline's stateless stack, deployed with this version?`,
+      `Stack ${options.stack} has no ${missing.join(', ')} output${missing.length > 1 ? 's' : ''}: ` +
+        "is it redline's stateless stack, deployed with this version?",
     );
   }
   const fromStack = Object.fromEntries(Object.entries(IMPORT_OUTPUTS).map(([key, name]) => [name, outputs[key]!]));

@@ -167,7 +167,9 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
   const cloudMedian = cloudRuns.find((run) => run.ms === median(cloudRuns.map((entry) => entry.ms))) ?? cloudRuns[0]!;
   const cloudRate = row('cloud-import: saved pages through the FIFO import queue (fauxqs), concurrency 4 (median of 3)', cloudMedian);
   const failedCloud = cloudRuns.find((run) => (run.report?.failed ?? 0) > 0 || (run.report?.queued ?? 0) > 0);
-  if (failedCloud) throw new Error(`the cloud-shaped import did not record every page: ${JSON.stringify(failedCloud.report?.notImported.slice(0, 3))}`);
+  if (failedCloud) {
+    throw new Error(`the cloud-shaped import did not record every page: ${JSON.stringify(failedCloud.report?.notImported.slice(0, 3))}`);
+  }
 
   const warcDir = await mkdtemp(join(tmpdir(), 'redline-bench-warc-'));
   try {

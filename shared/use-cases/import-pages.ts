@@ -545,7 +545,9 @@ function localDestination(dependencies: ImportDependencies): ImportDestination {
         } catch (error) {
           return {
             kind: 'failed',
-            message: `the stored copy ${stored.key} is damaged (${errorMessage(error)}), probably by an interrupted earlier run: delete that object and import again`,
+            message:
+              `the stored copy ${stored.key} is damaged (${errorMessage(error)}), probably by an interrupted earlier run: ` +
+              'delete that object and import again',
           };
         }
       }

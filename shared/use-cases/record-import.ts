@@ -34,7 +34,11 @@ export async function recordImport(dependencies: RecordImportDependencies, messa
     capturedAt: message.capturedAt,
     source: message.source,
     outcome: result.outcome,
-    ...(result.outcome === 'recorded' ? { seq: result.revision.seq } : result.outcome === 'skipped' ? { reason: result.reason } : { seq: result.seq }),
+    ...(result.outcome === 'recorded'
+      ? { seq: result.revision.seq }
+      : result.outcome === 'skipped'
+        ? { reason: result.reason }
+        : { seq: result.seq }),
     decidedAt: now.toISOString(),
   };
   await dependencies.staging.putOutcome(outcome);

@@ -80,7 +80,9 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`imported 0 revision(s) of 5 page(s) from ${saved.files} capture(s)`);
     expect(again.stdout).toContain(`skipped (already stored): ${saved.files}`);
-    expect(again.stdout).toContain('nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent');
+    expect(again.stdout).toContain(
+      'nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent',
+    );
     expect(stack.delivered).toHaveLength(9);
     expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);
   });
@@ -150,7 +152,9 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
       async sendInOrder(messages: readonly ImportMessage[]) {
         await real.sendInOrder(
           messages.map((message) =>
-            message.capturedAt === '2025-03-01T00:00:00.000Z' ? { ...message, stagedKey: message.stagedKey.replace(/[0-9a-f]{64}/, '0'.repeat(64)) } : message,
+            message.capturedAt === '2025-03-01T00:00:00.000Z'
+              ? { ...message, stagedKey: message.stagedKey.replace(/[0-9a-f]{64}/, '0'.repeat(64)) }
+              : message,
           ),
         );
       },
@@ -202,7 +206,9 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     const result = await cli(['import', older], { env: stack.env });
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('out of order: 1');
-    expect(result.stdout).toMatch(/out-of-order: .*tuvalu-early\.html: stale: captured 2025-01-01T00:00:00\.000Z, before the page's latest revision 1/);
+    expect(result.stdout).toMatch(
+      /out-of-order: .*tuvalu-early\.html: stale: captured 2025-01-01T00:00:00\.000Z, before the page's latest revision 1/,
+    );
     const log = await revisionLog(stack.revisions, ['hrr.tuvalu.2023']);
     expect(log['hrr.tuvalu.2023']).toHaveLength(1);
   });
@@ -234,7 +240,8 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
         response.end(
           '<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>' +
             `<StackName>${name}</StackName><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime>` +
-            `<Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+            `<Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult>` +
+            '<ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeStacksResponse>',
         );
       });
     });
@@ -242,7 +249,9 @@ describe('cloud import (redline import with REDLINE_TABLE and REDLINE_IMPORT_QUE
     try {
       const { REDLINE_TABLE: _table, REDLINE_BUCKET: _bucket, REDLINE_IMPORT_QUEUE_URL: _queue, AWS_REGION: _region, ...rest } = stack.env;
       const env = { ...rest, REDLINE_CLOUDFORMATION_ENDPOINT: `http://127.0.0.1:${(cloudformation.address() as AddressInfo).port}` };
-      const result = await cli(['import', join(folder.path, 'saved'), '--stack', 'Redline-Test-Stateless', '--region', 'us-east-1', '--json'], { env });
+      const result = await cli(['import', join(folder.path, 'saved'), '--stack', 'Redline-Test-Stateless', '--region', 'us-east-1', '--json'], {
+        env,
+      });
       expect(result.stderr).toBe('');
       expect(JSON.parse(result.stdout)).toMatchObject({ imported: 8, unchanged: 1, failed: 0 });
       expect(await revisionLog(stack.revisions, saved.pages)).toEqual(localLog);

@@ -33,7 +33,11 @@ describe('the import queue consumer (functions/diff/import-handler.ts)', () => {
       return { page: page.page, documentHash: staged.sha256, stagedKey: staged.key, capturedAt, source: `${country}-${n}.html` };
     };
     messages = {
-      tuvalu: [await stage(TUVALU, 'tuvalu', 'Tuvalu', 1, 1), await stage(TUVALU, 'tuvalu', 'Tuvalu', 2, 1), await stage(TUVALU, 'tuvalu', 'Tuvalu', 3, 1)],
+      tuvalu: [
+        await stage(TUVALU, 'tuvalu', 'Tuvalu', 1, 1),
+        await stage(TUVALU, 'tuvalu', 'Tuvalu', 2, 1),
+        await stage(TUVALU, 'tuvalu', 'Tuvalu', 3, 1),
+      ],
       andorra: [await stage(ANDORRA, 'andorra', 'Andorra', 1, 2)],
     };
   };

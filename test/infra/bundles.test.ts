@@ -266,7 +266,13 @@ describe('function bundles, invoked against local AWS servers', () => {
       'import.bundle',
       extract(loadCorpusPage('tuvalu', 2023), { url, profile: 'generic' }),
     );
-    const message = { page: 'import.bundle', documentHash: staged.sha256, stagedKey: staged.key, capturedAt: '2024-05-01T00:00:00.000Z', source: 'tuvalu.html' };
+    const message = {
+      page: 'import.bundle',
+      documentHash: staged.sha256,
+      stagedKey: staged.key,
+      capturedAt: '2024-05-01T00:00:00.000Z',
+      source: 'tuvalu.html',
+    };
     const result = await invoke<{ batchItemFailures: unknown[] }>('diff', { Records: [sqsRecord(JSON.stringify(message), 'redline-import.fifo')] });
     expect(result.batchItemFailures).toEqual([]);
     expect(await revisions.latestRevision('import.bundle')).toMatchObject({ seq: 1, capturedAt: message.capturedAt, documentHash: staged.sha256 });

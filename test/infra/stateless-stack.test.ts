@@ -485,7 +485,8 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it('has one dashboard and the outputs the CLI needs', () => {
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-      for (const output of ['ApiUrl', 'BucketName', 'TableName', 'TopicArn', 'CaptureQueueUrl', 'ImportQueueUrl', 'ImporterRoleArn', 'AlarmTopicArn']) {
+      const outputs = ['ApiUrl', 'BucketName', 'TableName', 'TopicArn', 'CaptureQueueUrl', 'ImportQueueUrl', 'ImporterRoleArn', 'AlarmTopicArn'];
+      for (const output of outputs) {
         template.hasOutput(output, {});
       }
     });

@@ -35,7 +35,9 @@ export class SqsImportQueue implements ImportQueue {
           })),
         }),
       );
-      const failed = (result.Failed ?? []).map((failure) => `${batch[Number(failure.Id)]?.source ?? failure.Id}: ${failure.Code} ${failure.Message ?? ''}`.trim());
+      const failed = (result.Failed ?? []).map((failure) =>
+        `${batch[Number(failure.Id)]?.source ?? failure.Id}: ${failure.Code} ${failure.Message ?? ''}`.trim(),
+      );
       // Stop at the first refusal: a later capture of the page must not go ahead of one that is not queued.
       if (failed.length > 0) throw new RedlineError(`SQS refused ${failed.length} import message(s): ${failed.join('; ')}`);
     }
