@@ -166,7 +166,8 @@ Examples:
         );
       }
       const stoppedBy = writeFailure ? writeFailureError(target.dataDir, writeFailure) : undefined;
-      if (options.json) printJson(io, { ...report, ignoredRecords, ...(stoppedBy ? { stoppedBy: { code: writeFailure?.code, message: stoppedBy.message } } : {}) });
+      if (options.json)
+        printJson(io, { ...report, ignoredRecords, ...(stoppedBy ? { stoppedBy: { code: writeFailure?.code, message: stoppedBy.message } } : {}) });
       else printLines(io, summaryLines(report, ignoredRecords));
       // Last, after the report so far: exit code 1 with the reason.
       if (stoppedBy) throw stoppedBy;
@@ -244,10 +245,9 @@ export function writeFailureError(dataDir: string, failure: NodeJS.ErrnoExceptio
     code === 'ENOSPC' || code === 'EDQUOT'
       ? `no space left in ${dataDir} (${code}${where})`
       : `cannot write in ${dataDir} (${code}${where}: ${failure.message})`;
-  return new RedlineError(
-    `${reason}: the import stopped. What it stored is kept; free some space and run the same import again to complete it.`,
-    { cause },
-  );
+  return new RedlineError(`${reason}: the import stopped. What it stored is kept; free some space and run the same import again to complete it.`, {
+    cause,
+  });
 }
 
 /**

@@ -520,7 +520,7 @@ export async function assertDatabaseFree(dataDir: string): Promise<void> {
 /** The errno of a failed write, from Node (`code`) or from LevelDB's message ("IO error: <file>: Permission denied"). */
 function writeErrno(error: unknown): string | undefined {
   // Duck-typed: errors from LevelDB's binding (and under jest, from Node itself) are of another realm's Error.
-  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; current; ) {
+  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; current;) {
     const code = current.code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return code;
     const message = typeof current.message === 'string' ? current.message : '';

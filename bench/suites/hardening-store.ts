@@ -184,7 +184,9 @@ async function concurrentImports(row: (fields: StoreRow) => void, root: string, 
     // Both may finish when one ends before the other opens the store; then the second stores nothing.
     const total = imported.reduce((sum, report) => sum + report.imported, 0);
     if (done.length + busy.length !== 2 || done.length === 0 || total !== pageCount || imported.some((report) => report.failed > 0)) {
-      problems.push(`run ${run + 1}: exits ${results.map((result) => result.code).join('/')}, ${total} imported: ${results.map((r) => r.stderr.slice(-150)).join(' | ')}`);
+      problems.push(
+        `run ${run + 1}: exits ${results.map((result) => result.code).join('/')}, ${total} imported: ${results.map((r) => r.stderr.slice(-150)).join(' | ')}`,
+      );
     }
   }
   row({
@@ -238,7 +240,8 @@ async function decompressionBombs(row: (fields: StoreRow) => void, root: string)
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
     const refusal = items.find((item) => item.unreadable)?.unreadable;
-    if (!refusal || !testCase.expected.test(refusal.error) || !refusal.badInput) problems.push(`${testCase.name}: ${refusal?.error ?? 'read as a page'}`);
+    if (!refusal || !testCase.expected.test(refusal.error) || !refusal.badInput)
+      problems.push(`${testCase.name}: ${refusal?.error ?? 'read as a page'}`);
   }
   row({
     case: `bombs and truncated input: ${cases.map((testCase) => testCase.name).join('; ')}`,

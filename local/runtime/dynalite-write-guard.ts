@@ -1,5 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
+// Loaded statically as well: a missing package fails this module's import with ERR_MODULE_NOT_FOUND naming it (which
+// the CLI turns into how to install it), and the CLI bundle keeps it as an external import. In Node this is the
+// same instance as the `require` below; under jest's module registry it is a second one, left unused.
+import 'dynalite';
 
 /**
  * dynalite answers a database error it does not know (LevelDB's "IO error: ...: No space left on device" on a full

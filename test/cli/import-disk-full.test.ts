@@ -38,7 +38,8 @@ function spend(disk: SimulatedDisk, area: 'objects' | 'database', bytes: number)
   return true;
 }
 
-const sizeOf = (value: unknown): number => (typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : 16);
+const sizeOf = (value: unknown): number =>
+  typeof value === 'string' ? Buffer.byteLength(value) : value instanceof Uint8Array ? value.byteLength : 16;
 
 /** Runs `action` with the store's writes going through `disk`; the real file operations come back afterwards. */
 async function onDisk<T>(disk: SimulatedDisk, action: () => Promise<T>): Promise<T> {
@@ -70,7 +71,10 @@ async function onDisk<T>(disk: SimulatedDisk, action: () => Promise<T>): Promise
     return put.call(this, key, value, options);
   };
   level._batch = async function (this: LevelPrototype, operations: unknown, options: unknown) {
-    const bytes = (operations as { key: unknown; value?: unknown }[]).reduce((sum, operation) => sum + sizeOf(operation.key) + sizeOf(operation.value), 0);
+    const bytes = (operations as { key: unknown; value?: unknown }[]).reduce(
+      (sum, operation) => sum + sizeOf(operation.key) + sizeOf(operation.value),
+      0,
+    );
     if (!spend(disk, 'database', bytes)) throw levelFull(this);
     return batch.call(this, operations, options);
   };

@@ -1,4 +1,4 @@
-import { chmod } from 'node:fs/promises';
+import { chmod, chown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cli, temporaryFolder, type CliResult } from './cli-fixture.js';
 
@@ -8,6 +8,31 @@ import { cli, temporaryFolder, type CliResult } from './cli-fixture.js';
  * `nobody` for its duration, so the kernel refuses the writes as it would for any other user.
  */
 const NOBODY = 65534;
+
+async function chownTree(path: string, uid: number): Promise<void> {
+  await chown(path, uid, uid);
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    if (entry.isDirectory()) await chownTree(join(path, entry.name), uid);
+    else await chown(join(path, entry.name), uid, uid);
+  }
+}
+
+/**
+ * Whether the permissions can be shown here: any user but root is refused by them; root only when it may take on
+ * another effective user (a container without CAP_SETUID may not), otherwise it writes anywhere and these cases are
+ * skipped (and say so in Jest's output).
+ */
+function permissionsApply(): boolean {
+  if (process.geteuid?.() !== 0) return true;
+  try {
+    process.seteuid!(NOBODY);
+    process.seteuid!(0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const testWithPermissions = permissionsApply() ? test : test.skip;
 
 async function asUnprivileged(action: () => Promise<CliResult>): Promise<CliResult> {
   const root = process.geteuid?.() === 0;
@@ -29,9 +54,13 @@ describe('a local store this user may not write', () => {
     // A real store first: its database and bucket exist.
     expect((await cli(['watch', 'list', '--data-dir', dataDir, '--json'])).code).toBe(0);
     await chmod(folder.path, 0o755);
+    // As root, the store is handed to `nobody`, who then runs the commands: the owner of a folder without write
+    // permission, as for any user (not merely a stranger to it).
+    if (process.geteuid?.() === 0) await chownTree(folder.path, NOBODY);
   });
 
   afterAll(async () => {
+    if (process.geteuid?.() === 0) await chownTree(folder.path, 0).catch(() => undefined);
     await chmod(dataDir, 0o755).catch(() => undefined);
     await chmod(join(dataDir, 'dynamodb'), 0o700).catch(() => undefined);
     await folder?.remove();
@@ -43,7 +72,7 @@ describe('a local store this user may not write', () => {
     expect(result.stderr).not.toContain('in use by another process');
   }
 
-  test('a read-only data folder (its owner.lock cannot be written): exit 2, "not writable"', async () => {
+  testWithPermissions('a read-only data folder (its owner.lock cannot be written): exit 2, "not writable"', async () => {
     await chmod(dataDir, 0o555);
     try {
       expectNotWritable(await asUnprivileged(() => cli(['watch', 'list', '--data-dir', dataDir])));
@@ -52,7 +81,7 @@ describe('a local store this user may not write', () => {
     }
   });
 
-  test('a read-only database folder (LevelDB cannot open it, as it cannot open a locked one): exit 2, "not writable"', async () => {
+  testWithPermissions('a read-only database folder (LevelDB cannot open it, as it cannot open a locked one): exit 2, "not writable"', async () => {
     // The folder itself is writable by everyone, so owner.lock is taken; the database folder is not.
     await chmod(dataDir, 0o777);
     await chmod(join(dataDir, 'dynamodb'), 0o500);

@@ -138,7 +138,9 @@ describe('archive captures', () => {
       expect(items[0]!.capture).toMatchObject({ url: 'https://example.org/one', text: PAGE });
       expect(items[1]!.unreadable).toEqual({
         source: `${file}#${second}`,
-        error: expect.stringMatching(new RegExp(`^the file ends inside the header of WARC record 2 \\(offset ${second}; no [^)]+\\): a truncated WARC$`)),
+        error: expect.stringMatching(
+          new RegExp(`^the file ends inside the header of WARC record 2 \\(offset ${second}; no [^)]+\\): a truncated WARC$`),
+        ),
         badInput: true,
       });
       expect(ignored).toEqual([]);
