@@ -6,7 +6,7 @@ import { RedlineError } from '../shared/errors.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
-import { addStoreOptions, announceLocalStore, openLocalStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, announceLocalStore, openLocalStore, openStore, runningStoreProcess } from './store-selection.js';
 
 /** `redline import PATH...`: backfill history from saved pages and WARC files into the local store. */
 export function registerImportCommand(program: Command, io: CliIo): void {
@@ -25,6 +25,9 @@ export function registerImportCommand(program: Command, io: CliIo): void {
           .default('page'),
       )
       .option('--interval-minutes <n>', 'check interval of the pages this import starts watching (default daily)', parsePositiveInteger)
+      .option('--stack <name>', "a deployed stack: its outputs (TableName, BucketName, ImportQueueUrl) by name, with --region and --profile")
+      .option('--wait-minutes <n>', 'deployed stack: how long to wait for the stack to record what was sent (default 30)', parsePositiveInteger, 30)
+      .option('--no-wait', 'deployed stack: send the captures and stop; their outcomes show in the next run of the same import')
       .option('--json', 'print the report as JSON'),
   )
     .addHelpText(
@@ -43,6 +46,12 @@ an earlier run or a live capture) is refused as out of order; import older archi
 The report ends with the pages it could not place: those nothing identifies, and those only the generic profile
 reads though their site has a profile. Series renamed between editions are linked as the imported pages show.
 
+A deployed stack (REDLINE_TABLE, REDLINE_BUCKET and REDLINE_IMPORT_QUEUE_URL set): raw bodies go to its bucket, each
+Document is staged under imports/, and the captures are sent on the stack's FIFO import queue, one message group per
+page, oldest first; the stack records them in that order, as it records live captures (docs/deploy.md, "Backfilling
+a deployed stack"). Pages go in parallel. A capture older than a page's latest revision in the stack is stale (out of
+order). The import waits for the outcomes (--wait-minutes), or sends and stops (--no-wait).
+
 Exit code 2 when some input is bad (a truncated WARC, corrupt or over-cap compressed data; the rest is imported).
 Exit code 1 when some input failed or was out of order, or when the disk filled ("no space left in <dir>", after the
 report so far; run the same import again once there is space).
@@ -50,20 +59,46 @@ report so far; run the same import again once there is space).
 Examples:
   $ redline import ~/archive/state-hrr/
   $ redline import crawl-2024.warc.gz crawl-2025.warc.gz --concurrency 8
-  $ redline import saved/*.html --time-source archive --json > import-report.json`,
+  $ redline import saved/*.html --time-source archive --json > import-report.json
+  $ redline import ~/archive/state-hrr/ --stack Redline-Prod-Stateless --region eu-west-1 --profile redline-importer`,
     )
     .action(async (paths: string[], _options: unknown, command: Command) => {
-      const options = optionsOf<{ concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(command);
+      const options = optionsOf<{
+        concurrency: number;
+        timeSource: 'page' | 'archive';
+        intervalMinutes?: number;
+        waitMinutes: number;
+        wait: boolean;
+        json?: boolean;
+        stack?: string;
+        dataDir?: string;
+        api?: string;
+        region?: string;
+        profile?: string;
+      }>(command);
+      if (options.stack !== undefined) {
+        if (options.dataDir !== undefined || options.api !== undefined) throw new UsageError('--stack excludes --data-dir and --api');
+        const missingPaths = paths.filter((path) => !existsSync(path));
+        if (missingPaths.length > 0) throw new UsageError(`No such file or folder: ${missingPaths.join(', ')}`);
+        const { stackEnvironment } = await import('./stack-outputs.js');
+        const stack = {
+          stack: options.stack,
+          ...(options.region !== undefined ? { region: options.region } : {}),
+          ...(options.profile !== undefined ? { profile: options.profile } : {}),
+        };
+        const env = await stackEnvironment(stack, io.env);
+        return cloudImport(paths, options, { kind: 'aws', table: env.REDLINE_TABLE! }, io, env);
+      }
       const target = storeTargetOf(command, io);
-      if (target.kind !== 'local') {
+      if (target.kind === 'api') {
         throw new UsageError(
-          target.kind === 'api'
-            ? 'import writes to the store itself: it runs against a local store (--data-dir), not an HTTP API'
-            : 'import runs against a local store (--data-dir): in a deployed stack the diff function would record each uploaded Document at its upload time, out of capture order',
+          'import writes to the store itself: give a local store (--data-dir) or a deployed stack (--stack, or REDLINE_TABLE, ' +
+            'REDLINE_BUCKET and REDLINE_IMPORT_QUEUE_URL), not an HTTP API',
         );
       }
       const missing = paths.filter((path) => !existsSync(path));
       if (missing.length > 0) throw new UsageError(`No such file or folder: ${missing.join(', ')}`);
+      if (target.kind === 'aws') return cloudImport(paths, options, target, io, io.env);
       const running = await runningStoreProcess(target.dataDir);
       if (running && running.processesEvents !== false) {
         throw new UsageError(
@@ -139,6 +174,66 @@ Examples:
     });
 }
 
+/** `redline import` into a deployed stack: the same two passes, the recording done by the stack's import queue. */
+async function cloudImport(
+  paths: string[],
+  options: { concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; waitMinutes: number; wait: boolean; json?: boolean },
+  target: { kind: 'aws'; table: string },
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
+  const { importPages } = await import('../shared/use-cases/import-pages.js');
+  const { openCloudImport } = await import('./cloud-import.js');
+  const { submittedUrl } = await import('./tracker-backend.js');
+  const store = await openStore(target, { env });
+  let report: ImportReport;
+  let ignoredRecords = 0;
+  const progress = progressLine(io.stdout, { enabled: !options.json });
+  try {
+    const cloud = await openCloudImport(store, env, { waitMs: options.wait ? options.waitMinutes * 60_000 : 0 });
+    try {
+      const survey = progress.enabled ? await surveyArchives(paths) : undefined;
+      let diskBytes = 0;
+      io.stoppable = true;
+      report = await importPages(
+        store.dependencies,
+        archiveCaptures(paths, { onDiskBytes: (bytes) => (diskBytes += bytes), onIgnoredRecord: () => ignoredRecords++ }),
+        {
+          concurrency: options.concurrency,
+          timeSource: options.timeSource,
+          destination: cloud.destination,
+          // The check `watch add` and the API make: a page that says it lives on a private host is refused.
+          assertUrl: submittedUrl([], 'its URL'),
+          ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
+          onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+          ...(io.signal ? { signal: io.signal } : {}),
+        },
+      );
+    } finally {
+      cloud.close();
+    }
+  } finally {
+    io.stoppable = false;
+    progress.clear();
+    await store.close();
+  }
+  if (report.failed > 0 || report.outOfOrder > 0 || report.interrupted) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
+  if (report.badInput > 0) {
+    io.exitCode = EXIT_USAGE;
+    io.stderr.write(
+      `redline: ${report.badInput} bad input(s) (truncated, corrupt or over the size cap; listed as "bad input" in the report): ` +
+        'the other captures were imported\n',
+    );
+  }
+  if (options.json) return printJson(io, { ...report, ignoredRecords });
+  const nothingNew = report.read > 0 && report.skipped === report.read;
+  printLines(io, [
+    ...summaryLines(report, ignoredRecords),
+    ...(nothingNew ? ['nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent'] : []),
+  ]);
+}
+
 /** Errors with which a disk refuses writes. */
 const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
 
@@ -188,8 +283,14 @@ export function summaryLines(report: ImportReport, ignoredRecords: number): stri
     `imported ${report.imported} revision(s) of ${report.pages.length} page(s) from ${report.read} capture(s), ${megabytes(report.bytes)} in ${seconds.toFixed(1)} s ` +
       `(${rate(report.read, report.durationMs)} pages/s, ${(report.bytes / 1_000_000 / Math.max(seconds, 0.001)).toFixed(1)} MB/s)`,
     `  newly watched: ${report.watched}; skipped (already stored): ${report.skipped}; unchanged: ${report.unchanged}; out of order: ${report.outOfOrder}; failed: ${report.failed}` +
+      (report.queued > 0 ? `; queued (not decided yet): ${report.queued}` : '') +
       (ignoredRecords > 0 ? `; WARC records that are not HTML pages: ${ignoredRecords}` : ''),
   ];
+  if (report.queued > 0) {
+    lines.push(
+      `  ${report.queued} capture(s) are on the import queue: run the same import again later to see their outcome (it sends nothing twice)`,
+    );
+  }
   const problems = report.notImported.filter((item) => item.outcome === 'failed' || item.outcome === 'out-of-order');
   for (const item of problems.slice(0, 20)) lines.push(`  ${item.badInput ? 'bad input' : item.outcome}: ${item.source}: ${item.message}`);
   if (problems.length > 20) lines.push(`  ... and ${problems.length - 20} more (--json lists them all)`);

@@ -14,10 +14,13 @@ const environmentSchema = z.object({
   REDLINE_BUCKET: z.optional(text()),
   REDLINE_TOPIC_ARN: z.optional(text()),
   REDLINE_CAPTURE_QUEUE_URL: z.optional(text()),
+  /** The FIFO import queue of a deployed stack (a cloud backfill: `redline import` with REDLINE_TABLE). */
+  REDLINE_IMPORT_QUEUE_URL: z.optional(z.url()),
   /** Endpoint overrides for the local runtime (dynalite, s3rver). */
   REDLINE_DYNAMODB_ENDPOINT: z.optional(z.url()),
   REDLINE_S3_ENDPOINT: z.optional(z.url()),
   REDLINE_SNS_ENDPOINT: z.optional(z.url()),
+  REDLINE_SQS_ENDPOINT: z.optional(z.url()),
   /** Bearer token for the API's write routes when no IAM authorizer is in front (the local server only). */
   REDLINE_API_TOKEN: z.optional(z.string().check(z.minLength(16))),
   /** Public base URL of the API for links in feeds (default: derived from the request). */

@@ -10,7 +10,10 @@ import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers } 
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { archiveCaptures } from '../../shared/adapters/warc/archive-captures.js';
 import { extract } from '../../shared/domain/extract.js';
+import { cloudImportDestination } from '../../shared/use-cases/cloud-import.js';
 import { importPages, type ImportReport } from '../../shared/use-cases/import-pages.js';
+import { SqsImportQueue } from '../../shared/adapters/sqs/sqs-import-queue.js';
+import { startCloudStack } from '../../test/import/cloud-import-rig.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { CORPUS_DIRECTORY, corpusPages } from '../../test/support/corpus.js';
 import { median, round, timeMedianAsync, type BenchRow, type SuiteResult } from '../bench-kit.js';
@@ -51,6 +54,29 @@ async function importIntoFreshStore(paths: string[], concurrency: number, repeat
     s3.destroy();
     await servers.close();
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A cloud-shaped import of the same pages into a fresh local "stack": raw bodies to s3rver, Documents staged under
+ * imports/, one FIFO message per capture on fauxqs, recorded by the diff function's import handler polled as the
+ * Lambda event source mapping would (2 pollers, batches of 10), the importer waiting for every outcome (read every
+ * 20 ms). Timed from the first file read to the last outcome read.
+ */
+async function cloudImportIntoFreshStack(paths: string[], concurrency: number): Promise<Measured> {
+  const stack = await startCloudStack();
+  try {
+    stack.startConsumer();
+    const destination = cloudImportDestination(
+      { staging: stack.staging, queue: new SqsImportQueue({ client: stack.sqs, queueUrl: stack.queueUrl }) },
+      { waitMs: 10 * 60_000, pollIntervalMs: 20 },
+    );
+    const dependencies = { revisions: stack.revisions, snapshots: stack.snapshots, now: () => new Date(), settings: DEFAULT_TRACKER_SETTINGS };
+    const started = performance.now();
+    const report = await importPages(dependencies, archiveCaptures(paths), { concurrency, destination });
+    return { ms: performance.now() - started, report };
+  } finally {
+    await stack.close();
   }
 }
 
@@ -134,6 +160,17 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     row('  second run (resumed: everything skipped)', runs[0]!.second!);
   }
 
+  // The cloud-shaped import (a warm-up, then the median of 3), against the local import's rate of this run.
+  await cloudImportIntoFreshStack([CORPUS_DIRECTORY], 4);
+  const cloudRuns: Measured[] = [];
+  for (let run = 0; run < 3; run++) cloudRuns.push(await cloudImportIntoFreshStack([CORPUS_DIRECTORY], 4));
+  const cloudMedian = cloudRuns.find((run) => run.ms === median(cloudRuns.map((entry) => entry.ms))) ?? cloudRuns[0]!;
+  const cloudRate = row('cloud-import: saved pages through the FIFO import queue (fauxqs), concurrency 4 (median of 3)', cloudMedian);
+  const failedCloud = cloudRuns.find((run) => (run.report?.failed ?? 0) > 0 || (run.report?.queued ?? 0) > 0);
+  if (failedCloud) {
+    throw new Error(`the cloud-shaped import did not record every page: ${JSON.stringify(failedCloud.report?.notImported.slice(0, 3))}`);
+  }
+
   const warcDir = await mkdtemp(join(tmpdir(), 'redline-bench-warc-'));
   try {
     const warc = join(warcDir, 'corpus.warc.gz');
@@ -155,6 +192,8 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
       import_mb_per_s: round(megabytes * (defaultRate / pages.length)),
       reference_pages_per_s: round(referencePagesPerSecond),
       ratio_to_extract: round(ratio, 3),
+      cloud_import_pages_per_s: round(cloudRate),
+      cloud_to_local_import: round(cloudRate / defaultRate, 3),
     },
   };
 }

@@ -19,7 +19,10 @@ export function createDiffHandler(dependencies: RecordDependencies, observabilit
         continue;
       }
       const outcome = await withPageKeys(logger, { page, capture: object.key }, async () => {
-        const result = await recordRevision(dependencies, { page, documentKey: object.key, capturedAt: object.time });
+        // An imported capture's Document carries its capture time: its event, however late, is then a duplicate or
+        // stale, never a new revision dated at the upload (the import queue records it, functions/diff/import-handler.ts).
+        const capturedAt = (await dependencies.snapshots.documentCaptureTime(object.key)) ?? object.time;
+        const result = await recordRevision(dependencies, { page, documentKey: object.key, capturedAt });
         if (result.outcome === 'recorded') {
           metrics.addMetric('RevisionsRecorded', MetricUnit.Count, 1);
           // Sentence provenance follows from the revision stream (functions/provenance), not from this step.

@@ -18,6 +18,8 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   provenance: 'provenance/',
   maps: 'maps/',
   reports: 'reports/',
+  /** A cloud backfill's staged Documents and the import consumer's outcomes (no event rule reads it). */
+  imports: 'imports/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];
@@ -70,6 +72,13 @@ export class SnapshotBucket extends Construct {
             { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
             { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(180) },
           ],
+        },
+        {
+          // Staged imports are recorded under docs/ within minutes; their outcomes tell a re-run what is done. A
+          // re-run after this sends the captures not yet revisions again, which the stack decides the same way.
+          id: 'expire-staged-imports',
+          prefix: SNAPSHOT_PREFIXES.imports,
+          expiration: Duration.days(30),
         },
         {
           // Objects are written once except sections/ lines, which each capture replaces.

@@ -11,6 +11,7 @@ import type { WatchList } from '../config/watch-list.js';
 import { bindBucket, bindQueue, bindTable, bindTopic } from '../constructs/bindings.js';
 import { DispatchSchedule } from '../constructs/dispatch-schedule.js';
 import { DocumentEvents } from '../constructs/document-events.js';
+import { ImportQueue } from '../constructs/import-queue.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { RevisionStreamTrigger } from '../constructs/revision-stream-trigger.js';
 import { TrackerApi } from '../constructs/tracker-api.js';
@@ -63,6 +64,8 @@ export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<FunctionName, TrackerFunction>>;
   readonly captureQueue: WorkQueue;
   readonly diffQueue: WorkQueue;
+  /** A cloud backfill's FIFO queue (one group per page), consumed by the diff function; with the importer role. */
+  readonly importQueue: ImportQueue;
   readonly api: TrackerApi;
   readonly monitoring: Monitoring;
   readonly revisionStream: RevisionStreamTrigger;
@@ -124,6 +127,7 @@ export class StatelessStack extends Stack {
     // Queues
     this.captureQueue = new WorkQueue(this, 'CaptureQueue', { consumerTimeout: CAPTURE_TIMEOUT });
     this.diffQueue = new WorkQueue(this, 'DiffQueue', { consumerTimeout: DIFF_TIMEOUT });
+    this.importQueue = new ImportQueue(this, 'ImportQueue', { consumerTimeout: DIFF_TIMEOUT, table, bucket });
 
     // Least privilege, from what each function's use cases call (shared/use-cases, shared/adapters).
     // dispatch: listPages (Query on gsi2), markDispatched (UpdateItem), enqueue (SendMessageBatch).
@@ -146,8 +150,11 @@ export class StatelessStack extends Stack {
 
     // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck). The provenance update is
     // the provenance function's (below), off this path.
+    // It also records a cloud backfill's captures (the import queue): the staged Document under imports/ is put
+    // to docs/ written once (HEAD before PUT) with its capture time; the outcome is put beside it under imports/.
+    // HEAD on docs/ also gives an imported Document's capture time to its S3 event.
     bindTable(diff, table, { access: 'readwrite', indexes: [] });
-    bindBucket(diff, bucket, { prefixes: ['docs/'], access: 'read' });
+    bindBucket(diff, bucket, { prefixes: ['docs/', 'imports/'], access: ['head', 'get', 'put'] });
     bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
 
     // provenance: getPage and resolveSeries (GetItem), the lineage's editions (Query on gsi1) and each page's
@@ -204,6 +211,10 @@ export class StatelessStack extends Stack {
         reportBatchItemFailures: true,
       }),
     );
+    diff.addEventSource(
+      // FIFO: the mapping hands over one batch per message group at a time, in order (no batching window on FIFO).
+      new eventSources.SqsEventSource(this.importQueue.queue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
     this.revisionStream = new RevisionStreamTrigger(this, 'RevisionStream', { table, consumer: notify });
     // A second consumer of the stream (DynamoDB streams serve two per shard without throttling).
     this.provenanceStream = new RevisionStreamTrigger(this, 'ProvenanceStream', { table, consumer: provenance });
@@ -230,10 +241,12 @@ export class StatelessStack extends Stack {
       workQueues: [
         { name: 'Capture', queue: this.captureQueue.queue },
         { name: 'Diff', queue: this.diffQueue.queue },
+        { name: 'Import', queue: this.importQueue.queue },
       ],
       deadLetterQueues: [
         { name: 'Capture', queue: this.captureQueue.deadLetterQueue },
         { name: 'Diff', queue: this.diffQueue.deadLetterQueue },
+        { name: 'Import', queue: this.importQueue.deadLetterQueue },
         { name: 'Notify', queue: this.revisionStream.failureQueue },
         { name: 'Provenance', queue: this.provenanceStream.failureQueue },
       ],
@@ -247,6 +260,14 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'Revision table (REDLINE_TABLE)' });
     new CfnOutput(this, 'TopicArn', { value: topic.topicArn, description: 'Notification topic (REDLINE_TOPIC_ARN)' });
     new CfnOutput(this, 'CaptureQueueUrl', { value: this.captureQueue.queue.queueUrl, description: 'Capture queue (REDLINE_CAPTURE_QUEUE_URL)' });
+    new CfnOutput(this, 'ImportQueueUrl', {
+      value: this.importQueue.queue.queueUrl,
+      description: 'Import queue of a cloud backfill (REDLINE_IMPORT_QUEUE_URL for redline import)',
+    });
+    new CfnOutput(this, 'ImporterRoleArn', {
+      value: this.importQueue.importerRole.roleArn,
+      description: 'Role with exactly the permissions redline import needs (role_arn of an AWS CLI profile)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.alarmTopic.topicArn, description: 'Alarm topic: subscribe operators here' });
     new CfnOutput(this, 'DashboardName', { value: `redline-${stage.name}` });
   }

@@ -36,9 +36,15 @@ export interface SnapshotStore {
   /**
    * Stores the Document under the sha256 of its canonical JSON. `created: false` means this exact Document was
    * stored before; it does not mean "unchanged since the last capture" (a page can return to an older text), so
-   * compare `sha256` with the page's last document hash for that.
+   * compare `sha256` with the page's last document hash for that. `capturedAt` (an imported capture, stored long
+   * after it was captured) goes with the object, so whoever hears of the write records it at that time.
    */
-  putDocument(page: string, document: Document): Promise<StoredSnapshot>;
+  putDocument(page: string, document: Document, options?: { capturedAt?: string }): Promise<StoredSnapshot>;
+  /**
+   * The capture time a Document was stored with (`putDocument`'s `capturedAt`, object metadata), or undefined when
+   * it was stored without one (a live capture: its write time is its capture time).
+   */
+  documentCaptureTime(key: string): Promise<string | undefined>;
   getDocument(key: string): Promise<Document>;
   /** Hash a Document exactly as putDocument keys it, without storing it. */
   documentHash(document: Document): string;

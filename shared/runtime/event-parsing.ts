@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
+import type { ImportMessage } from '../ports/import-queue.js';
 
 /**
  * Parsing of the queue messages the handlers receive, with zod; anything malformed is a named ValidationError.
@@ -19,6 +20,19 @@ const captureMessageSchema = z.object({
 
 export function parseCaptureMessage(body: string): CaptureMessage {
   return parseJson(captureMessageSchema, body, 'capture message');
+}
+
+const importMessageSchema = z.object({
+  page: z.string().check(z.minLength(1), z.maxLength(200)),
+  documentHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  stagedKey: z.string().check(z.minLength(1), z.maxLength(1024)),
+  capturedAt: z.iso.datetime({ offset: true }),
+  source: z.string().check(z.maxLength(4096)),
+});
+
+/** One capture of a cloud backfill (the FIFO import queue: cli/import-command.ts -> functions/diff/import-handler.ts). */
+export function parseImportMessage(body: string): ImportMessage {
+  return parseJson(importMessageSchema, body, 'import message');
 }
 
 /** "Object Created" from S3 through EventBridge (the cloud path: EventBridge rule -> SQS -> diff). */

@@ -82,6 +82,35 @@ export interface ImportOptions {
    * stops after its current revision. Either way, running the same import again completes it.
    */
   signal?: AbortSignal;
+  /**
+   * Where the captures go (default: the local store, recorded here by recordRevision). A cloud backfill stages them
+   * and sends them on the deployed stack's FIFO import queue instead (cloud-import.ts).
+   */
+  destination?: ImportDestination;
+}
+
+export type StoreDocumentResult =
+  | { kind: 'stored'; key: string; storedBefore: boolean }
+  /** An earlier run decided it already (the message says how): nothing to store or record. */
+  | { kind: 'skipped'; message: string }
+  | { kind: 'failed'; message: string };
+
+export type RecordResult = ImportItemResult | { outcome: 'imported' };
+
+/** The two steps an import hands over: storing a capture's Document (pass 1) and recording a page's captures (pass 2). */
+export interface ImportDestination {
+  /** Stores the Document of a capture of `page` (its raw body is stored already). */
+  storeDocument(page: string, document: Document, documentHash: string): Promise<StoreDocumentResult>;
+  /**
+   * Pass 2 for one page: its captures, oldest first. Resolves once they are handed over (recorded, or sent); `settled`
+   * resolves with one result per capture once each is decided. `onDecided` is called for each as it is.
+   */
+  recordPage(
+    state: { page: string; watchedNow: boolean },
+    captures: readonly PendingCapture[],
+    onDecided: () => void,
+    signal?: AbortSignal,
+  ): Promise<{ settled: Promise<RecordResult[]> }>;
 }
 
 export interface ImportProgress {
@@ -105,6 +134,8 @@ export type ImportItemOutcome =
   | 'unchanged'
   /** Captured before the page's latest revision, which an earlier run or a live capture recorded. */
   | 'out-of-order'
+  /** Sent on a deployed stack's import queue and not decided yet (a cloud import that did not wait). */
+  | 'queued'
   | 'failed';
 
 export interface ImportItemResult {
@@ -154,6 +185,8 @@ export interface ImportReport {
   failed: number;
   /** Of the failed, the inputs that are bad (truncated, corrupt, over the size cap). */
   badInput: number;
+  /** Sent on the import queue and not decided by the end of the import (a cloud import; 0 otherwise). */
+  queued: number;
   /** Pages this import started watching. */
   watched: number;
   pages: ImportedPage[];
@@ -168,7 +201,8 @@ export interface ImportReport {
   durationMs: number;
 }
 
-interface PendingCapture {
+/** A capture stored by pass 1 and waiting for pass 2. */
+export interface PendingCapture {
   source: string;
   page: string;
   capturedAt: string;
@@ -202,6 +236,7 @@ export async function importPages(
     throw new ValidationError('concurrency must be an integer from 1 to 64');
   }
   const started = performance.now();
+  const destination = options.destination ?? localDestination(dependencies);
   const pages = new Map<string, Promise<PageState>>();
   const notImported: ImportItemResult[] = [];
   const unplaced: UnplacedPage[] = [];
@@ -223,6 +258,7 @@ export async function importPages(
     try {
       const result = await storeCapture(
         dependencies,
+        destination,
         capture,
         pageState,
         options.timeSource ?? 'page',
@@ -268,35 +304,38 @@ export async function importPages(
   progress.phase = 'record';
   progress.toRecord = states.reduce((sum, state) => sum + state.pending.length, 0);
   report();
-  await Promise.all(
+  const onDecided = () => {
+    progress.recorded++;
+    report();
+  };
+  const handedOver = await Promise.all(
     states.map((state) =>
       limit(async () => {
         state.pending.sort(
           (a, b) => a.capturedAt.localeCompare(b.capturedAt) || a.archivedAt.localeCompare(b.archivedAt) || a.source.localeCompare(b.source),
         );
-        if (!state.watched && !options.signal?.aborted) {
-          try {
-            await finishLatestRecording(dependencies, state.record.page);
-          } catch (error) {
-            notImported.push({
-              source: state.record.page,
-              page: state.record.page,
-              outcome: 'failed',
-              message: `finishing its latest revision: ${errorMessage(error)}`,
-            });
-          }
-        }
-        for (const capture of state.pending) {
-          if (options.signal?.aborted) break;
-          const result = await recordCapture(dependencies, capture);
-          if (result.outcome === 'imported') state.imported++;
-          else notImported.push(result);
-          progress.recorded++;
-          report();
+        try {
+          return await destination.recordPage({ page: state.record.page, watchedNow: state.watched }, state.pending, onDecided, options.signal);
+        } catch (error) {
+          const failed = state.pending.map((capture): RecordResult => ({
+            source: capture.source,
+            page: capture.page,
+            capturedAt: capture.capturedAt,
+            outcome: 'failed',
+            message: errorMessage(error),
+          }));
+          return { settled: Promise.resolve(failed) };
         }
       }),
     ),
   );
+  const recorded = await Promise.all(handedOver.map((handover) => handover.settled));
+  recorded.forEach((results, index) => {
+    for (const result of results) {
+      if (result.outcome === 'imported') states[index]!.imported++;
+      else notImported.push(result);
+    }
+  });
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
   // Stopped (Ctrl-C, a full disk): no lineage writes; the next run decides lineage from its captures.
@@ -335,6 +374,7 @@ export async function importPages(
     outOfOrder: count('out-of-order'),
     failed: count('failed'),
     badInput: notImported.filter((item) => item.badInput).length,
+    queued: count('queued'),
     watched: importedPages.filter((page) => page.watched).length,
     pages: importedPages,
     ...(interruptedReading ? { interrupted: 'while reading' as const } : options.signal?.aborted ? { interrupted: 'while recording' as const } : {}),
@@ -411,6 +451,7 @@ async function loadPageState(
 /** Pass 1 for one capture: undefined when it is stored and waits for pass 2, else why not. */
 async function storeCapture(
   dependencies: ImportDependencies,
+  destination: ImportDestination,
   capture: ArchivedCapture,
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
@@ -473,21 +514,11 @@ async function storeCapture(
   }
   state.known.add(documentHash);
   await dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType);
-  const stored = await dependencies.snapshots.putDocument(page.page, document);
-  if (!stored.created) {
-    // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes
-    // objects in place, so a killed process can leave half of one, and content-addressed writes never redo it).
-    try {
-      await dependencies.snapshots.getDocument(stored.key);
-    } catch (error) {
-      state.known.delete(documentHash);
-      return {
-        source: capture.source,
-        outcome: 'failed',
-        page: page.page,
-        message: `the stored copy ${stored.key} is damaged (${errorMessage(error)}), probably by an interrupted earlier run: delete that object and import again`,
-      };
-    }
+  const stored = await destination.storeDocument(page.page, document, documentHash);
+  if (stored.kind === 'skipped') return { source: capture.source, outcome: 'skipped', page: page.page, message: stored.message };
+  if (stored.kind === 'failed') {
+    state.known.delete(documentHash);
+    return { source: capture.source, outcome: 'failed', page: page.page, message: stored.message };
   }
   state.pending.push({
     source: capture.source,
@@ -496,9 +527,49 @@ async function storeCapture(
     archivedAt: capture.archivedAt,
     documentKey: stored.key,
     documentHash,
-    storedBefore: !stored.created,
+    storedBefore: stored.storedBefore,
   });
   return undefined;
+}
+
+/** The local store: Documents under docs/, each page's captures recorded here, one after the other. */
+function localDestination(dependencies: ImportDependencies): ImportDestination {
+  return {
+    async storeDocument(page, document) {
+      const stored = await dependencies.snapshots.putDocument(page, document);
+      if (!stored.created) {
+        // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes
+        // objects in place, so a killed process can leave half of one, and content-addressed writes never redo it).
+        try {
+          await dependencies.snapshots.getDocument(stored.key);
+        } catch (error) {
+          return {
+            kind: 'failed',
+            message:
+              `the stored copy ${stored.key} is damaged (${errorMessage(error)}), probably by an interrupted earlier run: ` +
+              'delete that object and import again',
+          };
+        }
+      }
+      return { kind: 'stored', key: stored.key, storedBefore: !stored.created };
+    },
+    async recordPage(state, captures, onDecided, signal) {
+      const results: RecordResult[] = [];
+      if (!state.watchedNow && !signal?.aborted) {
+        try {
+          await finishLatestRecording(dependencies, state.page);
+        } catch (error) {
+          results.push({ source: state.page, page: state.page, outcome: 'failed', message: `finishing its latest revision: ${errorMessage(error)}` });
+        }
+      }
+      for (const capture of captures) {
+        if (signal?.aborted) break;
+        results.push(await recordCapture(dependencies, capture));
+        onDecided();
+      }
+      return { settled: Promise.resolve(results) };
+    },
+  };
 }
 
 /**
@@ -513,7 +584,7 @@ async function finishLatestRecording(dependencies: ImportDependencies, page: str
 }
 
 /** Pass 2 for one capture, in its page's capture-time order. */
-async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<ImportItemResult | { outcome: 'imported' }> {
+async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<RecordResult> {
   const base = { source: capture.source, page: capture.page, capturedAt: capture.capturedAt };
   try {
     const result = await recordRevision(dependencies, { page: capture.page, documentKey: capture.documentKey, capturedAt: capture.capturedAt });

@@ -493,7 +493,8 @@ describe('redline store commands', () => {
     const history = json<RevisionView[]>(await cli(['history', 'hrr.kazakhstan.2023', '--json'], { env }));
     expect(history.map((revision) => revision.seq)).toEqual([1]);
     expect((await cli(['show', 'hrr.kazakhstan.2023', '--outline'], { env })).stdout).toContain('executive-summary');
-    expect(await cli(['import', pages], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('out of capture order') });
+    // A cloud import needs the stack's FIFO import queue (test/import/cloud-import.test.ts): refused before any write.
+    expect(await cli(['import', pages], { env })).toMatchObject({ code: 2, stderr: expect.stringContaining('REDLINE_IMPORT_QUEUE_URL is not set') });
     expect(await cli(['subscribe', '--email', 'desk@example.org'], { env })).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('REDLINE_TOPIC_ARN is not set'),

@@ -10,6 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { FUNCTION_NAMES, type FunctionName } from '../../infra/stacks/stateless-stack.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
+import { S3ImportStaging } from '../../shared/adapters/s3/s3-import-staging.js';
 import { S3SnapshotStore, snapshotKeys } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document } from '../../shared/domain/document.js';
 import { extract } from '../../shared/domain/extract.js';
@@ -256,6 +257,26 @@ describe('function bundles, invoked against local AWS servers', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect((await revisions.listFailures('local.blocked')).items).toHaveLength(1);
     expect(await revisions.latestRevision('local.blocked')).toBeUndefined();
+  });
+
+  it('diff records a capture from the FIFO import queue at its capture time (the bundle routes .fifo batches)', async () => {
+    const url = 'https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/tuvalu/';
+    await revisions.putPage({ page: 'import.bundle', url, profile: 'generic', createdAt: new Date().toISOString(), consecutiveFailures: 0 });
+    const staged = await new S3ImportStaging({ client: aws.s3, bucket: aws.bucketName }).putDocument(
+      'import.bundle',
+      extract(loadCorpusPage('tuvalu', 2023), { url, profile: 'generic' }),
+    );
+    const message = {
+      page: 'import.bundle',
+      documentHash: staged.sha256,
+      stagedKey: staged.key,
+      capturedAt: '2024-05-01T00:00:00.000Z',
+      source: 'tuvalu.html',
+    };
+    const result = await invoke<{ batchItemFailures: unknown[] }>('diff', { Records: [sqsRecord(JSON.stringify(message), 'redline-import.fifo')] });
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await revisions.latestRevision('import.bundle')).toMatchObject({ seq: 1, capturedAt: message.capturedAt, documentHash: staged.sha256 });
+    expect(await snapshots.documentCaptureTime(snapshotKeys.document('import.bundle', staged.sha256))).toBe(message.capturedAt);
   });
 
   describe('diff, notify, provenance and api on one page', () => {

@@ -102,6 +102,8 @@ describe.each(['dev', 'prod'] as const)('stateful stack (%s)', (stageName) => {
               { StorageClass: 'GLACIER_IR', TransitionInDays: 180 },
             ],
           }),
+          // A cloud backfill's staged Documents and outcomes (imports/) expire once recorded.
+          expect.objectContaining({ Prefix: 'imports/', Status: 'Enabled', ExpirationInDays: 30 }),
           expect.objectContaining({
             Status: 'Enabled',
             NoncurrentVersionExpiration: { NoncurrentDays: prod ? 90 : 7 },

@@ -42,6 +42,12 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',
     ...CONSUME('diff-queue'),
+    // The import queue's captures: staged Document in, outcome out (imports/), Document put to docs/ written once.
+    's3:PutObject on bucket/docs/*',
+    's3:GetObject on bucket/imports/*',
+    's3:PutObject on bucket/imports/*',
+    's3:ListBucket on bucket',
+    ...CONSUME('import-queue'),
   ],
   notify: [
     ...XRAY_AND_LOGS('notify'),
@@ -129,6 +135,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       [logicalIdOf(stateful.keys.messaging), 'messaging-key'],
       [logicalIdOf(stateless.captureQueue.queue), 'capture-queue'],
       [logicalIdOf(stateless.diffQueue.queue), 'diff-queue'],
+      [logicalIdOf(stateless.importQueue.queue), 'import-queue'],
       [logicalIdOf(stateless.revisionStream.failureQueue), 'notify-failures'],
       [logicalIdOf(stateless.provenanceStream.failureQueue), 'provenance-failures'],
       [logicalIdOf(stateless.functions.dispatch), 'dispatch-function'],
@@ -151,7 +158,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       const rule = id
         .replace(/^Annotation::/, '')
         .replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>')
-        .replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports)\/\*/, 'Resource::<bucket>/$1/*');
+        .replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports|imports)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -165,6 +172,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'diffs @ CaptureFunction',
         'sections @ CaptureFunction',
         'docs @ DiffFunction',
+        'imports @ DiffFunction',
         'diffs @ DiffFunction',
         'sections @ DiffFunction',
         'docs @ ProvenanceFunction',
@@ -181,6 +189,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
           const [prefix, fn] = entry.split(' @ ');
           return `AwsSolutions-IAM5[Resource::<bucket>/${prefix}/*] @ ${fn}/SnapshotBucketAccess`;
         })
+        .concat(['raw', 'imports'].map((prefix) => `AwsSolutions-IAM5[Resource::<bucket>/${prefix}/*] @ ImportQueue/ImporterAccess`))
         .sort(),
     );
     const rest = ids.filter((id) => !/^AwsSolutions-(APIG4|L1|IAM5\[Resource::(\*|<bucket>\/))/.test(id));
@@ -261,9 +270,50 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       expect(CAPTURE_TIMEOUT.toSeconds() * 6).toBe(540);
     });
 
+    it('the import queue is FIFO with a FIFO DLQ after 5 receives, deduplicated by explicit ids, and feeds diff in batches per group', () => {
+      const { importQueue, functions } = synthesized.stateless!;
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        DeduplicationScope: 'messageGroup',
+        FifoThroughputLimit: 'perMessageGroupId',
+        VisibilityTimeout: 360,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdOf(importQueue.deadLetterQueue), 'Arn'] }, maxReceiveCount: 5 },
+      });
+      expect(template.toJSON().Resources[logicalIdOf(importQueue.deadLetterQueue)].Properties.FifoQueue).toBe(true);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalIdOf(functions.diff) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(importQueue.queue), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumBatchingWindowInSeconds: Match.absent(),
+      });
+    });
+
+    it('the importer role may do exactly what redline import calls, and write nothing under docs/', () => {
+      const role = synthesized.stateless!.importQueue.importerRole;
+      expect(roleStatements(template, logicalIdOf(role), names)).toEqual(
+        [
+          'sqs:SendMessage on import-queue',
+          'sqs:GetQueueAttributes on import-queue',
+          'cloudformation:DescribeStacks on AWS::StackId',
+          ...['GetItem', 'Query', 'PutItem', 'UpdateItem'].map((action) => `dynamodb:${action} on table`),
+          'dynamodb:Query on table/index/gsi1',
+          'dynamodb:Query on table/index/gsi2',
+          'dynamodb:DeleteItem on table if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["SERIES#*"]}}',
+          ...['raw', 'imports'].flatMap((prefix) => [`s3:GetObject on bucket/${prefix}/*`, `s3:PutObject on bucket/${prefix}/*`]),
+          's3:ListBucket on bucket',
+        ].sort(),
+      );
+      const trust = template.toJSON().Resources[logicalIdOf(role)].Properties.AssumeRolePolicyDocument.Statement;
+      expect(JSON.stringify(trust)).toContain(':iam::');
+      expect(JSON.stringify(trust)).toContain(':root');
+    });
+
     it('encrypts every queue and denies non-TLS access to each', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(6);
+      expect(Object.keys(queues)).toHaveLength(8);
       for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
       const denied = policies.flatMap((policy) =>
@@ -396,10 +446,11 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       const { monitoring } = synthesized.stateless!;
       const alarmTopic = { Ref: logicalIdOf(monitoring.alarmTopic) };
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(3 + 2 + FUNCTION_NAMES.length);
+      expect(alarms).toHaveLength(3 + 3 + FUNCTION_NAMES.length);
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
-      const { captureQueue, diffQueue, revisionStream, provenanceStream } = synthesized.stateless!;
-      for (const dlq of [captureQueue.deadLetterQueue, diffQueue.deadLetterQueue, revisionStream.failureQueue, provenanceStream.failureQueue]) {
+      const { captureQueue, diffQueue, importQueue, revisionStream, provenanceStream } = synthesized.stateless!;
+      const deadLetterQueues = [captureQueue, diffQueue, importQueue].map((queue) => queue.deadLetterQueue);
+      for (const dlq of [...deadLetterQueues, revisionStream.failureQueue, provenanceStream.failureQueue]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -434,7 +485,8 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it('has one dashboard and the outputs the CLI needs', () => {
       template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-      for (const output of ['ApiUrl', 'BucketName', 'TableName', 'TopicArn', 'CaptureQueueUrl', 'AlarmTopicArn']) {
+      const outputs = ['ApiUrl', 'BucketName', 'TableName', 'TopicArn', 'CaptureQueueUrl', 'ImportQueueUrl', 'ImporterRoleArn', 'AlarmTopicArn'];
+      for (const output of outputs) {
         template.hasOutput(output, {});
       }
     });

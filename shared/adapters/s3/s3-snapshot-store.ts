@@ -90,6 +90,11 @@ export class S3SnapshotStore implements SnapshotStore {
   private readonly bucket: string;
   private readonly listPageSize: number;
 
+  /** The client it was given (for another adapter of the same bucket). */
+  get s3Client(): S3Client {
+    return this.client;
+  }
+
   constructor(options: S3SnapshotStoreOptions) {
     this.client = options.client;
     this.bucket = options.bucket;
@@ -128,13 +133,26 @@ export class S3SnapshotStore implements SnapshotStore {
     return sha256Hex(canonicalJson(document));
   }
 
-  async putDocument(page: string, document: Document): Promise<StoredSnapshot> {
+  async putDocument(page: string, document: Document, options: { capturedAt?: string } = {}): Promise<StoredSnapshot> {
     const json = canonicalJson(document);
     const sha256 = sha256Hex(json);
     const key = snapshotKeys.document(page, sha256);
     if (await this.exists(key)) return { key, sha256, created: false };
-    await this.putJson(key, json, { sha256 });
+    const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
+    await this.putJson(key, json, { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) });
     return { key, sha256, created: true };
+  }
+
+  async documentCaptureTime(key: string): Promise<string | undefined> {
+    if (!DOCUMENT_KEY.test(key)) throw new ValidationError(`Not a document key: ${key}`);
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const value = head.Metadata?.[CAPTURED_AT_METADATA];
+      return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
+    } catch (error) {
+      if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
+      throw error;
+    }
   }
 
   async getDocument(key: string): Promise<Document> {
@@ -382,6 +400,14 @@ async function parseGzippedJson(key: string, body: Uint8Array): Promise<unknown>
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof S3ServiceException) || error.name === 'NoSuchBucket') return false;
   return error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata?.httpStatusCode === 404;
+}
+
+/** x-amz-meta-captured-at: a Document stored with a capture time other than its write time (an imported capture). */
+const CAPTURED_AT_METADATA = 'captured-at';
+
+function assertIsoTime(time: string): string {
+  if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) throw new ValidationError(`Invalid capture time: ${String(time)}`);
+  return new Date(time).toISOString();
 }
 
 function assertHash(hash: string): string {

@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { S3ImportStaging } from '../../adapters/s3/s3-import-staging.js';
 import { S3SnapshotStore } from '../../adapters/s3/s3-snapshot-store.js';
 import type { RedlineConfig } from '../../config.js';
 import { required } from '../compose-dependencies.js';
@@ -17,4 +18,9 @@ export function s3Snapshots(config: RedlineConfig): S3SnapshotStore {
       : {}),
   });
   return new S3SnapshotStore({ client, bucket: required(config, 'REDLINE_BUCKET') });
+}
+
+/** The bucket's imports/ prefix, on the snapshot store's client. */
+export function s3ImportStaging(config: RedlineConfig, snapshots: S3SnapshotStore): S3ImportStaging {
+  return new S3ImportStaging({ client: snapshots.s3Client, bucket: required(config, 'REDLINE_BUCKET') });
 }
