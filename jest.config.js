@@ -1,8 +1,15 @@
+/**
+ * The CDK test files, run together by test/infra/infra.test.ts (one module registry, so aws-cdk-lib and cdk-nag load
+ * and warm up once): kept out of the run on their own, so that each runs once.
+ */
+export const INFRA_PARTS = ['bindings', 'bundles', 'nag', 'stateful-stack', 'stateless-stack', 'tracker-function', 'watch-list'];
+
 /** Jest in native ESM; ts-jest transpiles only (type checking is `npm run typecheck`). */
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', ...INFRA_PARTS.map((name) => `/test/infra/${name}\\.test\\.ts$`)],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
