@@ -2,7 +2,7 @@
  * The CDK test files, run together by test/infra/infra.test.ts (one module registry, so aws-cdk-lib and cdk-nag load
  * and warm up once): kept out of the run on their own, so that each runs once.
  */
-export const INFRA_PARTS = ['bindings', 'bundles', 'nag', 'stateful-stack', 'stateless-stack', 'tracker-function', 'watch-list'];
+export const INFRA_PARTS = ['bindings', 'bundles', 'function-imports', 'nag', 'stateful-stack', 'stateless-stack', 'tracker-function', 'watch-list'];
 
 /** Jest in native ESM; ts-jest transpiles only (type checking is `npm run typecheck`). */
 export default {

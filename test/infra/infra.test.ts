@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import './bindings.test.js';
 import './bundles.test.js';
+import './function-imports.test.js';
 import './nag.test.js';
 import './stateful-stack.test.js';
 import './stateless-stack.test.js';
