@@ -103,8 +103,8 @@ Examples:
       io.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : formatOutline(document));
     });
 
-  const registers = await Promise.all(modulesFor(args).map((module) => module.load()));
-  for (const register of registers) register(program, io);
+  // One at a time: Jest's ESM loader (tests run commands in process) fails concurrent imports of shared modules.
+  for (const module of modulesFor(args)) (await module.load())(program, io);
   return program;
 }
 
