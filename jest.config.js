@@ -1,8 +1,22 @@
+/**
+ * The CDK test files, run together by test/infra/infra.test.ts (one module registry, so aws-cdk-lib and cdk-nag load
+ * and warm up once): kept out of the run on their own, so that each runs once.
+ */
+export const INFRA_PARTS = ['bindings', 'bundles', 'function-imports', 'nag', 'stateful-stack', 'stateless-stack', 'tracker-function', 'watch-list'];
+
+/** The browser test files on the demo data, run together by test/ui/ui-demo.test.ts (one demo data set, one Chromium). */
+export const UI_DEMO_PARTS = ['ui-browser', 'ui-edition-sidebar', 'ui-history'];
+
 /** Jest in native ESM; ts-jest transpiles only (type checking is `npm run typecheck`). */
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    ...INFRA_PARTS.map((name) => `/test/infra/${name}\\.test\\.ts$`),
+    ...UI_DEMO_PARTS.map((name) => `/test/ui/${name}\\.test\\.ts$`),
+  ],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {

@@ -5,10 +5,22 @@ import { NotFoundError } from '../shared/errors.js';
 import { renderDiffOutput } from '../shared/use-cases/queries/diff-output.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { diffFiles, readPageFile, type DiffFormat } from './file-commands.js';
-import { latestSeq } from './history-commands.js';
 import { normaliseSeries, optionsOf, parseEdition, parsePositiveInteger, storeTargetOf } from './output.js';
 import { addStoreOptions } from './store-selection.js';
-import { withBackend, type RenderableDiff } from './tracker-backend.js';
+import type { RenderableDiff, TrackerBackend } from './tracker-backend.js';
+import type { StoreTarget } from './store-selection.js';
+
+/**
+ * The store side (tracker-backend.ts: every query, the store adapters, the address guard) is imported by the
+ * commands that open a store, when they run: `redline diff A.html B.html` never loads it (test/cli/cli-bundle.test.ts).
+ */
+async function withBackend<T>(target: StoreTarget, io: Pick<CliIo, 'env'>, work: (backend: TrackerBackend) => Promise<T>): Promise<T> {
+  return (await import('./tracker-backend.js')).withBackend(target, io, work);
+}
+
+async function latestSeq(backend: TrackerBackend, page: string): Promise<number> {
+  return (await import('./history-commands.js')).latestSeq(backend, page);
+}
 
 /** `redline diff` (two saved files, or two revisions of a stored page) and `redline compare` (two editions). */
 

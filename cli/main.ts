@@ -1,18 +1,47 @@
 import { Command, CommanderError, Option } from 'commander';
 import { RedlineError } from '../shared/errors.js';
-import { registerAuditCommand } from './audit-command.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './cli-io.js';
-import { registerCompareFileCommand, registerDiffCommands } from './diff-commands.js';
-import { registerEditionCommands } from './edition-commands.js';
 import { extractFile, formatOutline } from './file-commands.js';
-import { registerHistoryCommands } from './history-commands.js';
-import { registerImportCommand } from './import-command.js';
-import { registerProvenanceCommands } from './provenance-commands.js';
-import { registerRunCommand } from './run-command.js';
-import { registerSeriesCommands } from './series-commands.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerSubscribeCommands } from './subscribe-commands.js';
-import { registerWatchCommands } from './watch-commands.js';
+
+type Register = (program: Command, io: CliIo) => void;
+
+/**
+ * The command modules, in the order their commands are listed by `--help`, each with the top-level commands it
+ * adds. A command line that names one of them loads only that module (`redline diff A B` loads the diff commands,
+ * not the store, servers, provenance or import code); anything else (`--help`, no command, an unknown one) loads
+ * them all. test/cli/store-commands.test.ts checks that the names match what each module registers.
+ */
+export const COMMAND_MODULES: readonly { commands: readonly string[]; load: () => Promise<Register> }[] = [
+  {
+    commands: ['diff', 'compare', 'compare-file'],
+    load: async () => {
+      const { registerCompareFileCommand, registerDiffCommands } = await import('./diff-commands.js');
+      return (program, io) => {
+        registerDiffCommands(program, io);
+        registerCompareFileCommand(program, io);
+      };
+    },
+  },
+  { commands: ['watch'], load: async () => (await import('./watch-commands.js')).registerWatchCommands },
+  { commands: ['run'], load: async () => (await import('./run-command.js')).registerRunCommand },
+  { commands: ['history', 'show'], load: async () => (await import('./history-commands.js')).registerHistoryCommands },
+  { commands: ['audit'], load: async () => (await import('./audit-command.js')).registerAuditCommand },
+  { commands: ['editions'], load: async () => (await import('./edition-commands.js')).registerEditionCommands },
+  { commands: ['subscribe'], load: async () => (await import('./subscribe-commands.js')).registerSubscribeCommands },
+  { commands: ['import'], load: async () => (await import('./import-command.js')).registerImportCommand },
+  { commands: ['blame', 'removed', 'provenance'], load: async () => (await import('./provenance-commands.js')).registerProvenanceCommands },
+  { commands: ['series'], load: async () => (await import('./series-commands.js')).registerSeriesCommands },
+  { commands: ['serve'], load: async () => (await import('./serve-command.js')).registerServeCommand },
+];
+
+/** The modules a command line needs: none for `extract` and `--version`, one for a known command, else all. */
+function modulesFor(args: readonly string[] | undefined): typeof COMMAND_MODULES {
+  const first = args?.[0];
+  if (first === undefined) return COMMAND_MODULES;
+  if (first === 'extract' || ((first === '--version' || first === '-V') && args!.length === 1)) return [];
+  const named = COMMAND_MODULES.filter((module) => module.commands.includes(first));
+  return named.length > 0 ? named : COMMAND_MODULES;
+}
 
 export { parsePositiveInteger } from './output.js';
 
@@ -22,9 +51,10 @@ export { parsePositiveInteger } from './output.js';
  * API (--api / REDLINE_API_URL): see store-selection.ts and docs/cli.md, "Which store".
  *
  * `io` is where the commands write and what they read from the environment; tests pass buffers and run commands
- * in process (`runCli`).
+ * in process (`runCli`). `args`, the command line to be parsed, limits the commands loaded to those it needs
+ * (COMMAND_MODULES); without it, every command is there.
  */
-export function buildProgram(io: CliIo = processIo()): Command {
+export async function buildProgram(io: CliIo = processIo(), args?: readonly string[]): Promise<Command> {
   const program = new Command('redline')
     .description('Section-aware change tracking for report pages: watch, capture, diff, compare editions, audit terms.')
     .version('0.1.0')
@@ -73,18 +103,8 @@ Examples:
       io.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : formatOutline(document));
     });
 
-  registerDiffCommands(program, io);
-  registerCompareFileCommand(program, io);
-  registerWatchCommands(program, io);
-  registerRunCommand(program, io);
-  registerHistoryCommands(program, io);
-  registerAuditCommand(program, io);
-  registerEditionCommands(program, io);
-  registerSubscribeCommands(program, io);
-  registerImportCommand(program, io);
-  registerProvenanceCommands(program, io);
-  registerSeriesCommands(program, io);
-  registerServeCommand(program, io);
+  // One at a time: Jest's ESM loader (tests run commands in process) fails concurrent imports of shared modules.
+  for (const module of modulesFor(args)) (await module.load())(program, io);
   return program;
 }
 
@@ -94,7 +114,7 @@ Examples:
  */
 export async function runCli(args: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    await buildProgram(io).parseAsync([...args], { from: 'user' });
+    await (await buildProgram(io, args)).parseAsync([...args], { from: 'user' });
     return io.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -8,6 +8,7 @@ import { median, round, type SuiteResult } from '../bench-kit.js';
 
 const SIZE_TARGET_BYTES = 1_000_000;
 const IMPORT_TARGET_MS = 150;
+const SDK_RATIO_TARGET = 1.1;
 
 /**
  * Each Lambda bundle, built with the same esbuild settings as the CDK TrackerFunction: its size, and its cold
@@ -22,9 +23,10 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
   try {
     const empty = path.join(outdir, 'empty.mjs');
     await build({ stdin: { contents: 'export const handler = () => 0;' }, outfile: empty, format: 'esm', logLevel: 'error' });
-    const baseline = importMedian(empty, runs);
+    const [baseline] = importMedians([empty], runs) as [number];
     let largest = 0;
     let slowest = 0;
+    const missed: string[] = [];
     for (const name of FUNCTION_NAMES) {
       const outfile = path.join(outdir, `${name}.mjs`);
       const { metafile } = await build({
@@ -42,29 +44,38 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
         logLevel: 'error',
       });
       const size = statSync(outfile).size;
-      const importMs = importMedian(outfile, runs);
-      // The AWS SDK packages the bundle leaves to the runtime, imported alone in the same way: the floor of its import.
-      const sdkPackages = [
+      // The AWS SDK packages the bundle leaves to the runtime and imports at start (static imports), imported alone in
+      // the same way: the floor of its import. Those it imports on first use (dynamic imports) are listed apart.
+      const sdkImports = (kind: 'import-statement' | 'dynamic-import') => [
         ...new Set(
           Object.values(metafile.outputs).flatMap((output) =>
-            output.imports.filter((entry) => entry.external && entry.path.startsWith('@aws-sdk/')).map((entry) => entry.path),
+            output.imports.filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/')).map((entry) => entry.path),
           ),
         ),
       ].sort();
+      const sdkPackages = sdkImports('import-statement');
+      const sdkOnUse = sdkImports('dynamic-import').filter((name) => !sdkPackages.includes(name));
       const sdkModule = path.join(outdir, `${name}-sdk.mjs`);
       writeFileSync(sdkModule, sdkPackages.map((name) => `import ${JSON.stringify(name)};`).join('\n') || 'export {};');
-      const sdkMs = importMedian(sdkModule, runs);
+      // Interleaved (bundle, SDK alone, bundle, ...), so that a machine getting busier weighs on both alike.
+      const [importMs, sdkMs] = importMedians([outfile, sdkModule], runs) as [number, number];
+      // Issue 13: each function's cold import <= 150 ms, or <= 1.1x the same-run import of the SDK clients it uses.
+      const met = importMs <= IMPORT_TARGET_MS || importMs <= SDK_RATIO_TARGET * sdkMs;
       largest = Math.max(largest, size);
       slowest = Math.max(slowest, importMs);
+      if (!met) missed.push(name);
       rows.push({
         suite: 'bundles',
         case: name,
         kib: round(size / 1024, 1),
         import_ms: round(importMs, 1),
         sdk_only_import_ms: round(sdkMs, 1),
+        vs_sdk_only: round(importMs / sdkMs, 2),
         own_code_ms: round(importMs - sdkMs, 1),
         empty_module_import_ms: round(baseline, 1),
         sdk_packages: sdkPackages.map((name) => name.replace('@aws-sdk/', '')).join(' '),
+        sdk_on_first_use: sdkOnUse.map((name) => name.replace('@aws-sdk/', '')).join(' '),
+        met,
       });
     }
     return {
@@ -73,8 +84,9 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
       summary: {
         largest_kib: round(largest / 1024, 1),
         slowest_import_ms: round(slowest, 1),
-        target: `<= ${SIZE_TARGET_BYTES} bytes and import <= ${IMPORT_TARGET_MS} ms`,
-        met: largest <= SIZE_TARGET_BYTES && slowest <= IMPORT_TARGET_MS,
+        target: `<= ${SIZE_TARGET_BYTES} bytes; import <= ${IMPORT_TARGET_MS} ms or <= ${SDK_RATIO_TARGET}x the SDK packages it imports at start`,
+        import_missed: missed.join(' '),
+        met: largest <= SIZE_TARGET_BYTES && missed.length === 0,
       },
     };
   } finally {
@@ -82,9 +94,11 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
   }
 }
 
-/** Imports the module in a fresh process with a Lambda-like environment, and returns the median import time. */
-function importMedian(file: string, runs: number): number {
-  const script = `const start = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - start));`;
+/**
+ * Imports each module in a fresh process with a Lambda-like environment, `runs` times, in turns (one of each per
+ * round), and returns each one's median import time.
+ */
+function importMedians(files: string[], runs: number): number[] {
   const environment = {
     ...process.env,
     AWS_REGION: 'us-east-1',
@@ -94,11 +108,14 @@ function importMedian(file: string, runs: number): number {
     REDLINE_CAPTURE_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
-  const times: number[] = [];
+  const times = files.map(() => [] as number[]);
   for (let run = 0; run < runs; run++) {
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: environment, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
-    times.push(Number(result.stdout));
+    files.forEach((file, index) => {
+      const script = `const start = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - start));`;
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: environment, encoding: 'utf8' });
+      if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
+      times[index]!.push(Number(result.stdout));
+    });
   }
-  return median(times);
+  return times.map((values) => median(values));
 }

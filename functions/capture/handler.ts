@@ -1,9 +1,8 @@
-import { SnsNotifier } from '../../shared/adapters/sns/sns-notifier.js';
 import { HttpFetcher, httpFetcherOptionsFromConfig } from '../../shared/adapters/outbound-http/http-fetcher.js';
 import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
-import { snsClient } from '../../shared/runtime/aws/sns-clients.js';
+import { lazySnsNotifier } from '../../shared/runtime/aws/lazy-sns.js';
 import { clockAndSettings, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
 import { createCaptureHandler } from './capture-handler.js';
@@ -17,8 +16,8 @@ export const handler = createCaptureHandler(
     snapshots: s3Snapshots(config),
     // Only capture fetches pages, so only its bundle carries the HTTP client.
     fetcher: new HttpFetcher(httpFetcherOptionsFromConfig(config)),
-    // Failure alerts.
-    notifier: new SnsNotifier({ client: snsClient(config), topicArn: required(config, 'REDLINE_TOPIC_ARN') }),
+    // Failure alerts only: the SNS client is imported when the first alert is published, not at cold start.
+    notifier: lazySnsNotifier(config, required(config, 'REDLINE_TOPIC_ARN')),
     ...clockAndSettings(config),
   },
   createObservability('capture'),

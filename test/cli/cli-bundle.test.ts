@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { buildCli, CLI_ENTRY } from '../../cli/build-cli.js';
 import { BufferedOutput } from '../../cli/cli-io.js';
+import { buildProgram, COMMAND_MODULES } from '../../cli/main.js';
 import { killTrackedProcesses, spawnTracked } from '../support/child-processes.js';
 import { cli, saveCorpusPage, temporaryFolder } from './cli-fixture.js';
 
@@ -28,12 +29,20 @@ afterAll(async () => {
   if (outdir) await rm(outdir, { recursive: true, force: true });
 });
 
-/** The source files and packages evaluated when the bundle starts: the entry chunk and its static imports. */
-function loadedAtStart(): { inputs: Set<string>; bytes: number } {
+/**
+ * The source files and packages evaluated when the bundle starts: the entry chunk and its static imports; with
+ * `alsoLoading`, plus the chunk that holds that source file (imported dynamically) and its static imports.
+ */
+function loadedAtStart(alsoLoading?: string): { inputs: Set<string>; bytes: number } {
   const outputs = metafile.outputs;
   const entry = Object.keys(outputs).find((file) => outputs[file]!.entryPoint === relative(REPOSITORY, CLI_ENTRY))!;
   const seen = new Set<string>();
   const pending = [entry];
+  if (alsoLoading) {
+    const chunk = Object.keys(outputs).find((file) => file.endsWith('.js') && alsoLoading in outputs[file]!.inputs);
+    if (!chunk) throw new Error(`no chunk holds ${alsoLoading}`);
+    pending.push(chunk);
+  }
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file) || !outputs[file]) continue;
@@ -89,6 +98,23 @@ describe('the CLI bundle', () => {
     expect(bytes).toBeLessThan(1_000_000);
   });
 
+  it('runs `diff A.html B.html` without loading the store, the servers, provenance, import or the other commands', () => {
+    const { inputs } = loadedAtStart('cli/diff-commands.ts');
+    const loaded = [...inputs];
+    expect(loaded).toEqual(expect.arrayContaining(['cli/diff-commands.ts', 'cli/file-commands.ts', 'shared/domain/diff-documents.ts']));
+    const unneeded = [
+      /^cli\/tracker-backend\.ts$/,
+      /^cli\/(audit|edition|history|import|provenance|run|series|serve|subscribe|watch)-commands?\.ts$/,
+      /^shared\/use-cases\//,
+      /^shared\/domain\/provenance\//,
+      /^shared\/adapters\//,
+      /node_modules\/ipaddr\.js\//,
+    ];
+    // Used by the diff commands themselves: the rendering of a diff, and the default settings that --help prints.
+    const used = new Set(['shared/use-cases/queries/diff-output.ts', 'shared/use-cases/tracker-dependencies.ts']);
+    for (const pattern of unneeded) expect(loaded.filter((input) => pattern.test(input) && !used.has(input))).toEqual([]);
+  });
+
   it('is ESM for the oldest supported Node, with the embedded servers left to node_modules', () => {
     const external = Object.values(metafile.outputs).flatMap((output) =>
       output.imports.filter((imported) => imported.external).map((imported) => imported.path),
@@ -115,5 +141,24 @@ describe('the CLI bundle', () => {
     } finally {
       await folder.remove();
     }
+  });
+});
+
+describe('the command modules a command line loads (cli/main.ts COMMAND_MODULES)', () => {
+  const io = () => ({ stdout: new BufferedOutput(), stderr: new BufferedOutput(), env: {}, exitCode: 0 });
+  const names = async (args?: string[]) => (await buildProgram(io(), args)).commands.map((command) => command.name());
+
+  it('registers exactly the commands each module is listed with, and all of them, in order, without a command', async () => {
+    for (const module of COMMAND_MODULES) {
+      for (const command of module.commands) expect(await names([command, '--help'])).toEqual(['extract', ...module.commands]);
+    }
+    expect(await names()).toEqual(['extract', ...COMMAND_MODULES.flatMap((module) => module.commands)]);
+    expect(await names(['--help'])).toEqual(await names());
+    expect(await names(['nonsense'])).toEqual(await names());
+  });
+
+  it('loads no command module for --version and extract', async () => {
+    expect(await names(['--version'])).toEqual(['extract']);
+    expect(await names(['extract', 'page.html'])).toEqual(['extract']);
   });
 });

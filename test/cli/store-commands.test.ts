@@ -531,7 +531,7 @@ describe('redline store commands', () => {
 
     const stdout = new BufferedOutput();
     const io = { stdout, stderr: new BufferedOutput(), env: {}, exitCode: 0 };
-    await buildProgram(io).parseAsync(['history', 'hrr.kazakhstan.2024', '--data-dir', store.dataDir], { from: 'user' });
+    await (await buildProgram(io)).parseAsync(['history', 'hrr.kazakhstan.2024', '--data-dir', store.dataDir], { from: 'user' });
     expect(stdout.text).toContain('baseline (first capture)');
   });
 });

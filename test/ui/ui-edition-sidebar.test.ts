@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { launchChromium, screenshot, startDemoData, type Browser, type DemoData } from './ui-fixture.js';
+import { screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
 
 /**
  * The edition comparison's sidebar in Chromium, on the demo data (Kazakhstan 2023 -> 2024): the first change is a few
@@ -18,8 +18,8 @@ const pages: Page[] = [];
 beforeAll(async () => {
   const require = createRequire(import.meta.url);
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  demo = await startDemoData();
-  browser = await launchChromium();
+  demo = await sharedDemoData();
+  browser = await sharedChromium();
 }, 180_000);
 
 afterAll(async () => {

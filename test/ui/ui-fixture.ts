@@ -65,6 +65,40 @@ export async function startDemoData(): Promise<DemoData> {
   };
 }
 
+/**
+ * One demo data set and one Chromium for the browser test files, which run together as one Jest file
+ * (test/ui/ui-demo.test.ts, so one module registry): each file takes them in its beforeAll and gives them back
+ * (`close`) in its afterAll; the last one given back closes them. Built once instead of once per file: the demo's
+ * six capture cycles and a browser start. The files only read the demo data, but for ui-browser's subscription,
+ * which no other file looks at. A file run alone still gets its own.
+ */
+export const sharedDemoData = shared(startDemoData);
+export const sharedChromium = shared(() => launchChromium());
+
+function shared<T extends { close(): Promise<void> }>(start: () => Promise<T>): () => Promise<T> {
+  let users = 0;
+  let pending: Promise<T> | undefined;
+  return async () => {
+    const resource = await (pending ??= start().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
+    users += 1;
+    let given = false;
+    return {
+      ...resource,
+      async close() {
+        if (given) return;
+        given = true;
+        users -= 1;
+        if (users > 0) return;
+        pending = undefined;
+        await resource.close();
+      },
+    };
+  };
+}
+
 /** Flags for headless Chromium run as root on a closed network (plus a fresh profile per launch). */
 export const CHROMIUM_ARGS = [
   '--headless=shell',

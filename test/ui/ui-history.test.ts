@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { accessibilityProblems, launchChromium, screenshot, startDemoData, type Browser, type DemoData } from './ui-fixture.js';
+import { accessibilityProblems, screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
 
 /**
  * The history views in Chromium, on the demo data (Kazakhstan 2022-2024, China and Russia 2023-2024, with the
@@ -20,8 +20,8 @@ const pages: Page[] = [];
 beforeAll(async () => {
   const require = createRequire(import.meta.url);
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
-  demo = await startDemoData();
-  browser = await launchChromium();
+  demo = await sharedDemoData();
+  browser = await sharedChromium();
 }, 180_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, SNSClient } from '@aws-sdk/client-sns';
 import { NotificationDeliveryError, type Notifier } from '../../ports/notifier.js';
 import type { Notification } from '../../domain/notification.js';
 import { notificationAttributes, notificationSubject } from './notification-attributes.js';
@@ -29,6 +29,9 @@ export class SnsNotifier implements Notifier {
   }
 
   async publish(notification: Notification): Promise<void> {
+    // Imported here, not at the top: a function that publishes only now and then (capture's failure alerts) does not
+    // load the SNS client at cold start (shared/runtime/aws/lazy-sns.ts). Node caches the module after the first call.
+    const { PublishCommand } = await import('@aws-sdk/client-sns');
     try {
       await this.client.send(
         new PublishCommand({

@@ -1,4 +1,4 @@
-import { SubscribeCommand, UnsubscribeCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Subscription, SubscriptionDelivery } from '../../domain/subscription-filter.js';
 import type { SubscriptionGateway } from '../../ports/subscription-gateway.js';
 import { snsSubscriptionAttributes } from './subscription-policy.js';
@@ -26,6 +26,8 @@ export class SnsSubscriptionGateway implements SubscriptionGateway {
 
   async subscribe(subscription: Subscription): Promise<string | undefined> {
     const { protocol, endpoint } = snsEndpoint(subscription.delivery);
+    // The SDK's commands are imported on use, so that the api function does not load SNS at cold start.
+    const { SubscribeCommand } = await import('@aws-sdk/client-sns');
     const { SubscriptionArn } = await this.client.send(
       new SubscribeCommand({
         TopicArn: this.topicArn,
@@ -40,6 +42,7 @@ export class SnsSubscriptionGateway implements SubscriptionGateway {
   }
 
   async unsubscribe(reference: string): Promise<void> {
+    const { UnsubscribeCommand } = await import('@aws-sdk/client-sns');
     try {
       await this.client.send(new UnsubscribeCommand({ SubscriptionArn: reference }));
     } catch (error) {

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
+import { FUNCTION_ENTRIES, FUNCTION_NAMES, type FunctionName } from '../../infra/stacks/stateless-stack.js';
+
+/**
+ * What each function loads at cold start, read from its bundle's metafile (built with the TrackerFunction's esbuild
+ * settings): a structural fact, the same on any machine, where the import TIME is the bench's business
+ * (`npm run bench -- bundles`). The AWS SDK is external (the runtime ships it): an SDK package statically imported
+ * by the bundle is loaded at cold start, a dynamically imported one on first use. Issue 13: SNS, undici and the zod
+ * schemas only where used.
+ */
+const metafiles = new Map<FunctionName, Metafile>();
+
+beforeAll(async () => {
+  for (const name of FUNCTION_NAMES) {
+    const { metafile } = await build({
+      entryPoints: [join(PROJECT_ROOT, FUNCTION_ENTRIES[name])],
+      outfile: join(PROJECT_ROOT, 'test-artifacts', 'function-imports', `${name}.mjs`),
+      write: false,
+      metafile: true,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: ESBUILD_TARGET,
+      mainFields: ['module', 'main'],
+      minify: true,
+      banner: { js: ESM_REQUIRE_BANNER },
+      external: ['@aws-sdk/*'],
+      logLevel: 'error',
+    });
+    metafiles.set(name, metafile);
+  }
+}, 300_000);
+
+function sdkImports(name: FunctionName, kind: 'import-statement' | 'dynamic-import'): string[] {
+  const outputs = Object.values(metafiles.get(name)!.outputs);
+  const paths = outputs.flatMap((output) => output.imports.filter((entry) => entry.external && entry.kind === kind).map((entry) => entry.path));
+  return [...new Set(paths.filter((path) => path.startsWith('@aws-sdk/')))].sort();
+}
+
+function bundledPackages(name: FunctionName): Set<string> {
+  const inputs = Object.values(metafiles.get(name)!.outputs).flatMap((output) => Object.keys(output.inputs));
+  return new Set(inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter((name) => name !== undefined));
+}
+
+describe('what each function loads at cold start (bundle metafiles)', () => {
+  it('loads SNS at start only in notify, which publishes on every invocation; capture and api load it on first use', () => {
+    const atStart = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, sdkImports(name, 'import-statement').includes('@aws-sdk/client-sns')]));
+    expect(atStart).toEqual({ dispatch: false, capture: false, diff: false, notify: true, provenance: false, api: false });
+    // Capture's failure alerts and the api function's subscription routes still reach SNS, through a dynamic import.
+    expect(sdkImports('capture', 'dynamic-import')).toContain('@aws-sdk/client-sns');
+    expect(sdkImports('api', 'dynamic-import')).toContain('@aws-sdk/client-sns');
+  });
+
+  it('loads at start only the SDK clients of the services the function reaches on every invocation', () => {
+    const atStart = Object.fromEntries(FUNCTION_NAMES.map((name) => [name, sdkImports(name, 'import-statement')]));
+    const dynamo = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+    expect(atStart.dispatch).toEqual([...dynamo, '@aws-sdk/client-sqs'].sort());
+    for (const name of ['capture', 'diff', 'api'] as const) expect(atStart[name]).toEqual([...dynamo, '@aws-sdk/client-s3'].sort());
+    expect(FUNCTION_NAMES.filter((name) => atStart[name]!.includes('@aws-sdk/client-sqs'))).toEqual(['dispatch']);
+  });
+
+  it('bundles the HTTP client (undici) only in capture, and zod classic (the API schemas) only in api', () => {
+    const withUndici = FUNCTION_NAMES.filter((name) => bundledPackages(name).has('undici'));
+    expect(withUndici).toEqual(['capture']);
+    const withZodClassic = FUNCTION_NAMES.filter((name) =>
+      Object.values(metafiles.get(name)!.outputs).some((output) => Object.keys(output.inputs).some((input) => input.includes('node_modules/zod/v4/classic/'))),
+    );
+    expect(withZodClassic).toEqual(['api']);
+  });
+});
