@@ -77,8 +77,8 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
     const listMs = await timeMedianAsync(runs, async () => void (await listEverything()));
     // A long-lived process's repeat audit: the counts cache filled by the warm-up, no Document read again.
     const cache = new AuditCountsCache();
-    await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, cache);
-    const cachedMs = await timeMedianAsync(runs, async () => void (await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, cache)));
+    await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, { cache });
+    const cachedMs = await timeMedianAsync(runs, async () => void (await auditStoredTerms(dependencies, { terms: TERMS, by: 'edition' }, { cache })));
     rows.push({ suite: 'store-audit', case: `store built: ${pages} pages, ${series.length} series`, ms: round(buildMs) });
     rows.push({ suite: 'store-audit', case: `read the latest Document of all ${pageKeys.length} pages (reference)`, ms: round(readMs) });
     rows.push({
