@@ -22,10 +22,16 @@ export interface TermIndexSection {
   key: string;
   heading: string;
   wordCount: number;
-  /** The section's distinct tokens, joined by single spaces (tokens contain no space), in first-appearance order. */
+  /**
+   * The section's distinct tokens in first-appearance order, each preceded by a space and the last followed by one
+   * (tokens contain no space): ` torture of the `. Empty for a section without words.
+   */
   tokens: string;
-  /** Occurrences of each token, in the order of `tokens`. */
-  counts: number[];
+  /**
+   * Occurrences of each token, in the order of `tokens`, as decimal numbers joined by single spaces (`3 1 12`): one
+   * string rather than an array, so that reading an index back parses no number until a term matches its token.
+   */
+  counts: string;
 }
 
 export interface TermIndex {
@@ -49,7 +55,13 @@ export function buildTermIndex(document: Document): TermIndex {
       for (const paragraph of section.paragraphs) {
         for (const token of foldForMatching(paragraph.text).match(TOKEN) ?? []) counts.set(token, (counts.get(token) ?? 0) + 1);
       }
-      return { key: section.key, heading: section.heading, wordCount: sectionWordCount(section), tokens: [...counts.keys()].join(' '), counts: [...counts.values()] };
+      return {
+        key: section.key,
+        heading: section.heading,
+        wordCount: sectionWordCount(section),
+        tokens: counts.size === 0 ? '' : ` ${[...counts.keys()].join(' ')} `,
+        counts: [...counts.values()].join(' '),
+      };
     }),
   };
 }
@@ -78,31 +90,38 @@ export function countIndexedTerms(index: TermIndex, terms: string[], wholeWord: 
 }
 
 function countInSection(section: TermIndexSection, term: string, wholeWord: boolean): number {
-  if (section.counts.length === 0) return 0;
-  // The tokens framed by spaces: a token starts after each space, and " term " is a whole token.
-  const framed = ` ${section.tokens} `;
+  const { tokens } = section;
   if (wholeWord) {
-    const at = framed.indexOf(` ${term} `);
-    return at === -1 ? 0 : section.counts[tokenAt(framed, at + 1)]!;
+    const at = tokens.indexOf(` ${term} `);
+    return at === -1 ? 0 : countOf(section, tokenAt(tokens, at + 1));
   }
   let total = 0;
+  let counts: string[] | undefined;
   let token = 0;
-  let tokenEnd = framed.indexOf(' ', 1);
-  for (let at = framed.indexOf(term); at !== -1; at = framed.indexOf(term, at + term.length)) {
+  let tokenEnd = tokens.indexOf(' ', 1);
+  for (let at = tokens.indexOf(term); at !== -1; at = tokens.indexOf(term, at + term.length)) {
     // Matches come in order: move to the token holding this one (no match spans a space).
     while (tokenEnd < at) {
       token++;
-      tokenEnd = framed.indexOf(' ', tokenEnd + 1);
+      tokenEnd = tokens.indexOf(' ', tokenEnd + 1);
     }
-    total += section.counts[token]!;
+    counts ??= section.counts.split(' ');
+    total += Number(counts[token]);
   }
   return total;
 }
 
+function countOf(section: TermIndexSection, token: number): number {
+  let start = 0;
+  for (let skipped = 0; skipped < token; skipped++) start = section.counts.indexOf(' ', start) + 1;
+  const end = section.counts.indexOf(' ', start);
+  return Number(section.counts.slice(start, end === -1 ? undefined : end));
+}
+
 /** Index of the token starting at `start` in the framed token string. */
-function tokenAt(framed: string, start: number): number {
+function tokenAt(tokens: string, start: number): number {
   let token = 0;
-  for (let at = framed.indexOf(' ', 1); at !== -1 && at < start; at = framed.indexOf(' ', at + 1)) token++;
+  for (let at = tokens.indexOf(' ', 1); at !== -1 && at < start; at = tokens.indexOf(' ', at + 1)) token++;
   return token;
 }
 
@@ -123,10 +142,18 @@ function isSection(value: unknown): value is TermIndexSection {
   if (typeof value !== 'object' || value === null) return false;
   const section = value as Partial<TermIndexSection>;
   if (typeof section.key !== 'string' || typeof section.heading !== 'string' || !Number.isSafeInteger(section.wordCount)) return false;
-  if (typeof section.tokens !== 'string' || !Array.isArray(section.counts)) return false;
-  if (!section.counts.every((count) => Number.isSafeInteger(count) && count > 0)) return false;
-  if (section.tokens.length === 0) return section.counts.length === 0;
-  let tokens = 1;
-  for (let at = section.tokens.indexOf(' '); at !== -1; at = section.tokens.indexOf(' ', at + 1)) tokens++;
-  return tokens === section.counts.length && !section.tokens.startsWith(' ') && !section.tokens.endsWith(' ') && !section.tokens.includes('  ');
+  const { tokens, counts } = section;
+  if (typeof tokens !== 'string' || typeof counts !== 'string') return false;
+  if (tokens.length === 0) return counts.length === 0;
+  // ` a b ` and `1 2`: as many counts as tokens, each a positive integer.
+  if (!COUNTS.test(counts) || !tokens.startsWith(' ') || !tokens.endsWith(' ') || tokens.length < 3 || tokens.includes('  ')) return false;
+  return spaces(tokens) - 1 === spaces(counts) + 1;
+}
+
+const COUNTS = /^[1-9][0-9]{0,8}(?: [1-9][0-9]{0,8})*$/;
+
+function spaces(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(' '); at !== -1; at = text.indexOf(' ', at + 1)) count++;
+  return count;
 }
