@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
 import type { ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
-import { optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
+import { optionsOf, parseNonNegativeInteger, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
 import { addStoreOptions, announceLocalStore, openLocalStore, runningStoreProcess } from './store-selection.js';
 
@@ -15,6 +15,7 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       .description('Backfill history: import saved pages (.html, .htm, .html.gz) and WARC files (.warc, .warc.gz) as captures.')
       .argument('<paths...>', 'files and folders (folders are walked recursively)')
       .option('--concurrency <n>', 'captures processed at once (default 4)', parsePositiveInteger, 4)
+      .option('--threads <n>', 'worker threads extracting captures (default: one per core but one, at least 1; 0 extracts in this thread)', parseThreads)
       .addOption(
         new Option(
           '--time-source <source>',
@@ -50,7 +51,9 @@ Examples:
   $ redline import saved/*.html --time-source archive --json > import-report.json`,
     )
     .action(async (paths: string[], _options: unknown, command: Command) => {
-      const options = optionsOf<{ concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(command);
+      const options = optionsOf<{ concurrency: number; threads?: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(
+        command,
+      );
       const target = storeTargetOf(command, io);
       if (target.kind !== 'local') {
         throw new UsageError(
@@ -71,6 +74,7 @@ Examples:
       // The WARC reader and the import use case only for this command.
       const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
       const { importPages } = await import('../shared/use-cases/import-pages.js');
+      const { startCaptureReaderPool } = await import('../shared/adapters/workers/capture-reader-pool.js');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;
@@ -78,6 +82,8 @@ Examples:
       const store = await openLocalStore(target);
       let unannounce: (() => Promise<void>) | undefined;
       let report: ImportReport;
+      // Extraction on worker threads, so that both cores work: this thread stores, records and runs the local servers.
+      const reader = options.threads === 0 ? undefined : startCaptureReaderPool(options.threads !== undefined ? { threads: options.threads } : {});
       try {
         unannounce = store.sharedWith ? undefined : await announce(store, target.dataDir);
         // Ctrl-C stops it cleanly (writes under way finish, so no half-written object is left); a second one at once.
@@ -90,6 +96,7 @@ Examples:
             timeSource: options.timeSource,
             ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
             onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+            ...(reader ? { reader } : {}),
             ...(io.signal ? { signal: io.signal } : {}),
           },
         );
@@ -97,6 +104,7 @@ Examples:
         io.stoppable = false;
         progress.clear();
         await unannounce?.();
+        await reader?.close();
         await store.close();
       }
 
@@ -104,6 +112,12 @@ Examples:
       if (options.json) return printJson(io, { ...report, ignoredRecords });
       printLines(io, summaryLines(report, ignoredRecords));
     });
+}
+
+function parseThreads(value: string): number {
+  const threads = parseNonNegativeInteger(value);
+  if (threads > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
+  return threads;
 }
 
 /**

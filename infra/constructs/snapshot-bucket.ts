@@ -18,6 +18,7 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   provenance: 'provenance/',
   maps: 'maps/',
   reports: 'reports/',
+  terms: 'terms/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];

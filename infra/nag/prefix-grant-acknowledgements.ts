@@ -11,10 +11,10 @@ export function markPrefixScopedPolicy(policy: iam.Policy): void {
 }
 
 /** A wildcard finding that is exactly "objects under one data-model prefix". */
-const PREFIX_RESOURCE_FINDING = /^Resource::[^*]+\/(?:raw|docs|diffs|sections|provenance|maps|reports)\/\*$/;
+const PREFIX_RESOURCE_FINDING = /^Resource::[^*]+\/(?:raw|docs|diffs|sections|provenance|maps|reports|terms)\/\*$/;
 
 export const PREFIX_GRANT_REASON =
-  'Object ARNs scoped to one data-model key prefix (raw/, docs/, diffs/, sections/, provenance/, maps/ or reports/) by bindBucket, with explicit actions; the trailing * is the object key under the prefix.';
+  'Object ARNs scoped to one data-model key prefix (raw/, docs/, diffs/, sections/, provenance/, maps/, reports/ or terms/) by bindBucket, with explicit actions; the trailing * is the object key under the prefix.';
 
 /**
  * cdk-nag's IAM5 reports each wildcard resource as its own finding, named after the resolved ARN; across stacks

@@ -1,14 +1,16 @@
 import pLimit from 'p-limit';
 import type { Document } from '../domain/document.js';
-import { extract, readPage } from '../domain/extract.js';
 import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
 import { pageIdFor } from '../domain/page-identity.js';
 import { genericProfile, PROFILES } from '../domain/profiles/index.js';
 import { ArchiveUrlError, ExtractionError, RedlineError, ValidationError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
+import type { TermIndex } from '../domain/term-index.js';
 import { addWatch } from './add-watch.js';
+import { inProcessCaptureReader, type CaptureReader } from './capture-reading.js';
 import { recordRevision } from './record-revision.js';
 import { recordPageSignals, refreshSeriesLineage, type LineageRefresh } from './series-lineage.js';
+import { storeTermIndex } from './term-index.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 /**
@@ -18,8 +20,9 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  * Two passes, so that thousands of inputs never sit in memory at once and every page's revisions are still recorded
  * in capture-time order (history is append-only: a capture older than a page's latest revision cannot follow it):
  *
- * 1. read: captures stream in one at a time (at most ~2x `concurrency` in memory); each is extracted, its page is
- *    watched if it was not (origin `import`), and its raw body and Document are stored, content-addressed. Only a
+ * 1. read: captures stream in one at a time (at most ~2x `concurrency` in memory); each is extracted (by `reader`:
+ *    in process, or on worker threads so that extraction uses every core), its page is watched if it was not (origin
+ *    `import`), and its raw body, Document and term index are stored, content-addressed, at once. Only a
  *    small descriptor per capture is kept. A capture whose Document is already a revision of its page is skipped
  *    here (so a second run stores nothing), as is a second copy of one Document within the run.
  * 2. record: per page (pages in parallel), the descriptors sorted by capture time go through recordRevision, the
@@ -74,6 +77,11 @@ export interface ImportOptions {
    * stops after its current revision. Either way, running the same import again completes it.
    */
   signal?: AbortSignal;
+  /**
+   * Extraction, identity and term index of each capture (default: in process). The CLI passes a pool of worker
+   * threads (adapters/workers/capture-reader-pool.ts); the report and the store are the same either way.
+   */
+  reader?: CaptureReader;
 }
 
 export interface ImportProgress {
@@ -165,6 +173,8 @@ interface PendingCapture {
   documentHash: string;
   /** Stored by an earlier run (content-addressed), which decided it already if a later capture was recorded since. */
   storedBefore: boolean;
+  /** Its term index was stored with it (recording then does not build it again). */
+  termIndexStored: boolean;
 }
 
 interface PageState {
@@ -190,6 +200,7 @@ export async function importPages(
     throw new ValidationError('concurrency must be an integer from 1 to 64');
   }
   const started = performance.now();
+  const reader = options.reader ?? inProcessCaptureReader;
   const pages = new Map<string, Promise<PageState>>();
   const notImported: ImportItemResult[] = [];
   const unplaced: UnplacedPage[] = [];
@@ -209,7 +220,7 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
+      const result = await storeCapture(dependencies, reader, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
@@ -385,6 +396,7 @@ async function loadPageState(
 /** Pass 1 for one capture: undefined when it is stored and waits for pass 2, else why not. */
 async function storeCapture(
   dependencies: ImportDependencies,
+  reader: CaptureReader,
   capture: ArchivedCapture,
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
@@ -392,8 +404,9 @@ async function storeCapture(
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
   let identity: ResolvedPageIdentity;
+  let termIndex: TermIndex;
   try {
-    ({ document, identity } = readPage(capture.text, capture.url !== undefined ? { url: capture.url } : {}));
+    ({ document, identity, termIndex } = await reader.read(capture.text, capture.url));
   } catch (error) {
     if (error instanceof ExtractionError)
       return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
@@ -430,7 +443,7 @@ async function storeCapture(
   const state = await pageState(pageUrl, pageIdFor(pageUrl, identity), watchIdentity);
   const page = state.record;
   // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
-  if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
+  if (document.url !== page.url || document.profile !== page.profile) ({ document, termIndex } = await reader.extract(capture.text, page.url, page.profile));
   const capturedAt = captureTime(document, capture, timeSource, identity, dependencies.now().getTime());
   if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
@@ -439,8 +452,12 @@ async function storeCapture(
     return { source: capture.source, outcome: 'skipped', page: page.page, message: 'already stored: this Document is a revision of the page' };
   }
   state.known.add(documentHash);
-  await dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType);
-  const stored = await dependencies.snapshots.putDocument(page.page, document);
+  // The three writes at once (each is content-addressed or derived, so any order is safe to redo).
+  const [, stored] = await Promise.all([
+    dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType),
+    dependencies.snapshots.putDocument(page.page, document),
+  ]);
+  const termIndexStored = await storeTermIndex(dependencies.snapshots, stored.key, termIndex);
   if (!stored.created) {
     // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes
     // objects in place, so a killed process can leave half of one, and content-addressed writes never redo it).
@@ -464,6 +481,7 @@ async function storeCapture(
     documentKey: stored.key,
     documentHash,
     storedBefore: !stored.created,
+    termIndexStored,
   });
   return undefined;
 }
@@ -483,7 +501,12 @@ async function finishLatestRecording(dependencies: ImportDependencies, page: str
 async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<ImportItemResult | { outcome: 'imported' }> {
   const base = { source: capture.source, page: capture.page, capturedAt: capture.capturedAt };
   try {
-    const result = await recordRevision(dependencies, { page: capture.page, documentKey: capture.documentKey, capturedAt: capture.capturedAt });
+    const result = await recordRevision(dependencies, {
+      page: capture.page,
+      documentKey: capture.documentKey,
+      capturedAt: capture.capturedAt,
+      termIndexStored: capture.termIndexStored,
+    });
     switch (result.outcome) {
       case 'recorded':
         return { outcome: 'imported' };

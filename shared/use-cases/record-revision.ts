@@ -11,6 +11,8 @@ export interface RecordRevisionRequest {
   /** docs/<page>/<sha256>.json of the newly stored Document. */
   documentKey: string;
   capturedAt: string;
+  /** The Document's term index is stored already (an import builds it while extracting): not built again here. */
+  termIndexStored?: boolean;
 }
 
 export type RecordRevisionOutcome =
@@ -117,7 +119,10 @@ async function completeRecording(
   document: Document,
   documentHash: string,
 ): Promise<void> {
-  await Promise.all([snapshots.putSectionLines(document, request.page), storeTermIndex(snapshots, request.documentKey, buildTermIndex(document))]);
+  await Promise.all([
+    snapshots.putSectionLines(document, request.page),
+    request.termIndexStored ? undefined : storeTermIndex(snapshots, request.documentKey, buildTermIndex(document)),
+  ]);
   await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
 }
 
