@@ -90,7 +90,7 @@ describe('import on worker threads', () => {
   });
 
   it('finds its worker script beside it, from the sources and in the bundle', () => {
-    expect(captureReaderWorkerFile().filename).toMatch(/shared\/adapters\/workers\/capture-reader-worker\.ts$/);
+    expect(captureReaderWorkerFile().filename).toMatch(/shared\/adapters\/workers\/capture-reader-worker-sources\.mjs$/);
     expect(captureReaderWorkerFile('file:///opt/redline/dist/cli/chunk-ABC.js')).toEqual({ filename: '/opt/redline/dist/cli/capture-reader-worker.js', fromSources: false });
   });
 

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
 import { profileByName } from '../../domain/profiles/index.js';
 import { ArchiveUrlError, ExtractionError, RedlineError } from '../../errors.js';
@@ -11,9 +10,9 @@ import type { CaptureReaderResult, CaptureReaderTask } from './capture-reader-wo
  * A CaptureReader on worker threads (node:worker_threads through tinypool), so that an import extracts on every core
  * while the main thread stores and records. Results are those of the in-process reader.
  *
- * The worker script is found beside this module: `capture-reader-worker.ts` when it runs from the sources (tsx,
- * jest: the workers then load tsx's loader), `capture-reader-worker.js` in the CLI bundle (cli/build-cli.ts emits
- * it as an entry of its own, beside the chunks).
+ * The worker script is found beside this module: from the sources (tsx, jest) `capture-reader-worker-sources.mjs`,
+ * which registers tsx's loader in the worker and imports `capture-reader-worker.ts`; in the CLI bundle
+ * `capture-reader-worker.js` (cli/build-cli.ts emits it as an entry of its own, beside the chunks).
  */
 export interface CaptureReaderPool extends CaptureReader {
   readonly threads: number;
@@ -27,15 +26,15 @@ export function defaultReaderThreads(): number {
 
 export function captureReaderWorkerFile(moduleUrl: string = import.meta.url): { filename: string; fromSources: boolean } {
   const fromSources = moduleUrl.endsWith('.ts');
-  return { filename: fileURLToPath(new URL(`./capture-reader-worker.${fromSources ? 'ts' : 'js'}`, moduleUrl)), fromSources };
+  const script = fromSources ? 'capture-reader-worker-sources.mjs' : 'capture-reader-worker.js';
+  return { filename: fileURLToPath(new URL(`./${script}`, moduleUrl)), fromSources };
 }
 
 export function startCaptureReaderPool(options: { threads?: number } = {}): CaptureReaderPool {
   const threads = options.threads ?? defaultReaderThreads();
-  const { filename, fromSources } = captureReaderWorkerFile();
-  // From the sources, each worker needs tsx's loader (under `npm run redline` it inherits it; under jest it does not).
-  const execArgv = fromSources ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv, env: process.env as Record<string, string> });
+  const { filename } = captureReaderWorkerFile();
+  // No inherited `--import` hooks: the sources' worker script registers tsx itself.
+  const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv: [], env: process.env as Record<string, string> });
   const run = async (task: CaptureReaderTask): Promise<CaptureReaderResult> => {
     const result = (await pool.run(task)) as CaptureReaderResult;
     if (result.ok) return result;
