@@ -14,7 +14,7 @@ import { CORPUS_DIRECTORY } from '../test/support/corpus.js';
 
 /**
  * One import of the sample pages into a fresh local store, alone in its process, so that its peak RSS is its own
- * (the import suite runs it with `--threads 0` and with the CLI's default). Prints
+ * (the import suite runs it with no worker thread and with one). Prints
  * `{ ms, maxRssMiB, imported, threads }`: ms is the import itself, as in the suite's in-process rows.
  */
 const threadsArgument = process.argv[2] ?? 'default';

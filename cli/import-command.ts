@@ -15,7 +15,12 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       .description('Backfill history: import saved pages (.html, .htm, .html.gz) and WARC files (.warc, .warc.gz) as captures.')
       .argument('<paths...>', 'files and folders (folders are walked recursively)')
       .option('--concurrency <n>', 'captures processed at once (default 4)', parsePositiveInteger, 4)
-      .option('--threads <n>', 'worker threads extracting captures (default: one per core but one, at least 1; 0 extracts in this thread)', parseThreads)
+      .option(
+        '--threads <n>',
+        'worker threads extracting captures (default 0: in this thread; extraction is under a tenth of an import, the store the rest)',
+        parseThreads,
+        0,
+      )
       .addOption(
         new Option(
           '--time-source <source>',
@@ -51,7 +56,7 @@ Examples:
   $ redline import saved/*.html --time-source archive --json > import-report.json`,
     )
     .action(async (paths: string[], _options: unknown, command: Command) => {
-      const options = optionsOf<{ concurrency: number; threads?: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(
+      const options = optionsOf<{ concurrency: number; threads: number; timeSource: 'page' | 'archive'; intervalMinutes?: number; json?: boolean }>(
         command,
       );
       const target = storeTargetOf(command, io);
@@ -74,7 +79,6 @@ Examples:
       // The WARC reader and the import use case only for this command.
       const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
       const { importPages } = await import('../shared/use-cases/import-pages.js');
-      const { startCaptureReaderPool } = await import('../shared/adapters/workers/capture-reader-pool.js');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;
@@ -82,8 +86,11 @@ Examples:
       const store = await openLocalStore(target);
       let unannounce: (() => Promise<void>) | undefined;
       let report: ImportReport;
-      // Extraction on worker threads, so that both cores work: this thread stores, records and runs the local servers.
-      const reader = options.threads === 0 ? undefined : startCaptureReaderPool(options.threads !== undefined ? { threads: options.threads } : {});
+      // Extraction on worker threads when asked for: this thread then stores, records and runs the local servers.
+      const reader =
+        options.threads === 0
+          ? undefined
+          : (await import('../shared/adapters/workers/capture-reader-pool.js')).startCaptureReaderPool({ threads: options.threads });
       try {
         unannounce = store.sharedWith ? undefined : await announce(store, target.dataDir);
         // Ctrl-C stops it cleanly (writes under way finish, so no half-written object is left); a second one at once.

@@ -160,7 +160,7 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
   const byMode: Record<'single' | 'workers', Array<{ ms: number; maxRssMiB: number; threads: number }>> = { single: [], workers: [] };
   for (let run = 0; run < 3; run++) {
     byMode.single.push(await child('0'));
-    byMode.workers.push(await child('default'));
+    byMode.workers.push(await child('1'));
   }
   const modeRow = (name: string, runs: Array<{ ms: number; maxRssMiB: number; threads: number }>) => {
     const ms = median(runs.map((one) => one.ms));
@@ -176,8 +176,8 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     });
     return { pagesPerSecond, rss, threads: runs[0]!.threads };
   };
-  const single = modeRow('own process: import saved pages, one thread (--threads 0), median of 3', byMode.single);
-  const workers = modeRow(`own process: import saved pages, extraction on worker threads (CLI default), median of 3`, byMode.workers);
+  const single = modeRow('own process: import saved pages, one thread (--threads 0, the default), median of 3', byMode.single);
+  const workers = modeRow('own process: import saved pages, extraction on a worker thread (--threads 1), median of 3', byMode.workers);
 
   const ratio = defaultRate / referencePagesPerSecond;
   return {

@@ -8,7 +8,7 @@ import { AuditCountsCache, auditStoredTerms } from '../../shared/use-cases/queri
 import { hrrDocument } from '../../test/provenance/provenance-fixture.js';
 import { startProvenanceStore } from '../../test/provenance/provenance-store-fixture.js';
 import { CORPUS_COUNTRIES, CORPUS_YEARS } from '../../test/support/corpus.js';
-import { median, round, timeMedianAsync, type BenchRow, type SuiteResult } from '../bench-kit.js';
+import { median, round, type BenchRow, type SuiteResult } from '../bench-kit.js';
 
 async function storedBytes(s3: S3Client, bucket: string, prefix: string): Promise<number> {
   let bytes = 0;
@@ -25,13 +25,15 @@ const TERMS = ['torture', 'journalist', 'election'];
 
 /**
  * Issue 13 §3, reading a large store: every sample page imported under `copies` synthetic series (the URL slug
- * rewritten, `<country>-s<k>`, so identity resolves to a distinct series), on dynalite and s3rver. Times the term
- * audit of the whole store (`redline audit`, auditStoredTerms) and one other whole-store query (every series and its
- * pages listed), beside the same run's reference: a plain read of the latest Document of every page (8 at a time,
- * as the audit reads). Target: the audit of about 1,750 pages in at most 10 s.
+ * rewritten, `<country>-s<k>`, so identity resolves to a distinct series), on dynalite and s3rver; recording each
+ * revision stores its term index. Times the term audit of the whole store (`redline audit`, auditStoredTerms):
+ * counted in the Documents (the path before term indexes), cold (no index stored: an older store, indexed as it is
+ * audited), warm (from the stored indexes) and with the in-process counts cache; and one other whole-store query
+ * (every series and its pages listed); beside the same run's reference: a plain read of the latest Document of every
+ * page (8 at a time). Target: the audit of about 1,750 pages in at most 10 s.
  * `REDLINE_BENCH_AUDIT_SERIES` sets `copies` (default 30: 54 x 30 = 1,620 pages).
  */
-export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_AUDIT_SERIES ?? 30), runs = 2): Promise<SuiteResult> {
+export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_AUDIT_SERIES ?? 30), runs = 3): Promise<SuiteResult> {
   const rows: BenchRow[] = [];
   const store = await startProvenanceStore();
   const { dependencies } = store;
@@ -109,23 +111,31 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
     // Warm every path once (s3rver's files in the page cache, the SDK clients' connections).
     await uncached();
     await audit();
-    // The Document-reading paths take seconds per run on a large store: one timed run each (after the warm-up).
-    const readMs = await timeOnce(readAll);
-    const uncachedMs = await timeOnce(uncached);
-    const coldTimes: number[] = [];
+    const cache = new AuditCountsCache();
+    const cachedAudit = async () => void (await auditStoredTerms(dependencies, request, { cache }));
+    await cachedAudit();
+    // Rounds, each timing every path once, so that the machine's load weighs on all of them alike; medians.
+    // Cold: an older store (recorded before term indexes), where the audit builds and stores every page's index.
+    const times = { read: [] as number[], uncached: [] as number[], cold: [] as number[], warm: [] as number[], cached: [] as number[], list: [] as number[] };
     for (let run = 0; run < runs; run++) {
+      times.read.push(await timeOnce(readAll));
+      times.uncached.push(await timeOnce(uncached));
       await dropIndexes();
-      coldTimes.push(await timeOnce(audit));
+      times.cold.push(await timeOnce(audit));
+      times.warm.push(await timeOnce(audit));
+      times.cached.push(await timeOnce(cachedAudit));
+      times.list.push(await timeOnce(async () => void (await listEverything())));
     }
-    const coldMs = median(coldTimes);
+    const [readMs, uncachedMs, coldMs, auditMs, cachedMs, listMs] = [times.read, times.uncached, times.cold, times.warm, times.cached, times.list].map(median) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const indexBytes = await storedBytes(s3, store.aws.bucketName, 'terms/');
     const documentBytes = await storedBytes(s3, store.aws.bucketName, 'docs/');
-    const auditMs = await timeMedianAsync(runs, audit);
-    const listMs = await timeMedianAsync(runs, async () => void (await listEverything()));
-    // A long-lived process's repeat audit: the counts cache filled by the warm-up, no index read again.
-    const cache = new AuditCountsCache();
-    await auditStoredTerms(dependencies, request, { cache });
-    const cachedMs = await timeMedianAsync(runs, async () => void (await auditStoredTerms(dependencies, request, { cache })));
     const row = (name: string, ms: number) => ({ suite: 'store-audit', case: name, ms: round(ms), x_read: round(ms / readMs, 3) });
     rows.push({ suite: 'store-audit', case: `store built: ${pages} pages, ${series.length} series, ${indexesWritten} term indexes written`, ms: round(buildMs) });
     rows.push({ suite: 'store-audit', case: `read the latest Document of all ${pageKeys.length} pages (reference)`, ms: round(readMs) });

@@ -5,7 +5,7 @@ import { captureReaderWorkerFile, startCaptureReaderPool, type CaptureReaderPool
 import { importPages, type ArchivedCapture, type CaptureSourceItem, type ImportDependencies } from '../../shared/use-cases/import-pages.js';
 import type { CaptureReader } from '../../shared/use-cases/capture-reading.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
-import { replaceText, withModifiedDate } from '../cli/cli-fixture.js';
+import { cli, replaceText, temporaryFolder, withModifiedDate } from '../cli/cli-fixture.js';
 import { CORPUS_YEARS, loadCorpusPage } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 
@@ -110,5 +110,16 @@ describe('import on worker threads', () => {
       ['empty.html', 'failed'],
       ['note.html', 'failed'],
     ]);
+  });
+
+  it.each(['-1', 'two', '65'])('refuses --threads %s as bad usage (exit code 2), before reading anything', async (threads) => {
+    const folder = await temporaryFolder();
+    try {
+      const result = await cli(['import', folder.path, '--data-dir', folder.path, '--threads', threads]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--threads');
+    } finally {
+      await folder.remove();
+    }
   });
 });

@@ -19,7 +19,7 @@ export interface CaptureReaderPool extends CaptureReader {
   close(): Promise<void>;
 }
 
-/** Worker threads by default: one per core but the main thread's, at least one. */
+/** Worker threads when asked for without a number: one per core but the main thread's, at least one. */
 export function defaultReaderThreads(): number {
   return Math.max(1, availableParallelism() - 1);
 }
@@ -34,7 +34,16 @@ export function startCaptureReaderPool(options: { threads?: number } = {}): Capt
   const threads = options.threads ?? defaultReaderThreads();
   const { filename } = captureReaderWorkerFile();
   // No inherited `--import` hooks: the sources' worker script registers tsx itself.
-  const pool = new Tinypool({ filename, minThreads: threads, maxThreads: threads, execArgv: [], env: process.env as Record<string, string> });
+  const pool = new Tinypool({
+    filename,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv: [],
+    env: process.env as Record<string, string>,
+    // A small young generation: each worker's heap costs resident memory on top of the main thread's (one import of
+    // the sample pages, one worker: peak RSS 303 MiB with V8's default, 275 MiB with this; 228 MiB with no worker).
+    resourceLimits: { maxYoungGenerationSizeMb: 4 },
+  });
   const run = async (task: CaptureReaderTask): Promise<CaptureReaderResult> => {
     const result = (await pool.run(task)) as CaptureReaderResult;
     if (result.ok) return result;
