@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { termIndexKey } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { buildTermIndex, parseTermIndex } from '../../shared/domain/term-index.js';
+import { ValidationError } from '../../shared/errors.js';
 import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import { auditStoredTerms, type StoredAuditRequest } from '../../shared/use-cases/queries/term-audit.js';
 import { hrrDocument } from '../provenance/provenance-fixture.js';
@@ -36,6 +37,12 @@ describe('stored term audit from term indexes', () => {
   const bucket = () => store.aws.bucketName;
   const storedIndexKeys = async () =>
     ((await s3().send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: 'terms/' }))).Contents ?? []).map((object) => object.Key!).sort();
+
+  it('keys an index by its Document key, and refuses any other key', () => {
+    const key = revisions[0]!.documentKey;
+    expect(termIndexKey(key)).toBe(key.replace(/^docs\//, 'terms/').replace(/\.json$/, '.json.gz'));
+    for (const bad of ['raw/x/abc.html.gz', `docs/../${'a'.repeat(64)}.json`, 'docs/p/short.json']) expect(() => termIndexKey(bad)).toThrow(ValidationError);
+  });
 
   it('stores the index of each recorded revision, beside its Document', async () => {
     expect(await storedIndexKeys()).toEqual(revisions.map((revision) => termIndexKey(revision.documentKey)).sort());
