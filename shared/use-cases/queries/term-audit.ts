@@ -71,6 +71,23 @@ export class AuditCountsCache {
 
 const termKey = (wholeWord: boolean, term: string) => `${wholeWord}\u0000${term}`;
 
+/** Entries of a long-lived process's counts cache: every page of a ~1,750-page archive, a few kilobytes each. */
+const PROCESS_CACHE_ENTRIES = 4_000;
+const processCaches = new WeakMap<object, AuditCountsCache>();
+
+/**
+ * The counts cache of a long-lived process (the API function, `redline serve`): one per set of dependencies, so the
+ * API's routes and the web UI's audit page share it. Entries never go stale (keyed by content hash).
+ */
+export function processAuditCountsCache(dependencies: object): AuditCountsCache {
+  let cache = processCaches.get(dependencies);
+  if (!cache) {
+    cache = new AuditCountsCache(PROCESS_CACHE_ENTRIES);
+    processCaches.set(dependencies, cache);
+  }
+  return cache;
+}
+
 /**
  * Term audit over stored Documents: the latest revision of every page of the series (or of every series), counted
  * per edition or per edition and section (audit.ts). Pages never captured are left out. Terms are counted from each
