@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
 import type { ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
-import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
+import { RedlineError } from '../shared/errors.js';
+import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
 import { addStoreOptions, announceLocalStore, openLocalStore, runningStoreProcess } from './store-selection.js';
@@ -48,7 +49,9 @@ an earlier run or a live capture) is refused as out of order; import older archi
 The report ends with the pages it could not place: those nothing identifies, and those only the generic profile
 reads though their site has a profile. Series renamed between editions are linked as the imported pages show.
 
-Exit code 1 when some input failed or was out of order.
+Exit code 2 when some input is bad (a truncated WARC, corrupt or over-cap compressed data; the rest is imported).
+Exit code 1 when some input failed or was out of order, or when the disk filled ("no space left in <dir>", after the
+report so far; run the same import again once there is space).
 
 Examples:
   $ redline import ~/archive/state-hrr/
@@ -79,6 +82,7 @@ Examples:
       // The WARC reader and the import use case only for this command.
       const { archiveCaptures, surveyArchives } = await import('../shared/adapters/warc/archive-captures.js');
       const { importPages } = await import('../shared/use-cases/import-pages.js');
+      const { submittedUrl } = await import('./tracker-backend.js');
       const progress = progressLine(io.stdout, { enabled: !options.json });
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;
@@ -91,6 +95,17 @@ Examples:
         options.threads === 0
           ? undefined
           : (await import('../shared/adapters/workers/capture-reader-pool.js')).startCaptureReaderPool({ threads: options.threads });
+      // A write the store's servers could not make on disk (a full disk) stops the import like Ctrl-C does, and the
+      // command ends with the report so far and the reason, rather than failing every capture after it (or crashing).
+      const diskStop = new AbortController();
+      let writeFailure: NodeJS.ErrnoException | undefined;
+      const unlisten = store.servers?.onWriteFailure((error) => {
+        // The disk's refusals only: a client that went away mid-upload is not a reason to stop.
+        if (!DISK_ERRORS.has(error.code ?? '')) return;
+        writeFailure ??= error;
+        diskStop.abort();
+      });
+      const signal = io.signal ? AbortSignal.any([io.signal, diskStop.signal]) : diskStop.signal;
       try {
         unannounce = store.sharedWith ? undefined : await announce(store, target.dataDir);
         // Ctrl-C stops it cleanly (writes under way finish, so no half-written object is left); a second one at once.
@@ -101,13 +116,19 @@ Examples:
           {
             concurrency: options.concurrency,
             timeSource: options.timeSource,
+            // The check `watch add` and the API make: a page that says it lives on a private host is refused.
+            assertUrl: submittedUrl([], 'its URL'),
             ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
             onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
             ...(reader ? { reader } : {}),
-            ...(io.signal ? { signal: io.signal } : {}),
+            signal,
           },
         );
+      } catch (error) {
+        if (writeFailure) throw writeFailureError(target.dataDir, writeFailure, error);
+        throw error;
       } finally {
+        unlisten?.();
         io.stoppable = false;
         progress.clear();
         await unannounce?.();
@@ -116,8 +137,20 @@ Examples:
       }
 
       if (report.failed > 0 || report.outOfOrder > 0 || report.interrupted) io.exitCode = EXIT_DIFFERENCES_OR_FAILURE;
-      if (options.json) return printJson(io, { ...report, ignoredRecords });
-      printLines(io, summaryLines(report, ignoredRecords));
+      // Bad input (a truncated WARC, a decompression bomb) is the caller's to fix: exit 2, the rest imported all the same.
+      if (report.badInput > 0 && !writeFailure) {
+        io.exitCode = EXIT_USAGE;
+        io.stderr.write(
+          `redline: ${report.badInput} bad input(s) (truncated, corrupt or over the size cap; listed as "bad input" in the report): ` +
+            'the other captures were imported\n',
+        );
+      }
+      const stoppedBy = writeFailure ? writeFailureError(target.dataDir, writeFailure) : undefined;
+      if (options.json)
+        printJson(io, { ...report, ignoredRecords, ...(stoppedBy ? { stoppedBy: { code: writeFailure?.code, message: stoppedBy.message } } : {}) });
+      else printLines(io, summaryLines(report, ignoredRecords));
+      // Last, after the report so far: exit code 1 with the reason.
+      if (stoppedBy) throw stoppedBy;
     });
 }
 
@@ -125,6 +158,22 @@ function parseThreads(value: string): number {
   const threads = parseNonNegativeInteger(value);
   if (threads > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
   return threads;
+}
+
+/** Errors with which a disk refuses writes. */
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
+
+/** Why the import stopped when the store could not write: "no space left in <dir>" for a full disk. */
+export function writeFailureError(dataDir: string, failure: NodeJS.ErrnoException, cause: unknown = failure): RedlineError {
+  const code = failure.code ?? 'EIO';
+  const where = failure.path ? `, writing ${failure.path}` : '';
+  const reason =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? `no space left in ${dataDir} (${code}${where})`
+      : `cannot write in ${dataDir} (${code}${where}: ${failure.message})`;
+  return new RedlineError(`${reason}: the import stopped. What it stored is kept; free some space and run the same import again to complete it.`, {
+    cause,
+  });
 }
 
 /**
@@ -163,7 +212,7 @@ export function summaryLines(report: ImportReport, ignoredRecords: number): stri
       (ignoredRecords > 0 ? `; WARC records that are not HTML pages: ${ignoredRecords}` : ''),
   ];
   const problems = report.notImported.filter((item) => item.outcome === 'failed' || item.outcome === 'out-of-order');
-  for (const item of problems.slice(0, 20)) lines.push(`  ${item.outcome}: ${item.source}: ${item.message}`);
+  for (const item of problems.slice(0, 20)) lines.push(`  ${item.badInput ? 'bad input' : item.outcome}: ${item.source}: ${item.message}`);
   if (problems.length > 20) lines.push(`  ... and ${problems.length - 20} more (--json lists them all)`);
   // A link's `from` is an alias now: name each series once, by the lineage it ended in.
   const linkedTo = new Map((report.lineage?.linked ?? []).map((link) => [link.from, link.to]));

@@ -4,6 +4,7 @@ import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../local/runtime/atomic-file.js';
 import type { LocalAwsServers } from '../local/runtime/local-aws-servers.js';
 import type { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js';
 import { RedlineError } from '../shared/errors.js';
@@ -260,9 +261,15 @@ export async function claimLocalStore(dataDir: string, owner = 'another redline 
   const lock: OwnerLock = { pid: process.pid, owner };
   const startTime = processStartTime(process.pid);
   if (startTime !== undefined) lock.pidStartTime = startTime;
-  await mkdir(dataDir, { recursive: true });
   for (let attempt = 0; ; attempt++) {
-    if (await createComplete(file, `${JSON.stringify(lock)}\n`)) break;
+    let created: boolean;
+    try {
+      if (attempt === 0) await mkdir(dataDir, { recursive: true });
+      created = await createComplete(file, `${JSON.stringify(lock)}\n`);
+    } catch (error) {
+      throw notWritableError(dataDir, error) ?? error;
+    }
+    if (created) break;
     const held = await readOwnerLock(file);
     if (held && ownerAlive(held)) throw storeBusyError(dataDir, held);
     if (attempt >= 4) throw new RedlineError(`Cannot take over the stale lock ${file}: other commands keep claiming it. Try again.`);
@@ -347,6 +354,8 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
     } catch (error) {
       await release();
       if (error instanceof RedlineError) throw error;
+      const notWritable = notWritableError(target.dataDir, error);
+      if (notWritable) throw notWritable;
       throw new RedlineError(`Cannot open the local store ${target.dataDir}: ${lockHint(error)}`, { cause: error });
     }
     ({ endpoints, region, tableName: table, bucketName: bucket } = servers);
@@ -394,7 +403,7 @@ export async function announceLocalStore(
     processesEvents: false,
     ...(options.shareable === false ? { shareable: false } : {}),
   };
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`);
+  await writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
   // Only our own file: another process may have replaced it meanwhile. Also on a hard exit (Ctrl-C).
   const removeOwn = () => {
     try {
@@ -496,6 +505,9 @@ export async function assertDatabaseFree(dataDir: string): Promise<void> {
   try {
     await database.open();
   } catch (error) {
+    // LevelDB fails the same way on a folder it may not write as on a locked one: tell them apart by its message.
+    const notWritable = notWritableError(dataDir, error);
+    if (notWritable) throw notWritable;
     throw new UsageError(
       `The local store ${dataDir} is in use by another process (its database is locked). Stop that process, or let it announce ` +
         'itself: `redline serve` and `npm run dev` do, and other commands then share their servers.',
@@ -503,6 +515,35 @@ export async function assertDatabaseFree(dataDir: string): Promise<void> {
     );
   }
   await database.close();
+}
+
+/** The errno of a failed write, from Node (`code`) or from LevelDB's message ("IO error: <file>: Permission denied"). */
+function writeErrno(error: unknown): string | undefined {
+  // Duck-typed: errors from LevelDB's binding (and under jest, from Node itself) are of another realm's Error.
+  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; current;) {
+    const code = current.code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return code;
+    const message = typeof current.message === 'string' ? current.message : '';
+    if (/read-only file system/i.test(message)) return 'EROFS';
+    if (/permission denied/i.test(message)) return 'EACCES';
+    current = typeof current.cause === 'object' && current.cause !== null ? current.cause : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A data folder this process may not write (its permissions, a read-only mount) is bad usage, exit 2, named as such:
+ * not "in use by another process", which is what LevelDB's failed open looked like.
+ */
+export function notWritableError(dataDir: string, error: unknown): UsageError | undefined {
+  const code = writeErrno(error);
+  if (!code) return undefined;
+  const what = code === 'EROFS' ? 'on a read-only file system' : 'not writable by this user';
+  return new UsageError(
+    `The local store ${dataDir} is ${what} (${code}); redline writes its database and objects there, even to read them. ` +
+      'Use a folder you can write to (--data-dir), or fix its permissions.',
+    { cause: error },
+  );
 }
 
 function lockHint(error: unknown): string {

@@ -42,6 +42,7 @@ import { memoryBackend } from '../../test/hardening/support/memory-backend.js';
 import { rawClient } from '../../test/hardening/support/raw-http.js';
 import { serverBackend } from '../../test/hardening/support/server-backend.js';
 import { percentile, round, type BenchRow, type SuiteResult } from '../bench-kit.js';
+import { storeHardening } from './hardening-store.js';
 
 /**
  * `npm run bench -- hardening`: the issue-7 checks at bench scale, one row per case tried, with its outcome and
@@ -100,23 +101,41 @@ async function runHardening(): Promise<SuiteResult> {
     rows.push({ suite: 'hardening', ...fields });
     progress(`${fields.case}: ${fields.outcome}`);
   };
-  await faults(row);
-  await hostileTargets(row);
-  fuzzExtractionAndDiff(row);
-  const loadP99 = await apiUnderLoad(row);
-  const soaked = await soak(row);
-  await audit(row);
+  // HARDENING_ONLY=store,faults (a comma list) runs some sections only; all by default.
+  const only = process.env.HARDENING_ONLY?.split(',').map((name) => name.trim());
+  const runs = (section: string) => !only || only.includes(section);
+  const deliveries = runs('faults') ? await faults(row) : undefined;
+  if (runs('hostile')) await hostileTargets(row);
+  if (runs('fuzz')) fuzzExtractionAndDiff(row);
+  const loadP99 = runs('load') ? await apiUnderLoad(row) : undefined;
+  const soaked = runs('soak') ? await soak(row) : undefined;
+  if (runs('audit')) await audit(row);
+  const store = runs('store') ? await storeHardening(row) : undefined;
   const failed = rows.filter((entry) => String(entry.outcome).startsWith('FAIL'));
   return {
     suite: 'hardening',
     rows,
-    summary: { cases: rows.length, failed: failed.length, load_p99_ms: loadP99, soak_heap_growth_MiB: soaked.heapGrowth, soak_flat: soaked.flat },
+    summary: Object.fromEntries(
+      Object.entries({
+        cases: rows.length,
+        failed: failed.length,
+        load_p99_ms: loadP99,
+        soak_heap_growth_MiB: soaked?.heapGrowth,
+        soak_flat: soaked?.flat,
+        // The issue-12 figures: deliveries counted by the fault runs, and the store's real-process runs.
+        deliveries_counted: deliveries,
+        disk_full_runs: store?.diskFullRuns,
+        concurrent_process_runs: store?.concurrentProcessRuns,
+        bombs: store?.bombs,
+      }).filter((entry) => entry[1] !== undefined),
+    ) as Record<string, number | boolean>,
   };
 }
 
 // 1. Faults
 
-async function faults(row: (fields: HardeningRow) => void): Promise<void> {
+/** Returns the deliveries counted over every fault run. */
+async function faults(row: (fields: HardeningRow) => void): Promise<number> {
   const cleanRuns = new Map<string, SimulationResult>();
   const clean = async (scenario: Scenario) => {
     const key = JSON.stringify(scenario);
@@ -133,6 +152,7 @@ async function faults(row: (fields: HardeningRow) => void): Promise<void> {
     tally.markers += markers;
     for (const point of result.stats.crashPoints.keys()) tally.points.add(point);
   };
+  let deliveries = 0;
   const verdict = <T>(details: fc.RunDetails<T>) =>
     details.failed ? `FAIL after ${details.numRuns} runs (seed ${details.seed}): ${String(details.errorInstance ?? '').slice(0, 300)}` : 'pass';
 
@@ -159,6 +179,7 @@ async function faults(row: (fields: HardeningRow) => void): Promise<void> {
     ms: round(performance.now() - started, 0),
     detail: `${tally.deliveries} deliveries, ${tally.crashes} crashes at ${tally.points.size} points, ${tally.races} races, ${tally.duplicates} duplicates, ${tally.markers} late-duplicate marker moves`,
   });
+  deliveries += tally.deliveries;
 
   const dataDir = await mkdtemp(join(tmpdir(), 'redline-bench-faults-'));
   const backend = await serverBackend(dataDir);
@@ -186,10 +207,12 @@ async function faults(row: (fields: HardeningRow) => void): Promise<void> {
       ms: round(performance.now() - started, 0),
       detail: `${tally.deliveries} deliveries, ${tally.crashes} crashes, ${tally.restarts} restarts (stop to ready: p50 ${round(percentile(backend.restartMs, 0.5), 0)} ms, max ${round(Math.max(...backend.restartMs), 0)} ms)`,
     });
+    deliveries += tally.deliveries;
   } finally {
     await backend.close();
     await rm(dataDir, { recursive: true, force: true });
   }
+  return deliveries;
 }
 
 // 2. Hostile fetch targets

@@ -3,9 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { claimLocalStore } from '../../cli/store-selection.js';
 import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
 import type { RevisionRecord } from '../../shared/domain/revision-records.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
+import { RedlineError } from '../../shared/errors.js';
 import { describeCapture, describeNotification, describeRevision, describeSections, line, seconds, truncate } from './demo-output.js';
 import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../runtime/local-runtime.js';
 import { startReportSite, type ReportSite } from './report-site.js';
@@ -55,6 +57,7 @@ const shown = (path: string) => relative(process.cwd(), path) || '.';
 let site: ReportSite | undefined;
 let receiver: WebhookReceiver | undefined;
 let runtime: LocalRuntime | undefined;
+let releaseOwnership: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   out('redline local demo: the AWS event flow on one machine (dynalite, s3rver, in-process queues and stream)');
@@ -385,6 +388,9 @@ async function exportExample(
 }
 
 async function prepareDataDir(): Promise<void> {
+  // One owner per store, as for every redline command (owner.lock): taken before anything in the folder is reset, so
+  // a folder another process has open (an import, `redline serve`, another demo) is refused, never emptied under it.
+  releaseOwnership = await claimLocalStore(dataDir, args['keep-running'] ? 'npm run dev' : 'npm start');
   const runtimeFile = join(dataDir, 'runtime.json');
   if (existsSync(runtimeFile)) {
     const { pid } = JSON.parse(readFileSync(runtimeFile, 'utf8')) as { pid?: number };
@@ -413,13 +419,16 @@ function isAlive(pid: number): boolean {
 async function shutdown(): Promise<void> {
   await runtime?.close().catch((error: unknown) => process.stderr.write(`closing the runtime: ${String(error)}\n`));
   await Promise.allSettled([site?.close(), receiver?.close()]);
+  await releaseOwnership?.();
 }
 
 main()
   .then(shutdown)
   .then(() => process.exit(0))
   .catch(async (error: unknown) => {
-    process.stderr.write(`\ndemo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // redline's own errors (a store in use) read as sentences; anything else with its stack.
+    const shownError = error instanceof RedlineError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`\ndemo failed: ${shownError}\n`);
     await shutdown();
     process.exit(1);
   });

@@ -11,8 +11,8 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
-import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { startGuardedDynalite } from './dynalite-write-guard.js';
 import { guardS3rverStore } from './s3rver-store-guard.js';
 import { createTableRequest } from '../../shared/adapters/dynamodb/table-definition.js';
 
@@ -56,7 +56,7 @@ export interface LocalAwsServers {
   dataDir: string;
   /** S3-shaped event records that s3rver emits for each PUT/COPY/DELETE (keys not URL-encoded, unlike AWS). */
   onS3Event(listener: (event: unknown) => void): () => void;
-  /** Hears of each object write that failed on disk (ENOSPC, EROFS, ...): s3rver only answers a 500 for it. */
+  /** Hears of each write that failed on disk (ENOSPC, EROFS, ...), by s3rver or dynalite: their clients only get a 500. */
   onWriteFailure(listener: (error: NodeJS.ErrnoException) => void): () => void;
   close(): Promise<void>;
 }
@@ -115,7 +115,6 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     await chmod(dynamodbDir, 0o700);
   }
 
-  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamodbInMemory ? {} : { path: dynamodbDir }) });
   const s3rver = new S3rver({
     address: host,
     port: options.s3Port ?? 0,
@@ -125,9 +124,13 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
   });
   // Atomic object writes; a short object left by a kill counts as missing (docs/reliability.md, "Full disk").
   const writeFailureListeners = new Set<(error: NodeJS.ErrnoException) => void>();
-  guardS3rverStore(s3rver.store, {
-    onWriteFailure: (error) => writeFailureListeners.forEach((listener) => listener(error as NodeJS.ErrnoException)),
-  });
+  const onWriteFailure = (error: NodeJS.ErrnoException) => writeFailureListeners.forEach((listener) => listener(error));
+  guardS3rverStore(s3rver.store, { onWriteFailure: (error) => onWriteFailure(error as NodeJS.ErrnoException) });
+  // A failed LevelDB write (a full disk) answers a 500 and is reported, instead of ending the process.
+  const dynamoServer = startGuardedDynalite(
+    { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamodbInMemory ? {} : { path: dynamodbDir }) },
+    { onWriteFailure },
+  );
 
   let dynamoListening = false;
   let s3Listening = false;

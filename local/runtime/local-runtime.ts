@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,6 +18,7 @@ import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-s
 import { allowLoopbackOrigins, assertPublicUrl } from '../../shared/adapters/outbound-http/address-guard.js';
 import type { HostLookup } from '../../shared/adapters/outbound-http/guarded-connector.js';
 import { HttpFetcher, type HttpFetcherOptions } from '../../shared/adapters/outbound-http/http-fetcher.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers, type LocalAwsServers } from './local-aws-servers.js';
 import { LocalSubscriptionGateway, SubscriptionNotifier } from './subscription-notifier.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
@@ -253,9 +254,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     if (options.api) await runtime.startApi(options.api, options.allowedOrigins ?? []);
     if (options.writeRuntimeFile ?? !ephemeral) {
       const file = join(dataDir, 'runtime.json');
-      await writeFile(
+      // It holds the API's bearer token: readable by the owner only.
+      await writeFileAtomic(
         file,
         `${JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString(), dataDir, endpoints: servers.endpoints, region: servers.region, table: servers.tableName, bucket: servers.bucketName, ...(runtime.api ? { api: runtime.api } : {}) }, null, 2)}\n`,
+        { mode: 0o600 },
       );
       // Only our own file: another process may have replaced it meanwhile.
       cleanups.push(async () => {

@@ -130,6 +130,8 @@ export function guardS3rverStore(store: unknown, options: { files?: StoreFiles; 
       return { size, md5 };
     } catch (error) {
       await Promise.all(temporary.map((path) => files.rm(path, { force: true }).catch(() => undefined)));
+      // A failed write(2) names no file (`ENOSPC: no space left on device, write`): name the object it was for.
+      if (error && typeof error === 'object' && !(error as NodeJS.ErrnoException).path) (error as NodeJS.ErrnoException).path = objectPath;
       options.onWriteFailure?.(error);
       throw error;
     }

@@ -80,7 +80,12 @@ async function watchedEdition(
   do {
     const batch = await dependencies.revisions.listPages({ series: identity.series, cursor, limit: 500 });
     const found = batch.items.find((page) => page.edition === identity.edition);
-    if (found) return found;
+    // The series index can name a page whose item is gone or was never written (a put that failed half way, as
+    // dynalite's does on a full disk: index entry written, item not): only the item itself says it is watched.
+    if (found) {
+      const page = await dependencies.revisions.getPage(found.page);
+      if (page) return page;
+    }
     cursor = batch.cursor;
   } while (cursor);
   return undefined;

@@ -57,6 +57,8 @@ export interface ArchivedCapture {
 export interface UnreadableInput {
   source: string;
   error: string;
+  /** The input itself is bad (truncated, corrupt, over the size cap), not just unreadable here: the CLI exits 2. */
+  badInput?: boolean;
 }
 
 export type CaptureSourceItem = { capture: ArchivedCapture; unreadable?: never } | { unreadable: UnreadableInput; capture?: never };
@@ -70,6 +72,12 @@ export interface ImportOptions {
   timeSource?: 'page' | 'archive';
   /** Minutes between checks of pages this import starts watching (default: the tracker's default). */
   intervalMinutes?: number;
+  /**
+   * The check a page's URL passes before it is watched or stored, as a URL submitted to `watch add` or the API does
+   * (the CLI passes the public-URL check: no private, loopback or link-local hosts). It throws why not; that capture
+   * fails with the reason and the import goes on. Default: any URL.
+   */
+  assertUrl?: (url: string) => URL;
   onProgress?: (progress: ImportProgress) => void;
   /**
    * Stops the import cleanly: no more input is read and the writes under way finish. Stopped while reading, nothing
@@ -113,6 +121,8 @@ export interface ImportItemResult {
   page?: string;
   capturedAt?: string;
   message: string;
+  /** Failed because the input is bad (a truncated WARC, corrupt or over-cap compressed data). */
+  badInput?: true;
 }
 
 export interface ImportedPage {
@@ -150,6 +160,8 @@ export interface ImportReport {
   unchanged: number;
   outOfOrder: number;
   failed: number;
+  /** Of the failed, the inputs that are bad (truncated, corrupt, over the size cap). */
+  badInput: number;
   /** Pages this import started watching. */
   watched: number;
   pages: ImportedPage[];
@@ -220,7 +232,15 @@ export async function importPages(
 
   const readOne = async (capture: ArchivedCapture): Promise<void> => {
     try {
-      const result = await storeCapture(dependencies, reader, capture, pageState, options.timeSource ?? 'page', (page) => unplaced.push(page));
+      const result = await storeCapture(
+        dependencies,
+        reader,
+        capture,
+        pageState,
+        options.timeSource ?? 'page',
+        (page) => unplaced.push(page),
+        options.assertUrl,
+      );
       if (result) notImported.push(result);
     } catch (error) {
       notImported.push({ source: capture.source, outcome: 'failed', message: errorMessage(error) });
@@ -234,7 +254,12 @@ export async function importPages(
     if (options.signal?.aborted) break;
     progress.read++;
     if (item.unreadable) {
-      notImported.push({ source: item.unreadable.source, outcome: 'failed', message: item.unreadable.error });
+      notImported.push({
+        source: item.unreadable.source,
+        outcome: 'failed',
+        message: item.unreadable.error,
+        ...(item.unreadable.badInput ? { badInput: true as const } : {}),
+      });
       report();
       continue;
     }
@@ -286,7 +311,8 @@ export async function importPages(
   );
 
   const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
-  const lineage = interruptedReading ? undefined : await updateLineage(dependencies, states);
+  // Stopped (Ctrl-C, a full disk): no lineage writes; the next run decides lineage from its captures.
+  const lineage = options.signal?.aborted ? undefined : await updateLineage(dependencies, states);
   const placedHosts = new Set(
     states.filter((state) => state.record.profile !== genericProfile.name).flatMap((state) => hostOf(state.record.url) ?? []),
   );
@@ -320,6 +346,7 @@ export async function importPages(
     unchanged: count('unchanged'),
     outOfOrder: count('out-of-order'),
     failed: count('failed'),
+    badInput: notImported.filter((item) => item.badInput).length,
     watched: importedPages.filter((page) => page.watched).length,
     pages: importedPages,
     ...(interruptedReading ? { interrupted: 'while reading' as const } : options.signal?.aborted ? { interrupted: 'while recording' as const } : {}),
@@ -401,6 +428,7 @@ async function storeCapture(
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
   onUnplaced: (page: UnplacedPage) => void,
+  assertUrl?: (url: string) => URL,
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
   let identity: ResolvedPageIdentity;
@@ -422,6 +450,12 @@ async function storeCapture(
       outcome: 'failed',
       message: `nothing identifies this page (tried: ${tried || 'no URL and no recognisable content'})`,
     };
+  }
+  // A page cannot make itself a watch of a private host by what it says its URL is: refused before anything is stored.
+  try {
+    assertUrl?.(pageUrl);
+  } catch (error) {
+    return { source: capture.source, outcome: 'failed', message: `refused: the page says it is ${pageUrl}: ${errorMessage(error)}` };
   }
   if (identity.profile.name === genericProfile.name || identity.series === undefined) {
     onUnplaced({

@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { announceLocalStore, claimLocalStore, openLocalStore, processStartTime, runningStoreProcess } from '../../cli/store-selection.js';
 import { cli, temporaryFolder } from './cli-fixture.js';
@@ -31,6 +31,9 @@ describe('one owner per local store', () => {
     const unannounce = await announceLocalStore(folder.path, servers, 'redline serve');
     const file = JSON.parse(await readFile(join(folder.path, 'runtime.json'), 'utf8')) as { pidStartTime?: string };
     expect(file.pidStartTime).toBe(processStartTime(process.pid));
+    // Readable by its owner only, and written whole (no draft left beside it).
+    expect((await stat(join(folder.path, 'runtime.json'))).mode & 0o777).toBe(0o600);
+    expect((await readdir(folder.path)).filter((name) => name.startsWith('runtime.json'))).toEqual(['runtime.json']);
     await unannounce();
   });
 

@@ -4,7 +4,7 @@ import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:
 import { archiveCaptures, archiveKind, surveyArchives } from '../../shared/adapters/warc/archive-captures.js';
 import type { CaptureSourceItem } from '../../shared/use-cases/import-pages.js';
 import { temporaryFolder } from '../cli/cli-fixture.js';
-import { htmlResponse, writeWarc } from './warc-fixture.js';
+import { htmlResponse, warcBytes, writeWarc } from './warc-fixture.js';
 
 /** Reading archives from disk: walking folders, saved pages (gzip, charsets), WARC records (encodings). */
 const PAGE =
@@ -119,5 +119,43 @@ describe('archive captures', () => {
     const items = await collect(archiveCaptures([broken]));
     expect(items[0]!.capture).toBeDefined();
     expect(items.length).toBeLessThanOrEqual(2);
+  });
+
+  test('a WARC cut inside a record header is bad input, naming the file, the record and its offset (not "not an HTML page")', async () => {
+    const bytes = await warcBytes([
+      htmlResponse('https://example.org/one', '2024-01-01T00:00:00Z', PAGE),
+      htmlResponse('https://example.org/two', '2024-01-02T00:00:00Z', PAGE),
+    ]);
+    const second = bytes.indexOf('WARC/1.1', 10);
+    // In the version line, among the fields, and just before the header's end.
+    const headerEnd = bytes.indexOf('\r\n\r\n', second);
+    for (const cut of [second + 5, second + 60, headerEnd - 2]) {
+      const file = join(folder.path, `cut-${cut - second}.warc`);
+      await writeFile(file, bytes.subarray(0, cut));
+      const ignored: string[] = [];
+      const items = await collect(archiveCaptures([file], { onIgnoredRecord: (source) => ignored.push(source) }));
+      expect(items).toHaveLength(2);
+      expect(items[0]!.capture).toMatchObject({ url: 'https://example.org/one', text: PAGE });
+      expect(items[1]!.unreadable).toEqual({
+        source: `${file}#${second}`,
+        error: expect.stringMatching(
+          new RegExp(`^the file ends inside the header of WARC record 2 \\(offset ${second}; no [^)]+\\): a truncated WARC$`),
+        ),
+        badInput: true,
+      });
+      expect(ignored).toEqual([]);
+    }
+  });
+
+  test('a chunked and gzip-compressed record is decoded under the cap while decoding, with the same "over" message', async () => {
+    const chunked = (bytes: Uint8Array) => Buffer.concat([Buffer.from(`${bytes.byteLength.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
+    const headers = { 'Transfer-Encoding': 'chunked', 'Content-Encoding': 'gzip' };
+    const warc = await writeWarc(join(folder.path, 'chunked-gzip.warc'), [
+      htmlResponse('https://example.org/page', '2024-05-06T07:08:09Z', chunked(gzipSync(PAGE)), headers),
+      htmlResponse('https://example.org/bomb', '2024-05-06T07:08:10Z', chunked(gzipSync(Buffer.alloc(200_000, 0x20), { level: 9 })), headers),
+    ]);
+    const items = await collect(archiveCaptures([warc], { maxPageBytes: 100_000 }));
+    expect(items[0]!.capture!.text).toBe(PAGE);
+    expect(items[1]!.unreadable).toMatchObject({ error: 'over 100000 bytes once decoded (Content-Encoding gzip)', badInput: true });
   });
 });

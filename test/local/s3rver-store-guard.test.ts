@@ -114,6 +114,8 @@ describe('s3rver store guard: a full disk during a PUT', () => {
         code: 'ENOSPC',
       });
       expect(failures).toHaveLength(1);
+      // write(2) errors name no file: the failure names the object, for "no space left in <dir> (ENOSPC, writing <file>)".
+      expect(failures[0]).toMatchObject({ path: join(root, 'redline', 'raw', page, 'full.html._S3rver_object') });
       expect(await store.existsObject('redline', `raw/${page}/full.html`)).toBe(false);
       expect(await readdir(join(root, 'redline', 'raw', page))).toEqual([]);
     } finally {

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw } from 'node:zlib';
-import { WARCParser, type WARCRecord } from 'warcio';
+import { AsyncIterReader, WARCParser, type WARCRecord } from 'warcio';
 import type { ArchivedCapture, CaptureSourceItem } from '../../use-cases/import-pages.js';
 import { decodeHtml } from '../outbound-http/charset.js';
 import { DEFAULT_MAX_PAGE_BYTES } from '../../page-limits.js';
@@ -150,7 +150,7 @@ export async function* archiveCaptures(paths: readonly string[], options: Archiv
 
 async function readSavedPage(file: ArchiveFile, maxPageBytes: number): Promise<CaptureSourceItem> {
   const source = file.path;
-  if (file.size > maxPageBytes) return { unreadable: { source, error: `larger than ${maxPageBytes} bytes` } };
+  if (file.size > maxPageBytes) return { unreadable: { source, error: `larger than ${maxPageBytes} bytes`, badInput: true } };
   try {
     let body: Uint8Array = await readFile(file.path);
     // Saved pages may be gzip-compressed whatever their name says.
@@ -161,7 +161,7 @@ async function readSavedPage(file: ArchiveFile, maxPageBytes: number): Promise<C
       error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
         ? `larger than ${maxPageBytes} bytes once decompressed`
         : describe(error);
-    return { unreadable: { source, error: reason } };
+    return { unreadable: { source, error: reason, ...(isSystemError(error) ? {} : { badInput: true }) } };
   }
 }
 
@@ -181,6 +181,18 @@ async function* readWarc(file: ArchiveFile, maxPageBytes: number, options: Archi
       records++;
       const source = `${file.path}#${parser.offset}`;
       advance(parser.offset);
+      // warcio returns what it read of a header the file ends inside: a record without the fields every record has.
+      const missing = MANDATORY_WARC_FIELDS.filter((name) => !record.warcHeader(name));
+      if (missing.length > 0) {
+        yield {
+          unreadable: {
+            source,
+            error: `the file ends inside the header of WARC record ${records} (offset ${parser.offset}; no ${missing.join(', ')}): a truncated WARC`,
+            badInput: true,
+          },
+        };
+        break;
+      }
       const item = await readRecord(record, source, file, maxPageBytes, options);
       // warcio skips an unread record by seeking past its Content-Length, and loops forever when the file ends
       // first (a truncated WARC): read what is left of it here, where the end of the file ends the read.
@@ -189,7 +201,13 @@ async function* readWarc(file: ArchiveFile, maxPageBytes: number, options: Archi
     }
     advance(file.size);
   } catch (error) {
-    yield { unreadable: { source: `${file.path}#${parser.offset}`, error: `not a readable WARC after ${records} record(s): ${describe(error)}` } };
+    yield {
+      unreadable: {
+        source: `${file.path}#${parser.offset}`,
+        error: `not a readable WARC after ${records} record(s): ${describe(error)}`,
+        ...(isSystemError(error) ? {} : { badInput: true }),
+      },
+    };
     advance(file.size);
   } finally {
     stream.destroy();
@@ -220,21 +238,24 @@ async function readRecord(
   }
   const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!HTML_MEDIA_TYPES.has(mediaType)) return ignore(`not HTML (${mediaType || 'no content type'})`);
-  if (record.warcContentLength > maxPageBytes) return { unreadable: { source, error: `a record larger than ${maxPageBytes} bytes` } };
+  if (record.warcContentLength > maxPageBytes) return { unreadable: { source, error: `a record larger than ${maxPageBytes} bytes`, badInput: true } };
 
   const archivedAt = isoDate(record.warcDate) ?? file.mtime.toISOString();
   const url = record.warcTargetURI ?? undefined;
   try {
     const encoding = record.httpHeaders?.headers.get('content-encoding')?.trim().toLowerCase();
-    let body: Uint8Array;
+    if (encoding && !['identity', 'gzip', 'x-gzip', 'deflate', 'br'].includes(encoding)) {
+      return { unreadable: { source, error: `unsupported Content-Encoding ${encoding}` } };
+    }
+    // The payload as sent, de-chunked but still encoded: never larger than the record (checked against the cap above).
+    // warcio would also decode it, whole and with no cap (readFully(true)); it is decoded here, under the cap.
     const chunked = /chunked/i.test(record.httpHeaders?.headers.get('transfer-encoding') ?? '');
-    if (encoding === 'br') body = await brotliAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
-    else if (!chunked && (encoding === 'gzip' || encoding === 'x-gzip'))
-      body = await gunzipAsync(await record.readFully(false), { maxOutputLength: maxPageBytes });
-    else if (!chunked && encoding === 'deflate') body = await inflateAny(await record.readFully(false), maxPageBytes);
-    else if (!encoding || encoding === 'identity' || encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate')
-      body = await record.readFully(true);
-    else return { unreadable: { source, error: `unsupported Content-Encoding ${encoding}` } };
+    const payload = chunked ? await new AsyncIterReader(record.reader, null, true).readFully() : await record.readFully(false);
+    let body: Uint8Array;
+    if (encoding === 'br') body = await brotliAsync(payload, { maxOutputLength: maxPageBytes });
+    else if (encoding === 'gzip' || encoding === 'x-gzip') body = await gunzipAsync(payload, { maxOutputLength: maxPageBytes });
+    else if (encoding === 'deflate') body = await inflateAny(payload, maxPageBytes);
+    else body = payload;
     if (body.byteLength > maxPageBytes) return { unreadable: { source, error: `larger than ${maxPageBytes} bytes once decoded` } };
     return { capture: capture(source, body, mediaType, url, archivedAt, contentType ?? undefined) };
   } catch (error) {
@@ -243,11 +264,20 @@ async function readRecord(
         unreadable: {
           source,
           error: `over ${capLabel(maxPageBytes)} once decoded (Content-Encoding ${record.httpHeaders?.headers.get('content-encoding')})`,
+          badInput: true,
         },
       };
     }
-    return { unreadable: { source, error: describe(error) } };
+    return { unreadable: { source, error: describe(error), ...(isSystemError(error) ? {} : { badInput: true }) } };
   }
+}
+
+/** The fields WARC 1.0 and 1.1 require of every record. */
+const MANDATORY_WARC_FIELDS = ['WARC-Record-ID', 'Content-Length', 'WARC-Date', 'WARC-Type'] as const;
+
+/** An error of the system (a file that cannot be read), not of the bytes read (corrupt or truncated data). */
+function isSystemError(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.syscall === 'string';
 }
 
 function capLabel(bytes: number): string {
