@@ -10,8 +10,11 @@ import type { Metafile } from 'esbuild';
  * - ESM with code splitting: what a command loads lazily (`await import(...)`: the SDK clients, the embedded
  *   servers, the API handler and its UI, the local runtime, the WARC reader) is a chunk of its own, read only by the
  *   commands that need it; `--version` and `diff A B` read the entry chunk and the extraction and diff code.
- * - Dependencies are bundled (one file read instead of hundreds of module resolutions), except dynalite and s3rver:
- *   the embedded servers read files next to their sources and load LevelDB's native binding.
+ * - Dependencies are bundled (one file read instead of hundreds of module resolutions), except dynalite and s3rver
+ *   (the embedded servers read files next to their sources and load LevelDB's native binding) and tinypool (it starts
+ *   workers on a script of its own package).
+ * - The import's worker script (shared/adapters/workers/capture-reader-worker.ts) is a second entry, emitted as
+ *   dist/cli/capture-reader-worker.js beside the chunks, where the pool module (a chunk) looks for it.
  * - Target: the oldest Node the README supports (20), so the running Node runs the bundle itself.
  */
 export const CLI_ENTRY = fileURLToPath(new URL('./redline-entry.ts', import.meta.url));
@@ -19,7 +22,9 @@ export const CLI_OUTDIR = fileURLToPath(new URL('../dist/cli/', import.meta.url)
 /** The file the launcher (cli/redline.js) imports. */
 export const CLI_BUNDLE = fileURLToPath(new URL('../dist/cli/redline-entry.js', import.meta.url));
 export const CLI_NODE_TARGET = 'node20';
-export const CLI_EXTERNAL = ['dynalite', 's3rver'];
+/** The import's worker script (an entry of its own, emitted beside the chunks as capture-reader-worker.js). */
+export const CLI_WORKER_ENTRY = fileURLToPath(new URL('../shared/adapters/workers/capture-reader-worker.ts', import.meta.url));
+export const CLI_EXTERNAL = ['dynalite', 's3rver', 'tinypool'];
 
 export async function buildCli(options: { outdir?: string } = {}): Promise<Metafile> {
   const outdir = options.outdir ?? CLI_OUTDIR;
@@ -27,7 +32,7 @@ export async function buildCli(options: { outdir?: string } = {}): Promise<Metaf
   const { build } = await import('esbuild');
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: [CLI_ENTRY],
+    entryPoints: { 'redline-entry': CLI_ENTRY, 'capture-reader-worker': CLI_WORKER_ENTRY },
     outdir,
     bundle: true,
     splitting: true,

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
 import type { ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
 import { RedlineError } from '../shared/errors.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-io.js';
-import { optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
+import { optionsOf, parseNonNegativeInteger, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
 import { addStoreOptions, announceLocalStore, openLocalStore, openStore, runningStoreProcess } from './store-selection.js';
 
@@ -16,6 +16,12 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       .description('Backfill history: import saved pages (.html, .htm, .html.gz) and WARC files (.warc, .warc.gz) as captures.')
       .argument('<paths...>', 'files and folders (folders are walked recursively)')
       .option('--concurrency <n>', 'captures processed at once (default 4)', parsePositiveInteger, 4)
+      .option(
+        '--threads <n>',
+        'worker threads extracting captures (default 0: in this thread; extraction is under a tenth of an import, the store the rest)',
+        parseThreads,
+        0,
+      )
       .addOption(
         new Option(
           '--time-source <source>',
@@ -25,7 +31,7 @@ export function registerImportCommand(program: Command, io: CliIo): void {
           .default('page'),
       )
       .option('--interval-minutes <n>', 'check interval of the pages this import starts watching (default daily)', parsePositiveInteger)
-      .option('--stack <name>', "a deployed stack: its outputs (TableName, BucketName, ImportQueueUrl) by name, with --region and --profile")
+      .option('--stack <name>', 'a deployed stack: its outputs (TableName, BucketName, ImportQueueUrl) by name, with --region and --profile')
       .option('--wait-minutes <n>', 'deployed stack: how long to wait for the stack to record what was sent (default 30)', parsePositiveInteger, 30)
       .option('--no-wait', 'deployed stack: send the captures and stop; their outcomes show in the next run of the same import')
       .option('--json', 'print the report as JSON'),
@@ -65,6 +71,7 @@ Examples:
     .action(async (paths: string[], _options: unknown, command: Command) => {
       const options = optionsOf<{
         concurrency: number;
+        threads: number;
         timeSource: 'page' | 'archive';
         intervalMinutes?: number;
         waitMinutes: number;
@@ -117,6 +124,11 @@ Examples:
       const store = await openLocalStore(target);
       let unannounce: (() => Promise<void>) | undefined;
       let report: ImportReport;
+      // Extraction on worker threads when asked for: this thread then stores, records and runs the local servers.
+      const reader =
+        options.threads === 0
+          ? undefined
+          : (await import('../shared/adapters/workers/capture-reader-pool.js')).startCaptureReaderPool({ threads: options.threads });
       // A write the store's servers could not make on disk (a full disk) stops the import like Ctrl-C does, and the
       // command ends with the report so far and the reason, rather than failing every capture after it (or crashing).
       const diskStop = new AbortController();
@@ -142,6 +154,7 @@ Examples:
             assertUrl: submittedUrl([], 'its URL'),
             ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
             onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+            ...(reader ? { reader } : {}),
             signal,
           },
         );
@@ -153,6 +166,7 @@ Examples:
         io.stoppable = false;
         progress.clear();
         await unannounce?.();
+        await reader?.close();
         await store.close();
       }
 
@@ -232,6 +246,12 @@ async function cloudImport(
     ...summaryLines(report, ignoredRecords),
     ...(nothingNew ? ['nothing new: every capture is already a revision of the stack or was decided by an earlier run; nothing was sent'] : []),
   ]);
+}
+
+function parseThreads(value: string): number {
+  const threads = parseNonNegativeInteger(value);
+  if (threads > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
+  return threads;
 }
 
 /** Errors with which a disk refuses writes. */

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { WARCRecord, WARCSerializer } from 'warcio';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -181,6 +183,39 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     await rm(warcDir, { recursive: true, force: true });
   }
 
+  // Issue 13 §3: the CLI's import, extraction on worker threads, against the single-thread import; each import alone in
+  // a fresh process (bench/import-child.ts), so that its peak RSS (every thread's) is its own. Interleaved, 3 each.
+  const child = (threads: string) =>
+    new Promise<{ ms: number; maxRssMiB: number; imported: number; threads: number }>((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('../import-child.ts', import.meta.url)), threads, '4'],
+        { env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider --no-warnings' }, maxBuffer: 1 << 20 },
+        (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()!))),
+      );
+    });
+  const byMode: Record<'single' | 'workers', Array<{ ms: number; maxRssMiB: number; threads: number }>> = { single: [], workers: [] };
+  for (let run = 0; run < 3; run++) {
+    byMode.single.push(await child('0'));
+    byMode.workers.push(await child('1'));
+  }
+  const modeRow = (name: string, runs: Array<{ ms: number; maxRssMiB: number; threads: number }>) => {
+    const ms = median(runs.map((one) => one.ms));
+    const rss = Math.max(...runs.map((one) => one.maxRssMiB));
+    const pagesPerSecond = pages.length / (ms / 1000);
+    rows.push({
+      suite: 'import',
+      case: name,
+      ms: round(ms),
+      pages_per_s: round(pagesPerSecond),
+      ratio: round(pagesPerSecond / referencePagesPerSecond, 3),
+      peak_rss_mib: round(rss, 1),
+    });
+    return { pagesPerSecond, rss, threads: runs[0]!.threads };
+  };
+  const single = modeRow('own process: import saved pages, one thread (--threads 0, the default), median of 3', byMode.single);
+  const workers = modeRow('own process: import saved pages, extraction on a worker thread (--threads 1), median of 3', byMode.workers);
+
   const ratio = defaultRate / referencePagesPerSecond;
   return {
     suite: 'import',
@@ -194,6 +229,14 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
       ratio_to_extract: round(ratio, 3),
       cloud_import_pages_per_s: round(cloudRate),
       cloud_to_local_import: round(cloudRate / defaultRate, 3),
+      own_process_single_thread_ratio_to_extract: round(single.pagesPerSecond / referencePagesPerSecond, 3),
+      own_process_workers_ratio_to_extract: round(workers.pagesPerSecond / referencePagesPerSecond, 3),
+      worker_threads: workers.threads,
+      workers_x_single_thread: round(workers.pagesPerSecond / single.pagesPerSecond, 3),
+      peak_rss_mib_single_thread: round(single.rss, 1),
+      peak_rss_mib_workers: round(workers.rss, 1),
+      target: 'import >= 0.25x extraction, peak RSS no higher than the single-thread import',
+      met: workers.pagesPerSecond / referencePagesPerSecond >= 0.25 && workers.rss <= single.rss,
     },
   };
 }

@@ -20,6 +20,7 @@ export const SNAPSHOT_PREFIXES = Object.freeze({
   reports: 'reports/',
   /** A cloud backfill's staged Documents and the import consumer's outcomes (no event rule reads it). */
   imports: 'imports/',
+  terms: 'terms/',
 } as const);
 
 export type SnapshotPrefix = (typeof SNAPSHOT_PREFIXES)[keyof typeof SNAPSHOT_PREFIXES];

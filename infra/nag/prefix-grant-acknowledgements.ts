@@ -11,10 +11,10 @@ export function markPrefixScopedPolicy(policy: iam.Policy): void {
 }
 
 /** A wildcard finding that is exactly "objects under one data-model prefix". */
-const PREFIX_RESOURCE_FINDING = /^Resource::[^*]+\/(?:raw|docs|diffs|sections|provenance|maps|reports|imports)\/\*$/;
+const PREFIX_RESOURCE_FINDING = /^Resource::[^*]+\/(?:raw|docs|diffs|sections|provenance|maps|reports|imports|terms)\/\*$/;
 
 export const PREFIX_GRANT_REASON =
-  'Object ARNs scoped to one data-model key prefix (raw/, docs/, diffs/, sections/, provenance/, maps/, reports/ or imports/) ' +
+  'Object ARNs scoped to one data-model key prefix (raw/, docs/, diffs/, sections/, provenance/, maps/, reports/, imports/ or terms/) ' +
   'by bindBucket or the importer role, with explicit actions; the trailing * is the object key under the prefix.';
 
 /**

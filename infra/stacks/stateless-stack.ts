@@ -145,7 +145,7 @@ export class StatelessStack extends Stack {
     });
     bindBucket(capture, bucket, { prefixes: ['raw/'], access: ['head', 'put'] });
     bindBucket(capture, bucket, { prefixes: ['docs/'], access: ['head', 'get', 'put'] });
-    bindBucket(capture, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
+    bindBucket(capture, bucket, { prefixes: ['diffs/', 'sections/', 'terms/'], access: 'write' });
     bindTopic(capture, topic, { access: 'publish', masterKey: keys.messaging });
 
     // diff: recordRevision (getPage, latestRevision, putRevision conditional, recordCheck). The provenance update is
@@ -155,7 +155,8 @@ export class StatelessStack extends Stack {
     // HEAD on docs/ also gives an imported Document's capture time to its S3 event.
     bindTable(diff, table, { access: 'readwrite', indexes: [] });
     bindBucket(diff, bucket, { prefixes: ['docs/', 'imports/'], access: ['head', 'get', 'put'] });
-    bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/'], access: 'write' });
+    // terms/: the recorded Document's term index (derived, for whole-store audits), written beside its section lines.
+    bindBucket(diff, bucket, { prefixes: ['diffs/', 'sections/', 'terms/'], access: 'write' });
 
     // provenance: getPage and resolveSeries (GetItem), the lineage's editions (Query on gsi1) and each page's
     // revisions (Query on the table); the Documents of the versions the index lacks (docs/); the index itself, a new
@@ -182,6 +183,9 @@ export class StatelessStack extends Stack {
     bindBucket(api, bucket, { prefixes: ['maps/'], access: ['get', 'put', 'list', 'delete'] });
     // Edition reports (derived, cached by the hash of their inputs alike).
     bindBucket(api, bucket, { prefixes: ['reports/'], access: ['get', 'put', 'list', 'delete'] });
+    // Term indexes (derived, keyed by their Document's hash): read by audits, built and stored where missing. No
+    // ListBucket: a missing index answers 403, which the audit treats as missing (it rebuilds from the Document).
+    bindBucket(api, bucket, { prefixes: ['terms/'], access: ['get', 'put'] });
     bindTopic(api, topic, { access: ['subscribe', 'unsubscribe'] });
 
     // Triggers

@@ -3,6 +3,7 @@ import type { EditionMap } from '../domain/edition-map.js';
 import type { EditionReport } from '../domain/edition-report.js';
 import type { ProvenanceIndexData } from '../domain/provenance/provenance-index.js';
 import type { RevisionDiff } from '../domain/revision-diff.js';
+import type { TermIndex } from '../domain/term-index.js';
 
 /**
  * Object storage for captures: raw bodies, normalised Documents, full diffs and the Athena section lines.
@@ -86,6 +87,13 @@ export interface SnapshotStore {
   getEditionReport(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
   /** Stores an edition report under its inputs' hash, then deletes the scope's reports of other inputs (best effort). */
   putEditionReport(scope: EditionMapScope, inputsHash: string, report: EditionReport): Promise<void>;
+  /**
+   * The stored term index of a Document (derived data: `terms/<page>/<sha256>.json.gz`, beside `docs/<page>/<sha256>.json`)
+   * as stored, unchecked; undefined when none is stored. `documentKey` is the Document's key.
+   */
+  getTermIndex(documentKey: string): Promise<unknown>;
+  /** Stores (replaces) the term index of the Document stored under `documentKey`. */
+  putTermIndex(documentKey: string, index: TermIndex): Promise<void>;
 }
 
 /** Which edition map: a report (series prefix, or one series) and two editions. */

@@ -57,7 +57,8 @@ export function cloudImportDestination(ports: { staging: ImportStaging; queue: I
       const decided = await staging.getOutcome(page, documentHash);
       if (decided) return { kind: 'skipped', message: `already imported by an earlier run: ${describe(decided)}` };
       const staged = await staging.putDocument(page, document);
-      return { kind: 'stored', key: staged.key, storedBefore: false };
+      // The term index is the stack's to write: the import consumer's recordRevision builds it beside docs/.
+      return { kind: 'stored', key: staged.key, storedBefore: false, termIndexStored: false };
     },
     async recordPage(_state, captures, onDecided, signal) {
       if (captures.length === 0 || signal?.aborted) return { settled: Promise.resolve([]) };

@@ -1,14 +1,16 @@
 import pLimit from 'p-limit';
 import type { Document } from '../domain/document.js';
-import { extract, readPage } from '../domain/extract.js';
 import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
 import { pageIdFor } from '../domain/page-identity.js';
 import { genericProfile, PROFILES } from '../domain/profiles/index.js';
 import { ArchiveUrlError, ExtractionError, RedlineError, ValidationError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
+import type { TermIndex } from '../domain/term-index.js';
 import { addWatch } from './add-watch.js';
+import { inProcessCaptureReader, type CaptureReader } from './capture-reading.js';
 import { recordRevision } from './record-revision.js';
 import { recordPageSignals, refreshSeriesLineage, type LineageRefresh } from './series-lineage.js';
+import { storeTermIndex } from './term-index.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 /**
@@ -18,8 +20,9 @@ import type { TrackerDependencies } from './tracker-dependencies.js';
  * Two passes, so that thousands of inputs never sit in memory at once and every page's revisions are still recorded
  * in capture-time order (history is append-only: a capture older than a page's latest revision cannot follow it):
  *
- * 1. read: captures stream in one at a time (at most ~2x `concurrency` in memory); each is extracted, its page is
- *    watched if it was not (origin `import`), and its raw body and Document are stored, content-addressed. Only a
+ * 1. read: captures stream in one at a time (at most ~2x `concurrency` in memory); each is extracted (by `reader`:
+ *    in process, or on worker threads so that extraction uses every core), its page is watched if it was not (origin
+ *    `import`), and its raw body, Document and term index are stored, content-addressed, at once. Only a
  *    small descriptor per capture is kept. A capture whose Document is already a revision of its page is skipped
  *    here (so a second run stores nothing), as is a second copy of one Document within the run.
  * 2. record: per page (pages in parallel), the descriptors sorted by capture time go through recordRevision, the
@@ -87,10 +90,16 @@ export interface ImportOptions {
    * and sends them on the deployed stack's FIFO import queue instead (cloud-import.ts).
    */
   destination?: ImportDestination;
+  /**
+   * Extraction, identity and term index of each capture (default: in process). The CLI passes a pool of worker
+   * threads (adapters/workers/capture-reader-pool.ts); the report and the store are the same either way.
+   */
+  reader?: CaptureReader;
 }
 
 export type StoreDocumentResult =
-  | { kind: 'stored'; key: string; storedBefore: boolean }
+  /** termIndexStored: the Document's term index is stored too (else recording builds it). */
+  | { kind: 'stored'; key: string; storedBefore: boolean; termIndexStored: boolean }
   /** An earlier run decided it already (the message says how): nothing to store or record. */
   | { kind: 'skipped'; message: string }
   | { kind: 'failed'; message: string };
@@ -99,8 +108,8 @@ export type RecordResult = ImportItemResult | { outcome: 'imported' };
 
 /** The two steps an import hands over: storing a capture's Document (pass 1) and recording a page's captures (pass 2). */
 export interface ImportDestination {
-  /** Stores the Document of a capture of `page` (its raw body is stored already). */
-  storeDocument(page: string, document: Document, documentHash: string): Promise<StoreDocumentResult>;
+  /** Stores the Document of a capture of `page` (its raw body is stored meanwhile), and its term index where it can. */
+  storeDocument(page: string, document: Document, documentHash: string, termIndex: TermIndex): Promise<StoreDocumentResult>;
   /**
    * Pass 2 for one page: its captures, oldest first. Resolves once they are handed over (recorded, or sent); `settled`
    * resolves with one result per capture once each is decided. `onDecided` is called for each as it is.
@@ -211,6 +220,8 @@ export interface PendingCapture {
   documentHash: string;
   /** Stored by an earlier run (content-addressed), which decided it already if a later capture was recorded since. */
   storedBefore: boolean;
+  /** Its term index was stored with it (recording then does not build it again). */
+  termIndexStored: boolean;
 }
 
 interface PageState {
@@ -237,6 +248,7 @@ export async function importPages(
   }
   const started = performance.now();
   const destination = options.destination ?? localDestination(dependencies);
+  const reader = options.reader ?? inProcessCaptureReader;
   const pages = new Map<string, Promise<PageState>>();
   const notImported: ImportItemResult[] = [];
   const unplaced: UnplacedPage[] = [];
@@ -259,6 +271,7 @@ export async function importPages(
       const result = await storeCapture(
         dependencies,
         destination,
+        reader,
         capture,
         pageState,
         options.timeSource ?? 'page',
@@ -452,6 +465,7 @@ async function loadPageState(
 async function storeCapture(
   dependencies: ImportDependencies,
   destination: ImportDestination,
+  reader: CaptureReader,
   capture: ArchivedCapture,
   pageState: (url: string, page: string, identity: WatchIdentity) => Promise<PageState>,
   timeSource: 'page' | 'archive',
@@ -460,8 +474,9 @@ async function storeCapture(
 ): Promise<ImportItemResult | undefined> {
   let document: Document;
   let identity: ResolvedPageIdentity;
+  let termIndex: TermIndex;
   try {
-    ({ document, identity } = readPage(capture.text, capture.url !== undefined ? { url: capture.url } : {}));
+    ({ document, identity, termIndex } = await reader.read(capture.text, capture.url));
   } catch (error) {
     if (error instanceof ExtractionError)
       return { source: capture.source, outcome: 'failed', message: `not a readable report page: ${error.message}` };
@@ -504,7 +519,8 @@ async function storeCapture(
   const state = await pageState(pageUrl, pageIdFor(pageUrl, identity), watchIdentity);
   const page = state.record;
   // Read it as a live capture of the watched URL would be, so the Document (and its hash) is the same.
-  if (document.url !== page.url || document.profile !== page.profile) document = extract(capture.text, { url: page.url, profile: page.profile });
+  if (document.url !== page.url || document.profile !== page.profile)
+    ({ document, termIndex } = await reader.extract(capture.text, page.url, page.profile));
   const capturedAt = captureTime(document, capture, timeSource, identity, dependencies.now().getTime());
   if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
@@ -513,8 +529,11 @@ async function storeCapture(
     return { source: capture.source, outcome: 'skipped', page: page.page, message: 'already stored: this Document is a revision of the page' };
   }
   state.known.add(documentHash);
-  await dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType);
-  const stored = await destination.storeDocument(page.page, document, documentHash);
+  // The raw body and the Document at once (each is content-addressed, so any order is safe to redo).
+  const [, stored] = await Promise.all([
+    dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType),
+    destination.storeDocument(page.page, document, documentHash, termIndex),
+  ]);
   if (stored.kind === 'skipped') return { source: capture.source, outcome: 'skipped', page: page.page, message: stored.message };
   if (stored.kind === 'failed') {
     state.known.delete(documentHash);
@@ -528,6 +547,7 @@ async function storeCapture(
     documentKey: stored.key,
     documentHash,
     storedBefore: stored.storedBefore,
+    termIndexStored: stored.termIndexStored,
   });
   return undefined;
 }
@@ -535,8 +555,9 @@ async function storeCapture(
 /** The local store: Documents under docs/, each page's captures recorded here, one after the other. */
 function localDestination(dependencies: ImportDependencies): ImportDestination {
   return {
-    async storeDocument(page, document) {
+    async storeDocument(page, document, _documentHash, termIndex) {
       const stored = await dependencies.snapshots.putDocument(page, document);
+      const termIndexStored = await storeTermIndex(dependencies.snapshots, stored.key, termIndex);
       if (!stored.created) {
         // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes
         // objects in place, so a killed process can leave half of one, and content-addressed writes never redo it).
@@ -551,7 +572,7 @@ function localDestination(dependencies: ImportDependencies): ImportDestination {
           };
         }
       }
-      return { kind: 'stored', key: stored.key, storedBefore: !stored.created };
+      return { kind: 'stored', key: stored.key, storedBefore: !stored.created, termIndexStored };
     },
     async recordPage(state, captures, onDecided, signal) {
       const results: RecordResult[] = [];
@@ -587,7 +608,12 @@ async function finishLatestRecording(dependencies: ImportDependencies, page: str
 async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<RecordResult> {
   const base = { source: capture.source, page: capture.page, capturedAt: capture.capturedAt };
   try {
-    const result = await recordRevision(dependencies, { page: capture.page, documentKey: capture.documentKey, capturedAt: capture.capturedAt });
+    const result = await recordRevision(dependencies, {
+      page: capture.page,
+      documentKey: capture.documentKey,
+      capturedAt: capture.capturedAt,
+      termIndexStored: capture.termIndexStored,
+    });
     switch (result.outcome) {
       case 'recorded':
         return { outcome: 'imported' };

@@ -2,6 +2,8 @@ import type { Document } from '../domain/document.js';
 import { diffDocuments } from '../domain/diff-documents.js';
 import { ConflictError } from '../errors.js';
 import { revisionSectionsFrom, type RevisionRecord } from '../domain/revision-records.js';
+import { buildTermIndex } from '../domain/term-index.js';
+import { storeTermIndex } from './term-index.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 export interface RecordRevisionRequest {
@@ -9,6 +11,8 @@ export interface RecordRevisionRequest {
   /** docs/<page>/<sha256>.json of the newly stored Document. */
   documentKey: string;
   capturedAt: string;
+  /** The Document's term index is stored already (an import builds it while extracting): not built again here. */
+  termIndexStored?: boolean;
 }
 
 export type RecordRevisionOutcome =
@@ -105,14 +109,20 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
   throw new ConflictError(`Could not record a revision of ${request.page} after ${MAX_ATTEMPTS} attempts`);
 }
 
-/** What follows the revision put: the Athena section lines, then the page's last document hash (the marker of done). */
+/**
+ * What follows the revision put: the Athena section lines and the Document's term index (derived, best effort: a
+ * whole-store query builds a missing one), then the page's last document hash (the marker of done).
+ */
 async function completeRecording(
   { revisions, snapshots }: RecordDependencies,
   request: RecordRevisionRequest,
   document: Document,
   documentHash: string,
 ): Promise<void> {
-  await snapshots.putSectionLines(document, request.page);
+  await Promise.all([
+    snapshots.putSectionLines(document, request.page),
+    request.termIndexStored ? undefined : storeTermIndex(snapshots, request.documentKey, buildTermIndex(document)),
+  ]);
   await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
 }
 

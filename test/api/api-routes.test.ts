@@ -622,6 +622,33 @@ describe('term audit', () => {
     ]);
   });
 
+  it('reads each page’s term index once: a repeat audit comes from the process’s counts cache, with the same answer', async () => {
+    const snapshots = fixture.dependencies.snapshots;
+    const getTermIndex = snapshots.getTermIndex.bind(snapshots);
+    const getDocument = snapshots.getDocument.bind(snapshots);
+    let reads = 0;
+    snapshots.getTermIndex = (key: string) => {
+      reads++;
+      return getTermIndex(key);
+    };
+    snapshots.getDocument = (key: string) => {
+      reads++;
+      return getDocument(key);
+    };
+    try {
+      const first = await request('/audit?terms=journalist&by=section');
+      expect(first.status).toBe(200);
+      expect(reads).toBeGreaterThan(0);
+      reads = 0;
+      const again = await request('/audit?terms=journalist&by=section');
+      expect(reads).toBe(0);
+      expect(again.text).toBe(first.text);
+    } finally {
+      snapshots.getTermIndex = getTermIndex;
+      snapshots.getDocument = getDocument;
+    }
+  });
+
   it('answers JSON per edition and section for one series', async () => {
     const body = (await request('/audit?terms=torture&by=section&series=hrr~kazakhstan')).json();
     const documents = [corpusDocument('kazakhstan', 2022), corpusDocument('kazakhstan', 2023), await latestDocument(KZ)];

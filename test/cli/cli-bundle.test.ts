@@ -58,9 +58,15 @@ function loadedAtStart(alsoLoading?: string): { inputs: Set<string>; bytes: numb
   return { inputs, bytes };
 }
 
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The CLI from its sources, as `npm run redline` runs it (tsx). */
+function runSources(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(args, ['--import', 'tsx', CLI_ENTRY]);
+}
+
+function run(args: string[], command = [join(outdir, 'redline-entry.js')]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawnTracked(process.execPath, [join(outdir, 'redline-entry.js'), ...args], {
+    const child = spawnTracked(process.execPath, [...command, ...args], {
+      cwd: REPOSITORY,
       env: { PATH: process.env.PATH },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -115,11 +121,40 @@ describe('the CLI bundle', () => {
     for (const pattern of unneeded) expect(loaded.filter((input) => pattern.test(input) && !used.has(input))).toEqual([]);
   });
 
-  it('is ESM for the oldest supported Node, with the embedded servers left to node_modules', () => {
+  it('is ESM for the oldest supported Node, with the embedded servers and the worker pool left to node_modules', () => {
     const external = Object.values(metafile.outputs).flatMap((output) =>
       output.imports.filter((imported) => imported.external).map((imported) => imported.path),
     );
-    expect(new Set(external.filter((path) => !isBuiltin(path)))).toEqual(new Set(['dynalite', 's3rver']));
+    expect(new Set(external.filter((path) => !isBuiltin(path)))).toEqual(new Set(['dynalite', 's3rver', 'tinypool']));
+    // The import's worker script is emitted beside the chunks, where the pool module looks for it.
+    expect(Object.keys(metafile.outputs)).toContain(`${relative(REPOSITORY, outdir)}/capture-reader-worker.js`);
+  });
+
+  it('imports on worker threads, from the bundle and from the sources through tsx, what the sources import in one thread', async () => {
+    const folder = await temporaryFolder();
+    try {
+      const pages = join(folder.path, 'pages');
+      for (const year of [2022, 2023, 2024]) await saveCorpusPage(pages, `kazakhstan-${year}.html.gz`, 'kazakhstan', year);
+      await saveCorpusPage(pages, 'tuvalu-2024.html', 'tuvalu', 2024);
+      await saveCorpusPage(pages, 'copy-of-tuvalu-2024.html', 'tuvalu', 2024);
+      const report = (stdout: string) => {
+        const { durationMs: _durationMs, ...rest } = JSON.parse(stdout) as { durationMs: number; notImported: Array<{ source: string }> };
+        rest.notImported.sort((a, b) => a.source.localeCompare(b.source));
+        return JSON.stringify(rest).replaceAll(folder.path, '<folder>');
+      };
+      const output = new BufferedOutput();
+      const single = await cli(['import', pages, '--data-dir', join(folder.path, 'single'), '--json', '--threads', '0'], { stdout: output });
+      expect(single.code).toBe(0);
+      const bundled = await run(['import', pages, '--data-dir', join(folder.path, 'bundled'), '--json', '--threads', '2']);
+      expect(bundled).toMatchObject({ code: 0, stderr: '' });
+      const tsx = await runSources(['import', pages, '--data-dir', join(folder.path, 'tsx'), '--json', '--threads', '2']);
+      expect(tsx).toMatchObject({ code: 0, stderr: '' });
+      expect(report(bundled.stdout)).toBe(report(output.text));
+      expect(report(tsx.stdout)).toBe(report(output.text));
+      expect(JSON.parse(output.text)).toMatchObject({ imported: 4, skipped: 1, failed: 0 });
+    } finally {
+      await folder.remove();
+    }
   });
 
   it('prints the version once and exits 0', async () => {

@@ -31,6 +31,7 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:ListBucket on bucket',
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',
+    's3:PutObject on bucket/terms/*',
     ...PUBLISH,
     ...CONSUME('capture-queue'),
   ],
@@ -41,6 +42,7 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:GetObject on bucket/docs/*',
     's3:PutObject on bucket/diffs/*',
     's3:PutObject on bucket/sections/*',
+    's3:PutObject on bucket/terms/*',
     ...CONSUME('diff-queue'),
     // The import queue's captures: staged Document in, outcome out (imports/), Document put to docs/ written once.
     's3:PutObject on bucket/docs/*',
@@ -98,6 +100,9 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     's3:PutObject on bucket/reports/*',
     's3:DeleteObject on bucket/reports/*',
     's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["reports/*"]}}',
+    // Term indexes: read by whole-store audits, a missing one built and stored (no listing).
+    's3:GetObject on bucket/terms/*',
+    's3:PutObject on bucket/terms/*',
     'sns:Subscribe on topic',
     'sns:Unsubscribe on topic',
   ],
@@ -158,7 +163,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       const rule = id
         .replace(/^Annotation::/, '')
         .replace(/<[A-Za-z0-9]+\.Arn>/, '<fn>')
-        .replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports|imports)\/\*/, 'Resource::<bucket>/$1/*');
+        .replace(/Resource::[^\]]*\/(raw|docs|diffs|sections|provenance|maps|reports|imports|terms)\/\*/, 'Resource::<bucket>/$1/*');
       return `${rule} @ ${path.replace(/^Redline-(Dev|Prod)-Stateless\//, '')}`;
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
@@ -171,10 +176,12 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ CaptureFunction',
         'diffs @ CaptureFunction',
         'sections @ CaptureFunction',
+        'terms @ CaptureFunction',
         'docs @ DiffFunction',
         'imports @ DiffFunction',
         'diffs @ DiffFunction',
         'sections @ DiffFunction',
+        'terms @ DiffFunction',
         'docs @ ProvenanceFunction',
         'provenance @ ProvenanceFunction',
         'docs @ NotifyFunction',
@@ -183,6 +190,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'provenance @ ApiFunction',
         'maps @ ApiFunction',
         'reports @ ApiFunction',
+        'terms @ ApiFunction',
         'raw @ ApiFunction',
       ]
         .map((entry) => {

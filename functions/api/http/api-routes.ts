@@ -26,7 +26,7 @@ import { getRevision, listRevisions } from '../../../shared/use-cases/queries/re
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
 import { seriesLineage } from '../../../shared/use-cases/series-lineage.js';
-import { auditStoredTerms, auditToCsv } from '../../../shared/use-cases/queries/term-audit.js';
+import { auditStoredTerms, auditToCsv, processAuditCountsCache } from '../../../shared/use-cases/queries/term-audit.js';
 import { auditTermBaselines } from '../../../shared/use-cases/queries/term-baseline.js';
 import { baselineToCsv, removedSentencesToCsv } from '../../../shared/domain/term-baseline.js';
 import { pageView } from '../../../shared/use-cases/queries/views.js';
@@ -237,12 +237,16 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
         );
       }
       if (query.by === 'series') throw new ValidationError('by: series needs a baseline (baseline=N)');
-      const table = await auditStoredTerms(dependencies, {
-        terms: query.terms,
-        by: query.by,
-        ...(query.series !== undefined ? { series: query.series } : {}),
-        ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
-      });
+      const table = await auditStoredTerms(
+        dependencies,
+        {
+          terms: query.terms,
+          by: query.by,
+          ...(query.series !== undefined ? { series: query.series } : {}),
+          ...(query.wholeWord !== undefined ? { wholeWord: query.wholeWord } : {}),
+        },
+        { cache: processAuditCountsCache(dependencies) },
+      );
       return query.format === 'csv'
         ? textResult(auditToCsv(table), 'text/csv; charset=utf-8; header=present', 'derived')
         : jsonResult(table, 'derived');

@@ -12,7 +12,7 @@ import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.
 import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
-import { auditStoredTerms } from '../../../shared/use-cases/queries/term-audit.js';
+import { auditStoredTerms, processAuditCountsCache } from '../../../shared/use-cases/queries/term-audit.js';
 import { revisionView as toRevisionView, type QueryDependencies } from '../../../shared/use-cases/queries/views.js';
 import { pathParameter, requestBaseUrl, slashedPathParameter, type ApiEvent } from '../http/api-request.js';
 import { CACHE, type ApiResult, type CachePolicy } from '../http/api-response.js';
@@ -486,7 +486,10 @@ async function auditPage({ event, links, dependencies }: ViewRequest): Promise<R
     if (terms.length === 0) error = 'terms: give at least one term';
     else if (terms.length > 20) error = 'terms: at most 20 terms';
     else if (terms.some((term) => term.length > 100)) error = 'terms: at most 100 characters each';
-    else table = await auditStoredTerms(dependencies, { terms, by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) });
+    else {
+      const audit = { terms, by: parsed.by, wholeWord: parsed.wholeWord, ...(series ? { series } : {}) };
+      table = await auditStoredTerms(dependencies, audit, { cache: processAuditCountsCache(dependencies) });
+    }
   }
   return {
     status: error ? 400 : 200,

@@ -15,6 +15,7 @@ import type { EditionReport } from '../../domain/edition-report.js';
 import type { ProvenanceIndexData } from '../../domain/provenance/provenance-index.js';
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
+import type { TermIndex } from '../../domain/term-index.js';
 import { NotFoundError, RedlineError, ValidationError } from '../../errors.js';
 import { PAGE_ID_PATTERN, assertPageId } from '../../ports/page-id.js';
 import type {
@@ -48,6 +49,7 @@ export const snapshotKeys = {
   editionMap: (scope: EditionMapScope, inputsHash: string) => `maps/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
   editionReportPrefix: (scope: EditionMapScope) => `reports/${editionMapScopeSegment(scope)}/`,
   editionReport: (scope: EditionMapScope, inputsHash: string) => `reports/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
+  termIndex: (page: string, sha256: string) => `terms/${assertPageId(page)}/${assertHash(sha256)}.json.gz`,
 };
 
 /** `{ report: 'hrr', from: 2023, to: 2024 }` -> `hrr/2023-2024` (a series as report: `hrr~kazakhstan/...`). */
@@ -67,6 +69,7 @@ export function provenanceScopeSegment(scope: string): string {
 
 const RAW_KEY = /^raw\/[^/]+\/([0-9a-f]{64})\.html\.gz$/;
 const DOCUMENT_KEY = /^docs\/([^/]+)\/[0-9a-f]{64}\.json$/;
+const DOCUMENT_KEY_PARTS = /^docs\/([^/]+)\/([0-9a-f]{64})\.json$/;
 const DIFF_KEY = /^diffs\/[^/]+\/\d+\.\.\d+-[0-9a-f]{16}\.json$/;
 const PROVENANCE_KEY = /\/(\d{10})\.json\.gz$/;
 /** docs/<page>/<sha256>.json -> the page id, or undefined for any other key (the diff function reads only these). */
@@ -289,6 +292,30 @@ export class S3SnapshotStore implements SnapshotStore {
     await this.putDerived(snapshotKeys.editionReportPrefix(scope), snapshotKeys.editionReport(scope, inputsHash), report);
   }
 
+  async getTermIndex(documentKey: string): Promise<unknown> {
+    const key = termIndexKey(documentKey);
+    let body: Uint8Array;
+    try {
+      body = (await this.getBytes(key)).body;
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
+    return parseGzippedJson(key, body);
+  }
+
+  async putTermIndex(documentKey: string, index: TermIndex): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: termIndexKey(documentKey),
+        Body: await gzipAsync(Buffer.from(JSON.stringify(index), 'utf8')),
+        ContentType: 'application/json; charset=utf-8',
+        ContentEncoding: 'gzip',
+      }),
+    );
+  }
+
   /** Derived data cached under the hash of its inputs: one object per scope prefix. */
   private async getDerived(prefix: string, key: string): Promise<unknown> {
     // Listed rather than read blind: a prefix-scoped grant answers 403, not 404, for a missing key.
@@ -386,6 +413,13 @@ export class S3SnapshotStore implements SnapshotStore {
       throw error;
     }
   }
+}
+
+/** docs/<page>/<sha256>.json -> terms/<page>/<sha256>.json.gz (the Document's term index). */
+export function termIndexKey(documentKey: string): string {
+  const match = DOCUMENT_KEY_PARTS.exec(documentKey);
+  if (!match) throw new ValidationError(`Not a document key: ${documentKey}`);
+  return snapshotKeys.termIndex(match[1]!, match[2]!);
 }
 
 async function parseGzippedJson(key: string, body: Uint8Array): Promise<unknown> {
