@@ -23,7 +23,8 @@ const dataDir = await mkdtemp(join(tmpdir(), 'redline-bench-import-child-'));
 const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false });
 const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
 const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
-const reader = threadsArgument === '0' ? undefined : startCaptureReaderPool(threadsArgument === 'default' ? {} : { threads: Number(threadsArgument) });
+const reader =
+  threadsArgument === '0' ? undefined : startCaptureReaderPool(threadsArgument === 'default' ? {} : { threads: Number(threadsArgument) });
 try {
   const dependencies = {
     revisions: new DynamoRevisionStore({ client: dynamodb, tableName: servers.tableName }),

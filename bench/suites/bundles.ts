@@ -46,13 +46,16 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
       const size = statSync(outfile).size;
       // The AWS SDK packages the bundle leaves to the runtime and imports at start (static imports), imported alone in
       // the same way: the floor of its import. Those it imports on first use (dynamic imports) are listed apart.
-      const sdkImports = (kind: 'import-statement' | 'dynamic-import') => [
-        ...new Set(
-          Object.values(metafile.outputs).flatMap((output) =>
-            output.imports.filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/')).map((entry) => entry.path),
+      const sdkImports = (kind: 'import-statement' | 'dynamic-import') =>
+        [
+          ...new Set(
+            Object.values(metafile.outputs).flatMap((output) =>
+              output.imports
+                .filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/'))
+                .map((entry) => entry.path),
+            ),
           ),
-        ),
-      ].sort();
+        ].sort();
       const sdkPackages = sdkImports('import-statement');
       const sdkOnUse = sdkImports('dynamic-import').filter((name) => !sdkPackages.includes(name));
       const sdkModule = path.join(outdir, `${name}-sdk.mjs`);

@@ -116,7 +116,14 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
     await cachedAudit();
     // Rounds, each timing every path once, so that the machine's load weighs on all of them alike; medians.
     // Cold: an older store (recorded before term indexes), where the audit builds and stores every page's index.
-    const times = { read: [] as number[], uncached: [] as number[], cold: [] as number[], warm: [] as number[], cached: [] as number[], list: [] as number[] };
+    const times = {
+      read: [] as number[],
+      uncached: [] as number[],
+      cold: [] as number[],
+      warm: [] as number[],
+      cached: [] as number[],
+      list: [] as number[],
+    };
     for (let run = 0; run < runs; run++) {
       times.read.push(await timeOnce(readAll));
       times.uncached.push(await timeOnce(uncached));
@@ -126,18 +133,22 @@ export async function storeAuditSuite(copies = Number(process.env.REDLINE_BENCH_
       times.cached.push(await timeOnce(cachedAudit));
       times.list.push(await timeOnce(async () => void (await listEverything())));
     }
-    const [readMs, uncachedMs, coldMs, auditMs, cachedMs, listMs] = [times.read, times.uncached, times.cold, times.warm, times.cached, times.list].map(median) as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [readMs, uncachedMs, coldMs, auditMs, cachedMs, listMs] = [
+      times.read,
+      times.uncached,
+      times.cold,
+      times.warm,
+      times.cached,
+      times.list,
+    ].map(median) as [number, number, number, number, number, number];
     const indexBytes = await storedBytes(s3, store.aws.bucketName, 'terms/');
     const documentBytes = await storedBytes(s3, store.aws.bucketName, 'docs/');
     const row = (name: string, ms: number) => ({ suite: 'store-audit', case: name, ms: round(ms), x_read: round(ms / readMs, 3) });
-    rows.push({ suite: 'store-audit', case: `store built: ${pages} pages, ${series.length} series, ${indexesWritten} term indexes written`, ms: round(buildMs) });
+    rows.push({
+      suite: 'store-audit',
+      case: `store built: ${pages} pages, ${series.length} series, ${indexesWritten} term indexes written`,
+      ms: round(buildMs),
+    });
     rows.push({ suite: 'store-audit', case: `read the latest Document of all ${pageKeys.length} pages (reference)`, ms: round(readMs) });
     rows.push(row(`audit ${TERMS.join(',')} by edition, whole store, counted in the Documents (before term indexes)`, uncachedMs));
     rows.push(row('the same audit, cold: no term index stored (an older store), each built and stored', coldMs));

@@ -47,7 +47,11 @@ describe('the SNS adapters made lazily, against fauxqs', () => {
     // The lazy client takes its credentials from the environment, as in a function.
     process.env.AWS_ACCESS_KEY_ID = 'test';
     process.env.AWS_SECRET_ACCESS_KEY = 'test';
-    const clientConfig = { endpoint: `http://127.0.0.1:${server.port}`, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    const clientConfig = {
+      endpoint: `http://127.0.0.1:${server.port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    };
     sns = new SNSClient(clientConfig);
     sqs = new SQSClient(clientConfig);
     topicArn = (await sns.send(new CreateTopicCommand({ Name: 'lazy-notifications' }))).TopicArn!;

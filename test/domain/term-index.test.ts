@@ -46,7 +46,9 @@ describe('term index', () => {
           let term = word.slice(start, start + 1 + (length % (word.length - start)));
           term = casing === 'lower' ? term.toLowerCase() : casing === 'upper' ? term.toUpperCase() : term;
           if (foldForMatching(term).trim().length === 0 || !indexAnswers(term)) return;
-          expect(countIndexedTerms(indexes.get(document)!, [term], wholeWord)).toEqual(withoutSeries(countDocumentTerms(document, [term], wholeWord)));
+          expect(countIndexedTerms(indexes.get(document)!, [term], wholeWord)).toEqual(
+            withoutSeries(countDocumentTerms(document, [term], wholeWord)),
+          );
         },
       ),
       { seed: 1313, numRuns: 300 },
@@ -68,7 +70,9 @@ describe('term index', () => {
     } as Document;
     const index = buildTermIndex(document);
     for (const wholeWord of [false, true]) {
-      expect(countIndexedTerms(index, ['aa', 'a', 'aaaa', 'b'], wholeWord)).toEqual(withoutSeries(countDocumentTerms(document, ['aa', 'a', 'aaaa', 'b'], wholeWord)));
+      expect(countIndexedTerms(index, ['aa', 'a', 'aaaa', 'b'], wholeWord)).toEqual(
+        withoutSeries(countDocumentTerms(document, ['aa', 'a', 'aaaa', 'b'], wholeWord)),
+      );
     }
     // "aaaa" twice (2 each), "aa" three times (1 each), "aaa" once (1), "baaab" once (1): 9 substring matches of "aa".
     expect(countIndexedTerms(index, ['aa'], false).sections[0]!.counts).toEqual([9]);

@@ -61,13 +61,26 @@ async function importInto(aws: LocalAws, reader?: CaptureReader) {
     now: () => NOW,
     settings: DEFAULT_TRACKER_SETTINGS,
   };
-  const { durationMs: _durationMs, ...report } = await importPages(dependencies, fromList(captures()), { concurrency: 4, ...(reader ? { reader } : {}) });
+  const { durationMs: _durationMs, ...report } = await importPages(dependencies, fromList(captures()), {
+    concurrency: 4,
+    ...(reader ? { reader } : {}),
+  });
   // Listed as they finish, in either import (captures are read several at once): compared in source order.
   report.notImported.sort((a, b) => a.source.localeCompare(b.source));
   const revisions = [];
   for (const page of report.pages) {
     const listed = await dependencies.revisions.listRevisions(page.page, { limit: 100, newestFirst: false });
-    revisions.push(...listed.items.map(({ page: id, seq, documentHash, documentKey, capturedAt, summary, sections }) => ({ id, seq, documentHash, documentKey, capturedAt, summary, sections })));
+    revisions.push(
+      ...listed.items.map(({ page: id, seq, documentHash, documentKey, capturedAt, summary, sections }) => ({
+        id,
+        seq,
+        documentHash,
+        documentKey,
+        capturedAt,
+        summary,
+        sections,
+      })),
+    );
   }
   const objects = ((await aws.s3.send(new ListObjectsV2Command({ Bucket: aws.bucketName }))).Contents ?? []).map((object) => object.Key!).sort();
   const termIndexes = await Promise.all(revisions.map((revision) => dependencies.snapshots.getTermIndex(revision.documentKey)));
@@ -91,7 +104,10 @@ describe('import on worker threads', () => {
 
   it('finds its worker script beside it, from the sources and in the bundle', () => {
     expect(captureReaderWorkerFile().filename).toMatch(/shared\/adapters\/workers\/capture-reader-worker-sources\.mjs$/);
-    expect(captureReaderWorkerFile('file:///opt/redline/dist/cli/chunk-ABC.js')).toEqual({ filename: '/opt/redline/dist/cli/capture-reader-worker.js', fromSources: false });
+    expect(captureReaderWorkerFile('file:///opt/redline/dist/cli/chunk-ABC.js')).toEqual({
+      filename: '/opt/redline/dist/cli/capture-reader-worker.js',
+      fromSources: false,
+    });
   });
 
   it('stores and reports exactly what the single-thread import does', async () => {

@@ -65,7 +65,9 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
     const withUndici = FUNCTION_NAMES.filter((name) => bundledPackages(name).has('undici'));
     expect(withUndici).toEqual(['capture']);
     const withZodClassic = FUNCTION_NAMES.filter((name) =>
-      Object.values(metafiles.get(name)!.outputs).some((output) => Object.keys(output.inputs).some((input) => input.includes('node_modules/zod/v4/classic/'))),
+      Object.values(metafiles.get(name)!.outputs).some((output) =>
+        Object.keys(output.inputs).some((input) => input.includes('node_modules/zod/v4/classic/')),
+      ),
     );
     expect(withZodClassic).toEqual(['api']);
   });

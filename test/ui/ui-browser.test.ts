@@ -1,6 +1,15 @@
 import type { Page } from 'playwright-core';
 import { INSERTED_SENTENCE } from '../../local/demo/site-schedule.js';
-import { accessibilityProblems, launchChromium, screenshot, sharedChromium, sharedDemoData, UI_TOKEN, type Browser, type DemoData } from './ui-fixture.js';
+import {
+  accessibilityProblems,
+  launchChromium,
+  screenshot,
+  sharedChromium,
+  sharedDemoData,
+  UI_TOKEN,
+  type Browser,
+  type DemoData,
+} from './ui-fixture.js';
 
 /**
  * The web UI in a real browser (Debian's Chromium, driven by playwright-core) against the demo's data: the demo's

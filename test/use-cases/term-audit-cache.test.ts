@@ -80,7 +80,9 @@ describe('stored term audit with the counts cache', () => {
 
   it('refuses a blank term before reading anything', async () => {
     reads = 0;
-    await expect(auditStoredTerms(store.dependencies, { terms: ['  '], by: 'edition' }, { cache: new AuditCountsCache(), termIndex: false })).rejects.toThrow(ValidationError);
+    await expect(
+      auditStoredTerms(store.dependencies, { terms: ['  '], by: 'edition' }, { cache: new AuditCountsCache(), termIndex: false }),
+    ).rejects.toThrow(ValidationError);
     expect(reads).toBe(0);
   });
 });

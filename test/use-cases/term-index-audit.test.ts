@@ -41,7 +41,8 @@ describe('stored term audit from term indexes', () => {
   it('keys an index by its Document key, and refuses any other key', () => {
     const key = revisions[0]!.documentKey;
     expect(termIndexKey(key)).toBe(key.replace(/^docs\//, 'terms/').replace(/\.json$/, '.json.gz'));
-    for (const bad of ['raw/x/abc.html.gz', `docs/../${'a'.repeat(64)}.json`, 'docs/p/short.json']) expect(() => termIndexKey(bad)).toThrow(ValidationError);
+    for (const bad of ['raw/x/abc.html.gz', `docs/../${'a'.repeat(64)}.json`, 'docs/p/short.json'])
+      expect(() => termIndexKey(bad)).toThrow(ValidationError);
   });
 
   it('stores the index of each recorded revision, beside its Document', async () => {
@@ -96,6 +97,8 @@ describe('stored term audit from term indexes', () => {
     reads = 0;
     await auditStoredTerms(store.dependencies, request);
     expect(reads).toBe(0);
-    expect(parseTermIndex(await store.dependencies.snapshots.getTermIndex(outdated.documentKey))).toEqual(buildTermIndex(hrrDocument(CORPUS_COUNTRIES[0]!, years[1]!)));
+    expect(parseTermIndex(await store.dependencies.snapshots.getTermIndex(outdated.documentKey))).toEqual(
+      buildTermIndex(hrrDocument(CORPUS_COUNTRIES[0]!, years[1]!)),
+    );
   });
 });

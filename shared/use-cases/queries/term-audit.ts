@@ -94,7 +94,11 @@ export function processAuditCountsCache(dependencies: object): AuditCountsCache 
  * Document's term index (term-index.ts) where the index answers them, else in the Document; with a cache, Documents
  * whose counts for every term are cached are not read again. The table is the same on every path.
  */
-export async function auditStoredTerms(dependencies: QueryDependencies, request: StoredAuditRequest, options: StoredAuditOptions = {}): Promise<AuditTable> {
+export async function auditStoredTerms(
+  dependencies: QueryDependencies,
+  request: StoredAuditRequest,
+  options: StoredAuditOptions = {},
+): Promise<AuditTable> {
   checkTerms(request.terms);
   const { cache } = options;
   const series = request.series !== undefined ? [(await dependencies.revisions.resolveSeries(request.series)).id] : await listAllSeries(dependencies);
