@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
+import { ESBUILD_ALIAS, ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
 import { FUNCTION_ENTRIES, FUNCTION_NAMES } from '../../infra/stacks/stateless-stack.js';
 import { median, round, type SuiteResult } from '../bench-kit.js';
 
@@ -41,6 +41,7 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
         minify: true,
         banner: { js: ESM_REQUIRE_BANNER },
         external: ['@aws-sdk/*'],
+        alias: ESBUILD_ALIAS,
         logLevel: 'error',
       });
       const size = statSync(outfile).size;

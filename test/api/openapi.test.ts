@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { apiRoutes } from '../../functions/api/http/api-routes.js';
+import { apiRoutes } from '../../functions/api/http/all-routes.js';
 import { documentedPath } from '../../functions/api/http/openapi-document.js';
 import { OPENAPI_FILE, openApiText } from '../../functions/api/http/write-openapi.js';
 import { API_TOKEN, PAGINATION_PAGE, startApiFixture, type ApiFixture } from './api-fixture.js';

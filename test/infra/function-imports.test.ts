@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
+import { ESBUILD_ALIAS, ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
 import { FUNCTION_ENTRIES, FUNCTION_NAMES, type FunctionName } from '../../infra/stacks/stateless-stack.js';
 
 /**
@@ -27,6 +27,7 @@ beforeAll(async () => {
       minify: true,
       banner: { js: ESM_REQUIRE_BANNER },
       external: ['@aws-sdk/*'],
+        alias: ESBUILD_ALIAS,
       logLevel: 'error',
     });
     metafiles.set(name, metafile);
@@ -42,6 +43,25 @@ function sdkImports(name: FunctionName, kind: 'import-statement' | 'dynamic-impo
 function bundledPackages(name: FunctionName): Set<string> {
   const inputs = Object.values(metafiles.get(name)!.outputs).flatMap((output) => Object.keys(output.inputs));
   return new Set(inputs.map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1]).filter((name) => name !== undefined));
+}
+
+/**
+ * The bundle's inputs evaluated at cold start: those the entry reaches through static imports and requires. An input
+ * reached only through a dynamic import() is still in the single-file bundle, but esbuild wraps it in a lazy
+ * initialiser that runs on that import, on first use.
+ */
+function loadedAtStart(name: FunctionName): Set<string> {
+  const inputs = metafiles.get(name)!.inputs;
+  const entry = Object.keys(inputs).find((input) => input.endsWith(FUNCTION_ENTRIES[name]))!;
+  const reached = new Set([entry]);
+  for (const input of reached) {
+    for (const imported of inputs[input]!.imports) if (!imported.external && imported.kind !== 'dynamic-import') reached.add(imported.path);
+  }
+  return reached;
+}
+
+function bundledInputs(name: FunctionName): string[] {
+  return Object.values(metafiles.get(name)!.outputs).flatMap((output) => Object.keys(output.inputs));
 }
 
 describe('what each function loads at cold start (bundle metafiles)', () => {
@@ -70,5 +90,38 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
       ),
     );
     expect(withZodClassic).toEqual(['api']);
+  });
+
+  it('loads each of the api function\'s route groups on its first request: no zod classic, feed, OpenAPI or UI view at start', () => {
+    const atStart = [...loadedAtStart('api')];
+    const bundled = bundledInputs('api');
+    const deferred = [
+      'node_modules/zod/v4/classic/', // the routes' zod schemas (config.ts uses zod/mini)
+      'node_modules/feed/', // the Atom feeds
+      'node_modules/zod-openapi/', // GET /openapi.json
+      'functions/api/http/api-routes.ts', // the JSON routes
+      'functions/api/http/provenance-routes.ts',
+      'functions/api/http/all-routes.ts',
+      'functions/api/http/openapi-document.ts',
+      'functions/api/ui/ui-routes.ts', // the web UI: views, styles, the client script
+      'functions/api/ui/ui-client-bundle.ts',
+      'shared/use-cases/queries/revision-feeds.ts',
+    ];
+    for (const part of deferred) {
+      // Still in the bundle (reached through a dynamic import), but not evaluated at cold start.
+      expect({ part, bundled: bundled.some((input) => input.includes(part)) }).toEqual({ part, bundled: true });
+      expect({ part, atStart: atStart.filter((input) => input.includes(part)) }).toEqual({ part, atStart: [] });
+    }
+    // Of the web UI, only its path prefix (ui-links.ts), which the handler uses to pick the group.
+    expect(atStart.filter((input) => input.startsWith('functions/api/ui/'))).toEqual(['functions/api/ui/ui-links.ts']);
+  });
+
+  it('imports no Node built-in with node:http\'s lazy getters through ESM at start (they would load Node\'s own undici)', () => {
+    const withHttpImport = FUNCTION_NAMES.filter((name) =>
+      Object.values(metafiles.get(name)!.outputs).some((output) =>
+        output.imports.some((entry) => entry.external && entry.kind === 'import-statement' && /^(node:)?http$/.test(entry.path)),
+      ),
+    );
+    expect(withHttpImport).toEqual([]);
   });
 });

@@ -526,7 +526,7 @@ describe('gateway routes against the api function route table (functions/api/htt
   }
 
   it('reaches every route of the function, and puts exactly the credentialed ones behind IAM', async () => {
-    const { apiRoutes } = await import('../../functions/api/http/api-routes.js');
+    const { apiRoutes } = await import('../../functions/api/http/all-routes.js');
     const routes = apiRoutes({ api: {} } as never, { logger: {}, metrics: {} } as never);
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) {

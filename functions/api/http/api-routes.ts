@@ -6,7 +6,6 @@ import { jsonResult, listBody, noContentResult, textResult, type ApiResult } fro
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from './query-schemas.js';
 import { assertAuthorized } from './write-authorization.js';
 import { UiLinks } from '../ui/ui-links.js';
-import { uiRoutes } from '../ui/ui-routes.js';
 import { editionMapToCsv } from '../../../shared/domain/edition-map.js';
 import { ValidationError } from '../../../shared/errors.js';
 import { withPageKeys, type Observability } from '../../../shared/observability.js';
@@ -21,7 +20,7 @@ import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../share
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
-import { revisionFeed, type FeedOptions } from '../../../shared/use-cases/queries/revision-feeds.js';
+import type { FeedOptions, FeedScope } from '../../../shared/use-cases/queries/revision-feeds.js';
 import { getRevision, listRevisions } from '../../../shared/use-cases/queries/revisions.js';
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
@@ -38,11 +37,10 @@ import {
 } from '../../../shared/use-cases/subscriptions/manage-subscriptions.js';
 import { parseCreateSubscription } from '../../../shared/use-cases/subscriptions/subscription-input.js';
 import { DEFAULT_FEED_ID_PREFIX, type ApiDependencies } from '../api-dependencies.js';
-import { openApiDocument } from './openapi-document.js';
 import { provenanceRoutes } from './provenance-routes.js';
 
 /**
- * The routes: each parses its parameters, calls one use case and shapes the response. Read logic lives in the use
+ * The JSON routes: each parses its parameters, calls one use case and shapes the response. Read logic lives in the use
  * cases (shared/use-cases/queries, shared/use-cases/subscriptions), which the CLI calls too.
  */
 export interface ApiRoute {
@@ -99,7 +97,11 @@ export const auditQuery = z.object({
 });
 export const watchBody = z.object({ url: z.string().min(1).max(2048), intervalMinutes: z.number().int().min(5).max(525_600).optional() }).strict();
 
-export function apiRoutes(dependencies: ApiDependencies, observability: Observability): ApiRoute[] {
+/**
+ * The JSON routes, without the web UI's (ui-routes.ts) and `GET /openapi.json` (all-routes.ts): the api function loads
+ * each group on its first request (api-handler.ts), so that a cold start evaluates none of them.
+ */
+export function jsonApiRoutes(dependencies: ApiDependencies, observability: Observability): ApiRoute[] {
   const settings = dependencies.api;
   const checkUrl = settings.assertPublicUrl ?? ((url: string) => assertPublicUrl(url));
   // The policy's message names the URL's problem; prefix the parameter.
@@ -251,19 +253,15 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
         ? textResult(auditToCsv(table), 'text/csv; charset=utf-8; header=present', 'derived')
         : jsonResult(table, 'derived');
     }),
-    route('GET', '/feeds/all.atom', async (event) =>
-      atomResult(await revisionFeed(dependencies, { kind: 'all' }, feedOptions(event, '/feeds/all.atom'))),
-    ),
+    route('GET', '/feeds/all.atom', async (event) => atomResult(await feed({ kind: 'all' }, feedOptions(event, '/feeds/all.atom')))),
     route('GET', '/feeds/pages/{page}.atom', async (event) => {
       const page = pathParameter(event, 'page');
-      return atomResult(
-        await revisionFeed(dependencies, { kind: 'page', page }, feedOptions(event, `/feeds/pages/${encodeURIComponent(page)}.atom`)),
-      );
+      return atomResult(await feed({ kind: 'page', page }, feedOptions(event, `/feeds/pages/${encodeURIComponent(page)}.atom`)));
     }),
     route('GET', '/feeds/series/{series}.atom', async (event) => {
       const series = slashedPathParameter(event, 'series');
       const selfPath = `/feeds/series/${series.replaceAll('/', '~')}.atom`;
-      return atomResult(await revisionFeed(dependencies, { kind: 'series', series }, feedOptions(event, selfPath)));
+      return atomResult(await feed({ kind: 'series', series }, feedOptions(event, selfPath)));
     }),
     // Sentence provenance: blame, the removal ledger, the index status (provenance-routes.ts).
     ...provenanceRoutes(dependencies, route),
@@ -311,18 +309,14 @@ export function apiRoutes(dependencies: ApiDependencies, observability: Observab
       },
       { authorized: true },
     ),
-    // The web UI (GET /ui/..., GET / redirects there): server-rendered pages over the same use cases.
-    ...uiRoutes(dependencies, observability),
   ];
-  // The OpenAPI 3.1 description of all of them (docs/openapi.json is the same document).
-  let description: string | undefined;
-  routes.push(
-    route('GET', '/openapi.json', async () => {
-      description ??= JSON.stringify(openApiDocument(routes));
-      return textResult(description, 'application/json; charset=utf-8', 'derived');
-    }),
-  );
   return routes;
+
+  // The feeds (the `feed` package and its XML writer) are loaded on the first feed request, not at cold start.
+  async function feed(scope: FeedScope, options: FeedOptions): Promise<string> {
+    const { revisionFeed } = await import('../../../shared/use-cases/queries/revision-feeds.js');
+    return revisionFeed(dependencies, scope, options);
+  }
 
   function feedOptions(event: ApiEvent, selfPath: string): FeedOptions {
     const baseUrl = requestBaseUrl(event, settings.baseUrl);

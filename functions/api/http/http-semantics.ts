@@ -27,6 +27,9 @@ export function routePattern(path: string): RegExp {
 }
 
 /** The methods the routes answer on a path (HEAD wherever GET is, OPTIONS for CORS preflights). */
+/** Where the API serves its OpenAPI description (all-routes.ts). */
+export const OPENAPI_PATH = '/openapi.json';
+
 export function allowedMethods(routes: readonly { method: string; path: string }[], path: string): string[] {
   const methods = new Set<string>();
   for (const route of routes) if (routePattern(route.path).test(path)) methods.add(route.method);

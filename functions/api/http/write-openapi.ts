@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { apiRoutes } from './api-routes.js';
+import { apiRoutes } from './all-routes.js';
 import { openApiDocument } from './openapi-document.js';
 
 /** `npm run build:openapi`: writes the API's OpenAPI description to docs/openapi.json (a test keeps it in sync). */
