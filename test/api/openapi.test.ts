@@ -135,6 +135,12 @@ describe('HTTP semantics', () => {
       'GET, HEAD, DELETE, OPTIONS',
     );
     expect((await fetch(`${fixture.server.url}/nowhere`, { method: 'PUT' })).status).toBe(404);
+    // The same in each route group the handler loads on first use (web UI, OpenAPI, JSON; api-handler.ts).
+    for (const path of ['/', '/ui', '/ui/pages/p', '/openapi.json', '/feeds/all.atom']) {
+      const wrong = await fetch(`${fixture.server.url}${path}`, { method: 'PUT', redirect: 'manual' });
+      expect([path, wrong.status, wrong.headers.get('allow')]).toEqual([path, 405, 'GET, HEAD, OPTIONS']);
+    }
+    expect((await fetch(`${fixture.server.url}/ui/nowhere/at/all`)).status).toBe(404);
   });
 
   it('answers HEAD wherever GET answers, with the same headers and no body', async () => {
