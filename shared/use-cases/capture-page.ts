@@ -1,5 +1,4 @@
 import type { Document } from '../domain/document.js';
-import { readPage } from '../domain/extract.js';
 import type { ResolvedPageIdentity } from '../domain/identity/resolve-page-identity.js';
 import { CaptureError, ExtractionError, type CaptureFailureKind } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
@@ -54,6 +53,10 @@ export type CaptureOutcome =
  */
 export async function capturePage(dependencies: CaptureDependencies, message: CaptureMessage): Promise<CaptureOutcome> {
   const { revisions, snapshots, fetcher } = dependencies;
+  // The HTML reader (htmlparser2, entities, the profiles) is imported on the first capture, while the page is read and
+  // fetched, not when the capture function starts: a cold start does not evaluate it (function-imports.test.ts).
+  const reader = import('../domain/extract.js');
+  reader.catch(() => undefined); // an early return leaves it unawaited; a failure is thrown where it is awaited
   let page = await revisions.getPage(message.page);
   if (!page && message.reason !== 'probe') return { outcome: 'skipped', page: message.page, reason: 'not watched' };
 
@@ -84,6 +87,7 @@ export async function capturePage(dependencies: CaptureDependencies, message: Ca
 
   let document: Document;
   let identity: ResolvedPageIdentity;
+  const { readPage } = await reader;
   try {
     ({ document, identity } = readPage(fetched.text, { url: page?.url ?? message.url, ...(page ? { profile: page.profile } : {}) }));
   } catch (error) {

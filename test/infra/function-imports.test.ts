@@ -116,6 +116,15 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
     expect(atStart.filter((input) => input.startsWith('functions/api/ui/'))).toEqual(['functions/api/ui/ui-links.ts']);
   });
 
+  it('reads the fetched HTML with code the capture function loads on its first capture, not at cold start', () => {
+    const atStart = [...loadedAtStart('capture')];
+    const bundled = bundledInputs('capture');
+    for (const part of ['shared/domain/extract.ts', 'node_modules/htmlparser2/', 'node_modules/entities/']) {
+      expect({ part, bundled: bundled.some((input) => input.includes(part)) }).toEqual({ part, bundled: true });
+      expect({ part, atStart: atStart.filter((input) => input.includes(part)) }).toEqual({ part, atStart: [] });
+    }
+  });
+
   it('imports no Node built-in with node:http\'s lazy getters through ESM at start (they would load Node\'s own undici)', () => {
     const withHttpImport = FUNCTION_NAMES.filter((name) =>
       Object.values(metafiles.get(name)!.outputs).some((output) =>
