@@ -27,7 +27,7 @@ beforeAll(async () => {
       minify: true,
       banner: { js: ESM_REQUIRE_BANNER },
       external: ['@aws-sdk/*'],
-        alias: ESBUILD_ALIAS,
+      alias: ESBUILD_ALIAS,
       logLevel: 'error',
     });
     metafiles.set(name, metafile);
@@ -92,7 +92,7 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
     expect(withZodClassic).toEqual(['api']);
   });
 
-  it('loads each of the api function\'s route groups on its first request: no zod classic, feed, OpenAPI or UI view at start', () => {
+  it("loads each of the api function's route groups on its first request: no zod classic, feed, OpenAPI or UI view at start", () => {
     const atStart = [...loadedAtStart('api')];
     const bundled = bundledInputs('api');
     const deferred = [
@@ -125,7 +125,7 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
     }
   });
 
-  it('imports no Node built-in with node:http\'s lazy getters through ESM at start (they would load Node\'s own undici)', () => {
+  it("imports no Node built-in with node:http's lazy getters through ESM at start (they would load Node's own undici)", () => {
     const withHttpImport = FUNCTION_NAMES.filter((name) =>
       Object.values(metafiles.get(name)!.outputs).some((output) =>
         output.imports.some((entry) => entry.external && entry.kind === 'import-statement' && /^(node:)?http$/.test(entry.path)),
