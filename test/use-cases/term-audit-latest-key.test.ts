@@ -78,7 +78,9 @@ describe('stored term audit from the latest Document key on the page item', () =
       const outcome = await recordRevision(store.dependencies, { page: record.page, documentKey: latest.documentKey, capturedAt: latest.capturedAt });
       expect(outcome).toEqual({ outcome: 'duplicate', seq: latest.seq });
     }
-    for (const record of originals) expect((await store.dependencies.revisions.getPage(record.page))!.latestDocumentKey).toBe(record.latestDocumentKey);
+    for (const record of originals) {
+      expect((await store.dependencies.revisions.getPage(record.page))!.latestDocumentKey).toBe(record.latestDocumentKey);
+    }
     queries = 0;
     expect(await auditStoredTerms(store.dependencies, request)).toEqual(reference);
     expect(queries).toBe(0);
@@ -111,7 +113,8 @@ describe('stored term audit from the latest Document key on the page item', () =
     // The revision is there; the page item still names the one before (until the delivery is retried).
     expect((await revisions.latestRevision(before.page))!.seq).toBe(2);
     expect((await page(country, 2023)).latestRevisionSeq).toBe(1);
-    expect(await recordRevision(store.dependencies, { page: before.page, documentKey: stored.key, capturedAt })).toEqual({ outcome: 'duplicate', seq: 2 });
+    const resumed = await recordRevision(store.dependencies, { page: before.page, documentKey: stored.key, capturedAt });
+    expect(resumed).toEqual({ outcome: 'duplicate', seq: 2 });
     const after = await page(country, 2023);
     expect({ seq: after.latestRevisionSeq, key: after.latestDocumentKey }).toEqual({ seq: 2, key: stored.key });
     const audited = await auditStoredTerms(store.dependencies, request);
