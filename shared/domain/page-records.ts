@@ -17,6 +17,13 @@ export interface PageRecord {
   lastModified?: string;
   /** sha256 of the last stored Document (compare a new capture with it to skip unchanged pages). */
   lastDocumentHash?: string;
+  /**
+   * seq and Document key of the page's latest revision, written with the check that completes its recording (never
+   * moved back to an older seq). Whole-store reads (the term audit) take the latest Document from here instead of one
+   * revision query a page; absent on pages recorded before it existed (read the latest revision then).
+   */
+  latestRevisionSeq?: number;
+  latestDocumentKey?: string;
   consecutiveFailures: number;
   lastFailureAt?: string;
   /** Fetch even where robots.txt disallows it (set by an operator for pages the owner asked us to watch). */
@@ -56,6 +63,8 @@ export interface CheckResult {
   lastModified?: string;
   documentHash?: string;
   nextDueAt?: string;
+  /** The revision this check completed the recording of: becomes the page's latest unless a newer one is there. */
+  latestRevision?: { seq: number; documentKey: string };
 }
 
 export interface CaptureFailure {

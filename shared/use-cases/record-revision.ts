@@ -64,8 +64,10 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const latest = await revisions.latestRevision(request.page);
     if (latest?.documentHash === documentHash) {
-      // A crash after the revision put may have left the rest undone: finish it (both steps are idempotent).
-      if (page.lastDocumentHash !== documentHash) await completeRecording(dependencies, request, document, documentHash);
+      // A crash after the revision put may have left the rest undone: finish it (every step is idempotent). A page
+      // recorded before it carried its latest revision's key gets it here too.
+      if (page.lastDocumentHash !== documentHash || page.latestRevisionSeq !== latest.seq || page.latestDocumentKey !== latest.documentKey)
+        await completeRecording(dependencies, request, document, documentHash, latest);
       return { outcome: 'duplicate', seq: latest.seq };
     }
     if (latest && isStale(request.capturedAt, latest.capturedAt, now)) {
@@ -103,7 +105,7 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
       if (error instanceof ConflictError) continue;
       throw error;
     }
-    await completeRecording(dependencies, request, document, documentHash);
+    await completeRecording(dependencies, request, document, documentHash, revision);
     return { outcome: 'recorded', revision };
   }
   throw new ConflictError(`Could not record a revision of ${request.page} after ${MAX_ATTEMPTS} attempts`);
@@ -111,19 +113,25 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
 
 /**
  * What follows the revision put: the Athena section lines and the Document's term index (derived, best effort: a
- * whole-store query builds a missing one), then the page's last document hash (the marker of done).
+ * whole-store query builds a missing one), then the page's last document hash (the marker of done) with its latest
+ * revision's seq and Document key, in one update.
  */
 async function completeRecording(
   { revisions, snapshots }: RecordDependencies,
   request: RecordRevisionRequest,
   document: Document,
   documentHash: string,
+  latest: Pick<RevisionRecord, 'seq' | 'documentKey'>,
 ): Promise<void> {
   await Promise.all([
     snapshots.putSectionLines(document, request.page),
     request.termIndexStored ? undefined : storeTermIndex(snapshots, request.documentKey, buildTermIndex(document)),
   ]);
-  await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
+  await revisions.recordCheck(request.page, {
+    checkedAt: request.capturedAt,
+    documentHash,
+    latestRevision: { seq: latest.seq, documentKey: latest.documentKey },
+  });
 }
 
 function baseRevision(

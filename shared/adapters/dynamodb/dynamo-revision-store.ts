@@ -375,19 +375,33 @@ export class DynamoRevisionStore implements RevisionStore {
   async recordCheck(page: string, check: CheckResult): Promise<void> {
     parseInstant(check.checkedAt, 'checkedAt');
     if (check.nextDueAt !== undefined) parseInstant(check.nextDueAt, 'nextDueAt');
-    await this.updatePage(
-      page,
-      {
-        lastCheckedAt: check.checkedAt,
-        consecutiveFailures: 0,
-        etag: check.etag,
-        lastModified: check.lastModified,
-        lastDocumentHash: check.documentHash,
-        nextDueAt: check.nextDueAt,
-      },
-      // A success ends the run of failures, and with it the alert about that run.
-      ['alertedAt'],
-    );
+    const fields = {
+      lastCheckedAt: check.checkedAt,
+      consecutiveFailures: 0,
+      etag: check.etag,
+      lastModified: check.lastModified,
+      lastDocumentHash: check.documentHash,
+      nextDueAt: check.nextDueAt,
+    };
+    if (check.latestRevision) return this.recordCheckAndLatest(page, fields, check.latestRevision);
+    // A success ends the run of failures, and with it the alert about that run.
+    await this.updatePage(page, fields, ['alertedAt']);
+  }
+
+  /**
+   * recordCheck, with the page's latest revision pointer moved to `latest` unless the page already points at a newer
+   * seq (two recordings finishing out of order); then the check alone is recorded.
+   */
+  private async recordCheckAndLatest(page: string, fields: Record<string, unknown>, latest: { seq: number; documentKey: string }) {
+    if (!Number.isInteger(latest.seq) || latest.seq < 1) throw new ValidationError(`Bad revision seq ${latest.seq}`);
+    try {
+      await this.updatePage(page, { ...fields, latestRevisionSeq: latest.seq, latestDocumentKey: latest.documentKey }, ['alertedAt'], {
+        expression: '(attribute_not_exists(#latestRevisionSeq) OR #latestRevisionSeq <= :latestRevisionSeq)',
+      });
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !(await this.getPage(page))) throw error;
+      await this.updatePage(page, fields, ['alertedAt']);
+    }
   }
 
   async forgetValidators(page: string): Promise<void> {
@@ -400,7 +414,13 @@ export class DynamoRevisionStore implements RevisionStore {
   }
 
   /** SET the defined fields (and REMOVE the named ones) on an existing page item; NotFoundError for an unknown page. */
-  private async updatePage(page: string, fields: Record<string, unknown>, remove: readonly string[] = []): Promise<void> {
+  private async updatePage(
+    page: string,
+    fields: Record<string, unknown>,
+    remove: readonly string[] = [],
+    /** A further condition on the page item (its values among `fields`'); failing it throws NotFoundError too. */
+    condition?: { expression: string },
+  ): Promise<void> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
     const assignments: string[] = [];
@@ -418,7 +438,7 @@ export class DynamoRevisionStore implements RevisionStore {
           TableName: this.tableName,
           Key: pageKey(assertPageId(page)),
           UpdateExpression: `${assignments.length > 0 ? `SET ${assignments.join(', ')}` : ''}${removal}`.trim(),
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: condition ? `attribute_exists(pk) AND ${condition.expression}` : 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
           ...(assignments.length > 0 ? { ExpressionAttributeValues: values } : {}),
         }),

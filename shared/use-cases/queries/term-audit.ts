@@ -15,7 +15,10 @@ export interface StoredAuditRequest {
   wholeWord?: boolean;
 }
 
-/** Pages read at once: each is one revision query and one small term-index read (a Document only when unindexed). */
+/**
+ * Pages read at once: each is one small term-index read (a Document only when unindexed; first a revision query when
+ * the page item does not name its latest Document).
+ */
 const PAGE_READS = 16;
 
 export interface StoredAuditOptions {
@@ -114,7 +117,10 @@ export async function auditStoredTerms(
   const counted = await Promise.all(
     pages.map((page) =>
       limit(async (): Promise<DocumentTermCounts | undefined> => {
-        const latest = await dependencies.revisions.latestRevision(page.page);
+        // The page item names its latest revision's Document (set as each recording completes); a page recorded
+        // before it did is read the older way, one revision query.
+        const latest =
+          page.latestDocumentKey !== undefined ? { documentKey: page.latestDocumentKey } : await dependencies.revisions.latestRevision(page.page);
         if (!latest) return undefined;
         let entry = cache?.get(latest.documentKey);
         const missing = entry ? terms.filter((term) => !entry!.counts.has(termKey(wholeWord, term))) : terms;

@@ -126,6 +126,9 @@ export interface FinalState {
     string,
     {
       lastDocumentHash?: string;
+      /** The page item's pointer at its latest revision (read by the whole-store audit instead of a query). */
+      latestRevisionSeq?: number;
+      latestDocumentKey?: string;
       consecutiveFailures: number;
       nextDueAt?: string;
       revisions: {
@@ -455,6 +458,8 @@ export async function finalState(backend: Backend, pages: readonly string[]): Pr
     }
     state.pages[page] = {
       ...(record?.lastDocumentHash ? { lastDocumentHash: record.lastDocumentHash } : {}),
+      ...(record?.latestRevisionSeq !== undefined ? { latestRevisionSeq: record.latestRevisionSeq } : {}),
+      ...(record?.latestDocumentKey !== undefined ? { latestDocumentKey: record.latestDocumentKey } : {}),
       consecutiveFailures: record?.consecutiveFailures ?? -1,
       ...(record?.nextDueAt ? { nextDueAt: record.nextDueAt } : {}),
       revisions: items.map((revision) => ({
@@ -523,6 +528,16 @@ export function compareWithClean(
       if (!latest || state.lastDocumentHash === undefined) continue;
       if (state.sectionsOf[state.lastDocumentHash] !== state.sectionsOf[latest.documentHash]) {
         return fail(`${page}: lastDocumentHash ${state.lastDocumentHash} does not have the sections of revision ${latest.seq}`);
+      }
+    }
+  }
+  // The page item's pointer at its latest revision (the audit's source of each page's latest Document): once every
+  // delivery is done, it names exactly the latest revision, late duplicates and out-of-order finishes included.
+  for (const result of [faulty, clean]) {
+    for (const [page, state] of Object.entries(result.state.pages)) {
+      const latest = state.revisions.at(-1);
+      if (state.latestRevisionSeq !== latest?.seq || state.latestDocumentKey !== latest?.documentKey) {
+        return fail(`${page}: the page item points at revision ${state.latestRevisionSeq} ${state.latestDocumentKey}, not ${latest?.seq}`);
       }
     }
   }

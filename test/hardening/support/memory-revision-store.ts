@@ -22,8 +22,9 @@ import type { PageSignalsRecord, SeriesResolution, StoredLineage } from '../../.
  *   caller can change stored state through a reference.
  * - A successful `putRevision` hands the stored item to `onRevisionPut` at once, whatever the writer does next:
  *   the DynamoDB stream's record exists as soon as the write succeeded.
- * - `recordCheck` resets the failure count and removes `alertedAt`; `recordFailure` counts a failure once per
- *   capturedAt (a later one only); unknown pages are NotFoundError, as the conditional UpdateItem makes them.
+ * - `recordCheck` resets the failure count and removes `alertedAt`, and moves the latest revision pointer forward only;
+ *   `recordFailure` counts a failure once per capturedAt (a later one only); unknown pages are NotFoundError, as the
+ *   conditional UpdateItem makes them.
  * Each call yields to the event loop a pseudo-random number of times (`yields`), before and after its atomic part,
  * so that concurrent deliveries interleave differently from run to run (and reproducibly for one seed).
  */
@@ -251,6 +252,12 @@ export class MemoryRevisionStore implements RevisionStore {
       if (check.lastModified !== undefined) record.lastModified = check.lastModified;
       if (check.documentHash !== undefined) record.lastDocumentHash = check.documentHash;
       if (check.nextDueAt !== undefined) record.nextDueAt = check.nextDueAt;
+      // SET latestRevisionSeq, latestDocumentKey IF attribute_not_exists(latestRevisionSeq) OR latestRevisionSeq <= :seq
+      const latest = check.latestRevision;
+      if (latest && (record.latestRevisionSeq === undefined || record.latestRevisionSeq <= latest.seq)) {
+        record.latestRevisionSeq = latest.seq;
+        record.latestDocumentKey = latest.documentKey;
+      }
       delete record.alertedAt;
     });
   }
