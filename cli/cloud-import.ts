@@ -3,7 +3,7 @@ import type { S3SnapshotStore } from '../shared/adapters/s3/s3-snapshot-store.js
 import { loadConfig } from '../shared/config.js';
 import type { ImportDestination } from '../shared/use-cases/import-pages.js';
 import { UsageError } from './cli-io.js';
-import type { OpenStore } from './store-selection.js';
+import { clientCredentials, type OpenStore } from './store-selection.js';
 
 /** SQS's queue URL host: sqs.<region>.amazonaws.com (or the legacy <region>.queue.amazonaws.com). */
 const SQS_HOST = /^(?:sqs\.([a-z]{2}(?:-[a-z]+)+-\d)|([a-z]{2}(?:-[a-z]+)+-\d)\.queue)\.amazonaws\.com(?:\.cn)?$/;
@@ -42,16 +42,7 @@ export async function openCloudImport(store: OpenStore, env: NodeJS.ProcessEnv, 
     throw new UsageError(`The import queue is in ${queueRegion} but AWS_REGION is ${config.AWS_REGION}: set AWS_REGION=${queueRegion}`);
   }
   const { SQSClient } = await import('./sdk/sqs-client.js');
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          credentials: {
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-          },
-        }
-      : {};
+  const credentials = clientCredentials(env);
   const sqs: SQSClient = new SQSClient({
     region: config.AWS_REGION,
     ...credentials,

@@ -419,6 +419,22 @@ export async function announceLocalStore(
   };
 }
 
+/**
+ * SDK client options with the keys of the given environment, when it has them; else none, and the SDK's own chain
+ * (which reads process.env, not `env`) applies.
+ */
+export function clientCredentials(env: NodeJS.ProcessEnv): { credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } {
+  return env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    ? {
+        credentials: {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        },
+      }
+    : {};
+}
+
 async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.ProcessEnv): Promise<OpenStore> {
   const { loadConfig } = await import('../shared/config.js');
   const { DynamoDBClient, S3Client, DynamoRevisionStore, DynamoSubscriptionStore, S3SnapshotStore } = await storeModules();
@@ -430,16 +446,7 @@ async function openAwsStore(target: { kind: 'aws'; table: string }, env: NodeJS.
   }
   const region = config.AWS_REGION;
   // Keys in the given environment come first, as in the SDK's own chain (which reads process.env, not `env`).
-  const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          credentials: {
-            accessKeyId: env.AWS_ACCESS_KEY_ID,
-            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-          },
-        }
-      : {};
+  const credentials = clientCredentials(env);
   const dynamodb = new DynamoDBClient({
     region,
     ...credentials,
