@@ -1,5 +1,7 @@
 import { searchSentences } from '../../shared/domain/provenance/sentence-search.js';
-import { seriesIndex } from './provenance-fixture.js';
+import { ProvenanceIndex } from '../../shared/domain/provenance/provenance-index.js';
+import { versionSentences } from '../../shared/domain/provenance/version-sentences.js';
+import { seriesIndex, syntheticDocument } from './provenance-fixture.js';
 
 /**
  * Sentence search on Kazakhstan 2016-2024 (the nine real editions). Expectations checked in the page texts
@@ -43,5 +45,37 @@ describe('sentence search over a provenance index', () => {
     expect(hits.every((hit) => hit.text.toLowerCase().includes('torture'))).toBe(true);
     expect(searchSentences(index, '   ')).toEqual([]);
     expect(searchSentences(index, 'zebra crossing in the moonlight')).toEqual([]);
+  });
+});
+
+describe('sentence search: folded texts kept between searches', () => {
+  test('a repeated search, and one after other searches filled the cache, gives the same hits', () => {
+    const phrases = ['arbitrary arrest', 'torture', 'no reports of disappearances by or on behalf of government'];
+    const first = phrases.map((phrase) => searchSentences(index, phrase));
+    // Other indexes' sentences pass through the same cache in between (Tuvalu's nine editions).
+    searchSentences(seriesIndex('tuvalu'), 'the law');
+    const again = phrases.map((phrase) => searchSentences(index, phrase));
+    expect(again).toEqual(first);
+    expect(first.every((hits) => hits.length > 0)).toBe(true);
+  });
+
+  test('two spellings of one sentence (one sentence hash) are each matched by their own text', () => {
+    // The sentence hash is of a normal form without trailing punctuation: both spellings share it, but only the
+    // first holds "happened." (a cache keyed by the hash would answer the second index with the first's text).
+    const indexOf = (scope: string, text: string): ProvenanceIndex => {
+      const document = syntheticDocument([['summary', 'Summary', [text]]], { edition: 2020 });
+      const index = new ProvenanceIndex(scope);
+      index.addVersion(
+        { page: `${scope}.2020`, seq: 1, edition: 2020, documentHash: scope, capturedAt: '2021-03-01T00:00:00.000Z' },
+        versionSentences(document),
+      );
+      return index;
+    };
+    const withStop = indexOf('series:a', 'The vote happened.');
+    const withoutStop = indexOf('series:b', 'The vote happened');
+    expect(withStop.sentence(0).hash).toBe(withoutStop.sentence(0).hash);
+    expect(searchSentences(withStop, 'happened.')).toHaveLength(1);
+    expect(searchSentences(withoutStop, 'happened.')).toHaveLength(0);
+    expect(searchSentences(withoutStop, 'happened')).toHaveLength(1);
   });
 });

@@ -35,6 +35,24 @@ export function foldQuery(text: string): string {
   return foldForMatching(text).replace(/\s+/gu, ' ').trim();
 }
 
+/**
+ * Folded sentence texts by text (not by sentence hash: the hash is of a normal form that several spellings share), so
+ * that a process answering several searches (the API, `redline serve`) folds each distinct sentence once. Bounded:
+ * cleared when full.
+ */
+const foldedByText = new Map<string, string>();
+export const FOLDED_SENTENCES_CACHED = 100_000;
+
+function foldedSentence(text: string): string {
+  let folded = foldedByText.get(text);
+  if (folded === undefined) {
+    folded = foldQuery(text);
+    if (foldedByText.size >= FOLDED_SENTENCES_CACHED) foldedByText.clear();
+    foldedByText.set(text, folded);
+  }
+  return folded;
+}
+
 /** Hits of one index, in timeline order of first appearance, then text. */
 export function searchSentences(index: ProvenanceIndex, query: string): SentenceHit[] {
   const folded = foldQuery(query);
@@ -55,7 +73,7 @@ export function searchSentences(index: ProvenanceIndex, query: string): Sentence
   const hits: SentenceHit[] = [];
   for (let id = 0; id < index.sentenceCount; id++) {
     const { text, hash } = index.sentence(id);
-    const foldedText = foldQuery(text);
+    const foldedText = foldedSentence(text);
     const at = foldedText.indexOf(folded);
     if (at === -1) continue;
     const presence = index.presence(id);
