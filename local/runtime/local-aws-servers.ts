@@ -122,6 +122,7 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     directory: s3Dir,
     resetOnClose: options.resetS3OnClose ?? false,
   });
+  withoutRequestLog(s3rver);
   // Atomic object writes; a short object left by a kill counts as missing (docs/reliability.md, "Full disk").
   const writeFailureListeners = new Set<(error: NodeJS.ErrnoException) => void>();
   const onWriteFailure = (error: NodeJS.ErrnoException) => writeFailureListeners.forEach((listener) => listener(error));
@@ -181,6 +182,20 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * s3rver (3.7) logs every request through koa-logger, even when silent: each request and response line is formatted
+ * (chalk, util.format) and handed to a winston logger whose silent transport then drops it, and every streamed
+ * response body is piped through a byte counter for the log. About 2% of an import's CPU time, for nothing: the
+ * servers here are always silent, so the middleware goes (before run() composes the middleware). s3rver's own
+ * messages (ctx.logger) are untouched. True when it was there.
+ */
+export function withoutRequestLog(app: { middleware: Array<(...args: never[]) => unknown> }): boolean {
+  const index = app.middleware.findIndex((middleware) => middleware.name === 'logger');
+  if (index === -1) return false;
+  app.middleware.splice(index, 1);
+  return true;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
