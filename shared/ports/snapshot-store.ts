@@ -47,7 +47,10 @@ export interface SnapshotStore {
    */
   documentCaptureTime(key: string): Promise<string | undefined>;
   getDocument(key: string): Promise<Document>;
-  /** Hash a Document exactly as putDocument keys it, without storing it. */
+  /**
+   * Hash a Document exactly as putDocument keys it, without storing it. A Document getDocument returned may be hashed
+   * from the bytes it was read from (the same hash): read Documents are values, not to be changed and hashed again.
+   */
   documentHash(document: Document): string;
   /**
    * Stores the full diff and returns its key. The key carries the hash of the `to` Document: two workers racing for
