@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { localS3ClientConfig, withoutRequestLog } from '../../local/runtime/local-aws-servers.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
@@ -93,6 +93,27 @@ describe("s3rver's request log", () => {
       expect(await serve(true)).toEqual({ dropped: true, text: 'kept', requestLines: 0 });
     } finally {
       await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a PUT with If-None-Match: *', () => {
+  it('creates a missing object and answers 412 PreconditionFailed for an existing one, as S3 does (a plain PUT still overwrites)', async () => {
+    const aws = await startLocalAws();
+    try {
+      const put = (body: string, conditional: boolean) =>
+        aws.s3.send(new PutObjectCommand({ Bucket: aws.bucketName, Key: 'docs/a b/once.json', Body: body, ...(conditional ? { IfNoneMatch: '*' } : {}) }));
+      const read = async () =>
+        (await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucketName, Key: 'docs/a b/once.json' }))).Body!.transformToString();
+      await put('first', true);
+      const refused = await put('second', true).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(S3ServiceException);
+      expect(refused).toMatchObject({ name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
+      expect(await read()).toBe('first');
+      await put('third', false);
+      expect(await read()).toBe('third');
+    } finally {
+      await aws.close();
     }
   });
 });

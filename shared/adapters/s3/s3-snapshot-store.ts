@@ -109,8 +109,7 @@ export class S3SnapshotStore implements SnapshotStore {
   async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {
     const sha256 = sha256Hex(body);
     const key = snapshotKeys.raw(page, sha256);
-    if (await this.exists(key)) return { key, sha256, created: false };
-    await this.client.send(
+    const created = await this.createOnce(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -118,9 +117,10 @@ export class S3SnapshotStore implements SnapshotStore {
         ContentType: contentType,
         ContentEncoding: 'gzip',
         Metadata: { sha256 },
+        IfNoneMatch: '*',
       }),
     );
-    return { key, sha256, created: true };
+    return { key, sha256, created };
   }
 
   async getRaw(key: string): Promise<RawSnapshot> {
@@ -142,10 +142,18 @@ export class S3SnapshotStore implements SnapshotStore {
     const json = canonicalJson(document);
     const sha256 = sha256Hex(json);
     const key = snapshotKeys.document(page, sha256);
-    if (await this.exists(key)) return { key, sha256, created: false };
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
-    await this.putJson(key, json, { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) });
-    return { key, sha256, created: true };
+    const created = await this.createOnce(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Buffer.from(json, 'utf8'),
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
+        IfNoneMatch: '*',
+      }),
+    );
+    return { key, sha256, created };
   }
 
   async documentCaptureTime(key: string): Promise<string | undefined> {
@@ -255,7 +263,7 @@ export class S3SnapshotStore implements SnapshotStore {
           Body: await gzipAsync(Buffer.from(JSON.stringify(index), 'utf8')),
           ContentType: 'application/json; charset=utf-8',
           ContentEncoding: 'gzip',
-          // Atomic on S3 (a racing writer gets 412); s3rver ignores it, where the HEAD above narrows the race.
+          // Atomic on S3 (a racing writer gets 412); the local s3rver checks it before writing (local-aws-servers.ts).
           IfNoneMatch: '*',
         }),
       );
@@ -366,8 +374,22 @@ export class S3SnapshotStore implements SnapshotStore {
     }
   }
 
+  /**
+   * A write-once PUT (`If-None-Match: *`, which the local s3rver honours too: local-aws-servers.ts): true when it
+   * created the object, false when the key was there (412), or being created by a racing writer (409). A
+   * content-addressed object is the same bytes whoever wrote it, so one request does what a HEAD and a PUT did.
+   */
+  private async createOnce(command: PutObjectCommand): Promise<boolean> {
+    try {
+      await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (error instanceof S3ServiceException && (error.$metadata?.httpStatusCode === 412 || error.$metadata?.httpStatusCode === 409)) return false;
+      throw error;
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
-    // s3rver ignores IfNoneMatch on PUT, so "write once" is a HEAD first; a racing duplicate writes the same bytes.
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
