@@ -158,6 +158,23 @@ describe('S3SnapshotStore against s3rver', () => {
     expect(store.documentHash(await store.getDocument(otherKey))).toBe(stored.sha256);
   });
 
+  it('stores a Document serialised before (serializeDocument) without serialising it again', async () => {
+    const document = documentFixture({ title: 'Kazakhstan (serialised once)' });
+    const serialized = store.serializeDocument(document);
+    expect(serialized.sha256).toBe(store.documentHash(document));
+    const stringify = jest.spyOn(JSON, 'stringify');
+    let stored;
+    try {
+      stored = await store.putDocument('hrr.kazakhstan.2024', document, { serialized });
+      // Neither the Document nor a key-sorted copy of it went through JSON.stringify.
+      expect(stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'sections' in value)).toEqual([]);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(stored).toEqual({ key: `docs/hrr.kazakhstan.2024/${serialized.sha256}.json`, sha256: serialized.sha256, created: true });
+    expect(await store.getDocument(stored.key)).toEqual(document);
+  });
+
   it('round-trips a diff under diffs/<page>/<from>..<to>-<to hash>.json', async () => {
     const toHash = 'ab'.repeat(32);
     const key = await store.putDiff('example.org.0123456789ab', 3, 4, diffFixture, toHash);

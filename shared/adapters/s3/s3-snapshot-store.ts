@@ -22,6 +22,7 @@ import type {
   EditionMapScope,
   RawSnapshot,
   SectionLine,
+  SerializedDocument,
   SnapshotStore,
   StoredObjectSummary,
   StoredProvenanceIndex,
@@ -138,9 +139,13 @@ export class S3SnapshotStore implements SnapshotStore {
     return this.readHashes.get(document) ?? sha256Hex(canonicalJson(document));
   }
 
-  async putDocument(page: string, document: Document, options: { capturedAt?: string } = {}): Promise<StoredSnapshot> {
+  serializeDocument(document: Document): SerializedDocument {
     const json = canonicalJson(document);
-    const sha256 = sha256Hex(json);
+    return { json, sha256: sha256Hex(json) };
+  }
+
+  async putDocument(page: string, document: Document, options: { capturedAt?: string; serialized?: SerializedDocument } = {}): Promise<StoredSnapshot> {
+    const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
     const created = await this.createOnce(
