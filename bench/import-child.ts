@@ -15,7 +15,8 @@ import { CORPUS_DIRECTORY } from '../test/support/corpus.js';
 /**
  * One import of the sample pages into a fresh local store, alone in its process, so that its peak RSS is its own
  * (the import suite runs it with no worker thread and with one). Prints
- * `{ ms, maxRssMiB, imported, threads }`: ms is the import itself, as in the suite's in-process rows.
+ * `{ ms, cpuMs, maxRssMiB, imported, threads }`: ms is the import itself, as in the suite's in-process rows; cpuMs the
+ * CPU time the process spent in it (every thread's, user + system), which other processes' load hardly changes.
  */
 const threadsArgument = process.argv[2] ?? 'default';
 const concurrency = Number(process.argv[3] ?? 4);
@@ -33,11 +34,14 @@ try {
     settings: DEFAULT_TRACKER_SETTINGS,
   };
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const report = await importPages(dependencies, archiveCaptures([CORPUS_DIRECTORY]), { concurrency, ...(reader ? { reader } : {}) });
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   // ru_maxrss counts every thread of the process: the workers' heaps are in it.
   const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(`${JSON.stringify({ ms, maxRssMiB, imported: report.imported, threads: reader?.threads ?? 0 })}\n`);
+  process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssMiB, imported: report.imported, threads: reader?.threads ?? 0 })}\n`);
 } finally {
   await reader?.close();
   dynamodb.destroy();

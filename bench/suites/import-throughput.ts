@@ -110,15 +110,21 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
 
   // Reference: read, gunzip and extract every page in process (median of 5 after a warm-up).
   let htmlBytes = 0;
+  const referenceCpuMs: number[] = [];
   const extractAll = async () => {
     htmlBytes = 0;
+    const cpuBefore = process.cpuUsage();
     for (const page of pages) {
       const html = gunzipSync(await readFile(page.file)).toString('utf8');
       htmlBytes += Buffer.byteLength(html);
       extract(html);
     }
+    const cpu = process.cpuUsage(cpuBefore);
+    referenceCpuMs.push((cpu.user + cpu.system) / 1000);
   };
   const referenceMs = await timeMedianAsync(5, extractAll);
+  // Its CPU time per page (the warm-up left out), the yardstick of the imports' CPU time per page.
+  const referenceCpuMsPerPage = median(referenceCpuMs.slice(1)) / pages.length;
   const megabytes = htmlBytes / 1e6;
   const referencePagesPerSecond = pages.length / (referenceMs / 1000);
   rows.push({
@@ -128,6 +134,7 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     pages_per_s: round(referencePagesPerSecond),
     mb_per_s: round(megabytes / (referenceMs / 1000)),
     ratio: 1,
+    cpu_ms_per_page: round(referenceCpuMsPerPage, 1),
   });
 
   const row = (name: string, measured: Measured) => {
@@ -186,7 +193,7 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
   // Issue 13 §3: the CLI's import, extraction on worker threads, against the single-thread import; each import alone in
   // a fresh process (bench/import-child.ts), so that its peak RSS (every thread's) is its own. Interleaved, 3 each.
   const child = (threads: string) =>
-    new Promise<{ ms: number; maxRssMiB: number; imported: number; threads: number }>((resolve, reject) => {
+    new Promise<{ ms: number; cpuMs: number; maxRssMiB: number; imported: number; threads: number }>((resolve, reject) => {
       execFile(
         process.execPath,
         ['--import', 'tsx', fileURLToPath(new URL('../import-child.ts', import.meta.url)), threads, '4'],
@@ -194,13 +201,15 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
         (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').pop()!))),
       );
     });
-  const byMode: Record<'single' | 'workers', Array<{ ms: number; maxRssMiB: number; threads: number }>> = { single: [], workers: [] };
+  const byMode: Record<'single' | 'workers', Array<{ ms: number; cpuMs: number; maxRssMiB: number; threads: number }>> = { single: [], workers: [] };
   for (let run = 0; run < 3; run++) {
     byMode.single.push(await child('0'));
     byMode.workers.push(await child('1'));
   }
-  const modeRow = (name: string, runs: Array<{ ms: number; maxRssMiB: number; threads: number }>) => {
+  const modeRow = (name: string, runs: Array<{ ms: number; cpuMs: number; maxRssMiB: number; threads: number }>) => {
     const ms = median(runs.map((one) => one.ms));
+    // CPU time per page (all threads): what the import costs, whatever else the machine runs.
+    const cpuMsPerPage = median(runs.map((one) => one.cpuMs)) / pages.length;
     const rss = Math.max(...runs.map((one) => one.maxRssMiB));
     const pagesPerSecond = pages.length / (ms / 1000);
     rows.push({
@@ -210,8 +219,9 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
       pages_per_s: round(pagesPerSecond),
       ratio: round(pagesPerSecond / referencePagesPerSecond, 3),
       peak_rss_mib: round(rss, 1),
+      cpu_ms_per_page: round(cpuMsPerPage, 1),
     });
-    return { pagesPerSecond, rss, threads: runs[0]!.threads };
+    return { pagesPerSecond, rss, cpuMsPerPage, threads: runs[0]!.threads };
   };
   const single = modeRow('own process: import saved pages, one thread (--threads 0, the default), median of 3', byMode.single);
   const workers = modeRow('own process: import saved pages, extraction on a worker thread (--threads 1), median of 3', byMode.workers);
@@ -235,6 +245,11 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
       workers_x_single_thread: round(workers.pagesPerSecond / single.pagesPerSecond, 3),
       peak_rss_mib_single_thread: round(single.rss, 1),
       peak_rss_mib_workers: round(workers.rss, 1),
+      cpu_ms_per_page_single_thread: round(single.cpuMsPerPage, 1),
+      cpu_ms_per_page_workers: round(workers.cpuMsPerPage, 1),
+      reference_cpu_ms_per_page: round(referenceCpuMsPerPage, 1),
+      // The reference's CPU per page over the import's: the ratio by CPU time, which the machine's load hardly moves.
+      own_process_single_thread_cpu_ratio_to_extract: round(referenceCpuMsPerPage / single.cpuMsPerPage, 3),
       target: 'import >= 0.25x extraction, peak RSS no higher than the single-thread import',
       met: workers.pagesPerSecond / referencePagesPerSecond >= 0.25 && workers.rss <= single.rss,
     },

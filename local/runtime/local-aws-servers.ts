@@ -122,6 +122,8 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     directory: s3Dir,
     resetOnClose: options.resetS3OnClose ?? false,
   });
+  withoutRequestLog(s3rver);
+  honourIfNoneMatch(s3rver);
   // Atomic object writes; a short object left by a kill counts as missing (docs/reliability.md, "Full disk").
   const writeFailureListeners = new Set<(error: NodeJS.ErrnoException) => void>();
   const onWriteFailure = (error: NodeJS.ErrnoException) => writeFailureListeners.forEach((listener) => listener(error));
@@ -181,6 +183,64 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
     await close().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * s3rver (3.7) logs every request through koa-logger, even when silent: each request and response line is formatted
+ * (chalk, util.format) and handed to a winston logger whose silent transport then drops it, and every streamed
+ * response body is piped through a byte counter for the log. About 2% of an import's CPU time, for nothing: the
+ * servers here are always silent, so the middleware goes (before run() composes the middleware). s3rver's own
+ * messages (ctx.logger) are untouched. True when it was there.
+ */
+export function withoutRequestLog(app: { middleware: Array<(...args: never[]) => unknown> }): boolean {
+  const index = app.middleware.findIndex((middleware) => middleware.name === 'logger');
+  if (index === -1) return false;
+  app.middleware.splice(index, 1);
+  return true;
+}
+
+/**
+ * S3 answers a PUT with `If-None-Match: *` on an existing key with 412 PreconditionFailed (a conditional create);
+ * s3rver (3.7) ignores the header and overwrites. This middleware, put before s3rver's router, answers as S3 does for
+ * a plain object PUT (not a copy, part or sub-resource), so the snapshot store's write-once PUT needs no HEAD first.
+ * An object the store guard counts as missing (half written by a kill) is written again.
+ */
+export function honourIfNoneMatch(app: {
+  middleware: Array<(...args: never[]) => unknown>;
+  store: unknown;
+}): void {
+  const store = app.store as { existsObject(bucket: string, key: string): Promise<boolean> };
+  const conditional = async (ctx: KoaContext, next: () => Promise<unknown>) => {
+    if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*' && !ctx.get('x-amz-copy-source') && plainObjectPut(ctx.query)) {
+      const [, bucket, ...key] = ctx.path.split('/');
+      if (bucket && key.length > 0 && key.join('/') !== '' && (await store.existsObject(bucket, decodeURIComponent(key.join('/'))))) {
+        ctx.status = 412;
+        ctx.type = 'application/xml';
+        ctx.body =
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
+          '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+        return undefined;
+      }
+    }
+    return next();
+  };
+  // Before the router, which is last.
+  app.middleware.splice(app.middleware.length - 1, 0, conditional as (...args: never[]) => unknown);
+}
+
+/** No sub-resource (uploadId, tagging, acl...): only the SDK's `x-id=PutObject` marker, if anything. */
+function plainObjectPut(query: Record<string, unknown>): boolean {
+  return Object.keys(query).every((name) => name === 'x-id');
+}
+
+interface KoaContext {
+  status: number;
+  type: string;
+  body: unknown;
+  method: string;
+  path: string;
+  query: Record<string, unknown>;
+  get(header: string): string;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {

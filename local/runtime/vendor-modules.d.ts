@@ -36,6 +36,10 @@ declare module 's3rver' {
     httpServer?: Server;
     /** Its FilesystemStore (guarded by s3rver-store-guard.ts). */
     store: unknown;
+    /** Koa's middleware list (s3rver is a Koa app), composed when run() listens. */
+    middleware: Array<(...args: never[]) => unknown>;
+    /** The winston logger s3rver logs to (silent when constructed so). */
+    logger: { info(...args: unknown[]): unknown };
     on(event: 'event', listener: (event: unknown) => void): this;
     off(event: 'event', listener: (event: unknown) => void): this;
   }

@@ -18,6 +18,12 @@ export interface StoredSnapshot {
   created: boolean;
 }
 
+/** A Document's canonical JSON and its sha256 (the Document's hash). */
+export interface SerializedDocument {
+  json: string;
+  sha256: string;
+}
+
 export interface RawSnapshot {
   /** The body as fetched (decompressed). */
   body: Uint8Array;
@@ -40,14 +46,22 @@ export interface SnapshotStore {
    * compare `sha256` with the page's last document hash for that. `capturedAt` (an imported capture, stored long
    * after it was captured) goes with the object, so whoever hears of the write records it at that time.
    */
-  putDocument(page: string, document: Document, options?: { capturedAt?: string }): Promise<StoredSnapshot>;
+  putDocument(page: string, document: Document, options?: { capturedAt?: string; serialized?: SerializedDocument }): Promise<StoredSnapshot>;
+  /**
+   * The Document's canonical JSON, as putDocument stores it, and its hash (documentHash): a caller that needs the hash
+   * before storing passes this to putDocument as `serialized`, so that the Document is serialised once.
+   */
+  serializeDocument(document: Document): SerializedDocument;
   /**
    * The capture time a Document was stored with (`putDocument`'s `capturedAt`, object metadata), or undefined when
    * it was stored without one (a live capture: its write time is its capture time).
    */
   documentCaptureTime(key: string): Promise<string | undefined>;
   getDocument(key: string): Promise<Document>;
-  /** Hash a Document exactly as putDocument keys it, without storing it. */
+  /**
+   * Hash a Document exactly as putDocument keys it, without storing it. A Document getDocument returned may be hashed
+   * from the bytes it was read from (the same hash): read Documents are values, not to be changed and hashed again.
+   */
   documentHash(document: Document): string;
   /**
    * Stores the full diff and returns its key. The key carries the hash of the `to` Document: two workers racing for

@@ -1,6 +1,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Document } from '../domain/document.js';
 import type { ImportOutcome, ImportQueue, ImportStaging } from '../ports/import-queue.js';
+import type { SerializedDocument } from '../ports/snapshot-store.js';
 import type { ImportDestination, PendingCapture, RecordResult } from './import-pages.js';
 
 export interface CloudImportOptions {
@@ -53,7 +54,7 @@ export function cloudImportDestination(ports: { staging: ImportStaging; queue: I
   };
 
   return {
-    async storeDocument(page: string, document: Document, documentHash: string) {
+    async storeDocument(page: string, document: Document, { sha256: documentHash }: SerializedDocument) {
       const decided = await staging.getOutcome(page, documentHash);
       if (decided) return { kind: 'skipped', message: `already imported by an earlier run: ${describe(decided)}` };
       const staged = await staging.putDocument(page, document);

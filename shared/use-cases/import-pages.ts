@@ -6,6 +6,7 @@ import { genericProfile, PROFILES } from '../domain/profiles/index.js';
 import { ArchiveUrlError, ExtractionError, RedlineError, ValidationError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
 import type { TermIndex } from '../domain/term-index.js';
+import type { SerializedDocument } from '../ports/snapshot-store.js';
 import { addWatch } from './add-watch.js';
 import { inProcessCaptureReader, type CaptureReader } from './capture-reading.js';
 import { recordRevision } from './record-revision.js';
@@ -109,7 +110,7 @@ export type RecordResult = ImportItemResult | { outcome: 'imported' };
 /** The two steps an import hands over: storing a capture's Document (pass 1) and recording a page's captures (pass 2). */
 export interface ImportDestination {
   /** Stores the Document of a capture of `page` (its raw body is stored meanwhile), and its term index where it can. */
-  storeDocument(page: string, document: Document, documentHash: string, termIndex: TermIndex): Promise<StoreDocumentResult>;
+  storeDocument(page: string, document: Document, serialized: SerializedDocument, termIndex: TermIndex): Promise<StoreDocumentResult>;
   /**
    * Pass 2 for one page: its captures, oldest first. Resolves once they are handed over (recorded, or sent); `settled`
    * resolves with one result per capture once each is decided. `onDecided` is called for each as it is.
@@ -524,7 +525,9 @@ async function storeCapture(
   const capturedAt = captureTime(document, capture, timeSource, identity, dependencies.now().getTime());
   if (!state.newest || state.newest.capturedAt < capturedAt) state.newest = { capturedAt, identity };
 
-  const documentHash = dependencies.snapshots.documentHash(document);
+  // Serialised once: its hash now, its JSON for the store (a report page's Document is ~100 KB of JSON).
+  const serialized = dependencies.snapshots.serializeDocument(document);
+  const documentHash = serialized.sha256;
   if (state.known.has(documentHash)) {
     return { source: capture.source, outcome: 'skipped', page: page.page, message: 'already stored: this Document is a revision of the page' };
   }
@@ -532,7 +535,7 @@ async function storeCapture(
   // The raw body and the Document at once (each is content-addressed, so any order is safe to redo).
   const [, stored] = await Promise.all([
     dependencies.snapshots.putRaw(page.page, capture.body, capture.contentType),
-    destination.storeDocument(page.page, document, documentHash, termIndex),
+    destination.storeDocument(page.page, document, serialized, termIndex),
   ]);
   if (stored.kind === 'skipped') return { source: capture.source, outcome: 'skipped', page: page.page, message: stored.message };
   if (stored.kind === 'failed') {
@@ -555,8 +558,8 @@ async function storeCapture(
 /** The local store: Documents under docs/, each page's captures recorded here, one after the other. */
 function localDestination(dependencies: ImportDependencies): ImportDestination {
   return {
-    async storeDocument(page, document, _documentHash, termIndex) {
-      const stored = await dependencies.snapshots.putDocument(page, document);
+    async storeDocument(page, document, serialized, termIndex) {
+      const stored = await dependencies.snapshots.putDocument(page, document, { serialized });
       const termIndexStored = await storeTermIndex(dependencies.snapshots, stored.key, termIndex);
       if (!stored.created) {
         // Stored by an earlier run that was never recorded: check that run finished writing it (the local s3rver writes

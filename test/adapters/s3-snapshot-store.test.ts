@@ -1,4 +1,5 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { jest } from '@jest/globals';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import type { Document } from '../../shared/domain/document.js';
 import type { RevisionDiff } from '../../shared/domain/revision-diff.js';
@@ -133,6 +134,45 @@ describe('S3SnapshotStore against s3rver', () => {
     const changed = await store.putDocument('hrr.kazakhstan.2024', documentFixture({ title: 'Kazakhstan (revised)' }));
     expect(changed.created).toBe(true);
     expect(changed.sha256).not.toBe(first.sha256);
+  });
+
+  it('hashes a Document it read from the bytes it read (not serialised again), and one stored otherwise canonically', async () => {
+    const document = documentFixture();
+    const stored = await store.putDocument('hrr.kazakhstan.2024', document);
+    const read = await store.getDocument(stored.key);
+    const stringify = jest.spyOn(JSON, 'stringify');
+    try {
+      expect(store.documentHash(read)).toBe(stored.sha256);
+      expect(stringify).not.toHaveBeenCalled();
+      // The same content as another object (not read): serialised, same hash.
+      expect(store.documentHash(structuredClone(read))).toBe(stored.sha256);
+      expect(stringify).toHaveBeenCalled();
+    } finally {
+      stringify.mockRestore();
+    }
+
+    // Bytes that are not its canonical JSON (pretty-printed, by hand, under a key naming another hash): the hash is the
+    // canonical one, as before, not the bytes'.
+    const otherKey = `docs/hrr.kazakhstan.2024/${'e'.repeat(64)}.json`;
+    await aws.s3.send(new PutObjectCommand({ Bucket: aws.bucketName, Key: otherKey, Body: JSON.stringify(document, null, 2) }));
+    expect(store.documentHash(await store.getDocument(otherKey))).toBe(stored.sha256);
+  });
+
+  it('stores a Document serialised before (serializeDocument) without serialising it again', async () => {
+    const document = documentFixture({ title: 'Kazakhstan (serialised once)' });
+    const serialized = store.serializeDocument(document);
+    expect(serialized.sha256).toBe(store.documentHash(document));
+    const stringify = jest.spyOn(JSON, 'stringify');
+    let stored;
+    try {
+      stored = await store.putDocument('hrr.kazakhstan.2024', document, { serialized });
+      // Neither the Document nor a key-sorted copy of it went through JSON.stringify.
+      expect(stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'sections' in value)).toEqual([]);
+    } finally {
+      stringify.mockRestore();
+    }
+    expect(stored).toEqual({ key: `docs/hrr.kazakhstan.2024/${serialized.sha256}.json`, sha256: serialized.sha256, created: true });
+    expect(await store.getDocument(stored.key)).toEqual(document);
   });
 
   it('round-trips a diff under diffs/<page>/<from>..<to>-<to hash>.json', async () => {

@@ -224,10 +224,10 @@ describe('importPages', () => {
     const snapshots = dependencies.snapshots;
     const watching: SnapshotStore = new Proxy(snapshots, {
       get: (target, property, receiver) =>
-        property === 'documentHash'
-          ? (...args: Parameters<SnapshotStore['documentHash']>) => {
+        property === 'serializeDocument'
+          ? (...args: Parameters<SnapshotStore['serializeDocument']>) => {
               processed++;
-              return target.documentHash(...args);
+              return target.serializeDocument(...args);
             }
           : Reflect.get(target, property, receiver),
     });

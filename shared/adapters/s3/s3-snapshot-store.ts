@@ -22,6 +22,7 @@ import type {
   EditionMapScope,
   RawSnapshot,
   SectionLine,
+  SerializedDocument,
   SnapshotStore,
   StoredObjectSummary,
   StoredProvenanceIndex,
@@ -92,6 +93,8 @@ export class S3SnapshotStore implements SnapshotStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly listPageSize: number;
+  /** The hash of each Document getDocument read whose bytes are its canonical JSON, for as long as the caller holds it. */
+  private readonly readHashes = new WeakMap<Document, string>();
 
   /** The client it was given (for another adapter of the same bucket). */
   get s3Client(): S3Client {
@@ -107,8 +110,7 @@ export class S3SnapshotStore implements SnapshotStore {
   async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {
     const sha256 = sha256Hex(body);
     const key = snapshotKeys.raw(page, sha256);
-    if (await this.exists(key)) return { key, sha256, created: false };
-    await this.client.send(
+    const created = await this.createOnce(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -116,9 +118,10 @@ export class S3SnapshotStore implements SnapshotStore {
         ContentType: contentType,
         ContentEncoding: 'gzip',
         Metadata: { sha256 },
+        IfNoneMatch: '*',
       }),
     );
-    return { key, sha256, created: true };
+    return { key, sha256, created };
   }
 
   async getRaw(key: string): Promise<RawSnapshot> {
@@ -133,17 +136,29 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   documentHash(document: Document): string {
-    return sha256Hex(canonicalJson(document));
+    return this.readHashes.get(document) ?? sha256Hex(canonicalJson(document));
   }
 
-  async putDocument(page: string, document: Document, options: { capturedAt?: string } = {}): Promise<StoredSnapshot> {
+  serializeDocument(document: Document): SerializedDocument {
     const json = canonicalJson(document);
-    const sha256 = sha256Hex(json);
+    return { json, sha256: sha256Hex(json) };
+  }
+
+  async putDocument(page: string, document: Document, options: { capturedAt?: string; serialized?: SerializedDocument } = {}): Promise<StoredSnapshot> {
+    const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
-    if (await this.exists(key)) return { key, sha256, created: false };
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
-    await this.putJson(key, json, { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) });
-    return { key, sha256, created: true };
+    const created = await this.createOnce(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Buffer.from(json, 'utf8'),
+        ContentType: 'application/json; charset=utf-8',
+        Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
+        IfNoneMatch: '*',
+      }),
+    );
+    return { key, sha256, created };
   }
 
   async documentCaptureTime(key: string): Promise<string | undefined> {
@@ -159,8 +174,20 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   async getDocument(key: string): Promise<Document> {
-    if (!DOCUMENT_KEY.test(key)) throw new ValidationError(`Not a document key: ${key}`);
-    return this.getJson<Document>(key);
+    const match = DOCUMENT_KEY_PARTS.exec(key);
+    if (!match) throw new ValidationError(`Not a document key: ${key}`);
+    const { body } = await this.getBytes(key);
+    let document: Document;
+    try {
+      document = JSON.parse(Buffer.from(body).toString('utf8')) as Document;
+    } catch (error) {
+      throw new RedlineError(`Stored object ${key} is not valid JSON`, { cause: error });
+    }
+    // Stored by putDocument, its bytes are its canonical JSON (which parsing and serialising again reproduces): their
+    // hash, which the key names, is its documentHash, known now without serialising it again (each recording needs it
+    // twice, ~4 ms a report page). Bytes written otherwise are hashed the usual way, when asked.
+    if (typeof document === 'object' && document !== null && sha256Hex(body) === match[2]) this.readHashes.set(document, match[2]);
+    return document;
   }
 
   async putDiff(page: string, fromSeq: number, toSeq: number, diff: RevisionDiff, toDocumentHash: string): Promise<string> {
@@ -241,7 +268,7 @@ export class S3SnapshotStore implements SnapshotStore {
           Body: await gzipAsync(Buffer.from(JSON.stringify(index), 'utf8')),
           ContentType: 'application/json; charset=utf-8',
           ContentEncoding: 'gzip',
-          // Atomic on S3 (a racing writer gets 412); s3rver ignores it, where the HEAD above narrows the race.
+          // Atomic on S3 (a racing writer gets 412); the local s3rver checks it before writing (local-aws-servers.ts).
           IfNoneMatch: '*',
         }),
       );
@@ -352,8 +379,22 @@ export class S3SnapshotStore implements SnapshotStore {
     }
   }
 
+  /**
+   * A write-once PUT (`If-None-Match: *`, which the local s3rver honours too: local-aws-servers.ts): true when it
+   * created the object, false when the key was there (412), or being created by a racing writer (409). A
+   * content-addressed object is the same bytes whoever wrote it, so one request does what a HEAD and a PUT did.
+   */
+  private async createOnce(command: PutObjectCommand): Promise<boolean> {
+    try {
+      await this.client.send(command);
+      return true;
+    } catch (error) {
+      if (error instanceof S3ServiceException && (error.$metadata?.httpStatusCode === 412 || error.$metadata?.httpStatusCode === 409)) return false;
+      throw error;
+    }
+  }
+
   async exists(key: string): Promise<boolean> {
-    // s3rver ignores IfNoneMatch on PUT, so "write once" is a HEAD first; a racing duplicate writes the same bytes.
     try {
       await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;

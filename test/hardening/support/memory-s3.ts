@@ -7,15 +7,16 @@ import {
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
 
 /**
  * An in-memory S3 bucket behind the S3Client interface, for the real S3SnapshotStore in the 1,000-run fault
- * property. It behaves as s3rver does where the store depends on it: PUT always writes (IfNoneMatch is ignored, so
- * "write once" stays the store's HEAD-then-PUT, and two racing writers both write and both raise an event), a missing
- * key is a 404 S3ServiceException, and every PUT emits one ObjectCreated notification. Each call yields to the event
- * loop a pseudo-random number of times first, so that racing deliveries interleave between the HEAD and the PUT.
+ * property. It behaves as S3 and the local s3rver (local-aws-servers.ts) do where the store depends on it: a PUT with
+ * `IfNoneMatch: '*'` on an existing key is refused with a 412 (the store's write-once PUT), any other PUT writes, a
+ * missing key is a 404 S3ServiceException, and every PUT that writes emits one ObjectCreated notification. Each call
+ * yields to the event loop a pseudo-random number of times first, so that racing deliveries interleave.
  */
 export interface StoredObject {
   body: Uint8Array;
@@ -70,7 +71,15 @@ export class MemoryS3 {
       };
     }
     if (command instanceof PutObjectCommand) {
-      const { Key, Body, ContentType, ContentEncoding, Metadata } = command.input;
+      const { Key, Body, ContentType, ContentEncoding, Metadata, IfNoneMatch } = command.input;
+      if (IfNoneMatch === '*' && this.objects.has(Key!)) {
+        throw new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 412 },
+          message: 'At least one of the pre-conditions you specified did not hold',
+        });
+      }
       const body = typeof Body === 'string' ? Buffer.from(Body, 'utf8') : new Uint8Array(Body as Uint8Array);
       const object: StoredObject = {
         body,
