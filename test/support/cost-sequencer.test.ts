@@ -51,7 +51,7 @@ const relative = (test: FakeTest) => test.path.slice(ROOT.length);
 const committed = JSON.parse(readFileSync(new URL('./test-costs.json', import.meta.url), 'utf8')) as { seconds: Record<string, number> };
 
 describe('the cost sequencer', () => {
-  it('is the suite\'s sequencer', async () => {
+  it("is the suite's sequencer", async () => {
     const { default: config } = (await import(configPath)) as { default: { testSequencer?: string } };
     expect(config.testSequencer).toBe('<rootDir>/test/support/cost-sequencer.js');
   });
@@ -67,7 +67,7 @@ describe('the cost sequencer', () => {
     expect(order).toEqual(expected);
   });
 
-  it('takes Jest\'s cached durations over the committed ones, and puts the last run\'s failures first', () => {
+  it("takes Jest's cached durations over the committed ones, and puts the last run's failures first", () => {
     const files = ['test/ui/ui-demo.test.ts', 'test/infra/infra.test.ts', 'test/domain/word-diff.test.ts', 'test/api/api-routes.test.ts'];
     const run = tests(Object.fromEntries(files.map((path) => [join(ROOT, path), 100])));
     const runtimes: Record<string, number> = {
