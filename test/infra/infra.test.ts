@@ -12,6 +12,7 @@ import './bindings.test.js';
 import './bundles.test.js';
 import './function-imports.test.js';
 import './nag.test.js';
+import './secrets.test.js';
 import './stateful-stack.test.js';
 import './stateless-stack.test.js';
 import './tracker-function.test.js';
