@@ -67,7 +67,8 @@ export async function buildEditionReport(dependencies: QueryDependencies, reques
   return { report, cached: false };
 }
 
-function hashInputs(scope: EditionMapScope, inputs: readonly SeriesInput[]): string {
+/** The hash the report of these inputs is cached under (the id of its job, edition-report-jobs.ts). */
+export function hashInputs(scope: EditionMapScope, inputs: readonly SeriesInput[]): string {
   const canonical = JSON.stringify({
     version: EDITION_REPORT_VERSION,
     ...scope,
@@ -99,7 +100,7 @@ const storedReportSchema = z.object({
 });
 
 /** A stored report of another version, scope or shape is ignored (recomputed and replaced). */
-function parseStoredReport(stored: unknown, scope: EditionMapScope): EditionReport | undefined {
+export function parseStoredReport(stored: unknown, scope: EditionMapScope): EditionReport | undefined {
   if (stored === undefined) return undefined;
   const parsed = storedReportSchema.safeParse(stored);
   if (!parsed.success || parsed.data.report !== scope.report || parsed.data.from !== scope.from || parsed.data.to !== scope.to) return undefined;
