@@ -3,7 +3,7 @@
  * until the report function stores the report (done) or gives up (failed). Pure: the marker is stored as JSON under
  * reports/ by the snapshot store, and read back through `parseEditionReportJob`.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 export const EDITION_REPORT_JOB_VERSION = 1;
 
@@ -44,7 +44,7 @@ const jobSchema = z.object({
   requestedAt: z.string(),
   deadline: z.string(),
   updatedAt: z.string(),
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 
 /** A stored marker as a job; undefined when none is stored, or it is of another version or shape (then ignored). */
