@@ -1,6 +1,8 @@
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { SQSEvent } from 'aws-lambda';
+import { BufferedOutput, type CliIo } from '../../cli/cli-io.js';
+import { runCli } from '../../cli/main.js';
 import { createApiHandler } from '../../functions/api/api-handler.js';
 import type { ApiDependencies } from '../../functions/api/api-dependencies.js';
 import { createReportHandler } from '../../functions/report/report-handler.js';
@@ -185,6 +187,30 @@ describe('edition report jobs (202 and a status URL)', () => {
     expect(failed.error).toMatch(/^not finished by its deadline/);
     expect((await get('/editions/hrr/report?from=2022&to=2023')).status).toBe(202);
     expect(enqueued.map((message) => `${message.from}-${message.to}`)).toEqual(['2023-2024', '2022-2024', '2022-2024', '2022-2023', '2022-2023']);
+  });
+
+  it('the CLI follows the 202: it waits Retry-After on its injected clock, asks the status URL, and prints the report', async () => {
+    // The job of 2022 -> 2023 is pending (the test above enqueued it again); the CLI's clock runs it while it waits.
+    const pending = enqueued.at(-1)!;
+    const waits: number[] = [];
+    const stdout = new BufferedOutput();
+    const stderr = new BufferedOutput();
+    const io: CliIo = {
+      stdout,
+      stderr,
+      env: { PATH: process.env.PATH },
+      exitCode: 0,
+      sleep: async (ms) => {
+        waits.push(ms);
+        await consumer()(sqsEvent(pending, 1), localLambdaContext('redline-report'));
+      },
+    };
+    const code = await runCli(['editions', 'report', 'hrr', '--from', '2022', '--to', '2023', '--json', '--api', server.url], io);
+    expect([code, stderr.text]).toEqual([0, `Computing the edition report off the request path (3 series, job ${pending.inputsHash.slice(0, 12)}); waiting...\n`]);
+    expect(waits).toEqual([10_000]);
+    const status = await get(`/editions/hrr/report/jobs/${pending.inputsHash}?from=2022&to=2023`);
+    expect(JSON.parse(stdout.text)).toEqual(status.json());
+    expect(JSON.parse(stdout.text).series).toHaveLength(3);
   });
 
   it('refuses a malformed job id (400) and answers 404 for a job nobody requested', async () => {
