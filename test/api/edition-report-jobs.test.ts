@@ -108,6 +108,12 @@ describe('edition report jobs (202 and a status URL)', () => {
     expect([again.status, again.headers.get('location')]).toEqual([202, location]);
     const status = await get(location);
     expect([status.status, status.json().state, status.headers.get('retry-after')]).toEqual([202, 'pending', '10']);
+    // The web UI's overview: a "being computed" page that reloads itself without script, and no second job.
+    const page = await get('/ui/editions/hrr?from=2023&to=2024');
+    expect([page.status, page.headers.get('cache-control')]).toEqual([202, 'private, no-store']);
+    expect(page.text).toContain('<meta http-equiv="refresh" content="10">');
+    expect(page.text).toContain('<h1>hrr: the 2023 and 2024 editions, being computed</h1>');
+    expect(page.text).toContain('6 series are being compared off the request path');
     expect(enqueued).toHaveLength(1);
   });
 
@@ -127,6 +133,9 @@ describe('edition report jobs (202 and a status URL)', () => {
       ['hrr/china', 18322, 8195, 0.447],
     ]);
     // The report URL now answers 200 from the cache, with the same body; CSV at the status URL as at the report URL.
+    const overview = await get('/ui/editions/hrr?from=2023&to=2024');
+    expect(overview.status).toBe(200);
+    expect(overview.text).not.toContain('http-equiv="refresh"');
     const direct = await get('/editions/hrr/report?from=2023&to=2024');
     expect([direct.status, direct.text]).toEqual([200, status.text]);
     const csv = await get(`/editions/hrr/report/jobs/${message.inputsHash}?from=2023&to=2024&format=csv&by=section`);
