@@ -2,7 +2,17 @@
  * The CDK test files, run together by test/infra/infra.test.ts (one module registry, so aws-cdk-lib and cdk-nag load
  * and warm up once): kept out of the run on their own, so that each runs once.
  */
-export const INFRA_PARTS = ['bindings', 'bundles', 'edition-report-jobs', 'function-imports', 'nag', 'stateful-stack', 'stateless-stack', 'tracker-function', 'watch-list'];
+export const INFRA_PARTS = [
+  'bindings',
+  'bundles',
+  'edition-report-jobs',
+  'function-imports',
+  'nag',
+  'stateful-stack',
+  'stateless-stack',
+  'tracker-function',
+  'watch-list',
+];
 
 /** The browser test files on the demo data, run together by test/ui/ui-demo.test.ts (one demo data set, one Chromium). */
 export const UI_DEMO_PARTS = ['ui-browser', 'ui-edition-sidebar', 'ui-history'];

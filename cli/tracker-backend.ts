@@ -94,7 +94,11 @@ export async function openBackend(target: StoreTarget, io: Pick<CliIo, 'env'> & 
 }
 
 /** Opens the backend for `work` and always closes it (the local servers must never outlive a command). */
-export async function withBackend<T>(target: StoreTarget, io: Pick<CliIo, 'env'> & Partial<Pick<CliIo, 'sleep' | 'stderr'>>, work: (backend: TrackerBackend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(
+  target: StoreTarget,
+  io: Pick<CliIo, 'env'> & Partial<Pick<CliIo, 'sleep' | 'stderr'>>,
+  work: (backend: TrackerBackend) => Promise<T>,
+): Promise<T> {
   const backend = await openBackend(target, io);
   try {
     return await work(backend);
@@ -409,11 +413,14 @@ class ApiBackend implements TrackerBackend {
    * at most REPORT_POLL_ATTEMPTS times (a plain bounded loop on the injected sleep), until it gives the report.
    */
   async editionReport(request: EditionMapRequest): Promise<EditionReport> {
-    let answer = await this.exchange<EditionReport | ReportJobAnswer>('GET', this.url(`/editions/${seriesSegment(request.report)}/report`, {
-      from: request.from,
-      to: request.to,
-      format: 'json',
-    }));
+    let answer = await this.exchange<EditionReport | ReportJobAnswer>(
+      'GET',
+      this.url(`/editions/${seriesSegment(request.report)}/report`, {
+        from: request.from,
+        to: request.to,
+        format: 'json',
+      }),
+    );
     for (let attempt = 0; answer.status === 202 || answer.status === 303; attempt++) {
       const location = this.sameApiUrl(answer.headers.get('location'));
       if (answer.status === 303) {
@@ -425,7 +432,8 @@ class ApiBackend implements TrackerBackend {
         throw new RedlineError(`The edition report is still being computed after ${attempt} polls; ask again later (status: ${location.href})`);
       }
       const waitS = Math.min(REPORT_POLL_MAX_WAIT_S, Math.max(1, Number(answer.headers.get('retry-after')) || 10));
-      if (attempt === 0) this.io.stderr?.write(`Computing the edition report off the request path (${job.series} series, job ${job.job.slice(0, 12)}); waiting...\n`);
+      if (attempt === 0)
+        this.io.stderr?.write(`Computing the edition report off the request path (${job.series} series, job ${job.job.slice(0, 12)}); waiting...\n`);
       await this.sleep(waitS * 1000);
       answer = await this.exchange('GET', location);
     }

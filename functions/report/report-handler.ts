@@ -3,11 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { MetricUnit, type Observability } from '../../shared/observability.js';
 import { parseReportJobMessage } from '../../shared/runtime/event-parsing.js';
 import { trackerHandler } from '../../shared/runtime/lambda-handler.js';
-import {
-  runEditionReportJob,
-  type EditionReportJobDependencies,
-  type ReportJobOutcome,
-} from '../../shared/use-cases/queries/edition-report-jobs.js';
+import { runEditionReportJob, type EditionReportJobDependencies, type ReportJobOutcome } from '../../shared/use-cases/queries/edition-report-jobs.js';
 
 export interface ReportHandlerSettings {
   /** The queue's maxReceiveCount: the delivery that marks a still failing job failed (the next stop is the DLQ). */

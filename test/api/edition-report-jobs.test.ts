@@ -102,7 +102,9 @@ describe('edition report jobs (202 and a status URL)', () => {
     expect(body.reportUrl).toBe(`${server.url}/editions/hrr/report?from=2023&to=2024`);
     expect(enqueued).toEqual([{ report: 'hrr', from: 2023, to: 2024, inputsHash: body.job, requestedAt: now.toISOString() }]);
     // Nothing computed: no report stored, only the job's marker.
-    expect((await reportsStored()).filter((key) => !key.startsWith('reports/hrr~russia/'))).toEqual([`reports/_jobs/hrr/2023-2024/${body.job}.json.gz`]);
+    expect((await reportsStored()).filter((key) => !key.startsWith('reports/hrr~russia/'))).toEqual([
+      `reports/_jobs/hrr/2023-2024/${body.job}.json.gz`,
+    ]);
 
     const again = await get('/editions/hrr/report?from=2023&to=2024');
     expect([again.status, again.headers.get('location')]).toEqual([202, location]);
@@ -124,7 +126,14 @@ describe('edition report jobs (202 and a status URL)', () => {
     expect(status.status).toBe(200);
     const report = status.json();
     // The figures the use case's test checks by hand (test/use-cases/edition-report.test.ts).
-    expect(report.series.map((row: { series: string; wordsFrom: number; wordsTo: number; ratio: number }) => [row.series, row.wordsFrom, row.wordsTo, row.ratio])).toEqual([
+    expect(
+      report.series.map((row: { series: string; wordsFrom: number; wordsTo: number; ratio: number }) => [
+        row.series,
+        row.wordsFrom,
+        row.wordsTo,
+        row.ratio,
+      ]),
+    ).toEqual([
       ['hrr/tuvalu', 2659, 842, 0.317],
       ['hrr/kazakhstan', 12535, 4492, 0.358],
       ['hrr/russia', 20832, 8060, 0.387],
@@ -215,7 +224,10 @@ describe('edition report jobs (202 and a status URL)', () => {
       },
     };
     const code = await runCli(['editions', 'report', 'hrr', '--from', '2022', '--to', '2023', '--json', '--api', server.url], io);
-    expect([code, stderr.text]).toEqual([0, `Computing the edition report off the request path (3 series, job ${pending.inputsHash.slice(0, 12)}); waiting...\n`]);
+    expect([code, stderr.text]).toEqual([
+      0,
+      `Computing the edition report off the request path (3 series, job ${pending.inputsHash.slice(0, 12)}); waiting...\n`,
+    ]);
     expect(waits).toEqual([10_000]);
     const status = await get(`/editions/hrr/report/jobs/${pending.inputsHash}?from=2022&to=2023`);
     expect(JSON.parse(stdout.text)).toEqual(status.json());

@@ -74,8 +74,10 @@ describe('function bundles, invoked against local AWS servers', () => {
     // fauxqs answers with a sqs.<region>.localhost host, which the SDK would call directly: keep the local address.
     captureQueueUrl = new URL(new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'capture' }))).QueueUrl!).pathname, clientConfig.endpoint)
       .href;
-    reportQueueUrl = new URL(new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'report-jobs' }))).QueueUrl!).pathname, clientConfig.endpoint)
-      .href;
+    reportQueueUrl = new URL(
+      new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'report-jobs' }))).QueueUrl!).pathname,
+      clientConfig.endpoint,
+    ).href;
     topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notifications' }))).TopicArn!;
     notificationsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: notificationsQueueUrl, AttributeNames: ['QueueArn'] }));
@@ -420,7 +422,9 @@ describe('function bundles, invoked against local AWS servers', () => {
         expect([200, 201]).toContain(watched.statusCode);
       }
       const stored = await snapshots.putDocument('hrr.kazakhstan.2024', extract(loadCorpusPage('kazakhstan', 2024), { url: editionUrl(2024) }));
-      const recorded = await invoke<{ batchItemFailures: unknown[] }>('diff', { Records: [sqsRecord(JSON.stringify(objectCreated(stored.key)), 'diff')] });
+      const recorded = await invoke<{ batchItemFailures: unknown[] }>('diff', {
+        Records: [sqsRecord(JSON.stringify(objectCreated(stored.key)), 'diff')],
+      });
       expect(recorded.batchItemFailures).toEqual([]);
 
       const reportEvent = (path: string) => ({

@@ -66,7 +66,11 @@ describe('edition report jobs (CDK)', () => {
       (mapping) => JSON.stringify(mapping.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(reportJobs.queue), 'Arn'] }),
     );
     expect(mappings).toHaveLength(1);
-    const report = resources[logicalIdOf(functions.report)]!.Properties as { Timeout: number; MemorySize: number; Environment: { Variables: object } };
+    const report = resources[logicalIdOf(functions.report)]!.Properties as {
+      Timeout: number;
+      MemorySize: number;
+      Environment: { Variables: object };
+    };
     expect([report.Timeout, report.MemorySize]).toEqual([900, 1769]);
     expect(report.Environment.Variables).toMatchObject({ REDLINE_REPORT_JOB_MAX_RECEIVES: String(REPORT_JOB_MAX_RECEIVES) });
   });
