@@ -65,7 +65,7 @@ export async function requestEditionReport(
   const stored = parseStoredReport(await dependencies.snapshots.getEditionReport(scope, inputsHash), scope);
   if (stored) return { state: 'ready', report: stored, cached: true };
   if (!dependencies.reportJobs || inputs.length <= settings.syncSeriesLimit) {
-    const built = await buildEditionReport(dependencies, request);
+    const built = await buildEditionReport(dependencies, request, inputs);
     return { state: 'ready', ...built };
   }
 

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { diffDocuments } from '../../domain/diff-documents.js';
 import { editionMapPrior } from '../../domain/edition-map.js';
+import { ValidationError } from '../../errors.js';
 import {
   assembleEditionReport,
   EDITION_REPORT_VERSION,
@@ -34,9 +35,16 @@ const SERIES_AT_ONCE = 2;
  * Errors as buildEditionMap's (nothing is stored on any of them): ValidationError for from >= to, an edition no
  * series of the report has, or no series with both editions; NotFoundError for a report with no series.
  */
-export async function buildEditionReport(dependencies: QueryDependencies, request: EditionMapRequest): Promise<EditionReportResult> {
-  const { map } = await buildEditionMap(dependencies, request);
-  const inputs = await editionMapInputs(dependencies, request);
+export async function buildEditionReport(
+  dependencies: QueryDependencies,
+  request: EditionMapRequest,
+  /** The request's inputs when the caller has listed them already (editionMapInputs): the store is listed once. */
+  listed?: SeriesInput[],
+): Promise<EditionReportResult> {
+  if (!(request.from < request.to))
+    throw new ValidationError(`from: must be an earlier edition than to (got from ${request.from}, to ${request.to})`);
+  const inputs = listed ?? (await editionMapInputs(dependencies, request));
+  const { map } = await buildEditionMap(dependencies, request, inputs);
   const scope: EditionMapScope = { report: request.report, from: request.from, to: request.to };
   const inputsHash = hashInputs(scope, inputs);
   const stored = parseStoredReport(await dependencies.snapshots.getEditionReport(scope, inputsHash), scope);
