@@ -15,6 +15,7 @@ import { startApiServer, type ApiServer } from '../../local/runtime/api-server.j
 import { LocalSubscriptionGateway } from '../../local/runtime/subscription-notifier.js';
 import { startProvenanceStore, type ProvenanceStoreFixture } from '../provenance/provenance-store-fixture.js';
 import { CORPUS_COUNTRIES } from '../support/corpus.js';
+import { hrrDocument } from '../provenance/provenance-fixture.js';
 import { quietObservability } from './api-fixture.js';
 
 /**
@@ -232,6 +233,32 @@ describe('edition report jobs (202 and a status URL)', () => {
     const status = await get(`/editions/hrr/report/jobs/${pending.inputsHash}?from=2022&to=2023`);
     expect(JSON.parse(stdout.text)).toEqual(status.json());
     expect(JSON.parse(stdout.text).series).toHaveLength(3);
+  });
+
+  it('sends a job done under newer inputs (a page revised meanwhile) to the report URL with 303', async () => {
+    const [country] = CORPUS_COUNTRIES;
+    const revised = (sentence: string) => {
+      const document = structuredClone(hrrDocument(country!, 2023));
+      const section = document.sections.find((candidate) => candidate.paragraphs.length > 0)!;
+      section.paragraphs[0]!.text += ` ${sentence}`;
+      return document;
+    };
+    await store.record(country!, 2023, revised('Observers reported a first new case.'));
+    const first = await get('/editions/hrr/report?from=2022&to=2023');
+    expect(first.status).toBe(202);
+    const message = enqueued.at(-1)!;
+    // The page changes again before the job runs: the report function computes (and caches) the newer inputs.
+    await store.record(country!, 2023, revised('Observers reported a second new case.'));
+    expect(await consumer()(sqsEvent(message, 1), localLambdaContext('redline-report'))).toEqual({ batchItemFailures: [] });
+    const status = await get(first.headers.get('location')!);
+    expect([status.status, status.headers.get('location'), status.json().state]).toEqual([
+      303,
+      `${server.url}/editions/hrr/report?from=2022&to=2023`,
+      'done',
+    ]);
+    const report = await get('/editions/hrr/report?from=2022&to=2023');
+    expect(report.status).toBe(200);
+    expect(report.json().series).toHaveLength(3);
   });
 
   it('refuses a malformed job id (400) and answers 404 for a job nobody requested', async () => {
