@@ -5,6 +5,7 @@
 export const INFRA_PARTS = [
   'bindings',
   'bundles',
+  'edition-report-jobs',
   'function-imports',
   'nag',
   'secrets',

@@ -23,6 +23,8 @@ export interface CliIo {
   stoppable?: boolean;
   /** The exit code a command asks for (0 unless set). */
   exitCode: number;
+  /** Waits (following a 202 from the API); default a timer. Tests inject their own clock. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export function processIo(signal?: AbortSignal): CliIo {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiDependencies } from '../functions/api/api-dependencies.js';
 import type { ApiServer } from '../local/runtime/api-server.js';
+import type { LocalReportJobs } from '../local/runtime/local-report-jobs.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { addStoreOptions, announceLocalStore, describeTarget, openStore, type OpenStore } from './store-selection.js';
@@ -19,6 +20,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
     .addHelpText(
       'after',
       `
+An edition report with more series than REDLINE_SYNC_REPORT_SERIES (default 30) and not cached answers 202
+and is computed in this process; its status URL (Location) gives it once done.
 Read routes are open; write routes (POST /watches, /subscriptions) need
 "Authorization: Bearer $REDLINE_API_TOKEN" (set REDLINE_API_TOKEN, 16+ characters, before starting).
 Other redline commands can use the same folder meanwhile (they connect to this server's store), or the API
@@ -40,11 +43,20 @@ Examples:
       // One after the other: jest's ESM loader fails on two dynamic imports that share modules in flight.
       const { createApiHandler } = await import('../functions/api/api-handler.js');
       const { startApiServer } = await import('../local/runtime/api-server.js');
+      const { startLocalReportJobs } = await import('../local/runtime/local-report-jobs.js');
+      const syncReportSeries = io.env.REDLINE_SYNC_REPORT_SERIES ? Number(io.env.REDLINE_SYNC_REPORT_SERIES) : undefined;
+      if (syncReportSeries !== undefined && !(Number.isInteger(syncReportSeries) && syncReportSeries >= 0)) {
+        throw new UsageError('REDLINE_SYNC_REPORT_SERIES must be a whole number of series (0 or more)');
+      }
       const store = await openStore(target, io);
       let server: ApiServer | undefined;
       let unannounce: (() => Promise<void>) | undefined;
+      let reportJobs: LocalReportJobs | undefined;
       try {
-        const handler = createApiHandler(apiDependencies(store, token, io.env.REDLINE_API_BASE_URL), await quietObservability(io.env));
+        const observability = await quietObservability(io.env);
+        // Edition reports over the bound: the report job queue and the report function, in this process.
+        reportJobs = startLocalReportJobs({ dependencies: store.dependencies, observability, syncSeriesLimit: syncReportSeries });
+        const handler = createApiHandler(apiDependencies(store, token, io.env.REDLINE_API_BASE_URL, reportJobs), observability);
         server = await startApiServer({ handler, port: options.port });
         if (store.servers) {
           const { endpoints, region, tableName, bucketName } = store.servers;
@@ -64,16 +76,18 @@ Examples:
         await stopped(io.signal);
       } finally {
         await server?.close();
+        await reportJobs?.stop();
         await unannounce?.();
         await store.close();
       }
     });
 }
 
-function apiDependencies(store: OpenStore, token: string | undefined, baseUrl: string | undefined): ApiDependencies {
+function apiDependencies(store: OpenStore, token: string | undefined, baseUrl: string | undefined, reportJobs: LocalReportJobs): ApiDependencies {
   return {
     ...store.dependencies,
-    api: { ...(token ? { token } : {}), ...(baseUrl ? { baseUrl } : {}) },
+    reportJobs: reportJobs.enqueuer,
+    api: { ...(token ? { token } : {}), ...(baseUrl ? { baseUrl } : {}), reportJobs: reportJobs.settings },
   };
 }
 

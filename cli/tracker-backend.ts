@@ -88,13 +88,17 @@ export interface TrackerBackend {
   close(): Promise<void>;
 }
 
-export async function openBackend(target: StoreTarget, io: Pick<CliIo, 'env'>): Promise<TrackerBackend> {
-  if (target.kind === 'api') return new ApiBackend(target);
+export async function openBackend(target: StoreTarget, io: Pick<CliIo, 'env'> & Partial<Pick<CliIo, 'sleep' | 'stderr'>>): Promise<TrackerBackend> {
+  if (target.kind === 'api') return new ApiBackend(target, io);
   return new StoreBackend(await openStore(target, io));
 }
 
 /** Opens the backend for `work` and always closes it (the local servers must never outlive a command). */
-export async function withBackend<T>(target: StoreTarget, io: Pick<CliIo, 'env'>, work: (backend: TrackerBackend) => Promise<T>): Promise<T> {
+export async function withBackend<T>(
+  target: StoreTarget,
+  io: Pick<CliIo, 'env'> & Partial<Pick<CliIo, 'sleep' | 'stderr'>>,
+  work: (backend: TrackerBackend) => Promise<T>,
+): Promise<T> {
   const backend = await openBackend(target, io);
   try {
     return await work(backend);
@@ -302,12 +306,39 @@ export class ApiRequestError extends RedlineError {
 
 const API_LIST_LIMIT = 100;
 
+/**
+ * An edition report computed off the request path (202): the status URL is asked at most this many times, each
+ * after the Retry-After the API gives (at most REPORT_POLL_MAX_WAIT_S): about ten minutes at the API's 10 s.
+ */
+export const REPORT_POLL_ATTEMPTS = 60;
+const REPORT_POLL_MAX_WAIT_S = 60;
+
+interface ApiAnswer<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** The body of a 202 (and of a failed job at its status URL): functions/api/http/report-jobs.ts. */
+interface ReportJobAnswer {
+  state: 'pending' | 'done' | 'failed';
+  job: string;
+  series: number;
+  error?: string;
+}
+
 class ApiBackend implements TrackerBackend {
   readonly store = undefined;
   readonly description: string;
 
-  constructor(readonly target: Extract<StoreTarget, { kind: 'api' }>) {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    readonly target: Extract<StoreTarget, { kind: 'api' }>,
+    private readonly io: Partial<Pick<CliIo, 'sleep' | 'stderr'>> = {},
+  ) {
     this.description = describeTarget(target);
+    this.sleep = io.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
   async listPages(options: { series?: string; cursor?: string; limit?: number }) {
@@ -377,8 +408,48 @@ class ApiBackend implements TrackerBackend {
     return this.get<EditionMap>(`/editions/${seriesSegment(request.report)}/map`, { from: request.from, to: request.to, format: 'json' });
   }
 
-  editionReport(request: EditionMapRequest) {
-    return this.get<EditionReport>(`/editions/${seriesSegment(request.report)}/report`, { from: request.from, to: request.to, format: 'json' });
+  /**
+   * The report; a 202 (too many series for a request) is followed: the status URL is asked after each Retry-After,
+   * at most REPORT_POLL_ATTEMPTS times (a plain bounded loop on the injected sleep), until it gives the report.
+   */
+  async editionReport(request: EditionMapRequest): Promise<EditionReport> {
+    let answer = await this.exchange<EditionReport | ReportJobAnswer>(
+      'GET',
+      this.url(`/editions/${seriesSegment(request.report)}/report`, {
+        from: request.from,
+        to: request.to,
+        format: 'json',
+      }),
+    );
+    for (let attempt = 0; answer.status === 202 || answer.status === 303; attempt++) {
+      const location = this.sameApiUrl(answer.headers.get('location'));
+      if (answer.status === 303) {
+        answer = await this.exchange('GET', location);
+        continue;
+      }
+      const job = answer.body as ReportJobAnswer;
+      if (attempt >= REPORT_POLL_ATTEMPTS) {
+        throw new RedlineError(`The edition report is still being computed after ${attempt} polls; ask again later (status: ${location.href})`);
+      }
+      const waitS = Math.min(REPORT_POLL_MAX_WAIT_S, Math.max(1, Number(answer.headers.get('retry-after')) || 10));
+      if (attempt === 0)
+        this.io.stderr?.write(`Computing the edition report off the request path (${job.series} series, job ${job.job.slice(0, 12)}); waiting...\n`);
+      await this.sleep(waitS * 1000);
+      answer = await this.exchange('GET', location);
+    }
+    const failed = answer.body as Partial<ReportJobAnswer>;
+    if (failed.state === 'failed') {
+      throw new RedlineError(`The edition report job failed: ${failed.error ?? 'no reason given'}. Run the command again to retry it.`);
+    }
+    return answer.body as EditionReport;
+  }
+
+  /** A Location of this API's (a status URL), refused when it points anywhere else: it gets this API's credentials. */
+  private sameApiUrl(location: string | null): URL {
+    if (!location) throw new RedlineError('The API answered 202 without a Location (status URL)');
+    const url = new URL(location, `${this.target.url}/`);
+    if (url.origin !== new URL(this.target.url).origin) throw new RedlineError(`The API's status URL is on another origin: ${url.origin}`);
+    return url;
   }
 
   keyPhrases(request: KeyPhrasesRequest) {
@@ -455,8 +526,18 @@ class ApiBackend implements TrackerBackend {
     body?: unknown,
     authorized = false,
   ): Promise<T> {
+    return (await this.exchange<T>(method, this.url(path, query), body, authorized)).body;
+  }
+
+  private url(path: string, query: Record<string, string | number | boolean | undefined>): URL {
     const url = new URL(`${this.target.url}${path}`);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
+    return url;
+  }
+
+  /** One request: the status, headers and parsed body of a 2xx (or 303), a named error for anything else. */
+  private async exchange<T>(method: string, url: URL, body?: unknown, authorized = false): Promise<ApiAnswer<T>> {
+    const path = url.pathname;
     const text = body !== undefined ? JSON.stringify(body) : undefined;
     let headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -473,7 +554,14 @@ class ApiBackend implements TrackerBackend {
     }
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(text !== undefined ? { body: text } : {}), signal: AbortSignal.timeout(60_000) });
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(text !== undefined ? { body: text } : {}),
+        // A 303 from a status URL is followed by the caller, with this API's credentials checked first.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(60_000),
+      });
     } catch (error) {
       throw new RedlineError(
         `Cannot reach the API at ${this.target.url}: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
@@ -481,7 +569,7 @@ class ApiBackend implements TrackerBackend {
       );
     }
     const answer = await response.text();
-    if (!response.ok) {
+    if (!response.ok && response.status !== 303) {
       let message = `${response.status} ${response.statusText}`;
       let gatewayMessage: string | undefined;
       try {
@@ -497,8 +585,8 @@ class ApiBackend implements TrackerBackend {
       }
       throw new ApiRequestError(response.status, `${message} (${method} ${url.pathname})`);
     }
-    if (response.status === 204 || answer === '') return undefined as T;
-    return JSON.parse(answer) as T;
+    const parsed = response.status === 204 || answer === '' ? undefined : (JSON.parse(answer) as unknown);
+    return { status: response.status, headers: response.headers, body: parsed as T };
   }
 }
 

@@ -16,6 +16,14 @@ const environmentSchema = z.object({
   REDLINE_CAPTURE_QUEUE_URL: z.optional(text()),
   /** The FIFO import queue of a deployed stack (a cloud backfill: `redline import` with REDLINE_TABLE). */
   REDLINE_IMPORT_QUEUE_URL: z.optional(z.url()),
+  /** The edition report job queue (the api function enqueues, the report function consumes). */
+  REDLINE_REPORT_JOB_QUEUE_URL: z.optional(z.url()),
+  /** Series an uncached edition report may diff within a request; more answers 202 (DEFAULT_SYNC_REPORT_SERIES). */
+  REDLINE_SYNC_REPORT_SERIES: integer(0, 30),
+  /** A report job still pending this long is failed (the queue's visibility timeout x receives). */
+  REDLINE_REPORT_JOB_DEADLINE_SECONDS: integer(60, 3 * 6 * 15 * 60),
+  /** Deliveries of a report job before it goes to the dead-letter queue (the last one marks the job failed). */
+  REDLINE_REPORT_JOB_MAX_RECEIVES: integer(1, 3),
   /** Endpoint overrides for the local runtime (dynalite, s3rver). */
   REDLINE_DYNAMODB_ENDPOINT: z.optional(z.url()),
   REDLINE_S3_ENDPOINT: z.optional(z.url()),

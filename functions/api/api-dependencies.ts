@@ -1,3 +1,5 @@
+import type { EditionReportJobSettings } from '../../shared/use-cases/queries/edition-report-jobs.js';
+import type { ReportJobQueue } from '../../shared/ports/report-job-queue.js';
 import type { SubscriptionGateway } from '../../shared/ports/subscription-gateway.js';
 import type { SubscriptionStore } from '../../shared/ports/subscription-store.js';
 import type { TrackerDependencies } from '../../shared/use-cases/tracker-dependencies.js';
@@ -16,6 +18,8 @@ export interface ApiSettings {
   feedIdPrefix?: string;
   /** Policy for URLs that users submit (watches, webhooks). Default: assertPublicUrl, the SSRF guard. */
   assertPublicUrl?: (url: string) => URL;
+  /** When an uncached edition report goes to the job queue instead (DEFAULT_REPORT_JOB_SETTINGS by default). */
+  reportJobs?: EditionReportJobSettings;
 }
 
 export const DEFAULT_FEED_ID_PREFIX = 'urn:redline:feed';
@@ -25,4 +29,6 @@ export interface ApiDependencies extends Pick<TrackerDependencies, 'revisions' |
   subscriptions: SubscriptionStore;
   subscriptionGateway: SubscriptionGateway;
   api: ApiSettings;
+  /** The edition report job queue; without it every report is computed in the request. */
+  reportJobs?: ReportJobQueue;
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../shared/config.js';
 import { dynamoStores } from '../../shared/runtime/aws/dynamodb-stores.js';
 import { s3Snapshots } from '../../shared/runtime/aws/s3-snapshots.js';
+import { reportJobSettings, sqsReportJobQueue } from '../../shared/runtime/aws/sqs-report-jobs.js';
 import { lazySnsSubscriptionGateway } from '../../shared/runtime/aws/lazy-sns.js';
 import { clockAndSettings, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
@@ -15,6 +16,8 @@ export const handler = createApiHandler(
     snapshots: s3Snapshots(config),
     ...clockAndSettings(config),
     subscriptions,
+    // Edition reports larger than REDLINE_SYNC_REPORT_SERIES series go to the report function (202 and a status URL).
+    reportJobs: sqsReportJobQueue(config),
     // Only the subscription routes use SNS: its client is imported on the first of them, not at cold start.
     subscriptionGateway: lazySnsSubscriptionGateway(config, required(config, 'REDLINE_TOPIC_ARN')),
     // No bearer token in the cloud: the HTTP API authorizes the credentialed routes with IAM, and a token here
@@ -22,6 +25,7 @@ export const handler = createApiHandler(
     // SSM SecureString or Secrets Manager named by the environment, never the value itself.)
     api: {
       iam: true,
+      reportJobs: reportJobSettings(config),
       ...(config.REDLINE_API_BASE_URL ? { baseUrl: config.REDLINE_API_BASE_URL } : {}),
       ...(config.REDLINE_FEED_ID_PREFIX ? { feedIdPrefix: config.REDLINE_FEED_ID_PREFIX } : {}),
     },

@@ -11,6 +11,7 @@ import type { WatchList } from '../config/watch-list.js';
 import { bindBucket, bindQueue, bindTable, bindTopic } from '../constructs/bindings.js';
 import { DispatchSchedule } from '../constructs/dispatch-schedule.js';
 import { DocumentEvents } from '../constructs/document-events.js';
+import { EditionReportJobs } from '../constructs/edition-report-jobs.js';
 import { ImportQueue } from '../constructs/import-queue.js';
 import { Monitoring } from '../constructs/monitoring.js';
 import { RevisionStreamTrigger } from '../constructs/revision-stream-trigger.js';
@@ -20,9 +21,9 @@ import { WatchListSeed } from '../constructs/watch-list-seed.js';
 import { WorkQueue } from '../constructs/work-queue.js';
 import type { StatefulKeys } from './stateful-stack.js';
 
-export type FunctionName = 'dispatch' | 'capture' | 'diff' | 'notify' | 'provenance' | 'api';
+export type FunctionName = 'dispatch' | 'capture' | 'diff' | 'notify' | 'provenance' | 'report' | 'api';
 
-export const FUNCTION_NAMES: readonly FunctionName[] = ['dispatch', 'capture', 'diff', 'notify', 'provenance', 'api'];
+export const FUNCTION_NAMES: readonly FunctionName[] = ['dispatch', 'capture', 'diff', 'notify', 'provenance', 'report', 'api'];
 
 /** Lambda entry points, relative to the repository root. */
 export const FUNCTION_ENTRIES: Readonly<Record<FunctionName, string>> = Object.freeze({
@@ -31,6 +32,7 @@ export const FUNCTION_ENTRIES: Readonly<Record<FunctionName, string>> = Object.f
   diff: 'functions/diff/handler.ts',
   notify: 'functions/notify/handler.ts',
   provenance: 'functions/provenance/handler.ts',
+  report: 'functions/report/handler.ts',
   api: 'functions/api/handler.ts',
 });
 
@@ -42,6 +44,8 @@ export function missingFunctionEntries(entries: Readonly<Record<FunctionName, st
 /** Capture fetches with a 30 s timeout (REDLINE_FETCH_TIMEOUT_MS), then extracts and stores: 90 s leaves room. */
 export const CAPTURE_TIMEOUT = Duration.seconds(90);
 export const DIFF_TIMEOUT = Duration.seconds(60);
+/** An edition report job is a whole edition (~195 series, about 0.4 s each on AWS): Lambda's 15 minutes. */
+export const REPORT_TIMEOUT = Duration.minutes(15);
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: StageSettings;
@@ -56,7 +60,7 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Everything that runs: the six functions with least-privilege bindings, the capture and diff queues, the
+ * Everything that runs: the seven functions with least-privilege bindings, the capture, diff and report job queues, the
  * schedule, the S3 -> EventBridge -> SQS and DynamoDB stream triggers, the HTTP API, alarms and a dashboard.
  * It holds no data, so it can be destroyed and redeployed without losing any.
  */
@@ -66,6 +70,8 @@ export class StatelessStack extends Stack {
   readonly diffQueue: WorkQueue;
   /** A cloud backfill's FIFO queue (one group per page), consumed by the diff function; with the importer role. */
   readonly importQueue: ImportQueue;
+  /** Edition reports too large for a request: the api function's job queue to the report function. */
+  readonly reportJobs: EditionReportJobs;
   readonly api: TrackerApi;
   readonly monitoring: Monitoring;
   readonly revisionStream: RevisionStreamTrigger;
@@ -117,12 +123,18 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(60),
       memorySize: 1024,
     });
+    const report = trackerFunction('report', {
+      description: 'redline: compute and cache edition reports too large for a request (report job queue)',
+      timeout: REPORT_TIMEOUT,
+      // One vCPU: diffing is CPU-bound.
+      memorySize: 1769,
+    });
     const api = trackerFunction('api', {
       description: 'redline: HTTP API (pages, revisions, diffs, audits, feeds, watches, subscriptions)',
       timeout: Duration.seconds(29),
       memorySize: 1024,
     });
-    this.functions = Object.freeze({ dispatch, capture, diff, notify, provenance, api });
+    this.functions = Object.freeze({ dispatch, capture, diff, notify, provenance, report, api });
 
     // Queues
     this.captureQueue = new WorkQueue(this, 'CaptureQueue', { consumerTimeout: CAPTURE_TIMEOUT });
@@ -187,6 +199,8 @@ export class StatelessStack extends Stack {
     // ListBucket: a missing index answers 403, which the audit treats as missing (it rebuilds from the Document).
     bindBucket(api, bucket, { prefixes: ['terms/'], access: ['get', 'put'] });
     bindTopic(api, topic, { access: ['subscribe', 'unsubscribe'] });
+    // report (and the api function's side of it: send, the bound, the deadline): edition-report-jobs.ts.
+    this.reportJobs = new EditionReportJobs(this, 'ReportJobs', { consumer: report, producer: api, table, bucket, consumerTimeout: REPORT_TIMEOUT });
 
     // Triggers
     new DispatchSchedule(this, 'DispatchSchedule', {
@@ -241,16 +255,18 @@ export class StatelessStack extends Stack {
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       dashboardName: `redline-${stage.name}`,
-      functions: [dispatch, capture, diff, notify, provenance, api],
+      functions: [dispatch, capture, diff, notify, provenance, report, api],
       workQueues: [
         { name: 'Capture', queue: this.captureQueue.queue },
         { name: 'Diff', queue: this.diffQueue.queue },
         { name: 'Import', queue: this.importQueue.queue },
+        { name: 'Report', queue: this.reportJobs.queue },
       ],
       deadLetterQueues: [
         { name: 'Capture', queue: this.captureQueue.deadLetterQueue },
         { name: 'Diff', queue: this.diffQueue.deadLetterQueue },
         { name: 'Import', queue: this.importQueue.deadLetterQueue },
+        { name: 'Report', queue: this.reportJobs.deadLetterQueue },
         { name: 'Notify', queue: this.revisionStream.failureQueue },
         { name: 'Provenance', queue: this.provenanceStream.failureQueue },
       ],

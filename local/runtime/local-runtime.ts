@@ -12,6 +12,7 @@ import { createDiffHandler } from '../../functions/diff/diff-handler.js';
 import { createDispatchHandler } from '../../functions/dispatch/dispatch-handler.js';
 import { createNotifyHandler } from '../../functions/notify/notify-handler.js';
 import { createProvenanceHandler } from '../../functions/provenance/provenance-handler.js';
+import { createReportHandler } from '../../functions/report/report-handler.js';
 import { ConsoleNotifier, type LineWriter } from '../../shared/adapters/console/console-notifier.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { DynamoSubscriptionStore } from '../../shared/adapters/dynamodb/dynamo-subscription-store.js';
@@ -33,6 +34,7 @@ import { localLambdaContext } from '../../shared/runtime/lambda-handler.js';
 import { addWatch, type AddWatchRequest, type AddWatchResult } from '../../shared/use-cases/add-watch.js';
 import type { CaptureOutcome } from '../../shared/use-cases/capture-page.js';
 import type { DispatchResult } from '../../shared/use-cases/dispatch-due.js';
+import { DEFAULT_SYNC_REPORT_SERIES, type EditionReportJobSettings } from '../../shared/use-cases/queries/edition-report-jobs.js';
 import { DEFAULT_TRACKER_SETTINGS, type TrackerDependencies, type TrackerSettings } from '../../shared/use-cases/tracker-dependencies.js';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { objectCreatedFromS3rver, scheduledEvent } from './aws-event-shapes.js';
@@ -118,7 +120,13 @@ export interface LocalRuntimeOptions {
    * Serve the HTTP API (the same api handler as Lambda) on 127.0.0.1. Write routes take `Authorization: Bearer
    * <token>`. URLs submitted to it (watches, webhook subscriptions) must be public, or on one of `allowedUrlOrigins`.
    */
-  api?: { port?: number; token?: string; allowedUrlOrigins?: readonly string[] };
+  api?: {
+    port?: number;
+    token?: string;
+    allowedUrlOrigins?: readonly string[];
+    /** Series an uncached edition report may diff in a request (default DEFAULT_SYNC_REPORT_SERIES); more is a job. */
+    syncReportSeries?: number;
+  };
 }
 
 export type RuntimeActivity =
@@ -151,6 +159,7 @@ export interface LocalHandlers {
   diff(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
   notify(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse>;
   provenance(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse>;
+  report(event: SQSEvent, context: Context): Promise<SQSBatchResponse>;
 }
 
 export interface LocalRuntime {
@@ -170,6 +179,9 @@ export interface LocalRuntime {
     /** The provenance consumer's own reading of the same stream (each consumer has its own position and retries). */
     provenanceStream: LocalQueue<DynamoDBRecord>;
     provenanceStreamFailures: LocalQueue<DynamoDBRecord>;
+    /** Edition report jobs (the api function -> the report function), as the report job queue in AWS. */
+    reportJobs: LocalQueue<string>;
+    reportJobDeadLetters: LocalQueue<string>;
   };
   readonly notifications: NotificationRecorder;
   /** The event source mappings (queue -> handler); startEventSources() starts them all. */
@@ -178,6 +190,7 @@ export interface LocalRuntime {
     diff: QueueEventSource<string, SQSEvent, SQSBatchResponse>;
     stream: QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>;
     provenance: QueueEventSource<DynamoDBRecord, DynamoDBStreamEvent, DynamoDBBatchResponse>;
+    report: QueueEventSource<string, SQSEvent, SQSBatchResponse>;
   };
   readonly activity: readonly RuntimeActivity[];
   /** Time spent in each port method (`fetcher.fetchPage`, `snapshots.putDocument`, ...) and handler invocation (`handler.<queue>`). */
@@ -200,6 +213,9 @@ export interface LocalRuntime {
   onActivity(listener: (activity: RuntimeActivity) => void): () => void;
   close(): Promise<void>;
 }
+
+/** Deliveries of a report job before its DLQ, as the CDK's queue (infra/constructs/edition-report-jobs.ts). */
+const REPORT_JOB_RECEIVES = 3;
 
 export const LOCAL_USER_AGENT = 'redline-local/0.1 (+local runtime; fetches only the local report site)';
 
@@ -298,6 +314,8 @@ class Runtime implements LocalRuntime {
   private scheduler: NodeJS.Timeout | undefined;
   private readonly scheduledDispatches = new Set<Promise<void>>();
   private closed = false;
+  /** A pending report job past this counts as failed: the local queue's visibility timeout x receives. */
+  private readonly reportJobDeadlineMs: number;
   private readonly revisionStream: RevisionStream;
   private apiServer: ApiServer | undefined;
   api: { url: string; token: string } | undefined;
@@ -321,6 +339,7 @@ class Runtime implements LocalRuntime {
     const timeline = (this.timeline = queueOptions.timeline === 'real' ? new RealTimeline() : new LogicalTimeline());
     const captureDeadLetters = new LocalQueue<string>({ name: 'redline-capture-dlq', clock: wallClock, region, timeline });
     const diffDeadLetters = new LocalQueue<string>({ name: 'redline-diff-dlq', clock: wallClock, region, timeline });
+    const reportJobDeadLetters = new LocalQueue<string>({ name: 'redline-report-jobs-dlq', clock: wallClock, region, timeline });
     const streamFailures = new LocalQueue<DynamoDBRecord>({ name: 'redline-notify-stream-failures', clock: wallClock, region, timeline });
     const provenanceStreamFailures = new LocalQueue<DynamoDBRecord>({
       name: 'redline-provenance-stream-failures',
@@ -364,7 +383,18 @@ class Runtime implements LocalRuntime {
       streamFailures,
       provenanceStream: streamReading('redline-revisions-stream-provenance', provenanceStreamFailures),
       provenanceStreamFailures,
+      reportJobs: new LocalQueue({
+        name: 'redline-report-jobs',
+        visibilityTimeoutMs,
+        maxReceiveCount: REPORT_JOB_RECEIVES,
+        deadLetterQueue: reportJobDeadLetters,
+        clock: wallClock,
+        region,
+        timeline,
+      }),
+      reportJobDeadLetters,
     };
+    this.reportJobDeadlineMs = visibilityTimeoutMs * REPORT_JOB_RECEIVES;
 
     // Ports: the same adapters as in Lambda, behind taps for timings and the activity log.
     const timed = this.timings.interceptor();
@@ -463,6 +493,11 @@ class Runtime implements LocalRuntime {
       diff: createDiffHandler(dependencies, localObservability('diff', sink)) as LocalHandlers['diff'],
       notify: createNotifyHandler(dependencies, localObservability('notify', sink)) as LocalHandlers['notify'],
       provenance: createProvenanceHandler(dependencies, localObservability('provenance', sink)) as LocalHandlers['provenance'],
+      report: createReportHandler(
+        dependencies,
+        { maxReceiveCount: REPORT_JOB_RECEIVES },
+        localObservability('report', sink),
+      ) as LocalHandlers['report'],
     };
 
     // S3 -> EventBridge rule (docs/ prefix) -> diff queue.
@@ -514,6 +549,16 @@ class Runtime implements LocalRuntime {
         failedIds: streamFailedIds,
         onInvocation,
       }),
+      // One job per invocation, as the report function's event source mapping.
+      report: new QueueEventSource<string, SQSEvent, SQSBatchResponse>({
+        queue: this.queues.reportJobs,
+        batchSize: 1,
+        concurrency: 1,
+        toEvent: (messages) => ({ Records: messages.map((message) => sqsRecord(this.queues.reportJobs, message)) }),
+        invoke: (event) => this.handlers.report(event, localLambdaContext('redline-report')),
+        failedIds: (result) => sqsFailures(result),
+        onInvocation,
+      }),
     };
     this.sources = Object.values(this.eventSources);
     if (timeline instanceof LogicalTimeline) {
@@ -537,8 +582,15 @@ class Runtime implements LocalRuntime {
         settings,
         subscriptions: subscriptions!,
         subscriptionGateway: new LocalSubscriptionGateway(),
+        // Edition reports over the bound: the in-process report job queue and report function, as in AWS.
+        reportJobs: {
+          enqueue: async (message) => {
+            this.queues.reportJobs.send([JSON.stringify(message)]);
+          },
+        },
         api: {
           token,
+          reportJobs: this.reportJobSettings(options),
           // The local site and receivers are on loopback, which the public-URL guard refuses.
           assertPublicUrl: (url) => {
             const parsed = new URL(url);
@@ -556,6 +608,10 @@ class Runtime implements LocalRuntime {
       this.apiServer = await start(0);
     }
     this.api = { url: this.apiServer.url, token };
+  }
+
+  private reportJobSettings(options: NonNullable<LocalRuntimeOptions['api']>): EditionReportJobSettings {
+    return { syncSeriesLimit: options.syncReportSeries ?? DEFAULT_SYNC_REPORT_SERIES, jobDeadlineMs: this.reportJobDeadlineMs };
   }
 
   async dispatch(): Promise<DispatchResult> {

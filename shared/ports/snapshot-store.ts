@@ -1,6 +1,7 @@
 import type { Document } from '../domain/document.js';
 import type { EditionMap } from '../domain/edition-map.js';
 import type { EditionReport } from '../domain/edition-report.js';
+import type { EditionReportJob } from '../domain/edition-report-job.js';
 import type { ProvenanceIndexData } from '../domain/provenance/provenance-index.js';
 import type { RevisionDiff } from '../domain/revision-diff.js';
 import type { TermIndex } from '../domain/term-index.js';
@@ -101,6 +102,13 @@ export interface SnapshotStore {
   getEditionReport(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
   /** Stores an edition report under its inputs' hash, then deletes the scope's reports of other inputs (best effort). */
   putEditionReport(scope: EditionMapScope, inputsHash: string, report: EditionReport): Promise<void>;
+  /**
+   * The marker of an edition report job (`reports/_jobs/<report>/<from>-<to>/<inputs hash>.json.gz`) as stored,
+   * unchecked; undefined when none is stored. Apart from the reports, so storing a report does not delete it.
+   */
+  getEditionReportJob(scope: EditionMapScope, inputsHash: string): Promise<unknown>;
+  /** Stores (replaces) the marker of an edition report job. */
+  putEditionReportJob(scope: EditionMapScope, inputsHash: string, job: EditionReportJob): Promise<void>;
   /**
    * The stored term index of a Document (derived data: `terms/<page>/<sha256>.json.gz`, beside `docs/<page>/<sha256>.json`)
    * as stored, unchecked; undefined when none is stored. `documentKey` is the Document's key.

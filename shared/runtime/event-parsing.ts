@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ValidationError } from '../errors.js';
 import type { CaptureMessage } from '../ports/capture-queue.js';
 import type { ImportMessage } from '../ports/import-queue.js';
+import type { ReportJobMessage } from '../ports/report-job-queue.js';
 
 /**
  * Parsing of the queue messages the handlers receive, with zod; anything malformed is a named ValidationError.
@@ -78,6 +79,19 @@ export function parseObjectCreated(body: string): StoredObjectEvent[] {
     }));
   }
   throw new ValidationError(`Not an S3 Object Created event: ${fromEventBridge.error.issues[0]?.message ?? 'unknown shape'}`);
+}
+
+const reportJobMessageSchema = z.object({
+  report: z.string().check(z.minLength(1), z.maxLength(200)),
+  from: z.int(),
+  to: z.int(),
+  inputsHash: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  requestedAt: z.iso.datetime(),
+});
+
+/** One edition report job (functions/api -> the report job queue -> functions/report). */
+export function parseReportJobMessage(body: string): ReportJobMessage {
+  return parseJson(reportJobMessageSchema, body, 'report job message');
 }
 
 function parseJsonValue(body: string, what: string): unknown {

@@ -18,7 +18,14 @@ export interface CliResult {
 
 export async function cli(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; signal?: AbortSignal; stdout?: BufferedOutput; stdin?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    signal?: AbortSignal;
+    stdout?: BufferedOutput;
+    stdin?: string;
+    /** The CLI's clock for waits (CliIo.sleep). */
+    sleep?: (ms: number) => Promise<void>;
+  } = {},
 ): Promise<CliResult> {
   const stdout = options.stdout ?? new BufferedOutput();
   const stderr = new BufferedOutput();
@@ -29,6 +36,7 @@ export async function cli(
     env: { PATH: process.env.PATH, ...options.env },
     exitCode: 0,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.stdin !== undefined ? { stdin: Readable.from([Buffer.from(options.stdin)]) } : {}),
   };
   const code = await runCli(args, io);

@@ -45,7 +45,8 @@ describe('redline serve, and the commands over its API', () => {
     stop = new AbortController();
     const output = new BufferedOutput();
     served = cli(['serve', '--port', '0', '--json', '--data-dir', dataDir], {
-      env: { REDLINE_API_TOKEN: TOKEN },
+      // Every edition report not cached is a job (202), computed by serve's in-process report function.
+      env: { REDLINE_API_TOKEN: TOKEN, REDLINE_SYNC_REPORT_SERIES: '0' },
       signal: stop.signal,
       stdout: output,
     });
@@ -84,6 +85,26 @@ describe('redline serve, and the commands over its API', () => {
       expect(remote.stdout).toBe(local.stdout);
     }
     expect((await cli(api('compare', 'hrr/kazakhstan', '--exit-code'))).code).toBe(1);
+  });
+
+  test('serve computes a report over its bound in its own process; editions report --api follows the 202 to it', async () => {
+    const reportUrl = `${url}/editions/hrr~kazakhstan/report?from=2023&to=2024`;
+    const waits: number[] = [];
+    // The CLI's clock: each wait lasts until serve has finished the job (the report URL stops answering 202).
+    const sleep = async (ms: number) => {
+      waits.push(ms);
+      const deadline = Date.now() + 120_000;
+      while ((await fetch(reportUrl)).status === 202) {
+        if (Date.now() > deadline) throw new Error('serve did not finish the report job');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    const remote = await cli(api('editions', 'report', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--json'), { sleep });
+    expect(remote.code).toBe(0);
+    expect(waits).toEqual([10_000]);
+    expect(remote.stderr).toMatch(/^Computing the edition report off the request path \(1 series, job [0-9a-f]{12}\); waiting/);
+    const local = await cli(['editions', 'report', 'hrr/kazakhstan', '--from', '2023', '--to', '2024', '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(remote.stdout)).toEqual(JSON.parse(local.stdout));
   });
 
   test('the folder stays usable by local commands while serve holds it', async () => {

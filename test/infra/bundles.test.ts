@@ -48,6 +48,7 @@ describe('function bundles, invoked against local AWS servers', () => {
   let sns: SNSClient;
   let sqs: SQSClient;
   let captureQueueUrl: string;
+  let reportQueueUrl: string;
   let topicArn: string;
   let notificationsQueueUrl: string;
   let cfnResponses: Server;
@@ -73,6 +74,10 @@ describe('function bundles, invoked against local AWS servers', () => {
     // fauxqs answers with a sqs.<region>.localhost host, which the SDK would call directly: keep the local address.
     captureQueueUrl = new URL(new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'capture' }))).QueueUrl!).pathname, clientConfig.endpoint)
       .href;
+    reportQueueUrl = new URL(
+      new URL((await sqs.send(new CreateQueueCommand({ QueueName: 'report-jobs' }))).QueueUrl!).pathname,
+      clientConfig.endpoint,
+    ).href;
     topicArn = (await sns.send(new CreateTopicCommand({ Name: 'notifications' }))).TopicArn!;
     notificationsQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }))).QueueUrl!;
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: notificationsQueueUrl, AttributeNames: ['QueueArn'] }));
@@ -121,6 +126,7 @@ describe('function bundles, invoked against local AWS servers', () => {
       REDLINE_BUCKET: aws.bucketName,
       REDLINE_TOPIC_ARN: topicArn,
       REDLINE_CAPTURE_QUEUE_URL: captureQueueUrl,
+      REDLINE_REPORT_JOB_QUEUE_URL: reportQueueUrl,
     };
     const environment: Record<string, string> = {};
     for (const [key, value] of Object.entries(functionResource(name).Properties.Environment.Variables as Record<string, unknown>)) {
@@ -149,8 +155,8 @@ describe('function bundles, invoked against local AWS servers', () => {
     return join(OUTDIR, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
   }
 
-  async function invoke<T>(name: BundleName, event: unknown): Promise<T> {
-    const invocation = await invokeBundle<T>(bundleFile(name), event, environmentOf(name), name);
+  async function invoke<T>(name: BundleName, event: unknown, overrides: Record<string, string> = {}): Promise<T> {
+    const invocation = await invokeBundle<T>(bundleFile(name), event, { ...environmentOf(name), ...overrides }, name);
     timings.push(
       `    ${name.padEnd(9)} import ${invocation.importMs.toFixed(0).padStart(4)} ms, process total ${String(invocation.ms).padStart(5)} ms`,
     );
@@ -406,6 +412,46 @@ describe('function bundles, invoked against local AWS servers', () => {
       const accepted = await invoke<{ statusCode: number }>('api', httpEvent('POST', '/watches', { body: watch, iam: true }));
       expect(accepted.statusCode).toBe(201);
       expect(await revisions.getPage('hrr.kazakhstan.2022')).toBeDefined();
+    });
+
+    it('api answers a report over its bound with 202 and a job on SQS; the report bundle computes it from that SQS message', async () => {
+      // Two editions of one series: the 2023 page above, and the 2024 edition recorded by the diff bundle.
+      const editionUrl = (year: number) => `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/kazakhstan/`;
+      for (const year of [2023, 2024]) {
+        const watched = await invoke<{ statusCode: number }>('api', httpEvent('POST', '/watches', { body: { url: editionUrl(year) }, iam: true }));
+        expect([200, 201]).toContain(watched.statusCode);
+      }
+      const stored = await snapshots.putDocument('hrr.kazakhstan.2024', extract(loadCorpusPage('kazakhstan', 2024), { url: editionUrl(2024) }));
+      const recorded = await invoke<{ batchItemFailures: unknown[] }>('diff', {
+        Records: [sqsRecord(JSON.stringify(objectCreated(stored.key)), 'diff')],
+      });
+      expect(recorded.batchItemFailures).toEqual([]);
+
+      const reportEvent = (path: string) => ({
+        ...httpEvent('GET', path),
+        rawQueryString: 'from=2023&to=2024',
+        queryStringParameters: { from: '2023', to: '2024' },
+      });
+      // A bound of 0 series: every report not cached is a job.
+      const accepted = await invoke<{ statusCode: number; headers: Record<string, string>; body: string }>(
+        'api',
+        reportEvent('/editions/hrr~kazakhstan/report'),
+        { REDLINE_SYNC_REPORT_SERIES: '0' },
+      );
+      expect(accepted.statusCode).toBe(202);
+      const job = JSON.parse(accepted.body) as { job: string; state: string; series: number };
+      expect(job).toMatchObject({ state: 'pending', series: 1 });
+      expect(accepted.headers.location).toBe(`https://api.example.org/editions/hrr~kazakhstan/report/jobs/${job.job}?from=2023&to=2024`);
+      const messages = await receiveAll(reportQueueUrl);
+      expect(messages).toHaveLength(1);
+      expect(JSON.parse(messages[0]!.Body!)).toMatchObject({ report: 'hrr/kazakhstan', from: 2023, to: 2024, inputsHash: job.job });
+
+      const computed = await invoke<{ batchItemFailures: unknown[] }>('report', { Records: [sqsRecord(messages[0]!.Body!, 'report-jobs')] });
+      expect(computed.batchItemFailures).toEqual([]);
+      const status = await invoke<{ statusCode: number; body: string }>('api', reportEvent(`/editions/hrr~kazakhstan/report/jobs/${job.job}`));
+      expect(status.statusCode).toBe(200);
+      const report = JSON.parse(status.body) as { series: { series: string; wordsFrom: number; wordsTo: number }[] };
+      expect(report.series.map((row) => [row.series, row.wordsTo])).toEqual([['hrr/kazakhstan', 4492]]);
     });
   });
 

@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import './bindings.test.js';
 import './bundles.test.js';
+import './edition-report-jobs.test.js';
 import './function-imports.test.js';
 import './nag.test.js';
 import './secrets.test.js';

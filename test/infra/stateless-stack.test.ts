@@ -77,8 +77,26 @@ const EXPECTED_STATEMENTS: Record<FunctionName | 'seed', string[]> = {
     ...['DescribeStream', 'GetRecords', 'GetShardIterator'].map((action) => `dynamodb:${action} on table-stream`),
     ...['SendMessage', 'GetQueueAttributes', 'GetQueueUrl'].map((action) => `sqs:${action} on provenance-failures`),
   ],
+  // An edition report job: what buildEditionReport reads, and writes only under reports/ (report and job marker).
+  report: [
+    ...XRAY_AND_LOGS('report'),
+    'dynamodb:GetItem on table',
+    'dynamodb:Query on table',
+    'dynamodb:Query on table/index/gsi1',
+    'dynamodb:Query on table/index/gsi2',
+    's3:GetObject on bucket/docs/*',
+    's3:GetObject on bucket/maps/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["maps/*"]}}',
+    's3:GetObject on bucket/reports/*',
+    's3:PutObject on bucket/reports/*',
+    's3:DeleteObject on bucket/reports/*',
+    's3:ListBucket on bucket if {"StringLike":{"s3:prefix":["reports/*"]}}',
+    ...CONSUME('report-queue'),
+  ],
   api: [
     ...XRAY_AND_LOGS('api'),
+    // A report too large for a request: its job.
+    'sqs:SendMessage on report-queue',
     ...TABLE_READ_WRITE,
     'dynamodb:DeleteItem on table if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["SUB#*"]}}',
     'dynamodb:Query on table/index/gsi1',
@@ -115,7 +133,15 @@ const EXPECTED_ENVIRONMENT: Record<FunctionName, string[]> = {
   diff: ['REDLINE_BUCKET', 'REDLINE_TABLE'],
   notify: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
   provenance: ['REDLINE_BUCKET', 'REDLINE_TABLE'],
-  api: ['REDLINE_BUCKET', 'REDLINE_TABLE', 'REDLINE_TOPIC_ARN'],
+  report: ['REDLINE_BUCKET', 'REDLINE_REPORT_JOB_MAX_RECEIVES', 'REDLINE_TABLE'],
+  api: [
+    'REDLINE_BUCKET',
+    'REDLINE_REPORT_JOB_DEADLINE_SECONDS',
+    'REDLINE_REPORT_JOB_QUEUE_URL',
+    'REDLINE_SYNC_REPORT_SERIES',
+    'REDLINE_TABLE',
+    'REDLINE_TOPIC_ARN',
+  ],
 };
 
 describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
@@ -141,6 +167,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       [logicalIdOf(stateless.captureQueue.queue), 'capture-queue'],
       [logicalIdOf(stateless.diffQueue.queue), 'diff-queue'],
       [logicalIdOf(stateless.importQueue.queue), 'import-queue'],
+      [logicalIdOf(stateless.reportJobs.queue), 'report-queue'],
       [logicalIdOf(stateless.revisionStream.failureQueue), 'notify-failures'],
       [logicalIdOf(stateless.provenanceStream.failureQueue), 'provenance-failures'],
       [logicalIdOf(stateless.functions.dispatch), 'dispatch-function'],
@@ -168,8 +195,8 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
     });
     const publicRoutes = API_ROUTES.filter((route) => route.access === 'public');
     expect(ids.filter((id) => id.startsWith('AwsSolutions-APIG4'))).toHaveLength(publicRoutes.length + methodFallbackRoutes(API_ROUTES).length);
-    expect(ids.filter((id) => id.startsWith('AwsSolutions-L1'))).toHaveLength(7);
-    expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::*]'))).toHaveLength(7);
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-L1'))).toHaveLength(8);
+    expect(ids.filter((id) => id.startsWith('AwsSolutions-IAM5[Resource::*]'))).toHaveLength(8);
     expect(ids.filter((id) => /^AwsSolutions-IAM5\[Resource::<bucket>\//.test(id)).sort()).toEqual(
       [
         'raw @ CaptureFunction',
@@ -185,6 +212,9 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
         'docs @ ProvenanceFunction',
         'provenance @ ProvenanceFunction',
         'docs @ NotifyFunction',
+        'docs @ ReportFunction',
+        'maps @ ReportFunction',
+        'reports @ ReportFunction',
         'docs @ ApiFunction',
         'diffs @ ApiFunction',
         'provenance @ ApiFunction',
@@ -238,7 +268,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it(`keeps every function's logs ${prod ? 'a year' : 'two weeks'}`, () => {
       const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-      expect(groups).toHaveLength(8); // seven functions (six and the seed) and the API access log
+      expect(groups).toHaveLength(9); // eight functions (seven and the seed) and the API access log
       for (const group of groups) {
         expect(group.Properties.RetentionInDays).toBe(prod ? 365 : 14);
         expect(group.DeletionPolicy).toBe(prod ? 'Retain' : 'Delete');
@@ -321,7 +351,7 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
 
     it('encrypts every queue and denies non-TLS access to each', () => {
       const queues = template.findResources('AWS::SQS::Queue');
-      expect(Object.keys(queues)).toHaveLength(8);
+      expect(Object.keys(queues)).toHaveLength(10);
       for (const queue of Object.values(queues)) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
       const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
       const denied = policies.flatMap((policy) =>
@@ -454,10 +484,10 @@ describe.each(['dev', 'prod'] as const)('stateless stack (%s)', (stageName) => {
       const { monitoring } = synthesized.stateless!;
       const alarmTopic = { Ref: logicalIdOf(monitoring.alarmTopic) };
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(3 + 3 + FUNCTION_NAMES.length);
+      expect(alarms).toHaveLength(4 + 3 + FUNCTION_NAMES.length);
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
-      const { captureQueue, diffQueue, importQueue, revisionStream, provenanceStream } = synthesized.stateless!;
-      const deadLetterQueues = [captureQueue, diffQueue, importQueue].map((queue) => queue.deadLetterQueue);
+      const { captureQueue, diffQueue, importQueue, reportJobs, revisionStream, provenanceStream } = synthesized.stateless!;
+      const deadLetterQueues = [captureQueue, diffQueue, importQueue, reportJobs].map((queue) => queue.deadLetterQueue);
       for (const dlq of [...deadLetterQueues, revisionStream.failureQueue, provenanceStream.failureQueue]) {
         template.hasResourceProperties('AWS::CloudWatch::Alarm', {
           Namespace: 'AWS/SQS',

@@ -303,6 +303,33 @@ describe('the local runtime with its HTTP API', () => {
   });
 });
 
+describe('the local runtime: edition reports over the bound', () => {
+  it('answers 202, runs the job on its in-process report queue and function, and the status URL then gives the report', async () => {
+    const runtime = await startLocalRuntime({ ephemeral: true, api: { token: 'test-token', syncReportSeries: 0 } });
+    try {
+      // Two editions of one series, recorded by the runtime's own diff path (docs/ -> EventBridge -> diff queue).
+      for (const year of [2023, 2024]) {
+        const url = `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/tuvalu/`;
+        const { page } = await runtime.watch({ url });
+        await runtime.dependencies.snapshots.putDocument(page.page, extract(loadCorpusHtml('tuvalu', year), { url }));
+      }
+      await runtime.drain();
+      const api = runtime.api!;
+      const accepted = await fetch(`${api.url}/editions/hrr~tuvalu/report?from=2023&to=2024`);
+      expect(accepted.status).toBe(202);
+      const location = accepted.headers.get('location')!;
+      await runtime.drain();
+      const done = await fetch(location);
+      expect(done.status).toBe(200);
+      const report = (await done.json()) as { series: { series: string; wordsFrom: number; wordsTo: number }[] };
+      expect(report.series.map((row) => [row.series, row.wordsFrom, row.wordsTo])).toEqual([['hrr/tuvalu', 2659, 842]]);
+      expect(runtime.queues.reportJobDeadLetters.deadLetters).toEqual([]);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
 describe('the local runtime on a data folder', () => {
   it('writes runtime.json while running, keeps the data across a restart, and removes runtime.json on close', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'redline-runtime-data-'));

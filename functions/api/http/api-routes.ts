@@ -13,10 +13,11 @@ import { addWatch } from '../../../shared/use-cases/add-watch.js';
 import { compareEditions } from '../../../shared/use-cases/queries/compare-editions.js';
 import { DIFF_FORMATS, renderDiffOutput } from '../../../shared/use-cases/queries/diff-output.js';
 import { buildEditionMap } from '../../../shared/use-cases/queries/edition-map.js';
-import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
+import { editionReportJobStatus, requestEditionReport } from '../../../shared/use-cases/queries/edition-report-jobs.js';
+import { reportJobAccepted, reportJobBody, reportJobLocation } from './report-jobs.js';
 import { trackKeyPhrases } from '../../../shared/use-cases/queries/key-phrases.js';
 import { phraseAppearancesToCsv, phraseChangesToCsv } from '../../../shared/domain/key-phrases.js';
-import { editionReportSectionsCsv, editionReportSeriesCsv } from '../../../shared/domain/edition-report.js';
+import { editionReportSectionsCsv, editionReportSeriesCsv, type EditionReport } from '../../../shared/domain/edition-report.js';
 import { getPage, listPages } from '../../../shared/use-cases/queries/pages.js';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, parseWithSchema } from '../../../shared/use-cases/queries/query-input.js';
 import { diffRevisions } from '../../../shared/use-cases/queries/revision-diffs.js';
@@ -198,15 +199,30 @@ export function jsonApiRoutes(dependencies: ApiDependencies, observability: Obse
         : jsonResult(shown, 'derived');
     }),
     // The edition report: per series, per template section and the ratio summary (JSON), or one of its tables (CSV).
+    // Too many series to diff in a request (and not cached): 202 Accepted, with the job's status URL.
     route('GET', '/editions/{report}/report', async (event) => {
       const query = queryParameters(event, editionReportQuery);
-      const { report } = await buildEditionReport(dependencies, { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to });
-      if (query.format === 'json') return jsonResult(report, 'derived');
-      return textResult(
-        query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report),
-        'text/csv; charset=utf-8; header=present',
-        'derived',
-      );
+      const request = { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to };
+      const result = await requestEditionReport(dependencies, request, dependencies.api.reportJobs);
+      if (result.state === 'ready') return editionReportResult(result.report, query);
+      return reportJobAccepted(event, dependencies.api.baseUrl, result.job, query);
+    }),
+    // An edition report job: 202 while pending, the report (as the report URL gives it) once done, its failure.
+    route('GET', '/editions/{report}/report/jobs/{job}', async (event) => {
+      const query = queryParameters(event, editionReportQuery);
+      const scope = { report: slashedPathParameter(event, 'report'), from: query.from, to: query.to };
+      const job = pathParameter(event, 'job');
+      if (!/^[0-9a-f]{64}$/.test(job)) throw new ValidationError('job: not a job id (64 hex digits, from the Location of a 202)');
+      const status = await editionReportJobStatus(dependencies, scope, job);
+      if (status.state === 'done' && status.report) return editionReportResult(status.report, query);
+      if (status.state === 'done') {
+        // Stored under newer inputs (a page was revised since the request): the report URL answers for them.
+        const result = jsonResult(reportJobBody(event, dependencies.api.baseUrl, status.job, query), 'private', 303);
+        result.headers.location = reportJobLocation(event, dependencies.api.baseUrl, status.job, query).report;
+        return result;
+      }
+      if (status.state === 'pending') return reportJobAccepted(event, dependencies.api.baseUrl, status.job, query);
+      return jsonResult(reportJobBody(event, dependencies.api.baseUrl, status.job, query), 'private');
     }),
     // Key phrases across every edition of the report's series: JSON, or one table as CSV.
     route('GET', '/editions/{report}/phrases', async (event) => {
@@ -334,4 +350,13 @@ function subscriptionId(event: ApiEvent): string {
   const id = pathParameter(event, 'id');
   if (!/^[A-Za-z0-9_-]{8,64}$/.test(id)) throw new ValidationError('id: not a subscription id');
   return id;
+}
+
+function editionReportResult(report: EditionReport, query: z.infer<typeof editionReportQuery>): ApiResult {
+  if (query.format === 'json') return jsonResult(report, 'derived');
+  return textResult(
+    query.by === 'section' ? editionReportSectionsCsv(report) : editionReportSeriesCsv(report),
+    'text/csv; charset=utf-8; header=present',
+    'derived',
+  );
 }

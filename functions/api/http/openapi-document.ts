@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { createSubscriptionSchema } from '../../../shared/use-cases/subscriptions/subscription-input.js';
 import * as ui from '../ui/ui-routes.js';
 import { blameQuery as uiBlameQuery } from '../ui/blame-view.js';
@@ -39,6 +39,11 @@ export interface RouteDoc {
   paged?: boolean;
   /** Example values of the path parameters (also what the route test calls). */
   examples?: Record<string, string>;
+  /**
+   * An edition report job: `request` may answer 202 (a report too large for a request: its job, with Location and
+   * Retry-After); `status` is the job's status URL (202 pending, 200 the report or the failed job, 303 to the report).
+   */
+  job?: 'request' | 'status';
 }
 
 const JSON_TYPE = 'application/json';
@@ -89,6 +94,15 @@ function routeDocs(): Record<string, RouteDoc> {
       query: editionReportQuery,
       produces: [JSON_TYPE, 'text/csv'],
       examples: { report: 'hrr' },
+      job: 'request',
+    },
+    'GET /editions/{report}/report/jobs/{job}': {
+      summary: 'An edition report job: pending (202), its report once computed (200), or why it failed (200, state failed)',
+      tag: 'series',
+      query: editionReportQuery,
+      produces: [JSON_TYPE, 'text/csv'],
+      examples: { report: 'hrr', job: '0'.repeat(64) },
+      job: 'status',
     },
     'GET /editions/{report}/phrases': {
       summary: 'Key phrases across editions: where each appears, first and last seen, and its changes',
@@ -225,6 +239,50 @@ const problemSchema = z
   })
   .meta({ id: 'Problem' });
 
+/** An edition report job's state (edition-report-jobs.ts), as the 202 and the status URL give it. */
+const reportJobSchema = z
+  .object({
+    state: z.enum(['pending', 'done', 'failed']),
+    report: z.string(),
+    from: z.number().int(),
+    to: z.number().int(),
+    job: z.string().meta({ description: "The job's id: the sha256 of the report's inputs" }),
+    series: z.number().int().meta({ description: 'Series to diff' }),
+    requestedAt: z.string(),
+    updatedAt: z.string(),
+    deadline: z.string().meta({ description: 'A job still pending then counts as failed' }),
+    error: z.string().optional().meta({ description: 'Failed only: why (request the report again to retry)' }),
+    statusUrl: z.string(),
+    reportUrl: z.string(),
+  })
+  .meta({ id: 'ReportJob' });
+
+const STRING_HEADER = { schema: { type: 'string' as const } };
+const acceptedResponse = {
+  description:
+    'Accepted: the report is not cached and has more series than a request diffs (REDLINE_SYNC_REPORT_SERIES); it is computed ' +
+    'off the request path. Ask the status URL (Location) after Retry-After seconds; repeated requests do not enqueue it again.',
+  headers: {
+    location: { description: "The job's status URL", ...STRING_HEADER },
+    'retry-after': { description: 'Seconds to wait before asking', ...STRING_HEADER },
+  },
+  content: { [JSON_TYPE]: { schema: reportJobSchema } },
+};
+
+function jobResponses(job: RouteDoc['job']): ZodOpenApiResponsesObject {
+  if (job === 'request') return { '202': acceptedResponse };
+  if (job === 'status') {
+    return {
+      '202': { ...acceptedResponse, description: 'Still pending' },
+      '303': {
+        description: 'Done, but the report stored is of newer inputs (a page was revised since): Location is the report URL',
+        headers: { location: STRING_HEADER },
+      },
+    };
+  }
+  return {};
+}
+
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
 
 export function openApiDocument(routes: readonly ApiRoute[]): ReturnType<typeof createDocument> {
@@ -269,6 +327,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): ReturnType<typeof 
             : {}),
           ...(produces.length > 0 && status !== 204 && status !== 302 ? { content: Object.fromEntries(produces.map((type) => [type, {}])) } : {}),
         },
+        ...jobResponses(doc.job),
         ...(route.method === 'POST' && route.path === '/watches' ? { '200': { description: 'Already watched', content: { [JSON_TYPE]: {} } } } : {}),
         '4XX': problemResponse(
           'A bad request (400 names the parameter), missing credentials, an unknown resource, or a method the path does not allow (405, with Allow)',

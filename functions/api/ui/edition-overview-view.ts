@@ -1,4 +1,5 @@
 import type { EditionReport, SeriesReportRow, TemplateSectionRow } from '../../../shared/domain/edition-report.js';
+import type { EditionReportJob } from '../../../shared/domain/edition-report-job.js';
 import { formatNumber, html, type SafeHtml } from './html.js';
 import { pathSegment, UI_ROOT, type UiLinks } from './ui-links.js';
 
@@ -154,4 +155,14 @@ ${sectionGrid(report, links)}
 <li><a href="${apiReportPath(links, report.report, report.from, report.to, 'csv', 'section')}" download="redline-edition-sections.csv">Sections CSV</a></li>
 <li><a href="${apiReportPath(links, report.report, report.from, report.to, 'json')}">JSON</a></li>
 </ul>`;
+}
+
+/**
+ * The overview of a report too large for a request, while its job runs (edition-report-jobs.ts): what is being
+ * computed, and a page that reloads itself (meta refresh, no script) until the report is there.
+ */
+export function editionOverviewPendingView({ job, refreshSeconds }: { job: EditionReportJob; refreshSeconds: number }): SafeHtml {
+  return html`<h1>${job.report}: the ${String(job.from)} and ${String(job.to)} editions, being computed</h1>
+<p class="lead" role="status">${String(job.series)} series are being compared off the request path (since ${job.requestedAt}).
+This page reloads itself every ${String(refreshSeconds)} seconds and shows the report once it is ready.</p>`;
 }

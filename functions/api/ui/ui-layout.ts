@@ -20,6 +20,8 @@ export interface LayoutOptions {
   body: HtmlValue;
   /** More skip links after "Skip to main content" (e.g. "Skip to the first change"), hidden until focused. */
   skipLinks?: { href: string; label: string }[];
+  /** Reload the page after this many seconds (a result still being computed), without script. */
+  refreshSeconds?: number;
 }
 
 /**
@@ -36,7 +38,7 @@ export function layout(options: LayoutOptions): SafeHtml {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · redline</title>
+${options.refreshSeconds ? html`<meta http-equiv="refresh" content="${String(options.refreshSeconds)}">\n` : ''}<title>${options.title} · redline</title>
 <link rel="stylesheet" href="${links.asset(UI_ASSETS.css.name)}">
 ${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="application/atom+xml" title="${feed.title}" href="${feed.href}">\n`)}<script type="module" src="${links.asset(UI_ASSETS.script.name)}"></script>
 </head>

@@ -13,13 +13,18 @@ import { getRevision, listRevisions } from '../../../shared/use-cases/queries/re
 import { sectionHistory } from '../../../shared/use-cases/queries/section-history.js';
 import { listEditions, listSeries } from '../../../shared/use-cases/queries/series.js';
 import { auditStoredTerms, processAuditCountsCache } from '../../../shared/use-cases/queries/term-audit.js';
-import { revisionView as toRevisionView, type QueryDependencies } from '../../../shared/use-cases/queries/views.js';
+import { revisionView as toRevisionView } from '../../../shared/use-cases/queries/views.js';
 import { pathParameter, requestBaseUrl, slashedPathParameter, type ApiEvent } from '../http/api-request.js';
 import { CACHE, type ApiResult, type CachePolicy } from '../http/api-response.js';
 import { commaList, editionNumber, flag, listCursor, revisionNumber, seriesId } from '../http/query-schemas.js';
 import { auditView, type AuditRequestFields } from './audit-view.js';
-import { editionOverviewView, OVERVIEW_SORTS } from './edition-overview-view.js';
-import { buildEditionReport } from '../../../shared/use-cases/queries/edition-report.js';
+import { editionOverviewPendingView, editionOverviewView, OVERVIEW_SORTS } from './edition-overview-view.js';
+import { REPORT_JOB_RETRY_AFTER_SECONDS } from '../http/report-jobs.js';
+import {
+  requestEditionReport,
+  type EditionReportJobDependencies,
+  type EditionReportJobSettings,
+} from '../../../shared/use-cases/queries/edition-report-jobs.js';
 import { errorView, homeView, revisionView, sectionHistoryView, seriesView, timelineView, type LastChange } from './browse-views.js';
 import { firstChangeAnchor, renderDiffPage } from './diff-view.js';
 import { html, timeElement, type SafeHtml } from './html.js';
@@ -47,8 +52,8 @@ export interface UiRoute {
   handler: (event: ApiEvent, context: Context) => Promise<ApiResult>;
 }
 
-export interface UiDependencies extends QueryDependencies {
-  api: { token?: string; baseUrl?: string; iam?: boolean };
+export interface UiDependencies extends EditionReportJobDependencies {
+  api: { token?: string; baseUrl?: string; iam?: boolean; reportJobs?: EditionReportJobSettings };
 }
 
 const LIST_LIMIT = 50;
@@ -206,7 +211,21 @@ export const overviewQuery = z.object({ from: editionNumber, to: editionNumber, 
 async function editionOverviewPage({ event, links, dependencies }: ViewRequest): Promise<RenderedView> {
   const reportId = slashedPathParameter(event, 'report');
   const parsed = query(event, overviewQuery);
-  const { report } = await buildEditionReport(dependencies, { report: reportId, from: parsed.from, to: parsed.to });
+  const result = await requestEditionReport(dependencies, { report: reportId, from: parsed.from, to: parsed.to }, dependencies.api.reportJobs);
+  if (result.state !== 'ready') {
+    // Too many series for a request: its job runs off the request path; this page reloads itself until it is done.
+    return {
+      options: {
+        title: `${reportId}: ${parsed.from} vs ${parsed.to}, being computed`,
+        current: 'browse',
+        breadcrumbs: [{ label: 'Series and pages', href: links.home() }, { label: `${reportId}: ${parsed.from} vs ${parsed.to}` }],
+        body: editionOverviewPendingView({ job: result.job, refreshSeconds: REPORT_JOB_RETRY_AFTER_SECONDS }),
+        refreshSeconds: REPORT_JOB_RETRY_AFTER_SECONDS,
+      },
+      status: 202,
+    };
+  }
+  const { report } = result;
   return {
     options: {
       title: `${reportId}: ${parsed.from} vs ${parsed.to}, all series`,

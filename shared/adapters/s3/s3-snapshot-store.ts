@@ -12,6 +12,7 @@ import {
 import type { Document } from '../../domain/document.js';
 import type { EditionMap } from '../../domain/edition-map.js';
 import type { EditionReport } from '../../domain/edition-report.js';
+import type { EditionReportJob } from '../../domain/edition-report-job.js';
 import type { ProvenanceIndexData } from '../../domain/provenance/provenance-index.js';
 import { sectionWordCount } from '../../domain/document.js';
 import type { RevisionDiff } from '../../domain/revision-diff.js';
@@ -50,6 +51,10 @@ export const snapshotKeys = {
   editionMap: (scope: EditionMapScope, inputsHash: string) => `maps/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
   editionReportPrefix: (scope: EditionMapScope) => `reports/${editionMapScopeSegment(scope)}/`,
   editionReport: (scope: EditionMapScope, inputsHash: string) => `reports/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
+  // A report id starts with a letter or digit, so `_jobs` is no report's prefix.
+  editionReportJobPrefix: (scope: EditionMapScope) => `reports/_jobs/${editionMapScopeSegment(scope)}/`,
+  editionReportJob: (scope: EditionMapScope, inputsHash: string) =>
+    `reports/_jobs/${editionMapScopeSegment(scope)}/${assertHash(inputsHash)}.json.gz`,
   termIndex: (page: string, sha256: string) => `terms/${assertPageId(page)}/${assertHash(sha256)}.json.gz`,
 };
 
@@ -319,6 +324,15 @@ export class S3SnapshotStore implements SnapshotStore {
     await this.putDerived(snapshotKeys.editionReportPrefix(scope), snapshotKeys.editionReport(scope, inputsHash), report);
   }
 
+  async getEditionReportJob(scope: EditionMapScope, inputsHash: string): Promise<unknown> {
+    return this.getDerived(snapshotKeys.editionReportJobPrefix(scope), snapshotKeys.editionReportJob(scope, inputsHash));
+  }
+
+  async putEditionReportJob(scope: EditionMapScope, inputsHash: string, job: EditionReportJob): Promise<void> {
+    // Not putDerived: the markers of other inputs stay (each answers at its own status URL).
+    await this.putGzippedJson(snapshotKeys.editionReportJob(scope, inputsHash), job);
+  }
+
   async getTermIndex(documentKey: string): Promise<unknown> {
     const key = termIndexKey(documentKey);
     let body: Uint8Array;
@@ -360,6 +374,18 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   private async putDerived(prefix: string, key: string, value: unknown): Promise<void> {
+    await this.putGzippedJson(key, value);
+    // Objects of earlier inputs are stale: best effort, a leftover costs storage only (readers look up by hash).
+    try {
+      for await (const object of this.listPrefix(prefix)) {
+        if (object.key !== key) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
+      }
+    } catch {
+      // Left for the next update.
+    }
+  }
+
+  private async putGzippedJson(key: string, value: unknown): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -369,14 +395,6 @@ export class S3SnapshotStore implements SnapshotStore {
         ContentEncoding: 'gzip',
       }),
     );
-    // Objects of earlier inputs are stale: best effort, a leftover costs storage only (readers look up by hash).
-    try {
-      for await (const object of this.listPrefix(prefix)) {
-        if (object.key !== key) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: object.key }));
-      }
-    } catch {
-      // Left for the next update.
-    }
   }
 
   /**

@@ -41,10 +41,15 @@ export interface SeriesInput {
  * has, or no series with both editions (a single series with one edition included); NotFoundError for a report
  * with no series.
  */
-export async function buildEditionMap(dependencies: QueryDependencies, request: EditionMapRequest): Promise<EditionMapResult> {
+export async function buildEditionMap(
+  dependencies: QueryDependencies,
+  request: EditionMapRequest,
+  /** The request's inputs when the caller has listed them already (editionMapInputs). */
+  listed?: SeriesInput[],
+): Promise<EditionMapResult> {
   const { report, from, to } = request;
   if (!(from < to)) throw new ValidationError(`from: must be an earlier edition than to (got from ${from}, to ${to})`);
-  const inputs = await editionMapInputs(dependencies, request);
+  const inputs = listed ?? (await editionMapInputs(dependencies, request));
   const scope: EditionMapScope = { report, from, to };
   const inputsHash = hashInputs(scope, inputs);
   const stored = parseStoredMap(await dependencies.snapshots.getEditionMap(scope, inputsHash), scope);

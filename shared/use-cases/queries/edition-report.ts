@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { z } from 'zod';
 import { diffDocuments } from '../../domain/diff-documents.js';
 import { editionMapPrior } from '../../domain/edition-map.js';
+import { ValidationError } from '../../errors.js';
 import {
   assembleEditionReport,
   EDITION_REPORT_VERSION,
@@ -34,9 +35,16 @@ const SERIES_AT_ONCE = 2;
  * Errors as buildEditionMap's (nothing is stored on any of them): ValidationError for from >= to, an edition no
  * series of the report has, or no series with both editions; NotFoundError for a report with no series.
  */
-export async function buildEditionReport(dependencies: QueryDependencies, request: EditionMapRequest): Promise<EditionReportResult> {
-  const { map } = await buildEditionMap(dependencies, request);
-  const inputs = await editionMapInputs(dependencies, request);
+export async function buildEditionReport(
+  dependencies: QueryDependencies,
+  request: EditionMapRequest,
+  /** The request's inputs when the caller has listed them already (editionMapInputs): the store is listed once. */
+  listed?: SeriesInput[],
+): Promise<EditionReportResult> {
+  if (!(request.from < request.to))
+    throw new ValidationError(`from: must be an earlier edition than to (got from ${request.from}, to ${request.to})`);
+  const inputs = listed ?? (await editionMapInputs(dependencies, request));
+  const { map } = await buildEditionMap(dependencies, request, inputs);
   const scope: EditionMapScope = { report: request.report, from: request.from, to: request.to };
   const inputsHash = hashInputs(scope, inputs);
   const stored = parseStoredReport(await dependencies.snapshots.getEditionReport(scope, inputsHash), scope);
@@ -67,7 +75,8 @@ export async function buildEditionReport(dependencies: QueryDependencies, reques
   return { report, cached: false };
 }
 
-function hashInputs(scope: EditionMapScope, inputs: readonly SeriesInput[]): string {
+/** The hash the report of these inputs is cached under (the id of its job, edition-report-jobs.ts). */
+export function hashInputs(scope: EditionMapScope, inputs: readonly SeriesInput[]): string {
   const canonical = JSON.stringify({
     version: EDITION_REPORT_VERSION,
     ...scope,
@@ -99,7 +108,7 @@ const storedReportSchema = z.object({
 });
 
 /** A stored report of another version, scope or shape is ignored (recomputed and replaced). */
-function parseStoredReport(stored: unknown, scope: EditionMapScope): EditionReport | undefined {
+export function parseStoredReport(stored: unknown, scope: EditionMapScope): EditionReport | undefined {
   if (stored === undefined) return undefined;
   const parsed = storedReportSchema.safeParse(stored);
   if (!parsed.success || parsed.data.report !== scope.report || parsed.data.from !== scope.from || parsed.data.to !== scope.to) return undefined;
