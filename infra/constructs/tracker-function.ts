@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
 import type { PowertoolsLogLevel } from '../config/stages.js';
 import { acknowledge } from '../nag/acknowledge.js';
 
@@ -75,6 +75,22 @@ export function functionBuildOptions(entry: string, outdir: string): BuildOption
     logLevel: 'warning',
     absWorkingDir: PROJECT_ROOT,
   };
+}
+
+/**
+ * The files of a split bundle that Node loads when it imports the entry: the entry and the chunks it reaches through
+ * static imports, transitively (metafile output paths). Every other chunk is loaded on a dynamic import, on first use.
+ */
+export function outputsLoadedAtStart(metafile: Metafile): string[] {
+  const entry = Object.keys(metafile.outputs).find((output) => metafile.outputs[output]!.entryPoint !== undefined);
+  if (entry === undefined) throw new Error('the metafile has no entry output');
+  const reached = new Set([entry]);
+  for (const output of reached) {
+    for (const imported of metafile.outputs[output]!.imports) {
+      if (!imported.external && imported.kind === 'import-statement') reached.add(imported.path);
+    }
+  }
+  return [...reached];
 }
 
 /**
