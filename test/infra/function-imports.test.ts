@@ -99,6 +99,20 @@ describe('what each function loads at cold start (bundle metafiles)', () => {
     expect(withZodClassic).toEqual(['api']);
   });
 
+  it("carries none of zod's error-message locales but English (zod is imported as a namespace, `import * as z`)", () => {
+    // `import { z } from 'zod'` reads the `z` namespace object whole, locales and all (about 260 KiB of the api bundle,
+    // which esbuild's splitting put in a chunk loaded at start, shared with zod/mini); `import * as z` lets it keep
+    // only what is used.
+    for (const name of FUNCTION_NAMES) {
+      const locales = Object.values(metafiles.get(name)!.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(([input, { bytesInOutput }]) => /node_modules\/zod\/v4\/locales\/(?!en\.js$|index\.js$)/.test(input) && bytesInOutput > 0)
+          .map(([input]) => input.replace(/.*\/locales\//, '')),
+      );
+      expect({ name, locales }).toEqual({ name, locales: [] });
+    }
+  });
+
   it("loads each of the api function's route groups on its first request: no zod classic, feed, OpenAPI or UI view at start", () => {
     const atStart = [...loadedAtStart('api')];
     const bundled = bundledInputs('api');
