@@ -436,7 +436,8 @@ describe('function bundles, invoked against local AWS servers', () => {
       const size = chunks.reduce((sum, file) => sum + statSync(join(folder, file)).size, 0);
       const entrySize = statSync(join(folder, 'index.mjs')).size;
       sizes.push(
-        `    ${name.padEnd(9)} ${(size / 1024).toFixed(0).padStart(5)} KiB in ${chunks.length} file(s), index.mjs ${(entrySize / 1024).toFixed(0)} KiB`,
+        `    ${name.padEnd(9)} ${(size / 1024).toFixed(0).padStart(5)} KiB in ${chunks.length} file(s), ` +
+          `index.mjs ${(entrySize / 1024).toFixed(0)} KiB`,
       );
       expect(size).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
       for (const chunk of chunks) {

@@ -164,7 +164,8 @@ describe('TrackerFunction', () => {
 
     it('runs the deferred module on the call that imports it, from the asset, with require and source maps', () => {
       const run = (event: unknown) => {
-        const script = `const { handler } = await import(${JSON.stringify(join(bundleDir, 'index.mjs'))}); console.log(JSON.stringify(await handler(${JSON.stringify(event)})));`;
+        const entry = JSON.stringify(join(bundleDir, 'index.mjs'));
+        const script = `const { handler } = await import(${entry}); console.log(JSON.stringify(await handler(${JSON.stringify(event)})));`;
         const output = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
           env: { PATH: process.env.PATH },
           encoding: 'utf8',
