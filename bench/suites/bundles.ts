@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_ALIAS, ESBUILD_TARGET, ESM_REQUIRE_BANNER, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
+import { functionBuildOptions, outputsLoadedAtStart, PROJECT_ROOT } from '../../infra/constructs/tracker-function.js';
 import { FUNCTION_ENTRIES, FUNCTION_NAMES } from '../../infra/stacks/stateless-stack.js';
 import { median, round, type SuiteResult } from '../bench-kit.js';
 
@@ -11,10 +11,14 @@ const IMPORT_TARGET_MS = 150;
 const SDK_RATIO_TARGET = 1.1;
 
 /**
- * Each Lambda bundle, built with the same esbuild settings as the CDK TrackerFunction: its size, and its cold
- * import time in a fresh Node process (median of several), against two same-run references: an empty module, and
- * the AWS SDK packages that bundle imports from the runtime, alone (the part of the cold start redline cannot
- * shrink by bundling less). The process's own start-up is in none of them: the times are taken inside it.
+ * Each Lambda bundle, built with the CDK TrackerFunction's esbuild settings (functionBuildOptions: ESM split into
+ * chunks): its size, and its cold import time in a fresh Node process (median of several), against same-run
+ * references: an empty module; the AWS SDK packages that bundle imports from the runtime at start, alone (the part of
+ * the cold start redline cannot shrink by bundling less); the same bundle as ONE file (no splitting, as the CDK
+ * NodejsFunction built it before issue 13 §3), where Node parses the deferred code at start too; and the bundle with
+ * every chunk loaded (what the first invocations that reach each deferred path have loaded by then: the cost the
+ * split moves from the cold start to first use). The process's own start-up is in none of them: the times are
+ * taken inside it.
  */
 export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
   // Inside the project, so the bundles resolve the external @aws-sdk/* packages as the Lambda runtime does.
@@ -28,41 +32,42 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
     let slowest = 0;
     const missed: string[] = [];
     for (const name of FUNCTION_NAMES) {
-      const outfile = path.join(outdir, `${name}.mjs`);
-      const { metafile } = await build({
-        metafile: true,
-        entryPoints: [path.join(PROJECT_ROOT, FUNCTION_ENTRIES[name])],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: ESBUILD_TARGET,
-        mainFields: ['module', 'main'],
-        minify: true,
-        banner: { js: ESM_REQUIRE_BANNER },
-        external: ['@aws-sdk/*'],
-        alias: ESBUILD_ALIAS,
-        logLevel: 'error',
-      });
-      const size = statSync(outfile).size;
-      // The AWS SDK packages the bundle leaves to the runtime and imports at start (static imports), imported alone in
-      // the same way: the floor of its import. Those it imports on first use (dynamic imports) are listed apart.
-      const sdkImports = (kind: 'import-statement' | 'dynamic-import') =>
+      const bundleDir = path.join(outdir, name);
+      const { metafile } = await build({ ...functionBuildOptions(FUNCTION_ENTRIES[name], bundleDir), sourcemap: false, logLevel: 'error' });
+      const oneFileDir = path.join(outdir, `${name}-one-file`);
+      await build({ ...functionBuildOptions(FUNCTION_ENTRIES[name], oneFileDir), splitting: false, sourcemap: false, logLevel: 'error' });
+      const outfile = path.join(bundleDir, 'index.mjs');
+      const atStart = outputsLoadedAtStart(metafile);
+      const allOutputs = Object.keys(metafile.outputs).filter((output) => output.endsWith('.mjs'));
+      const bytesOf = (outputs: string[]) => outputs.reduce((sum, output) => sum + metafile.outputs[output]!.bytes, 0);
+      const size = bytesOf(allOutputs);
+      const startSize = bytesOf(atStart);
+      // Every chunk, imported in one go: the entry, then the deferred chunks (evaluated as on their first import).
+      const allChunks = path.join(outdir, `${name}-all-chunks.mjs`);
+      writeFileSync(allChunks, allOutputs.map((output) => `import ${JSON.stringify(path.join(PROJECT_ROOT, output))};`).join('\n'));
+      // The AWS SDK packages the bundle leaves to the runtime and imports at start (static imports of the start chunks),
+      // imported alone in the same way: the floor of its import. Those it imports on first use are listed apart.
+      const sdkImports = (outputs: string[], kind: 'import-statement' | 'dynamic-import') =>
         [
           ...new Set(
-            Object.values(metafile.outputs).flatMap((output) =>
-              output.imports
+            outputs.flatMap((output) =>
+              metafile.outputs[output]!.imports
                 .filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/'))
                 .map((entry) => entry.path),
             ),
           ),
         ].sort();
-      const sdkPackages = sdkImports('import-statement');
-      const sdkOnUse = sdkImports('dynamic-import').filter((name) => !sdkPackages.includes(name));
+      const sdkPackages = sdkImports(atStart, 'import-statement');
+      const deferred = allOutputs.filter((output) => !atStart.includes(output));
+      const sdkOnUse = [...sdkImports(allOutputs, 'dynamic-import'), ...sdkImports(deferred, 'import-statement')].filter(
+        (name, index, all) => !sdkPackages.includes(name) && all.indexOf(name) === index,
+      );
       const sdkModule = path.join(outdir, `${name}-sdk.mjs`);
       writeFileSync(sdkModule, sdkPackages.map((name) => `import ${JSON.stringify(name)};`).join('\n') || 'export {};');
-      // Interleaved (bundle, SDK alone, bundle, ...), so that a machine getting busier weighs on both alike.
-      const [importMs, sdkMs] = importMedians([outfile, sdkModule], runs) as [number, number];
+      // Interleaved (bundle, SDK alone, one file, all chunks, bundle, ...), so that a machine getting busier weighs on all alike.
+      const oneFile = path.join(oneFileDir, 'index.mjs');
+      const medians = importMedians([outfile, sdkModule, oneFile, allChunks], runs);
+      const [importMs, sdkMs, oneFileMs, allChunksMs] = medians as [number, number, number, number];
       // Issue 13: each function's cold import <= 150 ms, or <= 1.1x the same-run import of the SDK clients it uses.
       const met = importMs <= IMPORT_TARGET_MS || importMs <= SDK_RATIO_TARGET * sdkMs;
       largest = Math.max(largest, size);
@@ -72,10 +77,15 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
         suite: 'bundles',
         case: name,
         kib: round(size / 1024, 1),
+        start_kib: round(startSize / 1024, 1),
+        chunks: allOutputs.length,
         import_ms: round(importMs, 1),
         sdk_only_import_ms: round(sdkMs, 1),
         vs_sdk_only: round(importMs / sdkMs, 2),
         own_code_ms: round(importMs - sdkMs, 1),
+        one_file_import_ms: round(oneFileMs, 1),
+        one_file_vs_sdk_only: round(oneFileMs / sdkMs, 2),
+        all_chunks_import_ms: round(allChunksMs, 1),
         empty_module_import_ms: round(baseline, 1),
         sdk_packages: sdkPackages.map((name) => name.replace('@aws-sdk/', '')).join(' '),
         sdk_on_first_use: sdkOnUse.map((name) => name.replace('@aws-sdk/', '')).join(' '),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The watch list seeded into the table at deploy time (infra/config/watches.json). Seeding only adds pages that are

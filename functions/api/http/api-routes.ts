@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { assertPublicUrl } from '../../../shared/adapters/outbound-http/address-guard.js';
 import { jsonBody, pathParameter, queryParameters, requestBaseUrl, slashedPathParameter, type ApiEvent } from './api-request.js';
 import { jsonResult, listBody, noContentResult, textResult, type ApiResult } from './api-response.js';

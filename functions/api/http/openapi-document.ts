@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi';
 import { createSubscriptionSchema } from '../../../shared/use-cases/subscriptions/subscription-input.js';
 import * as ui from '../ui/ui-routes.js';

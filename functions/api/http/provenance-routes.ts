@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathParameter, queryParameters, slashedPathParameter, type ApiEvent } from './api-request.js';
 import { jsonResult, textResult, type ApiResult } from './api-response.js';
 import { commaList, editionNumber, listCursor, revisionNumber, wholeNumber } from './query-schemas.js';

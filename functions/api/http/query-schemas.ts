@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The zod schemas of query and path parameters that the JSON routes and the web UI's routes share. */
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlamedSentence } from '../../../shared/domain/provenance/blame.js';
 import { versionText } from '../../../shared/domain/provenance/removal-ledger.js';
 import { NotFoundError } from '../../../shared/errors.js';

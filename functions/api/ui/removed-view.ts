@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { versionText, type LedgerTransition, type RemovedSentence } from '../../../shared/domain/provenance/removal-ledger.js';
 import { MAX_PROVENANCE_LIMIT, removedSentencesPage, type RemovedPage } from '../../../shared/use-cases/provenance/provenance-queries.js';
 import { listEditions } from '../../../shared/use-cases/queries/series.js';

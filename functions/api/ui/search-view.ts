@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SentenceHit } from '../../../shared/domain/provenance/sentence-search.js';
 import { listSeries } from '../../../shared/use-cases/queries/series.js';
 import { MAX_SEARCH_LENGTH, searchStoredSentences, type SentenceSearchResult } from '../../../shared/use-cases/provenance/sentence-search.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SectionLineageHistory } from '../../../shared/domain/provenance/section-lineage.js';
 import { sectionLineage } from '../../../shared/use-cases/provenance/section-lineage.js';
 import { slashedPathParameter } from '../http/api-request.js';

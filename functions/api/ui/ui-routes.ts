@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditTable } from '../../../shared/domain/audit.js';
 import { NotFoundError, ValidationError, type RedlineError } from '../../../shared/errors.js';
 import type { RevisionRecord } from '../../../shared/domain/revision-records.js';

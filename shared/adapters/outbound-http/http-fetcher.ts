@@ -1,6 +1,5 @@
 import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { CaptureError } from '../../errors.js';
-import type { RedlineConfig } from '../../config.js';
 import type { FetchRequest, FetchResult, Fetcher } from '../../ports/fetcher.js';
 import { urlBlockReason, type PrivateAddressPolicy } from './address-guard.js';
 import { decodeHtml } from './charset.js';
@@ -53,17 +52,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const HTML_MEDIA_TYPES = new Set(['text/html', 'application/xhtml+xml']);
 const PAGE_ACCEPT = 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.1';
 const ROBOTS_ACCEPT = 'text/plain,*/*;q=0.1';
-
-/** Options for the capture function from the parsed environment. */
-export function httpFetcherOptionsFromConfig(
-  config: Pick<RedlineConfig, 'REDLINE_USER_AGENT' | 'REDLINE_MAX_BODY_BYTES' | 'REDLINE_FETCH_TIMEOUT_MS'>,
-): HttpFetcherOptions {
-  return {
-    userAgent: config.REDLINE_USER_AGENT,
-    maxBodyBytes: config.REDLINE_MAX_BODY_BYTES,
-    totalTimeoutMs: config.REDLINE_FETCH_TIMEOUT_MS,
-  };
-}
 
 type ResponseData = Dispatcher.ResponseData;
 

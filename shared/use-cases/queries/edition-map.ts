@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EDITION_MAP_VERSION, EditionMapLearner, type EditionMap, type SeriesEditions } from '../../domain/edition-map.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import type { EditionMapScope } from '../../ports/snapshot-store.js';

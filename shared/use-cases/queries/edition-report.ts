@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { diffDocuments } from '../../domain/diff-documents.js';
 import { editionMapPrior } from '../../domain/edition-map.js';
 import { ValidationError } from '../../errors.js';

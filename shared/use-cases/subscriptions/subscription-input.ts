@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CHANGE_KINDS } from '../../domain/subscription-filter.js';
 import { parseWithSchema } from '../queries/query-input.js';
 
