@@ -51,9 +51,9 @@ export async function bundlesSuite(runs = 7): Promise<SuiteResult> {
         [
           ...new Set(
             outputs.flatMap((output) =>
-              metafile.outputs[output]!.imports
-                .filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/'))
-                .map((entry) => entry.path),
+              metafile.outputs[output]!.imports.filter((entry) => entry.external && entry.kind === kind && entry.path.startsWith('@aws-sdk/')).map(
+                (entry) => entry.path,
+              ),
             ),
           ),
         ].sort();

@@ -205,10 +205,7 @@ export function withoutRequestLog(app: { middleware: Array<(...args: never[]) =>
  * a plain object PUT (not a copy, part or sub-resource), so the snapshot store's write-once PUT needs no HEAD first.
  * An object the store guard counts as missing (half written by a kill) is written again.
  */
-export function honourIfNoneMatch(app: {
-  middleware: Array<(...args: never[]) => unknown>;
-  store: unknown;
-}): void {
+export function honourIfNoneMatch(app: { middleware: Array<(...args: never[]) => unknown>; store: unknown }): void {
   const store = app.store as { existsObject(bucket: string, key: string): Promise<boolean> };
   const conditional = async (ctx: KoaContext, next: () => Promise<unknown>) => {
     if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*' && !ctx.get('x-amz-copy-source') && plainObjectPut(ctx.query)) {

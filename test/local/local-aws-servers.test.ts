@@ -102,7 +102,9 @@ describe('a PUT with If-None-Match: *', () => {
     const aws = await startLocalAws();
     try {
       const put = (body: string, conditional: boolean) =>
-        aws.s3.send(new PutObjectCommand({ Bucket: aws.bucketName, Key: 'docs/a b/once.json', Body: body, ...(conditional ? { IfNoneMatch: '*' } : {}) }));
+        aws.s3.send(
+          new PutObjectCommand({ Bucket: aws.bucketName, Key: 'docs/a b/once.json', Body: body, ...(conditional ? { IfNoneMatch: '*' } : {}) }),
+        );
       const read = async () =>
         (await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucketName, Key: 'docs/a b/once.json' }))).Body!.transformToString();
       await put('first', true);

@@ -149,7 +149,11 @@ export class S3SnapshotStore implements SnapshotStore {
     return { json, sha256: sha256Hex(json) };
   }
 
-  async putDocument(page: string, document: Document, options: { capturedAt?: string; serialized?: SerializedDocument } = {}): Promise<StoredSnapshot> {
+  async putDocument(
+    page: string,
+    document: Document,
+    options: { capturedAt?: string; serialized?: SerializedDocument } = {},
+  ): Promise<StoredSnapshot> {
     const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
