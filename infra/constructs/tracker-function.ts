@@ -141,7 +141,8 @@ export interface TrackerFunctionProps {
 /**
  * The defaults every redline function shares: Node 22 on arm64, a minified ESM bundle split into chunks
  * (functionBuildOptions) with source maps, X-Ray tracing, its own log group with a retention, the Powertools
- * environment, and a role that starts with nothing but writing to that log group. Permissions come only from the bind helpers (bindings.ts).
+ * environment, and a role that starts with nothing but writing to that log group. Permissions come only from the
+ * bind helpers (bindings.ts).
  */
 export class TrackerFunction extends NodejsFunction {
   readonly serviceName: string;
