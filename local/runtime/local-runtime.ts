@@ -49,6 +49,7 @@ import {
   type InvocationReport,
   type QueueTimeline,
 } from './local-queue.js';
+import { LOCAL_REPORT_JOB_RECEIVES } from './local-report-jobs.js';
 import { FilteredNotifier, NotificationRecorder } from './notification-recorder.js';
 import { CallTimings, interceptPort } from './port-interceptor.js';
 import { RevisionStream } from './revision-stream.js';
@@ -213,9 +214,6 @@ export interface LocalRuntime {
   onActivity(listener: (activity: RuntimeActivity) => void): () => void;
   close(): Promise<void>;
 }
-
-/** Deliveries of a report job before its DLQ, as the CDK's queue (infra/constructs/edition-report-jobs.ts). */
-const REPORT_JOB_RECEIVES = 3;
 
 export const LOCAL_USER_AGENT = 'redline-local/0.1 (+local runtime; fetches only the local report site)';
 
@@ -386,7 +384,7 @@ class Runtime implements LocalRuntime {
       reportJobs: new LocalQueue({
         name: 'redline-report-jobs',
         visibilityTimeoutMs,
-        maxReceiveCount: REPORT_JOB_RECEIVES,
+        maxReceiveCount: LOCAL_REPORT_JOB_RECEIVES,
         deadLetterQueue: reportJobDeadLetters,
         clock: wallClock,
         region,
@@ -394,7 +392,7 @@ class Runtime implements LocalRuntime {
       }),
       reportJobDeadLetters,
     };
-    this.reportJobDeadlineMs = visibilityTimeoutMs * REPORT_JOB_RECEIVES;
+    this.reportJobDeadlineMs = visibilityTimeoutMs * LOCAL_REPORT_JOB_RECEIVES;
 
     // Ports: the same adapters as in Lambda, behind taps for timings and the activity log.
     const timed = this.timings.interceptor();
@@ -495,7 +493,7 @@ class Runtime implements LocalRuntime {
       provenance: createProvenanceHandler(dependencies, localObservability('provenance', sink)) as LocalHandlers['provenance'],
       report: createReportHandler(
         dependencies,
-        { maxReceiveCount: REPORT_JOB_RECEIVES },
+        { maxReceiveCount: LOCAL_REPORT_JOB_RECEIVES },
         localObservability('report', sink),
       ) as LocalHandlers['report'],
     };
