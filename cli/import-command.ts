@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ArchiveSurvey } from '../shared/adapters/warc/archive-captures.js';
-import type { ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
+import type { ImportOptions, ImportProgress, ImportReport } from '../shared/use-cases/import-pages.js';
 import { RedlineError } from '../shared/errors.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
@@ -148,12 +148,7 @@ Examples:
           store.dependencies,
           archiveCaptures(paths, { onDiskBytes: (bytes) => (diskBytes += bytes), onIgnoredRecord: () => ignoredRecords++ }),
           {
-            concurrency: options.concurrency,
-            timeSource: options.timeSource,
-            // The check `watch add` and the API make: a page that says it lives on a private host is refused.
-            assertUrl: submittedUrl([], 'its URL'),
-            ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
-            onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
+            ...sharedImportOptions(options, submittedUrl([], 'its URL'), (state) => progress.update(() => progressText(state, survey, diskBytes))),
             ...(reader ? { reader } : {}),
             signal,
           },
@@ -188,6 +183,24 @@ Examples:
     });
 }
 
+/**
+ * The importPages options a local and a cloud import share: pacing, the time source, the progress line, and the
+ * check `watch add` and the API make (`assertUrl`: a page that says it lives on a private host is refused).
+ */
+function sharedImportOptions(
+  options: { concurrency: number; timeSource: 'page' | 'archive'; intervalMinutes?: number },
+  assertUrl: NonNullable<ImportOptions['assertUrl']>,
+  onProgress: NonNullable<ImportOptions['onProgress']>,
+): ImportOptions {
+  return {
+    concurrency: options.concurrency,
+    timeSource: options.timeSource,
+    assertUrl,
+    ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
+    onProgress,
+  };
+}
+
 /** `redline import` into a deployed stack: the same two passes, the recording done by the stack's import queue. */
 async function cloudImport(
   paths: string[],
@@ -214,13 +227,8 @@ async function cloudImport(
         store.dependencies,
         archiveCaptures(paths, { onDiskBytes: (bytes) => (diskBytes += bytes), onIgnoredRecord: () => ignoredRecords++ }),
         {
-          concurrency: options.concurrency,
-          timeSource: options.timeSource,
+          ...sharedImportOptions(options, submittedUrl([], 'its URL'), (state) => progress.update(() => progressText(state, survey, diskBytes))),
           destination: cloud.destination,
-          // The check `watch add` and the API make: a page that says it lives on a private host is refused.
-          assertUrl: submittedUrl([], 'its URL'),
-          ...(options.intervalMinutes !== undefined ? { intervalMinutes: options.intervalMinutes } : {}),
-          onProgress: (state) => progress.update(() => progressText(state, survey, diskBytes)),
           ...(io.signal ? { signal: io.signal } : {}),
         },
       );
