@@ -20,31 +20,32 @@ import { awsSolutionsFindings, synthRedline, type SynthesizedRedline } from './s
  */
 const API_TOKEN = 'security-test-token-0123456789';
 
-let aws: LocalAws;
-let handler: ReturnType<typeof createApiHandler>;
-
-beforeAll(async () => {
-  aws = await startLocalAws();
-  handler = createApiHandler(
-    {
-      revisions: new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName }),
-      snapshots: new S3SnapshotStore({ client: aws.s3, bucket: aws.bucketName }),
-      subscriptions: new DynamoSubscriptionStore({ client: aws.dynamodb, tableName: aws.tableName }),
-      subscriptionGateway: new LocalSubscriptionGateway(),
-      now: () => new Date(),
-      settings: DEFAULT_TRACKER_SETTINGS,
-      // The default policy for submitted URLs: the SSRF guard, nothing allow-listed.
-      api: { token: API_TOKEN },
-    },
-    silentObservability('api'),
-  );
-}, 180_000);
-
-afterAll(async () => {
-  await aws?.close();
-});
-
 describe('secrets', () => {
+  // Within this describe: test/infra/infra.test.ts imports this file with the other CDK files.
+  let aws: LocalAws;
+  let handler: ReturnType<typeof createApiHandler>;
+
+  beforeAll(async () => {
+    aws = await startLocalAws();
+    handler = createApiHandler(
+      {
+        revisions: new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.tableName }),
+        snapshots: new S3SnapshotStore({ client: aws.s3, bucket: aws.bucketName }),
+        subscriptions: new DynamoSubscriptionStore({ client: aws.dynamodb, tableName: aws.tableName }),
+        subscriptionGateway: new LocalSubscriptionGateway(),
+        now: () => new Date(),
+        settings: DEFAULT_TRACKER_SETTINGS,
+        // The default policy for submitted URLs: the SSRF guard, nothing allow-listed.
+        api: { token: API_TOKEN },
+      },
+      silentObservability('api'),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await aws?.close();
+  });
+
   const SECRET_NAME = /TOKEN|SECRET|PASSW|PRIVATE|CREDENTIAL|API_?KEY/i;
   let synthesized: SynthesizedRedline;
 
