@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { apiLatencySuite } from './suites/api-latency.js';
 import { diffSpeedSuite } from './suites/diff-speed.js';
 import { editionMapSuite } from './suites/edition-map.js';
@@ -10,11 +10,13 @@ import { provenanceSuite } from './suites/provenance.js';
 import { storeAuditSuite } from './suites/store-audit.js';
 import { bundlesSuite } from './suites/bundles.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
-import { printTable, type SuiteResult } from './bench-kit.js';
+import { printTable } from './bench-kit.js';
+import { mergeBenchResults, readBenchResults, writeBenchResults, type RecordedSuite } from './results-file.js';
 
 /**
  * `npm run bench`: every figure is compared against a reference measured in the same run, and the ratios are what
- * count (absolute times on a shared machine are noise). Results go to bench-results.json.
+ * count (absolute times on a shared machine are noise). Results go to bench-results.json, merged over the suites
+ * it held from earlier runs (bench/results-file.ts).
  * Pick suites with `npm run bench -- diff extraction`.
  */
 const SUITES: Record<string, () => SuiteResult | Promise<SuiteResult>> = {
@@ -39,15 +41,19 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
-const results: SuiteResult[] = [];
+const results: RecordedSuite[] = [];
 for (const [name, run] of Object.entries(SUITES)) {
   if (selected.length > 0 && !selected.includes(name)) continue;
   process.stdout.write(`running ${name}...\n`);
+  const measuredAt = new Date().toISOString();
+  const loadAverageAtStart = loadavg().map((load) => Math.round(load * 100) / 100);
   const result = await run();
-  results.push(result);
+  results.push({ ...result, measuredAt, node: process.version, loadAverageAtStart });
   printTable(`${result.suite}`, result.rows);
   process.stdout.write(`summary: ${JSON.stringify(result.summary)}\n`);
 }
 
-writeFileSync('bench-results.json', `${JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
-process.stdout.write('\nwrote bench-results.json\n');
+const RESULTS_PATH = 'bench-results.json';
+const previous = readBenchResults(RESULTS_PATH, (message) => process.stderr.write(`${message}\n`));
+writeBenchResults(RESULTS_PATH, mergeBenchResults(previous, results, new Date()));
+process.stdout.write(`\nwrote ${RESULTS_PATH} (${results.length} suite(s) measured now; earlier suites kept)\n`);
