@@ -10,7 +10,7 @@ import { provenanceSuite } from './suites/provenance.js';
 import { storeAuditSuite } from './suites/store-audit.js';
 import { bundlesSuite } from './suites/bundles.js';
 import { cliStartupSuite } from './suites/cli-startup.js';
-import { printTable } from './bench-kit.js';
+import { printTable, type SuiteResult } from './bench-kit.js';
 import { mergeBenchResults, readBenchResults, writeBenchResults, type RecordedSuite } from './results-file.js';
 
 /**
