@@ -59,6 +59,8 @@ describe('WebhookNotifier against a local HTTP server', () => {
   let baseUrl: string;
   const received: ReceivedRequest[] = [];
   const hits = new Map<string, number>();
+  /** Called when the server receives a request it will not answer. */
+  let unansweredArrived: (() => void) | undefined;
 
   beforeAll(async () => {
     server = createServer((request, response) => {
@@ -86,8 +88,9 @@ describe('WebhookNotifier against a local HTTP server', () => {
           }
         })();
         if (status === 0) {
-          // Never answers the first time: the client's per-attempt timeout must fire.
-          setTimeout(() => response.destroy(), 2000).unref();
+          // Never answers the first time: the client's attempt must time out (the test fires its timeout signal now).
+          unansweredArrived?.();
+          setTimeout(() => response.destroy(), 60_000).unref();
           return;
         }
         response.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'no');
@@ -109,7 +112,7 @@ describe('WebhookNotifier against a local HTTP server', () => {
       retries: 3,
       minRetryDelayMs: 5,
       maxRetryDelayMs: 20,
-      timeoutMs: 1000,
+      timeoutMs: 30_000, // only stops a hang: no outcome here waits on it
       // The test server is on loopback, which the guard refuses unless its origin is allowed.
       privateAddresses: allowLoopbackOrigins([baseUrl]),
       ...overrides,
@@ -210,8 +213,24 @@ describe('WebhookNotifier against a local HTTP server', () => {
     await notifierFor('/rate-limited').publish(notification);
     expect(requestsTo('/rate-limited')).toHaveLength(2);
 
-    await notifierFor('/slow-once', { timeoutMs: 200 }).publish(notification);
+    // The attempt's timeout fires when the server has the request and has not answered: an event, not a race with
+    // the machine's speed (a real 200 ms timeout also cut off the retry on a loaded machine). The real timers stay
+    // far out (60 s) and only stop a hang.
+    const timeouts: AbortController[] = [];
+    const attemptSignal = (timeoutMs: number) => {
+      expect(timeoutMs).toBe(60_000);
+      const controller = new AbortController();
+      timeouts.push(controller);
+      return controller.signal;
+    };
+    unansweredArrived = () => timeouts.at(-1)!.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    try {
+      await notifierFor('/slow-once', { timeoutMs: 60_000, attemptSignal }).publish(notification);
+    } finally {
+      unansweredArrived = undefined;
+    }
     expect(requestsTo('/slow-once')).toHaveLength(2);
+    expect(timeouts.map((controller) => controller.signal.aborted)).toEqual([true, false]);
   });
 
   it('does not retry a 400 and reports it', async () => {

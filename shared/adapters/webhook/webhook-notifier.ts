@@ -28,6 +28,11 @@ export interface WebhookNotifierOptions {
   retries?: number;
   /** Per-attempt timeout. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Makes each attempt's abort signal from timeoutMs. Default `AbortSignal.timeout`; a test passes signals it aborts
+   * itself, so that "this attempt timed out" is an event it chooses, not a race with a loaded machine.
+   */
+  attemptSignal?: (timeoutMs: number) => AbortSignal;
   /** Backoff: first delay, doubling up to the maximum, randomised. Defaults 500 ms and 10 s. */
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
@@ -64,8 +69,8 @@ class AttemptError extends NotificationDeliveryError {
 /** POSTs each notification as JSON, signed in the Standard Webhooks format, to one URL; receivers dedupe on `webhook-id`. */
 export class WebhookNotifier implements Notifier {
   readonly name: string;
-  private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock' | 'lookup' | 'privateAddresses'>> &
-    Pick<WebhookNotifierOptions, 'fetch' | 'clock'>;
+  private readonly options: Required<Omit<WebhookNotifierOptions, 'fetch' | 'clock' | 'lookup' | 'privateAddresses' | 'attemptSignal'>> &
+    Pick<WebhookNotifierOptions, 'fetch' | 'clock' | 'attemptSignal'>;
   private readonly policy: PrivateAddressPolicy;
   private readonly lookup: HostLookup | undefined;
   private agent: UndiciAgent | undefined;
@@ -88,6 +93,7 @@ export class WebhookNotifier implements Notifier {
       userAgent: options.userAgent ?? 'redline-webhook/0.1',
       fetch: options.fetch,
       clock: options.clock,
+      attemptSignal: options.attemptSignal,
     };
     this.policy = options.privateAddresses ?? false;
     this.lookup = options.lookup;
@@ -102,7 +108,7 @@ export class WebhookNotifier implements Notifier {
 
   /** One POST through the guarded agent (or the injected fetch), its body drained so the connection can be reused. */
   private async post(headers: Record<string, string>, body: string): Promise<PostResponse> {
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = (this.options.attemptSignal ?? AbortSignal.timeout)(this.options.timeoutMs);
     if (this.options.fetch) {
       const response = await this.options.fetch(this.options.url, { method: 'POST', headers, body, redirect: 'manual', signal });
       await response.arrayBuffer().catch(() => undefined);
