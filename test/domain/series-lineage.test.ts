@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import type { Document } from '../../shared/domain/document.js';
 import { readPage } from '../../shared/domain/extract.js';
-import { CONTINUITY_AGREES, documentShingles, SHINGLE_WORDS, shingleSimilarity, type ShingleSet } from '../../shared/domain/identity/content-continuity.js';
+import {
+  CONTINUITY_AGREES,
+  documentShingles,
+  SHINGLE_WORDS,
+  shingleSimilarity,
+  type ShingleSet,
+} from '../../shared/domain/identity/content-continuity.js';
 import {
   checkLink,
   checkUnlink,
@@ -86,7 +92,25 @@ describe('content continuity shingles', () => {
 
   it('split words as the Unicode classes do: accents, other scripts, astral letters and digits, lone surrogates, case', () => {
     const sample = reads.get('russia/2024')!.document;
-    const pieces = ['Word', 'b', '42', 'é', 'Ünïcode', 'Казахстан', '中文', '\u{1D400}', '\u{1F600}', '\u0661\u0662', '\ud800', '\udc00', 'İ', ' ', '-', '.', '\u00a0'];
+    const pieces = [
+      'Word',
+      'b',
+      '42',
+      'é',
+      'Ünïcode',
+      'Казахстан',
+      '中文',
+      '\u{1D400}',
+      '\u{1F600}',
+      '\u0661\u0662',
+      '\ud800',
+      '\udc00',
+      'İ',
+      ' ',
+      '-',
+      '.',
+      '\u00a0',
+    ];
     fc.assert(
       fc.property(fc.array(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), { minLength: 1, maxLength: 4 }), (paragraphs) => {
         const document: Document = {
@@ -106,7 +130,6 @@ describe('content continuity shingles', () => {
     expect(shingleSimilarity(shinglesOf('china/2019'), shinglesOf('china/2020'))).toBe(shared / (a.length + b.length - shared));
   });
 });
-
 
 describe('series lineage', () => {
   it('measures text continuity well apart: consecutive editions of one report above the threshold, two reports below', () => {

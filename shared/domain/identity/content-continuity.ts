@@ -36,7 +36,8 @@ export function documentShingles(document: Document): ShingleSet {
   }
   shingles.sort();
   let distinct = 0;
-  for (let index = 0; index < shingles.length; index++) if (distinct === 0 || shingles[index] !== shingles[distinct - 1]) shingles[distinct++] = shingles[index]!;
+  for (let index = 0; index < shingles.length; index++)
+    if (distinct === 0 || shingles[index] !== shingles[distinct - 1]) shingles[distinct++] = shingles[index]!;
   return shingles.slice(0, distinct);
 }
 
@@ -50,7 +51,7 @@ const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
 function pushWordHashes(text: string, into: number[]): void {
   let hash = 0x811c9dc5;
   let inWord = false;
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const unit = text.charCodeAt(index);
     let width = 1;
     let wordCharacter: boolean;
@@ -76,7 +77,7 @@ function pushWordHashes(text: string, into: number[]): void {
 export function shingleSimilarity(a: ShingleSet, b: ShingleSet): number {
   if (a.length === 0 || b.length === 0) return 0;
   let shared = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {
