@@ -320,24 +320,32 @@ export function normaliseSentence(sentence: string): string {
 }
 
 /**
- * FNV-1a 64-bit over the UTF-16LE bytes of a string, as 16 hex digits. Computed in two 32-bit halves so it needs no
- * BigInt and runs the same everywhere.
+ * FNV-1a 64-bit over the UTF-16LE bytes of a string, as 16 hex digits. Computed in four 16-bit limbs (v0 lowest), so
+ * every product stays a small integer: no BigInt, no floating-point division, the same result everywhere. Sentence
+ * identities, provenance and term audits hash every sentence of every edition with it.
  */
 export function fnv1a64(text: string): string {
   // offset basis 0xcbf29ce484222325
-  let hi = 0xcbf29ce4;
-  let lo = 0x84222325;
+  let v0 = 0x2325;
+  let v1 = 0x8422;
+  let v2 = 0x9ce4;
+  let v3 = 0xcbf2;
   for (let index = 0; index < text.length; index++) {
     const unit = text.charCodeAt(index);
     for (let shift = 0; shift <= 8; shift += 8) {
-      lo ^= (unit >>> shift) & 0xff;
-      // multiply by the prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64
-      const low = (lo >>> 0) * 0x1b3;
-      hi = (Math.imul(hi, 0x1b3) + Math.floor(low / 0x100000000) + (lo << 8)) >>> 0;
-      lo = low >>> 0;
+      v0 ^= (unit >>> shift) & 0xff;
+      // times the prime 0x100000001b3 = 2^40 + 0x1b3, modulo 2^64: each limb times 0x1b3, plus v0 << 8 into limb 2 and
+      // v1 << 8 into limb 3 (the 2^40), carries rippling up
+      const t0 = v0 * 0x1b3;
+      const t1 = v1 * 0x1b3 + (t0 >>> 16);
+      const t2 = v2 * 0x1b3 + (v0 << 8) + (t1 >>> 16);
+      v3 = (v3 * 0x1b3 + (v1 << 8) + (t2 >>> 16)) & 0xffff;
+      v0 = t0 & 0xffff;
+      v1 = t1 & 0xffff;
+      v2 = t2 & 0xffff;
     }
   }
-  return (hi >>> 0).toString(16).padStart(8, '0') + (lo >>> 0).toString(16).padStart(8, '0');
+  return (v3 * 0x10000 + v2).toString(16).padStart(8, '0') + (v1 * 0x10000 + v0).toString(16).padStart(8, '0');
 }
 
 /** Stable identity of a sentence: FNV-1a 64 of its normal form. */

@@ -1,4 +1,5 @@
 import { fnv1a64, normaliseSentence, sentenceHash, splitSentences } from '../../shared/domain/sentences.js';
+import { hrrDocument } from '../provenance/provenance-fixture.js';
 
 describe('splitSentences', () => {
   it('splits plain sentences and trims them', () => {
@@ -179,17 +180,19 @@ describe('sentenceHash', () => {
     expect(fnv1a64("women's rights \u2014 \u00e9t\u00e9 \u{1F600}")).toBe('78e2ccbc9501c17f');
   });
 
-  it('agrees with a BigInt implementation on random strings', () => {
-    const reference = (text: string): string => {
-      let hash = 0xcbf29ce484222325n;
-      for (let index = 0; index < text.length; index++) {
-        const unit = text.charCodeAt(index);
-        for (const byte of [unit & 0xff, unit >>> 8]) {
-          hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
-        }
+  /** FNV-1a 64 in BigInt arithmetic, byte by byte: the definition, independent of fnv1a64's 16-bit limbs. */
+  const reference = (text: string): string => {
+    let hash = 0xcbf29ce484222325n;
+    for (let index = 0; index < text.length; index++) {
+      const unit = text.charCodeAt(index);
+      for (const byte of [unit & 0xff, unit >>> 8]) {
+        hash = ((hash ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
       }
-      return hash.toString(16).padStart(16, '0');
-    };
+    }
+    return hash.toString(16).padStart(16, '0');
+  };
+
+  it('agrees with a BigInt implementation on random strings', () => {
     let seed = 7;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 0x100000000;
     for (let round = 0; round < 500; round++) {
@@ -198,6 +201,18 @@ describe('sentenceHash', () => {
       for (let index = 0; index < length; index++) text += String.fromCharCode(Math.floor(random() * 0x10000));
       expect(fnv1a64(text)).toBe(reference(text));
     }
+  });
+
+  it('agrees with the BigInt implementation on every sentence and paragraph of a real report, as written and normalised', () => {
+    const document = hrrDocument('russia', 2021);
+    let checked = 0;
+    for (const paragraph of document.sections.flatMap((section) => section.paragraphs)) {
+      for (const text of [paragraph.text, ...splitSentences(paragraph.text).flatMap((sentence) => [sentence, normaliseSentence(sentence)])]) {
+        expect(fnv1a64(text)).toBe(reference(text));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1_000);
   });
 
   it('hashes the normal form', () => {
