@@ -5,7 +5,15 @@ import type { DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, assertDatabaseFree, claimLocalStore, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
+import {
+  addStoreOptions,
+  assertDatabaseFree,
+  claimLocalStore,
+  loadLocalModule,
+  openStore,
+  runningStoreProcess,
+  serversThreadFromEnv,
+} from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -67,6 +75,7 @@ Examples:
           allowedOrigins: options.allowOrigin ?? [],
           subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
           requireListPaging: false,
+          serversThread: serversThreadFromEnv(io.env),
         });
       } catch (error) {
         await release();
