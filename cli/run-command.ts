@@ -70,13 +70,15 @@ Examples:
       try {
         await assertDatabaseFree(target.dataDir);
         const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
-        runtime = await startLocalRuntime({
-          dataDir: target.dataDir,
-          allowedOrigins: options.allowOrigin ?? [],
-          subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
-          requireListPaging: false,
-          serversThread: serversThreadFromEnv(io.env),
-        });
+        runtime = await loadLocalModule(() =>
+          startLocalRuntime({
+            dataDir: target.dataDir,
+            allowedOrigins: options.allowOrigin ?? [],
+            subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
+            requireListPaging: false,
+            serversThread: serversThreadFromEnv(io.env),
+          }),
+        );
       } catch (error) {
         await release();
         throw error;

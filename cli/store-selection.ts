@@ -369,7 +369,10 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string },
     try {
       await assertDatabaseFree(target.dataDir);
       // Nothing here pages through S3 listings, so the OpenSSL legacy provider is not needed.
-      servers = await startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false, thread: options.serversThread ?? false });
+      // The servers' packages load as they start (in their own thread, or in this one): a missing one says how to get it.
+      servers = await loadLocalModule(() =>
+        startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false, thread: options.serversThread ?? false }),
+      );
     } catch (error) {
       await release();
       if (error instanceof RedlineError) throw error;

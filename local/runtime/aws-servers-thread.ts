@@ -56,7 +56,9 @@ export async function startServersOnThread(
     // No inherited `--import` hooks or jest flags: the sources' worker script registers tsx itself.
     execArgv: [],
     env: process.env,
-    ...(thread.resourceLimits ? { resourceLimits: thread.resourceLimits } : {}),
+    // A small young generation, as the capture reader pool's workers: the thread's heap is resident memory on top of
+    // the caller's, and the servers keep little alive between requests (bodies are buffers, outside the heap).
+    resourceLimits: thread.resourceLimits ?? { maxYoungGenerationSizeMb: 4 },
   });
   const send = (message: ToServerThread) => worker.postMessage(message);
 
@@ -109,7 +111,10 @@ export async function startServersOnThread(
     exited = true;
     if (!settleStart && !settleClose && closeRequested) return;
     const cause = uncaught ? `: ${uncaught.message}` : '';
-    const error = new Error(`The local AWS servers' thread ended unexpectedly (exit code ${code})${cause}`, uncaught ? { cause: uncaught } : {});
+    const error: NodeJS.ErrnoException = new Error(`The local AWS servers' thread ended unexpectedly (exit code ${code})${cause}`, uncaught ? { cause: uncaught } : {});
+    // A missing package (ERR_MODULE_NOT_FOUND, the worker's import failed) keeps its code, for the CLI's explanation.
+    const uncaughtCode = (uncaught as NodeJS.ErrnoException | undefined)?.code;
+    if (uncaughtCode) error.code = uncaughtCode;
     settleStart?.reject(error);
     settleClose?.reject(error);
     const wasRunning = !settleStart && !closeRequested;

@@ -6,11 +6,8 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
-// Static: a missing dynalite or s3rver fails this module's import, which the CLI turns into how to install it.
-import { assertListPaging, startEmbeddedServers, type EmbeddedServers } from './embedded-servers.js';
+import type { EmbeddedServers } from './embedded-servers.js';
 import { createTableRequest } from '../../shared/adapters/dynamodb/table-definition.js';
-
-export { canPageS3rverListings, honourIfNoneMatch, withoutRequestLog } from './embedded-servers.js';
 
 /**
  * The embedded AWS servers of the local runtime and the adapter tests: dynalite (DynamoDB) and s3rver (S3), both
@@ -103,12 +100,14 @@ export async function startLocalAwsServers(options: LocalAwsServersOptions): Pro
   const bucketName = options.bucketName ?? 'redline';
   const { thread, tableName: _table, bucketName: _bucket, region: _region, ...serverOptions } = options;
   let servers: EmbeddedServers & { onCrash?: LocalAwsServers['onCrash'] };
+  // dynalite and s3rver are loaded by the thread that runs them, not by this one when they have a thread of their own
+  // (about 20 MiB less resident). Either way, a missing package rejects with ERR_MODULE_NOT_FOUND naming it, which the
+  // CLI turns into how to install it (loadLocalModule).
   if (thread) {
-    // Loaded only when asked for: node:worker_threads and the worker's script are no concern of the others.
     const { startServersOnThread } = await import('./aws-servers-thread.js');
     servers = await startServersOnThread(serverOptions);
   } else {
-    assertListPaging(serverOptions);
+    const { startEmbeddedServers } = await import('./embedded-servers.js');
     servers = await startEmbeddedServers(serverOptions);
   }
   try {
