@@ -14,14 +14,17 @@ import { CORPUS_DIRECTORY } from '../test/support/corpus.js';
 
 /**
  * One import of the sample pages into a fresh local store, alone in its process, so that its peak RSS is its own
- * (the import suite runs it with no worker thread and with one). Prints
+ * (the import suite runs it with no worker thread and with one). Arguments: extraction threads (0: none), concurrency,
+ * and where the local servers run: `thread` (their own worker thread, as `redline import` runs them) or `caller`
+ * (this thread, as before issue 13 §3). Prints
  * `{ ms, cpuMs, maxRssMiB, imported, threads }`: ms is the import itself, as in the suite's in-process rows; cpuMs the
  * CPU time the process spent in it (every thread's, user + system), which other processes' load hardly changes.
  */
 const threadsArgument = process.argv[2] ?? 'default';
 const concurrency = Number(process.argv[3] ?? 4);
+const serversThread = (process.argv[4] ?? 'thread') === 'thread';
 const dataDir = await mkdtemp(join(tmpdir(), 'redline-bench-import-child-'));
-const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false });
+const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false, thread: serversThread });
 const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
 const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
 const reader =

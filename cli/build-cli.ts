@@ -14,7 +14,8 @@ import type { Metafile } from 'esbuild';
  *   (the embedded servers read files next to their sources and load LevelDB's native binding) and tinypool (it starts
  *   workers on a script of its own package).
  * - The import's worker script (shared/adapters/workers/capture-reader-worker.ts) is a second entry, emitted as
- *   dist/cli/capture-reader-worker.js beside the chunks, where the pool module (a chunk) looks for it.
+ *   dist/cli/capture-reader-worker.js beside the chunks, where the pool module (a chunk) looks for it; likewise the
+ *   local AWS servers' worker script (local/runtime/aws-servers-worker.ts, dist/cli/aws-servers-worker.js).
  * - Target: the oldest Node the README supports (20), so the running Node runs the bundle itself.
  */
 export const CLI_ENTRY = fileURLToPath(new URL('./redline-entry.ts', import.meta.url));
@@ -24,6 +25,8 @@ export const CLI_BUNDLE = fileURLToPath(new URL('../dist/cli/redline-entry.js', 
 export const CLI_NODE_TARGET = 'node20';
 /** The import's worker script (an entry of its own, emitted beside the chunks as capture-reader-worker.js). */
 export const CLI_WORKER_ENTRY = fileURLToPath(new URL('../shared/adapters/workers/capture-reader-worker.ts', import.meta.url));
+/** The local AWS servers' worker script (`redline import` serves dynalite and s3rver from it). */
+export const CLI_SERVERS_WORKER_ENTRY = fileURLToPath(new URL('../local/runtime/aws-servers-worker.ts', import.meta.url));
 export const CLI_EXTERNAL = ['dynalite', 's3rver', 'tinypool'];
 
 export async function buildCli(options: { outdir?: string } = {}): Promise<Metafile> {
@@ -32,7 +35,7 @@ export async function buildCli(options: { outdir?: string } = {}): Promise<Metaf
   const { build } = await import('esbuild');
   await rm(outdir, { recursive: true, force: true });
   const result = await build({
-    entryPoints: { 'redline-entry': CLI_ENTRY, 'capture-reader-worker': CLI_WORKER_ENTRY },
+    entryPoints: { 'redline-entry': CLI_ENTRY, 'capture-reader-worker': CLI_WORKER_ENTRY, 'aws-servers-worker': CLI_SERVERS_WORKER_ENTRY },
     outdir,
     bundle: true,
     splitting: true,

@@ -6,7 +6,7 @@ import { RedlineError } from '../shared/errors.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, EXIT_USAGE, UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, megabytes, progressLine, rate } from './progress.js';
-import { addStoreOptions, announceLocalStore, openLocalStore, openStore, runningStoreProcess } from './store-selection.js';
+import { addStoreOptions, announceLocalStore, openLocalStore, openStore, runningStoreProcess, serversThreadFromEnv } from './store-selection.js';
 
 /** `redline import PATH...`: backfill history from saved pages and WARC files into the local store. */
 export function registerImportCommand(program: Command, io: CliIo): void {
@@ -121,7 +121,8 @@ Examples:
       const survey = progress.enabled ? await surveyArchives(paths) : undefined;
       let diskBytes = 0;
       let ignoredRecords = 0;
-      const store = await openLocalStore(target);
+      // dynalite and s3rver on a thread of their own: about a fifth of an import's CPU time, then on another core.
+      const store = await openLocalStore(target, { serversThread: serversThreadFromEnv(io.env) });
       let unannounce: (() => Promise<void>) | undefined;
       let report: ImportReport;
       // Extraction on worker threads when asked for: this thread then stores, records and runs the local servers.
@@ -137,6 +138,12 @@ Examples:
         // The disk's refusals only: a client that went away mid-upload is not a reason to stop.
         if (!DISK_ERRORS.has(error.code ?? '')) return;
         writeFailure ??= error;
+        diskStop.abort();
+      });
+      // The servers' thread dying (a bug in dynalite or s3rver) stops it the same way: every write after it would fail.
+      let serversCrash: Error | undefined;
+      const unlistenCrash = store.servers?.onCrash((error) => {
+        serversCrash ??= error;
         diskStop.abort();
       });
       const signal = io.signal ? AbortSignal.any([io.signal, diskStop.signal]) : diskStop.signal;
@@ -155,9 +162,11 @@ Examples:
         );
       } catch (error) {
         if (writeFailure) throw writeFailureError(target.dataDir, writeFailure, error);
+        if (serversCrash) throw serversCrashError(serversCrash, error);
         throw error;
       } finally {
         unlisten?.();
+        unlistenCrash?.();
         io.stoppable = false;
         progress.clear();
         await unannounce?.();
@@ -174,7 +183,11 @@ Examples:
             'the other captures were imported\n',
         );
       }
-      const stoppedBy = writeFailure ? writeFailureError(target.dataDir, writeFailure) : undefined;
+      const stoppedBy = writeFailure
+        ? writeFailureError(target.dataDir, writeFailure)
+        : serversCrash
+          ? serversCrashError(serversCrash)
+          : undefined;
       if (options.json)
         printJson(io, { ...report, ignoredRecords, ...(stoppedBy ? { stoppedBy: { code: writeFailure?.code, message: stoppedBy.message } } : {}) });
       else printLines(io, summaryLines(report, ignoredRecords));
@@ -274,6 +287,13 @@ export function writeFailureError(dataDir: string, failure: NodeJS.ErrnoExceptio
       ? `no space left in ${dataDir} (${code}${where})`
       : `cannot write in ${dataDir} (${code}${where}: ${failure.message})`;
   return new RedlineError(`${reason}: the import stopped. What it stored is kept; free some space and run the same import again to complete it.`, {
+    cause,
+  });
+}
+
+/** Why the import stopped when the local store's servers (on their own thread) died under it. */
+export function serversCrashError(crash: Error, cause: unknown = crash): RedlineError {
+  return new RedlineError(`the local store's servers stopped (${crash.message}): the import stopped. What it stored is kept; run the same import again to complete it.`, {
     cause,
   });
 }

@@ -5,7 +5,15 @@ import type { DispatchResult } from '../shared/use-cases/dispatch-due.js';
 import { EXIT_DIFFERENCES_OR_FAILURE, UsageError, type CliIo } from './cli-io.js';
 import { collectList, optionsOf, parsePositiveInteger, printJson, printLines, storeTargetOf } from './output.js';
 import { bar, progressLine } from './progress.js';
-import { addStoreOptions, assertDatabaseFree, claimLocalStore, loadLocalModule, openStore, runningStoreProcess } from './store-selection.js';
+import {
+  addStoreOptions,
+  assertDatabaseFree,
+  claimLocalStore,
+  loadLocalModule,
+  openStore,
+  runningStoreProcess,
+  serversThreadFromEnv,
+} from './store-selection.js';
 
 /**
  * `redline run`: one capture cycle. Locally, the whole event flow on the data folder (the local runtime): dispatch
@@ -62,12 +70,15 @@ Examples:
       try {
         await assertDatabaseFree(target.dataDir);
         const { startLocalRuntime } = await loadLocalModule(() => import('../local/runtime/local-runtime.js'));
-        runtime = await startLocalRuntime({
-          dataDir: target.dataDir,
-          allowedOrigins: options.allowOrigin ?? [],
-          subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
-          requireListPaging: false,
-        });
+        runtime = await loadLocalModule(() =>
+          startLocalRuntime({
+            dataDir: target.dataDir,
+            allowedOrigins: options.allowOrigin ?? [],
+            subscriptionOutput: { write: (line: string) => deliveries.push(line.trimEnd()) },
+            requireListPaging: false,
+            serversThread: serversThreadFromEnv(io.env),
+          }),
+        );
       } catch (error) {
         await release();
         throw error;

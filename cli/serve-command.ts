@@ -4,7 +4,7 @@ import type { ApiServer } from '../local/runtime/api-server.js';
 import type { LocalReportJobs } from '../local/runtime/local-report-jobs.js';
 import { UsageError, type CliIo } from './cli-io.js';
 import { optionsOf, parseNonNegativeInteger, printJson, printLines, storeTargetOf } from './output.js';
-import { addStoreOptions, announceLocalStore, describeTarget, openStore, type OpenStore } from './store-selection.js';
+import { addStoreOptions, announceLocalStore, describeTarget, openStore, serversThreadFromEnv, type OpenStore } from './store-selection.js';
 
 export const DEFAULT_API_PORT = 4381;
 
@@ -48,7 +48,8 @@ Examples:
       if (syncReportSeries !== undefined && !(Number.isInteger(syncReportSeries) && syncReportSeries >= 0)) {
         throw new UsageError('REDLINE_SYNC_REPORT_SERIES must be a whole number of series (0 or more)');
       }
-      const store = await openStore(target, io);
+      // The servers on a thread of their own: the API handler and the store's servers each get a core.
+      const store = await openStore(target, io, { serversThread: serversThreadFromEnv(io.env) });
       let server: ApiServer | undefined;
       let unannounce: (() => Promise<void>) | undefined;
       let reportJobs: LocalReportJobs | undefined;

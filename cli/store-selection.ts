@@ -174,8 +174,28 @@ export function ownerAlive(owner: { pid: number; pidStartTime?: string }): boole
   return current === undefined || current === owner.pidStartTime;
 }
 
-export async function openStore(target: Exclude<StoreTarget, { kind: 'api' }>, io: Pick<CliIo, 'env'>): Promise<OpenStore> {
-  return target.kind === 'local' ? openLocalStore(target) : openAwsStore(target, io.env);
+export async function openStore(
+  target: Exclude<StoreTarget, { kind: 'api' }>,
+  io: Pick<CliIo, 'env'>,
+  options: LocalStoreOptions = {},
+): Promise<OpenStore> {
+  return target.kind === 'local' ? openLocalStore(target, options) : openAwsStore(target, io.env);
+}
+
+export interface LocalStoreOptions {
+  /**
+   * Serve dynalite and s3rver from a worker thread of their own (a long or busy command: `import`, `serve`), so that
+   * their work runs on another core; a short command keeps them in its own thread (no thread to start).
+   */
+  serversThread?: boolean;
+}
+
+/**
+ * Whether a busy command serves the local store from a worker thread: yes, unless REDLINE_SERVERS_THREAD=0 keeps the
+ * servers in the command's own thread (where a test that simulates a full disk inside them reaches them).
+ */
+export function serversThreadFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return env.REDLINE_SERVERS_THREAD !== '0';
 }
 
 /** The running process that has the folder open, if any (a runtime.json left by a process that died is ignored). */
@@ -326,7 +346,7 @@ export async function loadLocalModule<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function openLocalStore(target: { kind: 'local'; dataDir: string }): Promise<OpenStore> {
+export async function openLocalStore(target: { kind: 'local'; dataDir: string }, options: LocalStoreOptions = {}): Promise<OpenStore> {
   const running = await runningStoreProcess(target.dataDir);
   // Loaded here, not at startup: dynalite and s3rver are most of the CLI's start time, and --help,
   // extract and --api need neither.
@@ -349,7 +369,10 @@ export async function openLocalStore(target: { kind: 'local'; dataDir: string })
     try {
       await assertDatabaseFree(target.dataDir);
       // Nothing here pages through S3 listings, so the OpenSSL legacy provider is not needed.
-      servers = await startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false });
+      // The servers' packages load as they start (in their own thread, or in this one): a missing one says how to get it.
+      servers = await loadLocalModule(() =>
+        startLocalAwsServers({ dataDir: target.dataDir, requireListPaging: false, thread: options.serversThread ?? false }),
+      );
     } catch (error) {
       await release();
       if (error instanceof RedlineError) throw error;

@@ -29,7 +29,7 @@ interface Fixture {
   close(): Promise<void>;
 }
 
-async function startFixture(pages: CorpusPageRef[], mode: 'throughput' | 'split'): Promise<Fixture> {
+async function startFixture(pages: CorpusPageRef[], mode: 'throughput' | 'split', serversThread = true): Promise<Fixture> {
   const schedule: SiteChange[] = pages.map((page) => ({ cycle: 2, page, type: 'edit', edits: [appendToFirstParagraph(ADDED)] }));
   // No validators: every check is a full fetch and extraction, as for a site that sends none.
   const site = await startReportSite({ schedule, validators: 'none' });
@@ -41,6 +41,7 @@ async function startFixture(pages: CorpusPageRef[], mode: 'throughput' | 'split'
       allowedOrigins: [site.origin],
       settings: { probeNewEditions: false },
       requireListPaging: false,
+      serversThread,
       startEventSources: mode === 'throughput',
       // For the split, one invocation at a time: no step's timing includes another step's work.
       ...(mode === 'split' ? { queues: { concurrency: 1 } } : {}),
@@ -57,35 +58,20 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
   const pages = allCorpusPages();
   const rows: BenchRow[] = [];
 
-  // Throughput, everything running at once.
-  let baseline: CycleReport;
-  let changed: CycleReport;
-  let referenceMs: number;
-  let notifiedMs = 0;
-  const throughput = await startFixture(pages, 'throughput');
-  try {
-    throughput.site.advance();
-    baseline = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
-    expectComplete(baseline, pages.length, 0);
-    throughput.site.advance();
-    throughput.clock.advanceMinutes(DAY_MINUTES);
-    // When the last notification of the cycle went out: the hot path done, the provenance consumer may still be at work.
-    let notified = 0;
-    const cycleStarted = performance.now();
-    const stopListening = throughput.runtime.onActivity((activity) => {
-      if (activity.type === 'notification') notifiedMs = performance.now() - cycleStarted;
-      if (activity.type === 'notification') notified++;
-    });
-    changed = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
-    stopListening();
-    if (notified < pages.length) throw new Error(`expected ${pages.length} notifications, got ${notified}`);
-    expectComplete(changed, pages.length, pages.length);
-    referenceMs = referenceTime(throughput.site, pages);
-  } finally {
-    await throughput.close();
-  }
+  // Throughput, everything running at once: the servers on their own thread (the runtime's default), then, for the
+  // same run's comparison, in the handlers' thread (as before issue 13 §3).
+  const { baseline, changed, notifiedMs, referenceMs, cpuMs } = await throughputRun(pages, true);
+  const inThread = await throughputRun(pages, false);
   rows.push(cycleRow('throughput, cycle 1: capture + baseline revision', baseline, pages.length));
-  rows.push(cycleRow('throughput, cycle 2: capture + diff + revision + notify + provenance', changed, pages.length));
+  rows.push({
+    ...cycleRow('throughput, cycle 2: capture + diff + revision + notify + provenance', changed, pages.length),
+    cpu_ms_per_page: round(cpuMs / pages.length, 1),
+  });
+  rows.push({
+    ...cycleRow('  the same, servers in the handlers\' thread (serversThread: false)', inThread.changed, pages.length),
+    cpu_ms_per_page: round(inThread.cpuMs / pages.length, 1),
+    ratio: round(changed.durationMs > 0 ? inThread.changed.durationMs / changed.durationMs : 0, 3),
+  });
   rows.push({
     suite: 'pipeline',
     case: 'throughput, cycle 2: until the last notification (provenance off the path)',
@@ -224,6 +210,11 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
       baseline_pages_per_s: rate(pages.length, baseline.durationMs),
       changed_pages_per_s: rate(pages.length, changed.durationMs),
       changed_notified_pages_per_s: rate(pages.length, notifiedMs),
+      changed_pages_per_s_servers_in_thread: rate(pages.length, inThread.changed.durationMs),
+      // Cycle 2 with the servers on their own thread, against in the handlers' thread, same run (> 1: faster).
+      servers_thread_speedup: round(inThread.changed.durationMs / changed.durationMs, 3),
+      cpu_ms_per_page: round(cpuMs / pages.length, 1),
+      cpu_ms_per_page_servers_in_thread: round(inThread.cpuMs / pages.length, 1),
       one_at_a_time_pages_per_s: rate(pages.length, serialMs),
       reference_pages_per_s: rate(pages.length, referenceMs),
       pipeline_over_reference: round(ratio, 2),
@@ -233,6 +224,37 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
       met: ratio <= 20,
     },
   };
+}
+
+/** Cycle 1 (baselines), then cycle 2 (every page edited) timed until drained and until its last notification. */
+async function throughputRun(pages: CorpusPageRef[], serversThread: boolean) {
+  const throughput = await startFixture(pages, 'throughput', serversThread);
+  try {
+    throughput.site.advance();
+    const baseline = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
+    expectComplete(baseline, pages.length, 0);
+    throughput.site.advance();
+    throughput.clock.advanceMinutes(DAY_MINUTES);
+    // When the last notification of the cycle went out: the hot path done, the provenance consumer may still be at work.
+    let notified = 0;
+    let notifiedMs = 0;
+    const cycleStarted = performance.now();
+    const stopListening = throughput.runtime.onActivity((activity) => {
+      if (activity.type === 'notification') notifiedMs = performance.now() - cycleStarted;
+      if (activity.type === 'notification') notified++;
+    });
+    // CPU time of the whole process (every thread's: the servers' worker included), which load hardly changes.
+    const cpuBefore = process.cpuUsage();
+    const changed = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
+    const cpu = process.cpuUsage(cpuBefore);
+    stopListening();
+    if (notified < pages.length) throw new Error(`expected ${pages.length} notifications, got ${notified}`);
+    expectComplete(changed, pages.length, pages.length);
+    const referenceMs = referenceTime(throughput.site, pages);
+    return { baseline, changed, notifiedMs, referenceMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  } finally {
+    await throughput.close();
+  }
 }
 
 /** Extract the edited version of every page and diff it with the original, in process (the originals pre-extracted). */

@@ -1,8 +1,3 @@
-import { createCipheriv } from 'node:crypto';
-import { chmod, mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -11,15 +6,15 @@ import {
   type DynamoDBClientConfig,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client, S3ServiceException, type S3ClientConfig } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
-import { startGuardedDynalite } from './dynalite-write-guard.js';
-import { guardS3rverStore } from './s3rver-store-guard.js';
+import type { EmbeddedServers } from './embedded-servers.js';
 import { createTableRequest } from '../../shared/adapters/dynamodb/table-definition.js';
 
 /**
  * The embedded AWS servers of the local runtime and the adapter tests: dynalite (DynamoDB) and s3rver (S3), both
  * in-process, with the redline table (and its GSIs) and bucket created. `npm start` keeps their data under
- * .redline/; the tests use a temporary folder.
+ * .redline/; the tests use a temporary folder. With `thread: true` they serve from a worker thread of their own
+ * (aws-servers-thread.ts), so that their CPU time (a fifth of an import's) runs beside the caller's, on another core;
+ * the caller sees the same interface either way.
  */
 export interface LocalAwsServersOptions {
   /** Folder for the data: `<dataDir>/dynamodb` (LevelDB) and `<dataDir>/s3`. */
@@ -41,6 +36,12 @@ export interface LocalAwsServersOptions {
    * without it rather than fail later; set false to start anyway (listings of at most one page still work).
    */
   requireListPaging?: boolean;
+  /**
+   * Serve from a worker thread (node:worker_threads) instead of the caller's thread. S3 events and write failures are
+   * relayed to the listeners here, each S3 event before its request's response leaves the server, as in one thread.
+   * Default false: a test that reaches into the servers' modules (a simulated full disk) needs them in its own thread.
+   */
+  thread?: boolean;
 }
 
 export interface LocalAwsEndpoints {
@@ -58,6 +59,14 @@ export interface LocalAwsServers {
   onS3Event(listener: (event: unknown) => void): () => void;
   /** Hears of each write that failed on disk (ENOSPC, EROFS, ...), by s3rver or dynalite: their clients only get a 500. */
   onWriteFailure(listener: (error: NodeJS.ErrnoException) => void): () => void;
+  /** Where the servers run: the caller's thread or a worker thread of their own (`thread: true`). */
+  thread: 'caller' | 'worker';
+  /**
+   * Hears when the servers' worker thread died unexpectedly (every request to them fails from then on); never told
+   * for servers in the caller's thread, whose crash would be the caller's.
+   */
+  onCrash(listener: (error: Error) => void): () => void;
+  /** Closes the servers (and ends their worker thread). */
   close(): Promise<void>;
 }
 
@@ -85,170 +94,41 @@ export function localS3ClientConfig(endpoint: string, region = 'us-east-1'): S3C
   };
 }
 
-/** True when this process can run s3rver's paged listings (see requireListPaging). */
-export function canPageS3rverListings(): boolean {
-  try {
-    createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function startLocalAwsServers(options: LocalAwsServersOptions): Promise<LocalAwsServers> {
-  if (options.requireListPaging !== false && !canPageS3rverListings()) {
-    throw new Error(
-      's3rver needs the OpenSSL legacy provider for paged ListObjectsV2: run node with ' +
-        "NODE_OPTIONS='--openssl-legacy-provider' (or pass requireListPaging: false)",
-    );
-  }
-  const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
   const tableName = options.tableName ?? 'redline';
   const bucketName = options.bucketName ?? 'redline';
-  const dynamodbDir = join(options.dataDir, 'dynamodb');
-  const s3Dir = join(options.dataDir, 's3');
-  await mkdir(s3Dir, { recursive: true });
-  if (!options.dynamodbInMemory) {
-    // The table holds the webhook secrets: only the owner may read it, whatever mode dynalite gives its files (0644).
-    await mkdir(dynamodbDir, { recursive: true, mode: 0o700 });
-    await chmod(dynamodbDir, 0o700);
+  const { thread, tableName: _table, bucketName: _bucket, region: _region, ...serverOptions } = options;
+  let servers: EmbeddedServers & { onCrash?: LocalAwsServers['onCrash'] };
+  // dynalite and s3rver are loaded by the thread that runs them, not by this one when they have a thread of their own
+  // (about 20 MiB less resident). Either way, a missing package rejects with ERR_MODULE_NOT_FOUND naming it, which the
+  // CLI turns into how to install it (loadLocalModule).
+  if (thread) {
+    const { startServersOnThread } = await import('./aws-servers-thread.js');
+    servers = await startServersOnThread(serverOptions);
+  } else {
+    const { startEmbeddedServers } = await import('./embedded-servers.js');
+    servers = await startEmbeddedServers(serverOptions);
   }
-
-  const s3rver = new S3rver({
-    address: host,
-    port: options.s3Port ?? 0,
-    silent: true,
-    directory: s3Dir,
-    resetOnClose: options.resetS3OnClose ?? false,
-  });
-  withoutRequestLog(s3rver);
-  honourIfNoneMatch(s3rver);
-  // Atomic object writes; a short object left by a kill counts as missing (docs/reliability.md, "Full disk").
-  const writeFailureListeners = new Set<(error: NodeJS.ErrnoException) => void>();
-  const onWriteFailure = (error: NodeJS.ErrnoException) => writeFailureListeners.forEach((listener) => listener(error));
-  guardS3rverStore(s3rver.store, { onWriteFailure: (error) => onWriteFailure(error as NodeJS.ErrnoException) });
-  // A failed LevelDB write (a full disk) answers a 500 and is reported, instead of ending the process.
-  const dynamoServer = startGuardedDynalite(
-    { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(options.dynamodbInMemory ? {} : { path: dynamodbDir }) },
-    { onWriteFailure },
-  );
-
-  let dynamoListening = false;
-  let s3Listening = false;
-  const close = async () => {
-    const closing: Promise<void>[] = [];
-    if (dynamoListening) {
-      closing.push(new Promise<void>((resolve, reject) => dynamoServer.close((error) => (error ? reject(error) : resolve()))));
-      dynamoServer.closeAllConnections();
-      dynamoListening = false;
-    }
-    if (s3Listening) {
-      closing.push(s3rver.close());
-      s3rver.httpServer?.closeAllConnections();
-      s3Listening = false;
-    }
-    const results = await Promise.allSettled(closing);
-    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-    if (failed) throw failed.reason;
-  };
-
   try {
-    const dynamodbPort = await listen(dynamoServer, options.dynamodbPort ?? 0, host);
-    dynamoListening = true;
-    const s3Address = await s3rver.run();
-    s3Listening = true;
-    const endpoints = {
-      dynamodb: `http://${host}:${dynamodbPort}`,
-      s3: `http://${host}:${s3Address.port}`,
-    };
-    await provision(endpoints, region, tableName, bucketName);
-    return {
-      endpoints,
-      region,
-      tableName,
-      bucketName,
-      dataDir: options.dataDir,
-      onS3Event(listener) {
-        s3rver.on('event', listener);
-        return () => s3rver.off('event', listener);
-      },
-      onWriteFailure(listener) {
-        writeFailureListeners.add(listener);
-        return () => writeFailureListeners.delete(listener);
-      },
-      close,
-    };
+    // From this thread: the worker thread then loads no AWS SDK client.
+    await provision(servers.endpoints, region, tableName, bucketName);
   } catch (error) {
-    await close().catch(() => undefined);
+    await servers.close().catch(() => undefined);
     throw error;
   }
-}
-
-/**
- * s3rver (3.7) logs every request through koa-logger, even when silent: each request and response line is formatted
- * (chalk, util.format) and handed to a winston logger whose silent transport then drops it, and every streamed
- * response body is piped through a byte counter for the log. About 2% of an import's CPU time, for nothing: the
- * servers here are always silent, so the middleware goes (before run() composes the middleware). s3rver's own
- * messages (ctx.logger) are untouched. True when it was there.
- */
-export function withoutRequestLog(app: { middleware: Array<(...args: never[]) => unknown> }): boolean {
-  const index = app.middleware.findIndex((middleware) => middleware.name === 'logger');
-  if (index === -1) return false;
-  app.middleware.splice(index, 1);
-  return true;
-}
-
-/**
- * S3 answers a PUT with `If-None-Match: *` on an existing key with 412 PreconditionFailed (a conditional create);
- * s3rver (3.7) ignores the header and overwrites. This middleware, put before s3rver's router, answers as S3 does for
- * a plain object PUT (not a copy, part or sub-resource), so the snapshot store's write-once PUT needs no HEAD first.
- * An object the store guard counts as missing (half written by a kill) is written again.
- */
-export function honourIfNoneMatch(app: { middleware: Array<(...args: never[]) => unknown>; store: unknown }): void {
-  const store = app.store as { existsObject(bucket: string, key: string): Promise<boolean> };
-  const conditional = async (ctx: KoaContext, next: () => Promise<unknown>) => {
-    if (ctx.method === 'PUT' && ctx.get('if-none-match') === '*' && !ctx.get('x-amz-copy-source') && plainObjectPut(ctx.query)) {
-      const [, bucket, ...key] = ctx.path.split('/');
-      if (bucket && key.length > 0 && key.join('/') !== '' && (await store.existsObject(bucket, decodeURIComponent(key.join('/'))))) {
-        ctx.status = 412;
-        ctx.type = 'application/xml';
-        ctx.body =
-          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>PreconditionFailed</Code>' +
-          '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
-        return undefined;
-      }
-    }
-    return next();
+  return {
+    endpoints: servers.endpoints,
+    region,
+    tableName,
+    bucketName,
+    dataDir: options.dataDir,
+    thread: thread ? 'worker' : 'caller',
+    onS3Event: (listener) => servers.onS3Event(listener),
+    onWriteFailure: (listener) => servers.onWriteFailure(listener),
+    onCrash: (listener) => servers.onCrash?.(listener) ?? (() => undefined),
+    close: () => servers.close(),
   };
-  // Before the router, which is last.
-  app.middleware.splice(app.middleware.length - 1, 0, conditional as (...args: never[]) => unknown);
-}
-
-/** No sub-resource (uploadId, tagging, acl...): only the SDK's `x-id=PutObject` marker, if anything. */
-function plainObjectPut(query: Record<string, unknown>): boolean {
-  return Object.keys(query).every((name) => name === 'x-id');
-}
-
-interface KoaContext {
-  status: number;
-  type: string;
-  body: unknown;
-  method: string;
-  path: string;
-  query: Record<string, unknown>;
-  get(header: string): string;
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
 }
 
 /** Creates the table and the bucket unless a persisted data folder already has them. */

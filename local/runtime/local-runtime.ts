@@ -118,6 +118,11 @@ export interface LocalRuntimeOptions {
   /** s3rver's paged listings need --openssl-legacy-provider; nothing in the pipeline lists, so this may be false. */
   requireListPaging?: boolean;
   /**
+   * Serve dynalite and s3rver from a worker thread of their own (default true), so that the handlers and the servers
+   * each have a core; false keeps them in this thread (startLocalAwsServers' `thread`).
+   */
+  serversThread?: boolean;
+  /**
    * Serve the HTTP API (the same api handler as Lambda) on 127.0.0.1. Write routes take `Authorization: Bearer
    * <token>`. URLs submitted to it (watches, webhook subscriptions) must be public, or on one of `allowedUrlOrigins`.
    */
@@ -243,6 +248,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       dataDir,
       dynamodbInMemory: ephemeral,
       resetS3OnClose: ephemeral,
+      thread: options.serversThread ?? true,
       ...(options.requireListPaging !== undefined ? { requireListPaging: options.requireListPaging } : {}),
     });
     cleanups.push(() => servers.close());

@@ -128,8 +128,12 @@ describe('the CLI bundle', () => {
     expect(new Set(external.filter((path) => !isBuiltin(path)))).toEqual(new Set(['dynalite', 's3rver', 'tinypool']));
     // The import's worker script is emitted beside the chunks, where the pool module looks for it.
     expect(Object.keys(metafile.outputs)).toContain(`${relative(REPOSITORY, outdir)}/capture-reader-worker.js`);
+    // So is the local store servers' worker script (`import` serves dynalite and s3rver from it), where its module looks.
+    expect(Object.keys(metafile.outputs)).toContain(`${relative(REPOSITORY, outdir)}/aws-servers-worker.js`);
   });
 
+  // The bundle and the sources run as a user runs them, the store's servers on their own thread (aws-servers-worker.js
+  // from the bundle, the sources' worker script through tsx); the in-process run keeps them in its thread (cli-fixture).
   it('imports on worker threads, from the bundle and from the sources through tsx, what the sources import in one thread', async () => {
     const folder = await temporaryFolder();
     try {

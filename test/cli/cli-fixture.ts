@@ -32,8 +32,10 @@ export async function cli(
   const io: CliIo = {
     stdout,
     stderr,
-    // No REDLINE_* from the developer's shell.
-    env: { PATH: process.env.PATH, ...options.env },
+    // No REDLINE_* from the developer's shell. The local store's servers in the test's thread (REDLINE_SERVERS_THREAD=0)
+    // unless a test says otherwise: for commands this short their own thread costs more CPU time than it saves
+    // (docs/testing.md); the CLI bundle tests run `import` as a user does, with the thread.
+    env: { PATH: process.env.PATH, REDLINE_SERVERS_THREAD: '0', ...options.env },
     exitCode: 0,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.sleep ? { sleep: options.sleep } : {}),

@@ -94,8 +94,10 @@ describe('import on a full disk (issue 12, item 4)', () => {
   /** What a whole import of the pages writes, measured on an unlimited disk. */
   let whole: SimulatedDisk['spent'];
 
+  // The store's servers in the command's thread (REDLINE_SERVERS_THREAD=0), where onDisk reaches their file writes;
+  // on their own thread (the default) the same failures are relayed (test/local/aws-servers-thread.test.ts).
   const importInto = (store: string, ...extra: string[]): Promise<CliResult> =>
-    cli(['import', pages, '--data-dir', join(folder.path, store), '--concurrency', '2', ...extra]);
+    cli(['import', pages, '--data-dir', join(folder.path, store), '--concurrency', '2', ...extra], { env: { REDLINE_SERVERS_THREAD: '0' } });
 
   beforeAll(async () => {
     folder = await temporaryFolder('redline-disk-full-');

@@ -93,6 +93,9 @@ describe('the local runtime', () => {
     runtime = await startLocalRuntime({
       ephemeral: true,
       startEventSources: false,
+      // In the test's thread: a thread of their own costs a short test CPU time (docs/testing.md); the edition report
+      // and data folder tests below run them on it, as `npm start` does.
+      serversThread: false,
       webhooks: [
         { url: receiver.url('/all'), secret: SECRET },
         {
@@ -271,6 +274,7 @@ describe('the local runtime with its HTTP API', () => {
     const runtime = await startLocalRuntime({
       ephemeral: true,
       startEventSources: false,
+      serversThread: false,
       api: { token: 'test-token', allowedUrlOrigins: [hooks.origin] },
     });
     try {
@@ -307,7 +311,9 @@ describe('the local runtime: edition reports over the bound', () => {
   it('answers 202, runs the job on its in-process report queue and function, and the status URL then gives the report', async () => {
     const runtime = await startLocalRuntime({ ephemeral: true, api: { token: 'test-token', syncReportSeries: 0 } });
     try {
-      // Two editions of one series, recorded by the runtime's own diff path (docs/ -> EventBridge -> diff queue).
+      expect(runtime.servers.thread).toBe('worker');
+      // Two editions of one series, recorded by the runtime's own diff path (docs/ -> EventBridge -> diff queue): the
+      // S3 events relayed from the servers' thread.
       for (const year of [2023, 2024]) {
         const url = `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/tuvalu/`;
         const { page } = await runtime.watch({ url });

@@ -34,6 +34,9 @@ export async function startPipeline(
   let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime({
+      // The servers in the test's thread unless a test asks for their own thread (the runtime's default): for tests this
+      // short, a thread costs more CPU time than it saves (docs/testing.md).
+      serversThread: false,
       ...options.runtime,
       ephemeral: true,
       clock,

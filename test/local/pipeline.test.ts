@@ -58,7 +58,9 @@ function expectConsistentHistory(revisions: RevisionRecord[]) {
 
 describe('the local pipeline: site -> capture -> S3 -> diff -> DynamoDB -> stream -> notify', () => {
   it('records one revision per real change, none for chrome-only changes, and answers 304s with no capture', async () => {
+    // The servers on their own thread, as `npm start` runs them: the S3 events that drive the diff step are relayed.
     const pipeline = await startPipeline({
+      runtime: { serversThread: true },
       site: {
         schedule: [
           {

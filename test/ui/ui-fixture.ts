@@ -37,6 +37,8 @@ export async function startDemoData(): Promise<DemoData> {
       allowedOrigins: [site.origin],
       settings: { failureAlertThreshold: DEMO_FAILURE_ALERT_THRESHOLD },
       api: { port: 0, token: UI_TOKEN },
+      // In the test's thread: the servers' own thread costs these short tests CPU time (docs/testing.md).
+      serversThread: false,
     });
     for (const page of DEMO_WATCHES) await runtime.watch({ url: site.url(page.country, page.year) });
     for (let cycle = 1; cycle <= DEMO_CYCLES; cycle++) {
