@@ -3,6 +3,7 @@ import { appendToFirstParagraph } from '../../local/demo/known-edits.js';
 import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { startReportSite, type ReportSite, type SiteChange } from '../../local/demo/report-site.js';
 import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
+import { countRequests, type RequestCounter } from '../request-counter.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { extract } from '../../shared/domain/extract.js';
 import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
@@ -62,6 +63,7 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
   let changed: CycleReport;
   let referenceMs: number;
   let notifiedMs = 0;
+  let cycle2Requests: ReturnType<RequestCounter['counts']> = { dynamodb: {}, s3: {} };
   const throughput = await startFixture(pages, 'throughput');
   try {
     throughput.site.advance();
@@ -72,12 +74,15 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
     // When the last notification of the cycle went out: the hot path done, the provenance consumer may still be at work.
     let notified = 0;
     const cycleStarted = performance.now();
+    const counter = countRequests(throughput.runtime.clients);
     const stopListening = throughput.runtime.onActivity((activity) => {
       if (activity.type === 'notification') notifiedMs = performance.now() - cycleStarted;
       if (activity.type === 'notification') notified++;
     });
     changed = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
     stopListening();
+    cycle2Requests = counter.counts();
+    counter.detach();
     if (notified < pages.length) throw new Error(`expected ${pages.length} notifications, got ${notified}`);
     expectComplete(changed, pages.length, pages.length);
     referenceMs = referenceTime(throughput.site, pages);
@@ -227,6 +232,13 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
       one_at_a_time_pages_per_s: rate(pages.length, serialMs),
       reference_pages_per_s: rate(pages.length, referenceMs),
       pipeline_over_reference: round(ratio, 2),
+      // Cycle 2's round trips per page (every function's: capture, diff, notify, provenance), by operation and method.
+      ...Object.fromEntries(
+        (['dynamodb', 's3'] as const).flatMap((service) => [
+          [`${service}_requests_per_page`, round(Object.values(cycle2Requests[service]).reduce((sum, count) => sum + count, 0) / pages.length, 2)],
+          ...Object.entries(cycle2Requests[service]).map(([operation, count]) => [`${service}_${operation}_per_page`, round(count / pages.length, 2)]),
+        ]),
+      ),
       // Everything runs in one Node process here (site, s3rver, dynalite, handlers): the embedded servers cost more
       // than the domain work, and the guard is against regressions of that overhead.
       target: 'a changed page through the whole local pipeline within 20x of extracting and diffing it in process',

@@ -92,6 +92,50 @@ export interface S3SnapshotStoreOptions {
   bucket: string;
   /** MaxKeys of each ListObjectsV2 call (tests use a small one to exercise paging). */
   listPageSize?: number;
+  /**
+   * Bytes of Documents kept in process, by key (default 16 MiB; 0: none): a Document this store just wrote or read
+   * is read back from memory (recording reads the Document an import or a capture has just stored, and the one it
+   * diffed against last time). A Document key carries its content hash, so an entry never goes stale.
+   */
+  documentCacheBytes?: number;
+}
+
+const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The canonical JSON bytes of Documents, by storage key, least recently used dropped first once their total passes
+ * the budget. Only bytes whose hash is the one their key names go in (written by putDocument, or read and checked).
+ */
+class DocumentBytesCache {
+  private readonly entries = new Map<string, Uint8Array>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): Uint8Array | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  set(key: string, body: Uint8Array): void {
+    if (body.byteLength > this.maxBytes) return;
+    const previous = this.entries.get(key);
+    if (previous) {
+      this.entries.delete(key);
+      this.bytes -= previous.byteLength;
+    }
+    this.entries.set(key, body);
+    this.bytes += body.byteLength;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.byteLength;
+    }
+  }
 }
 
 export class S3SnapshotStore implements SnapshotStore {
@@ -100,6 +144,7 @@ export class S3SnapshotStore implements SnapshotStore {
   private readonly listPageSize: number;
   /** The hash of each Document getDocument read whose bytes are its canonical JSON, for as long as the caller holds it. */
   private readonly readHashes = new WeakMap<Document, string>();
+  private readonly documentBytes: DocumentBytesCache;
 
   /** The client it was given (for another adapter of the same bucket). */
   get s3Client(): S3Client {
@@ -110,6 +155,7 @@ export class S3SnapshotStore implements SnapshotStore {
     this.client = options.client;
     this.bucket = options.bucket;
     this.listPageSize = options.listPageSize ?? 1000;
+    this.documentBytes = new DocumentBytesCache(options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES);
   }
 
   async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {
@@ -157,16 +203,19 @@ export class S3SnapshotStore implements SnapshotStore {
     const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
+    const body = Buffer.from(json, 'utf8');
     const created = await this.createOnce(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
-        Body: Buffer.from(json, 'utf8'),
+        Body: body,
         ContentType: 'application/json; charset=utf-8',
         Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
         IfNoneMatch: '*',
       }),
     );
+    // Created here, these bytes are the object; stored before, the object holds bytes of the same hash (content-addressed).
+    if (created) this.documentBytes.set(key, body);
     return { key, sha256, created };
   }
 
@@ -185,7 +234,8 @@ export class S3SnapshotStore implements SnapshotStore {
   async getDocument(key: string): Promise<Document> {
     const match = DOCUMENT_KEY_PARTS.exec(key);
     if (!match) throw new ValidationError(`Not a document key: ${key}`);
-    const { body } = await this.getBytes(key);
+    const cached = this.documentBytes.get(key);
+    const body = cached ?? (await this.getBytes(key)).body;
     let document: Document;
     try {
       document = JSON.parse(Buffer.from(body).toString('utf8')) as Document;
@@ -194,8 +244,12 @@ export class S3SnapshotStore implements SnapshotStore {
     }
     // Stored by putDocument, its bytes are its canonical JSON (which parsing and serialising again reproduces): their
     // hash, which the key names, is its documentHash, known now without serialising it again (each recording needs it
-    // twice, ~4 ms a report page). Bytes written otherwise are hashed the usual way, when asked.
-    if (typeof document === 'object' && document !== null && sha256Hex(body) === match[2]) this.readHashes.set(document, match[2]);
+    // twice, ~4 ms a report page). Bytes written otherwise are hashed the usual way, when asked. Cached bytes were
+    // checked so before they went in.
+    if (typeof document === 'object' && document !== null && (cached !== undefined || sha256Hex(body) === match[2])) {
+      this.readHashes.set(document, match[2]!);
+      if (cached === undefined) this.documentBytes.set(key, body);
+    }
     return document;
   }
 
