@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { extract } from '../../shared/domain/extract.js';
+import { ProvenanceIndex } from '../../shared/domain/provenance/provenance-index.js';
 import type { PageRecord } from '../../shared/domain/page-records.js';
 import { pageIdFor } from '../../shared/domain/page-identity.js';
 import { readCapture } from '../../shared/use-cases/capture-reading.js';
@@ -108,6 +109,24 @@ describe('store round trips', () => {
       expect(counter.counts().dynamodb).toEqual({ UpdateItem: 4, PutItem: 4 });
       expect((await tableItems(one)).filter((item) => String(item.pk).startsWith('SERIES#'))).toEqual(before);
       expect((await store.listEditions('hrr/kazakhstan')).map((edition) => edition.edition)).toEqual([2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]);
+    } finally {
+      counter.detach();
+    }
+  });
+
+  test('a provenance generation is one write-once PUT, with no HEAD before it; one that exists is refused by that PUT', async () => {
+    const store = new S3SnapshotStore({ client: one.s3, bucket: one.bucketName });
+    const scope = 'series:hrr/round-trips';
+    const data = new ProvenanceIndex(scope).toData();
+    const counter = countRequests({ s3: one.s3 });
+    try {
+      expect(await store.putProvenanceIndex(scope, 1, data)).toBe(true);
+      // The PUT, then the listing that cleans up generations older than the one before it (none yet).
+      expect(counter.counts().s3).toEqual({ PutObject: 1, ListObjectsV2: 1 });
+      counter.reset();
+      expect(await store.putProvenanceIndex(scope, 1, { ...data, algorithm: 'another writer' })).toBe(false);
+      expect(counter.counts().s3).toEqual({ PutObject: 1 });
+      expect((await store.getProvenanceIndex(scope))?.data).toEqual(data);
     } finally {
       counter.detach();
     }

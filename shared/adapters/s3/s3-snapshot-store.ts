@@ -322,7 +322,7 @@ export class S3SnapshotStore implements SnapshotStore {
 
   async putProvenanceIndex(scope: string, generation: number, index: ProvenanceIndexData): Promise<boolean> {
     const key = snapshotKeys.provenance(scope, generation);
-    if (await this.exists(key)) return false;
+    // One request: the write-once PUT is refused (412) when the generation is there, as a HEAD before it would tell.
     try {
       await this.client.send(
         new PutObjectCommand({
