@@ -132,7 +132,7 @@ describe('store round trips', () => {
     }
   });
 
-  test('a Document this store wrote or read is read back from memory, within its byte budget', async () => {
+  test('a Document this store wrote or read is read back from memory, with its capture time, within its byte budget', async () => {
     const documents = (['tuvalu', 'andorra', 'russia'] as const).map((country) => extract(loadCorpusPage(country, 2023)));
     const sizes = documents.map((document) => Buffer.byteLength(new S3SnapshotStore({ client: one.s3, bucket: one.bucketName }).serializeDocument(document).json));
     // Room for the last two (the first, Tuvalu's, is the smallest), not for all three.
@@ -169,6 +169,23 @@ describe('store round trips', () => {
       await store.getDocument(otherKey);
       await store.getDocument(otherKey);
       expect(counter.counts().s3).toEqual({ GetObject: 2 });
+
+      // Its capture time (the diff step's question about a Document just stored) is known too: no HEAD. A store that
+      // did not write or read it asks S3, and gets the same answer.
+      counter.reset();
+      const imported = await store.putDocument('hrr.cache.imported', documents[0]!, { capturedAt: '2024-05-01T00:00:00Z' });
+      expect(await store.documentCaptureTime(imported.key)).toBe('2024-05-01T00:00:00.000Z');
+      expect(await store.documentCaptureTime(keys[1]!)).toBeUndefined();
+      expect(counter.counts().s3).toEqual({ PutObject: 1 });
+      const another = new S3SnapshotStore({ client: one.s3, bucket: one.bucketName });
+      expect(await another.documentCaptureTime(imported.key)).toBe('2024-05-01T00:00:00.000Z');
+      expect(await another.documentCaptureTime(keys[1]!)).toBeUndefined();
+      expect(counter.counts().s3).toEqual({ PutObject: 1, HeadObject: 2 });
+      // Read through GET, its metadata comes with it.
+      await another.getDocument(imported.key);
+      counter.reset();
+      expect(await another.documentCaptureTime(imported.key)).toBe('2024-05-01T00:00:00.000Z');
+      expect(counter.counts().s3).toEqual({});
 
       // No budget: every read is a GET.
       const uncached = new S3SnapshotStore({ client: one.s3, bucket: one.bucketName, documentCacheBytes: 0 });

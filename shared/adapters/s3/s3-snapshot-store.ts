@@ -103,16 +103,24 @@ export interface S3SnapshotStoreOptions {
 const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The canonical JSON bytes of Documents, by storage key, least recently used dropped first once their total passes
- * the budget. Only bytes whose hash is the one their key names go in (written by putDocument, or read and checked).
+ * A stored Document's canonical JSON bytes, and the capture time its object's metadata carries (undefined: none).
+ */
+interface CachedDocument {
+  body: Uint8Array;
+  capturedAt: string | undefined;
+}
+
+/**
+ * Documents by storage key, least recently used dropped first once their bytes pass the budget. Only bytes whose hash
+ * is the one their key names go in (written by putDocument, or read and checked), with their object's metadata.
  */
 class DocumentBytesCache {
-  private readonly entries = new Map<string, Uint8Array>();
+  private readonly entries = new Map<string, CachedDocument>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string): CachedDocument | undefined {
     const entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key);
@@ -121,19 +129,19 @@ class DocumentBytesCache {
     return entry;
   }
 
-  set(key: string, body: Uint8Array): void {
-    if (body.byteLength > this.maxBytes) return;
+  set(key: string, entry: CachedDocument): void {
+    if (entry.body.byteLength > this.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous) {
       this.entries.delete(key);
-      this.bytes -= previous.byteLength;
+      this.bytes -= previous.body.byteLength;
     }
-    this.entries.set(key, body);
-    this.bytes += body.byteLength;
-    for (const [oldest, entry] of this.entries) {
+    this.entries.set(key, entry);
+    this.bytes += entry.body.byteLength;
+    for (const [oldest, { body }] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= entry.byteLength;
+      this.bytes -= body.byteLength;
     }
   }
 }
@@ -215,16 +223,18 @@ export class S3SnapshotStore implements SnapshotStore {
       }),
     );
     // Created here, these bytes are the object; stored before, the object holds bytes of the same hash (content-addressed).
-    if (created) this.documentBytes.set(key, body);
+    if (created) this.documentBytes.set(key, { body, capturedAt });
     return { key, sha256, created };
   }
 
   async documentCaptureTime(key: string): Promise<string | undefined> {
     if (!DOCUMENT_KEY.test(key)) throw new ValidationError(`Not a document key: ${key}`);
+    // Written or read by this store: its metadata is known (the diff step asks about the Document a capture just stored).
+    const cached = this.documentBytes.get(key);
+    if (cached) return validCaptureTime(cached.capturedAt);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      const value = head.Metadata?.[CAPTURED_AT_METADATA];
-      return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
+      return validCaptureTime(head.Metadata?.[CAPTURED_AT_METADATA]);
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
       throw error;
@@ -235,7 +245,8 @@ export class S3SnapshotStore implements SnapshotStore {
     const match = DOCUMENT_KEY_PARTS.exec(key);
     if (!match) throw new ValidationError(`Not a document key: ${key}`);
     const cached = this.documentBytes.get(key);
-    const body = cached ?? (await this.getBytes(key)).body;
+    const read = cached ? undefined : await this.getBytes(key);
+    const body = cached?.body ?? read!.body;
     let document: Document;
     try {
       document = JSON.parse(Buffer.from(body).toString('utf8')) as Document;
@@ -248,7 +259,7 @@ export class S3SnapshotStore implements SnapshotStore {
     // checked so before they went in.
     if (typeof document === 'object' && document !== null && (cached !== undefined || sha256Hex(body) === match[2])) {
       this.readHashes.set(document, match[2]!);
-      if (cached === undefined) this.documentBytes.set(key, body);
+      if (read) this.documentBytes.set(key, { body, capturedAt: read.metadata?.[CAPTURED_AT_METADATA] });
     }
     return document;
   }
@@ -520,11 +531,11 @@ export class S3SnapshotStore implements SnapshotStore {
     }
   }
 
-  private async getBytes(key: string): Promise<{ body: Uint8Array; contentType?: string }> {
+  private async getBytes(key: string): Promise<{ body: Uint8Array; contentType?: string; metadata?: Record<string, string> }> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!response.Body) throw new RedlineError(`Stored object ${key} has no body`);
-      return { body: await response.Body.transformToByteArray(), contentType: response.ContentType };
+      return { body: await response.Body.transformToByteArray(), contentType: response.ContentType, metadata: response.Metadata };
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
       throw error;
@@ -555,6 +566,10 @@ function isNotFound(error: unknown): boolean {
 
 /** x-amz-meta-captured-at: a Document stored with a capture time other than its write time (an imported capture). */
 const CAPTURED_AT_METADATA = 'captured-at';
+
+function validCaptureTime(value: string | undefined): string | undefined {
+  return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
 
 function assertIsoTime(time: string): string {
   if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) throw new ValidationError(`Invalid capture time: ${String(time)}`);
