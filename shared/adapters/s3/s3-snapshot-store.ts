@@ -129,6 +129,13 @@ class DocumentBytesCache {
     return entry;
   }
 
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.body.byteLength;
+  }
+
   set(key: string, entry: CachedDocument): void {
     if (entry.body.byteLength > this.maxBytes) return;
     const previous = this.entries.get(key);
@@ -212,18 +219,27 @@ export class S3SnapshotStore implements SnapshotStore {
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
     const body = Buffer.from(json, 'utf8');
-    const created = await this.createOnce(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body,
-        ContentType: 'application/json; charset=utf-8',
-        Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
-        IfNoneMatch: '*',
-      }),
-    );
-    // Created here, these bytes are the object; stored before, the object holds bytes of the same hash (content-addressed).
-    if (created) this.documentBytes.set(key, { body, capturedAt });
+    // In the cache from the start of the PUT: its storage event can reach this process (the local runtime's diff step)
+    // before the PUT's response does. Dropped if the PUT fails, or finds the object stored before (its metadata may
+    // differ; its bytes are the same).
+    this.documentBytes.set(key, { body, capturedAt });
+    let created: boolean;
+    try {
+      created = await this.createOnce(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json; charset=utf-8',
+          Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      this.documentBytes.delete(key);
+      throw error;
+    }
+    if (!created) this.documentBytes.delete(key);
     return { key, sha256, created };
   }
 
