@@ -19,6 +19,7 @@ import { startCloudStack } from '../../test/import/cloud-import-rig.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { CORPUS_DIRECTORY, corpusPages } from '../../test/support/corpus.js';
 import { median, round, timeMedianAsync, type BenchRow, type SuiteResult } from '../bench-kit.js';
+import { countRequests, type RequestCounter } from '../request-counter.js';
 
 /**
  * (d) Backfill throughput: `redline import` of every corpus page end to end (walk, read, gunzip, extract, store the
@@ -30,6 +31,8 @@ import { median, round, timeMedianAsync, type BenchRow, type SuiteResult } from 
 interface Measured {
   ms: number;
   report?: ImportReport;
+  /** The requests the import sent, by service and operation (bench/request-counter.ts). */
+  requests?: ReturnType<RequestCounter['counts']>;
 }
 
 async function importIntoFreshStore(paths: string[], concurrency: number, repeat = false): Promise<{ first: Measured; second?: Measured }> {
@@ -38,6 +41,7 @@ async function importIntoFreshStore(paths: string[], concurrency: number, repeat
   const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false, thread: true });
   const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
   const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
+  const counter = countRequests({ dynamodb, s3 });
   const dependencies = {
     revisions: new DynamoRevisionStore({ client: dynamodb, tableName: servers.tableName }),
     snapshots: new S3SnapshotStore({ client: s3, bucket: servers.bucketName }),
@@ -45,9 +49,10 @@ async function importIntoFreshStore(paths: string[], concurrency: number, repeat
     settings: DEFAULT_TRACKER_SETTINGS,
   };
   const run = async (): Promise<Measured> => {
+    counter.reset();
     const started = performance.now();
     const report = await importPages(dependencies, archiveCaptures(paths), { concurrency });
-    return { ms: performance.now() - started, report };
+    return { ms: performance.now() - started, report, requests: counter.counts() };
   };
   try {
     const first = await run();
@@ -157,6 +162,7 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
   // default concurrency three times (median), the others once.
   await importIntoFreshStore([CORPUS_DIRECTORY], 4);
   let defaultRate = 0;
+  let requests: Measured['requests'];
   for (const concurrency of [1, 4, 8]) {
     if (concurrency !== 4) {
       row(`import saved pages, concurrency ${concurrency}`, (await importIntoFreshStore([CORPUS_DIRECTORY], concurrency)).first);
@@ -167,6 +173,7 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     const firsts = runs.map((run) => run.first.ms);
     const middle = runs.find((run) => run.first.ms === median(firsts)) ?? runs[0]!;
     defaultRate = row(`import saved pages, concurrency 4 (median of 3)`, middle.first);
+    requests = middle.first.requests;
     row('  second run (resumed: everything skipped)', runs[0]!.second!);
   }
 
@@ -232,12 +239,22 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
     });
     return { pagesPerSecond, rss, cpuMsPerPage, threads: runs[0]!.threads };
   };
-  const single = modeRow('own process: import saved pages, one thread (--threads 0, the default), servers on their thread, median of 3', byMode.single);
+  const single = modeRow(
+    'own process: import saved pages, one thread (--threads 0, the default), servers on their thread, median of 3',
+    byMode.single,
+  );
   const workers = modeRow('own process: import saved pages, extraction on a worker thread (--threads 1), median of 3', byMode.workers);
-  const serversInCaller = modeRow('own process: one thread, servers in the import\'s thread (as before issue 13 §3), median of 3', byMode.serversInCaller);
+  const serversInCaller = modeRow(
+    "own process: one thread, servers in the import's thread (as before issue 13 §3), median of 3",
+    byMode.serversInCaller,
+  );
   const concurrency8 = modeRow('own process: one thread, servers on their thread, concurrency 8, median of 3', byMode.concurrency8);
 
   const ratio = defaultRate / referencePagesPerSecond;
+  // Round trips per page of the default import, by operation (DynamoDB) and method (S3).
+  const perPage = (service: string, counts: Record<string, number> = {}) =>
+    Object.fromEntries(Object.entries(counts).map(([operation, count]) => [`${service}_${operation}_per_page`, round(count / pages.length, 2)]));
+  const total = (counts: Record<string, number> = {}) => round(Object.values(counts).reduce((sum, count) => sum + count, 0) / pages.length, 2);
   return {
     suite: 'import',
     rows,
@@ -267,6 +284,10 @@ export async function importThroughputSuite(): Promise<SuiteResult> {
       reference_cpu_ms_per_page: round(referenceCpuMsPerPage, 1),
       // The reference's CPU per page over the import's: the ratio by CPU time, which the machine's load hardly moves.
       own_process_single_thread_cpu_ratio_to_extract: round(referenceCpuMsPerPage / single.cpuMsPerPage, 3),
+      dynamodb_requests_per_page: total(requests?.dynamodb),
+      ...perPage('dynamodb', requests?.dynamodb),
+      s3_requests_per_page: total(requests?.s3),
+      ...perPage('s3', requests?.s3),
       target: 'import >= 0.25x extraction, peak RSS no higher than the import with every server in its thread',
       met: single.pagesPerSecond / referencePagesPerSecond >= 0.25 && single.rss <= serversInCaller.rss,
     },

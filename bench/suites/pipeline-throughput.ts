@@ -3,6 +3,7 @@ import { appendToFirstParagraph } from '../../local/demo/known-edits.js';
 import { startLocalRuntime, type CycleReport, type LocalRuntime } from '../../local/runtime/local-runtime.js';
 import { startReportSite, type ReportSite, type SiteChange } from '../../local/demo/report-site.js';
 import { RuntimeClock } from '../../local/runtime/runtime-clock.js';
+import { countRequests } from '../request-counter.js';
 import { diffDocuments } from '../../shared/domain/diff-documents.js';
 import { extract } from '../../shared/domain/extract.js';
 import { round, type BenchRow, type SuiteResult } from '../bench-kit.js';
@@ -60,7 +61,7 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
 
   // Throughput, everything running at once: the servers on their own thread (the runtime's default), then, for the
   // same run's comparison, in the handlers' thread (as before issue 13 §3).
-  const { baseline, changed, notifiedMs, referenceMs, cpuMs } = await throughputRun(pages, true);
+  const { baseline, changed, notifiedMs, referenceMs, cpuMs, requests: cycle2Requests } = await throughputRun(pages, true);
   const inThread = await throughputRun(pages, false);
   rows.push(cycleRow('throughput, cycle 1: capture + baseline revision', baseline, pages.length));
   rows.push({
@@ -68,7 +69,7 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
     cpu_ms_per_page: round(cpuMs / pages.length, 1),
   });
   rows.push({
-    ...cycleRow('  the same, servers in the handlers\' thread (serversThread: false)', inThread.changed, pages.length),
+    ...cycleRow("  the same, servers in the handlers' thread (serversThread: false)", inThread.changed, pages.length),
     cpu_ms_per_page: round(inThread.cpuMs / pages.length, 1),
     ratio: round(changed.durationMs > 0 ? inThread.changed.durationMs / changed.durationMs : 0, 3),
   });
@@ -218,6 +219,16 @@ export async function pipelineThroughputSuite(): Promise<SuiteResult> {
       one_at_a_time_pages_per_s: rate(pages.length, serialMs),
       reference_pages_per_s: rate(pages.length, referenceMs),
       pipeline_over_reference: round(ratio, 2),
+      // Cycle 2's round trips per page (every function's: capture, diff, notify, provenance), by operation and method.
+      ...Object.fromEntries(
+        (['dynamodb', 's3'] as const).flatMap((service) => [
+          [`${service}_requests_per_page`, round(Object.values(cycle2Requests[service]).reduce((sum, count) => sum + count, 0) / pages.length, 2)],
+          ...Object.entries(cycle2Requests[service]).map(([operation, count]) => [
+            `${service}_${operation}_per_page`,
+            round(count / pages.length, 2),
+          ]),
+        ]),
+      ),
       // Everything runs in one Node process here (site, s3rver, dynalite, handlers): the embedded servers cost more
       // than the domain work, and the guard is against regressions of that overhead.
       target: 'a changed page through the whole local pipeline within 20x of extracting and diffing it in process',
@@ -244,14 +255,17 @@ async function throughputRun(pages: CorpusPageRef[], serversThread: boolean) {
       if (activity.type === 'notification') notified++;
     });
     // CPU time of the whole process (every thread's: the servers' worker included), which load hardly changes.
+    const counter = countRequests(throughput.runtime.clients);
     const cpuBefore = process.cpuUsage();
     const changed = await throughput.runtime.runCycle({ timeoutMs: 300_000 });
     const cpu = process.cpuUsage(cpuBefore);
     stopListening();
+    const requests = counter.counts();
+    counter.detach();
     if (notified < pages.length) throw new Error(`expected ${pages.length} notifications, got ${notified}`);
     expectComplete(changed, pages.length, pages.length);
     const referenceMs = referenceTime(throughput.site, pages);
-    return { baseline, changed, notifiedMs, referenceMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+    return { baseline, changed, notifiedMs, referenceMs, cpuMs: (cpu.user + cpu.system) / 1000, requests };
   } finally {
     await throughput.close();
   }

@@ -40,6 +40,10 @@ export interface SeriesLineageRecords {
   /** Creates or replaces the page's signals. */
   putPageSignals(record: PageSignalsRecord): Promise<void>;
   getPageSignals(page: string): Promise<PageSignalsRecord | undefined>;
+  /** Creates or replaces several pages' signals (at most one record a page counts), in as few requests as the store allows. */
+  putPageSignalsBatch(records: readonly PageSignalsRecord[]): Promise<void>;
+  /** The stored signals of the given pages, by page (those with none are absent). */
+  getPageSignalsBatch(pages: readonly string[]): Promise<Map<string, PageSignalsRecord>>;
   listPageSignals(options?: ListOptions): Promise<PageOfItems<PageSignalsRecord>>;
   /** Any member's name, or the lineage id, gives the lineage; a series that is in none resolves to itself. */
   resolveSeries(series: string): Promise<SeriesResolution>;

@@ -5,12 +5,13 @@ import { pageIdFor } from '../domain/page-identity.js';
 import { genericProfile, PROFILES } from '../domain/profiles/index.js';
 import { ArchiveUrlError, ExtractionError, RedlineError, ValidationError } from '../errors.js';
 import type { PageRecord } from '../domain/page-records.js';
+import type { RevisionRecord } from '../domain/revision-records.js';
 import type { TermIndex } from '../domain/term-index.js';
 import type { SerializedDocument } from '../ports/snapshot-store.js';
 import { addWatch } from './add-watch.js';
 import { inProcessCaptureReader, type CaptureReader } from './capture-reading.js';
-import { recordRevision } from './record-revision.js';
-import { recordPageSignals, refreshSeriesLineage, type LineageRefresh } from './series-lineage.js';
+import { recordRevision, type LatestRevision } from './record-revision.js';
+import { recordPagesSignals, refreshSeriesLineage, type LineageRefresh } from './series-lineage.js';
 import { storeTermIndex } from './term-index.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
@@ -113,14 +114,15 @@ export interface ImportDestination {
   storeDocument(page: string, document: Document, serialized: SerializedDocument, termIndex: TermIndex): Promise<StoreDocumentResult>;
   /**
    * Pass 2 for one page: its captures, oldest first. Resolves once they are handed over (recorded, or sent); `settled`
-   * resolves with one result per capture once each is decided. `onDecided` is called for each as it is.
+   * resolves with one result per capture once each is decided. `onDecided` is called for each as it is. `latestSeq`:
+   * the page's latest revision as its recording last saw it, when it saw it (else the import reads it at the end).
    */
   recordPage(
     state: { page: string; watchedNow: boolean },
     captures: readonly PendingCapture[],
     onDecided: () => void,
     signal?: AbortSignal,
-  ): Promise<{ settled: Promise<RecordResult[]> }>;
+  ): Promise<{ settled: Promise<RecordResult[]>; latestSeq?: number }>;
 }
 
 export interface ImportProgress {
@@ -351,7 +353,13 @@ export async function importPages(
     }
   });
 
-  const latest = await Promise.all(states.map((state) => limit(() => dependencies.revisions.latestRevision(state.record.page))));
+  // A page whose recording saw its latest revision last is not asked again.
+  const latest = await Promise.all(
+    states.map((state, index) => {
+      const seq = handedOver[index]?.latestSeq;
+      return seq !== undefined ? { seq } : limit(() => dependencies.revisions.latestRevision(state.record.page));
+    }),
+  );
   // Stopped (Ctrl-C, a full disk): no lineage writes; the next run decides lineage from its captures.
   const lineage = options.signal?.aborted ? undefined : await updateLineage(dependencies, states);
   const placedHosts = new Set(
@@ -404,12 +412,10 @@ async function updateLineage(
   dependencies: ImportDependencies,
   states: readonly PageState[],
 ): Promise<Pick<LineageRefresh, 'linked' | 'unlinked'> | undefined> {
-  let changed = false;
-  for (const state of states) {
-    if (!state.newest || !state.record.series) continue;
-    if (await recordPageSignals(dependencies, state.record, state.newest.identity, state.newest.capturedAt)) changed = true;
-  }
-  if (!changed) return undefined;
+  const entries = states.flatMap((state) =>
+    state.newest && state.record.series ? [{ page: state.record, identity: state.newest.identity, recordedAt: state.newest.capturedAt }] : [],
+  );
+  if (!(await recordPagesSignals(dependencies, entries))) return undefined;
   const { linked, unlinked } = await refreshSeriesLineage(dependencies);
   return { linked, unlinked };
 }
@@ -579,19 +585,27 @@ function localDestination(dependencies: ImportDependencies): ImportDestination {
     },
     async recordPage(state, captures, onDecided, signal) {
       const results: RecordResult[] = [];
+      /** The page's latest revision as its recording last saw it (seq undefined: none), undefined when not seen. */
+      let seen: { seq?: number } | undefined;
       if (!state.watchedNow && !signal?.aborted) {
         try {
-          await finishLatestRecording(dependencies, state.page);
+          seen = { seq: (await finishLatestRecording(dependencies, state.page))?.seq };
         } catch (error) {
           results.push({ source: state.page, page: state.page, outcome: 'failed', message: `finishing its latest revision: ${errorMessage(error)}` });
         }
       }
+      // A page this import created has no revision (one recorded meanwhile by another process makes the first put
+      // conflict, and recordRevision reads then); after that, only a revision this recording put is passed on.
+      let expectedLatest: LatestRevision | null | undefined = state.watchedNow ? null : undefined;
       for (const capture of captures) {
         if (signal?.aborted) break;
-        results.push(await recordCapture(dependencies, capture));
+        const recorded = await recordCapture(dependencies, capture, expectedLatest);
+        results.push(recorded.result);
+        expectedLatest = recorded.revision;
+        seen = recorded.seq !== undefined ? { seq: recorded.seq } : undefined;
         onDecided();
       }
-      return { settled: Promise.resolve(results) };
+      return { settled: Promise.resolve(results), ...(seen?.seq !== undefined ? { latestSeq: seen.seq } : {}) };
     },
   };
 }
@@ -601,14 +615,23 @@ function localDestination(dependencies: ImportDependencies): ImportDestination {
  * lastDocumentHash, the marker of done) left the page stale; its Document is a revision, so this run skips it in
  * pass 1. Finish it here: recordRevision's duplicate path completes it, idempotently.
  */
-async function finishLatestRecording(dependencies: ImportDependencies, page: string): Promise<void> {
+async function finishLatestRecording(dependencies: ImportDependencies, page: string): Promise<RevisionRecord | undefined> {
   const [record, latest] = await Promise.all([dependencies.revisions.getPage(page), dependencies.revisions.latestRevision(page)]);
-  if (!record || !latest || record.lastDocumentHash === latest.documentHash) return;
+  if (!record || !latest || record.lastDocumentHash === latest.documentHash) return latest;
   await recordRevision(dependencies, { page, documentKey: latest.documentKey, capturedAt: latest.capturedAt });
+  return latest;
 }
 
-/** Pass 2 for one capture, in its page's capture-time order. */
-async function recordCapture(dependencies: ImportDependencies, capture: PendingCapture): Promise<RecordResult> {
+/**
+ * Pass 2 for one capture, in its page's capture-time order. `expectedLatest`: the page's latest revision when this
+ * recording knows it (recordRevision's). Returns, besides the result, the revision recorded (the next capture's
+ * expected latest) and the page's latest seq as recording saw it.
+ */
+async function recordCapture(
+  dependencies: ImportDependencies,
+  capture: PendingCapture,
+  expectedLatest: LatestRevision | null | undefined,
+): Promise<{ result: RecordResult; revision?: RevisionRecord; seq?: number }> {
   const base = { source: capture.source, page: capture.page, capturedAt: capture.capturedAt };
   try {
     const result = await recordRevision(dependencies, {
@@ -616,37 +639,43 @@ async function recordCapture(dependencies: ImportDependencies, capture: PendingC
       documentKey: capture.documentKey,
       capturedAt: capture.capturedAt,
       termIndexStored: capture.termIndexStored,
+      ...(expectedLatest !== undefined ? { expectedLatest } : {}),
     });
     switch (result.outcome) {
       case 'recorded':
-        return { outcome: 'imported' };
+        return { result: { outcome: 'imported' }, revision: result.revision, seq: result.revision.seq };
       case 'duplicate':
-        return { ...base, outcome: 'skipped', message: `already stored as revision ${result.seq}` };
-      case 'no-change':
-        if (capture.storedBefore) {
-          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (same sections and text as revision ${result.seq})` };
-        }
-        return { ...base, outcome: 'unchanged', message: `same sections and text as revision ${result.seq} (only metadata differs)` };
+        return { result: { ...base, outcome: 'skipped', message: `already stored as revision ${result.seq}` }, seq: result.seq };
+      case 'no-change': {
+        const message = capture.storedBefore
+          ? `already imported by an earlier run (same sections and text as revision ${result.seq})`
+          : `same sections and text as revision ${result.seq} (only metadata differs)`;
+        return { result: { ...base, outcome: capture.storedBefore ? 'skipped' : 'unchanged', message }, seq: result.seq };
+      }
       case 'stale': {
         if (capture.storedBefore) {
           // An earlier run stored this Document and recorded a later capture after it: it was decided then (only its
           // metadata differed, or it came out of order then and was reported so). Nothing to store, nothing wrong.
-          return { ...base, outcome: 'skipped', message: `already imported by an earlier run (not a revision: revision ${result.seq} is later)` };
+          const message = `already imported by an earlier run (not a revision: revision ${result.seq} is later)`;
+          return { result: { ...base, outcome: 'skipped', message }, seq: result.seq };
         }
         const latest = await dependencies.revisions.getRevision(capture.page, result.seq);
         return {
-          ...base,
-          outcome: 'out-of-order',
-          message:
-            `captured ${capture.capturedAt}, before the page's latest revision ${result.seq} (${latest?.capturedAt ?? 'later'}); ` +
-            'history is append-only, so older captures must be imported before newer ones (all of them in one run are sorted)',
+          result: {
+            ...base,
+            outcome: 'out-of-order',
+            message:
+              `captured ${capture.capturedAt}, before the page's latest revision ${result.seq} (${latest?.capturedAt ?? 'later'}); ` +
+              'history is append-only, so older captures must be imported before newer ones (all of them in one run are sorted)',
+          },
+          seq: result.seq,
         };
       }
       case 'skipped':
-        return { ...base, outcome: 'failed', message: result.reason };
+        return { result: { ...base, outcome: 'failed', message: result.reason } };
     }
   } catch (error) {
-    return { ...base, outcome: 'failed', message: errorMessage(error) };
+    return { result: { ...base, outcome: 'failed', message: errorMessage(error) } };
   }
 }
 

@@ -4,6 +4,7 @@ import { ConflictError } from '../errors.js';
 import { revisionSectionsFrom, type RevisionRecord } from '../domain/revision-records.js';
 import { buildTermIndex } from '../domain/term-index.js';
 import { storeTermIndex } from './term-index.js';
+import type { PageRecord } from '../domain/page-records.js';
 import type { TrackerDependencies } from './tracker-dependencies.js';
 
 export interface RecordRevisionRequest {
@@ -13,7 +14,17 @@ export interface RecordRevisionRequest {
   capturedAt: string;
   /** The Document's term index is stored already (an import builds it while extracting): not built again here. */
   termIndexStored?: boolean;
+  /**
+   * The page's latest revision as the caller knows it (null: none), when the caller has just recorded it or has just
+   * created the page: the page item and the latest revision are then not read first. A new revision is then put on
+   * that belief (its conditional put proves it); a Document found already recorded, stale or unchanged is decided on
+   * a read, as without it. Omitted: both are read.
+   */
+  expectedLatest?: LatestRevision | null;
 }
+
+/** What recording needs of the latest revision. */
+export type LatestRevision = Pick<RevisionRecord, 'seq' | 'documentKey' | 'documentHash' | 'capturedAt'>;
 
 export type RecordRevisionOutcome =
   | { outcome: 'recorded'; revision: RevisionRecord }
@@ -56,17 +67,32 @@ export function isStale(capturedAt: string, latestCapturedAt: string, now: numbe
 export async function recordRevision(dependencies: RecordDependencies, request: RecordRevisionRequest): Promise<RecordRevisionOutcome> {
   const { revisions, snapshots } = dependencies;
   const now = (dependencies.now ?? (() => new Date()))().getTime();
-  const page = await revisions.getPage(request.page);
-  if (!page) return { outcome: 'skipped', reason: `page ${request.page} is not watched` };
+  let expected = request.expectedLatest;
+  let page: PageRecord | undefined;
+  /** The page item, read once; false when the page is not watched. */
+  const readPage = async () => {
+    page ??= await revisions.getPage(request.page);
+    return page !== undefined;
+  };
+  if (expected === undefined && !(await readPage())) return notWatched(request);
   const document = await snapshots.getDocument(request.documentKey);
   const documentHash = snapshots.documentHash(document);
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const latest = await revisions.latestRevision(request.page);
+  let conflicts = 0;
+  while (conflicts < MAX_ATTEMPTS) {
+    // What the caller believes is the latest decides a new revision only, which the conditional put then proves: seqs
+    // are contiguous, so revision n existing and seq n + 1 free means n is the latest. Anything else is decided on a read.
+    const believed = expected !== undefined;
+    const latest = believed ? (expected ?? undefined) : await revisions.latestRevision(request.page);
+    expected = undefined;
+    if (believed && (latest?.documentHash === documentHash || (latest && isStale(request.capturedAt, latest.capturedAt, now)))) {
+      if (!(await readPage())) return notWatched(request);
+      continue;
+    }
     if (latest?.documentHash === documentHash) {
       // A crash after the revision put may have left the rest undone: finish it (every step is idempotent). A page
       // recorded before it carried its latest revision's key gets it here too.
-      if (page.lastDocumentHash !== documentHash || page.latestRevisionSeq !== latest.seq || page.latestDocumentKey !== latest.documentKey)
+      if (page!.lastDocumentHash !== documentHash || page!.latestRevisionSeq !== latest.seq || page!.latestDocumentKey !== latest.documentKey)
         await completeRecording(dependencies, request, document, documentHash, latest);
       return { outcome: 'duplicate', seq: latest.seq };
     }
@@ -82,6 +108,10 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
       const diff = diffDocuments(previous, document);
       const { sections, truncated } = revisionSectionsFrom(diff);
       if (sections.length === 0) {
+        if (believed) {
+          if (!(await readPage())) return notWatched(request);
+          continue;
+        }
         // Same sections, same text: only metadata moved. Remember the hash so the next capture stops here.
         await revisions.recordCheck(request.page, { checkedAt: request.capturedAt, documentHash });
         return { outcome: 'no-change', seq: latest.seq };
@@ -102,13 +132,20 @@ export async function recordRevision(dependencies: RecordDependencies, request: 
     try {
       await revisions.putRevision(revision);
     } catch (error) {
-      if (error instanceof ConflictError) continue;
-      throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      conflicts++;
+      // Lost a race, or believed an outdated latest: decided again on a read, on a watched page.
+      if (!(await readPage())) return notWatched(request);
+      continue;
     }
     await completeRecording(dependencies, request, document, documentHash, revision);
     return { outcome: 'recorded', revision };
   }
   throw new ConflictError(`Could not record a revision of ${request.page} after ${MAX_ATTEMPTS} attempts`);
+}
+
+function notWatched(request: RecordRevisionRequest): RecordRevisionOutcome {
+  return { outcome: 'skipped', reason: `page ${request.page} is not watched` };
 }
 
 /**

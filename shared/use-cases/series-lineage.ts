@@ -100,8 +100,45 @@ export async function recordPageSignals(
   identity: Pick<ResolvedPageIdentity, 'signals' | 'identifiedBy' | 'evidence'>,
   recordedAt: string,
 ): Promise<boolean> {
-  if (!page.series) return false;
-  const record: PageSignalsRecord = {
+  const record = signalsRecordOf(page, identity, recordedAt);
+  if (!record) return false;
+  const stored = await dependencies.revisions.getPageSignals(page.page);
+  if (stored && sameSignals(stored, record)) return false;
+  await dependencies.revisions.putPageSignals(record);
+  return true;
+}
+
+/** Page signals to record: a page's, from the identity of its newest capture. */
+export interface PageSignalsEntry {
+  page: Pick<PageRecord, 'page' | 'series' | 'edition' | 'profile'>;
+  identity: Pick<ResolvedPageIdentity, 'signals' | 'identifiedBy' | 'evidence'>;
+  recordedAt: string;
+}
+
+/**
+ * recordPageSignals for many pages (an import's): the stored signals read in batches, those that differ put in
+ * batches. True when any changed.
+ */
+export async function recordPagesSignals(dependencies: Pick<TrackerDependencies, 'revisions'>, entries: readonly PageSignalsEntry[]): Promise<boolean> {
+  const records = entries.flatMap(({ page, identity, recordedAt }) => signalsRecordOf(page, identity, recordedAt) ?? []);
+  if (records.length === 0) return false;
+  const stored = await dependencies.revisions.getPageSignalsBatch(records.map((record) => record.page));
+  const changed = records.filter((record) => {
+    const previous = stored.get(record.page);
+    return !previous || !sameSignals(previous, record);
+  });
+  if (changed.length === 0) return false;
+  await dependencies.revisions.putPageSignalsBatch(changed);
+  return true;
+}
+
+function signalsRecordOf(
+  page: Pick<PageRecord, 'page' | 'series' | 'edition' | 'profile'>,
+  identity: Pick<ResolvedPageIdentity, 'signals' | 'identifiedBy' | 'evidence'>,
+  recordedAt: string,
+): PageSignalsRecord | undefined {
+  if (!page.series) return undefined;
+  return {
     page: page.page,
     series: page.series,
     ...(page.edition !== undefined ? { edition: page.edition } : {}),
@@ -111,10 +148,6 @@ export async function recordPageSignals(
     ...(identity.evidence.length > 0 ? { notes: identity.evidence } : {}),
     recordedAt,
   };
-  const stored = await dependencies.revisions.getPageSignals(page.page);
-  if (stored && sameSignals(stored, record)) return false;
-  await dependencies.revisions.putPageSignals(record);
-  return true;
 }
 
 export interface SeriesListing {

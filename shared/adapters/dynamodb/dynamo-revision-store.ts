@@ -222,6 +222,14 @@ export class DynamoRevisionStore implements RevisionStore {
     return this.lineage.getPageSignals(page);
   }
 
+  putPageSignalsBatch(records: readonly PageSignalsRecord[]): Promise<void> {
+    return this.lineage.putPageSignalsBatch(records);
+  }
+
+  getPageSignalsBatch(pages: readonly string[]): Promise<Map<string, PageSignalsRecord>> {
+    return this.lineage.getPageSignalsBatch(pages);
+  }
+
   async listPageSignals(options: ListOptions = {}): Promise<PageOfItems<PageSignalsRecord>> {
     const result = await this.listRegistry<Record<string, unknown>>(itemKeys.allSignalsPartition, options);
     return { items: result.items.map(signalsRecord), ...(result.cursor ? { cursor: result.cursor } : {}) };

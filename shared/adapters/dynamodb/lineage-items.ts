@@ -1,4 +1,7 @@
+import pRetry from 'p-retry';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -26,35 +29,59 @@ import { itemKeys, itemTypes } from './item-keys.js';
 type Item = Record<string, unknown>;
 
 export class LineageItems {
+  /** Series this process has registered (registerSeries): at most MAX_REGISTERED_REMEMBERED, then forgotten. */
+  private readonly registered = new Set<string>();
+
   constructor(
     private readonly documents: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
   async putPageSignals(record: PageSignalsRecord): Promise<void> {
-    const page = assertPageId(record.page);
-    if (typeof record.series !== 'string' || record.series.length === 0 || record.series.length > 200) throw new ValidationError('Invalid series');
-    const signals = {
-      ...(record.signals.name ? { name: record.signals.name.slice(0, 500) } : {}),
-      ...(record.signals.taxonomy?.length ? { taxonomy: record.signals.taxonomy.slice(0, 50) } : {}),
-    };
-    const item: Item = {
-      pk: itemKeys.pagePk(page),
-      sk: itemKeys.signalsSk,
-      type: itemTypes.pageSignals,
-      gsi2pk: itemKeys.allSignalsPartition,
-      gsi2sk: page,
-      page,
-      series: record.series,
-      profile: record.profile,
-      signals,
-      recordedAt: record.recordedAt,
-      ...(record.edition !== undefined ? { edition: record.edition } : {}),
-      ...(record.identifiedBy ? { identifiedBy: record.identifiedBy.slice(0, 500) } : {}),
-      ...(record.notes?.length ? { notes: record.notes.slice(0, 20).map((note) => note.slice(0, 500)) } : {}),
-    };
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: signalsItem(record) }));
     await this.bumpFactsVersion();
+  }
+
+  /**
+   * Several pages' signals: the same items as putPageSignals, 25 to a BatchWriteItem (each put unconditional, as
+   * there), then the facts version moved by as many as were put, once.
+   */
+  async putPageSignalsBatch(records: readonly PageSignalsRecord[]): Promise<void> {
+    // One write per page (a batch may not name a key twice): the last record of a page is the one put.
+    const items = [...new Map(records.map((record) => [record.page, signalsItem(record)])).values()];
+    if (items.length === 0) return;
+    for (let start = 0; start < items.length; start += BATCH_WRITE_ITEMS) {
+      let pending = items.slice(start, start + BATCH_WRITE_ITEMS).map((Item) => ({ PutRequest: { Item } }));
+      await retryUnprocessed(async () => {
+        const { UnprocessedItems } = await this.documents.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
+        pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+        return pending.length;
+      });
+    }
+    await this.bumpFactsVersion(items.length);
+  }
+
+  /** Several pages' signals, 100 keys to a BatchGetItem (consistent reads, as getPageSignals): by page, those stored. */
+  async getPageSignalsBatch(pages: readonly string[]): Promise<Map<string, PageSignalsRecord>> {
+    const found = new Map<string, PageSignalsRecord>();
+    const unique = [...new Set(pages.map((page) => assertPageId(page)))];
+    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+      let keys: Array<Record<string, unknown>> = unique
+        .slice(start, start + BATCH_GET_KEYS)
+        .map((page) => ({ pk: itemKeys.pagePk(page), sk: itemKeys.signalsSk }));
+      await retryUnprocessed(async () => {
+        const { Responses, UnprocessedKeys } = await this.documents.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) {
+          const record = signalsRecord(item);
+          found.set(record.page, record);
+        }
+        keys = UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        return keys.length;
+      });
+    }
+    return found;
   }
 
   async getPageSignals(page: string): Promise<PageSignalsRecord | undefined> {
@@ -184,14 +211,14 @@ export class LineageItems {
     return typeof Item?.version === 'number' ? Item.version : 0;
   }
 
-  private async bumpFactsVersion(): Promise<void> {
+  private async bumpFactsVersion(by = 1): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: itemKeys.overridesPk, sk: itemKeys.factsVersionSk },
-        UpdateExpression: 'ADD version :one SET #type = :type',
+        UpdateExpression: 'ADD version :by SET #type = :type',
         ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': itemTypes.lineageOverride },
+        ExpressionAttributeValues: { ':by': by, ':type': itemTypes.lineageOverride },
       }),
     );
   }
@@ -201,6 +228,10 @@ export class LineageItems {
    * stays in the series listing. A series already registered keeps its listing partition (an alias stays hidden).
    */
   async registerSeries(series: string, profile: string, seenAt: string, lineage?: StoredLineage): Promise<void> {
+    // Registered by this process already: the same write again would change nothing (every value it sets unconditionally
+    // is the one it set; no series item is ever deleted), so it is not sent again (an import registers each series once,
+    // not once a page).
+    if (!lineage && this.registered.has(series)) return;
     const partition = !lineage || series === lineage.id ? itemKeys.allSeriesPartition : itemKeys.aliasSeriesPartition;
     await this.documents.send(
       new UpdateCommand({
@@ -221,6 +252,8 @@ export class LineageItems {
         },
       }),
     );
+    if (this.registered.size >= MAX_REGISTERED_REMEMBERED) this.registered.clear();
+    this.registered.add(series);
   }
 
   private async releaseSeries(series: string): Promise<void> {
@@ -253,6 +286,51 @@ export class LineageItems {
 
 function sameLineage(a: StoredLineage, b: StoredLineage): boolean {
   return a.profile === b.profile && JSON.stringify(a.members) === JSON.stringify(b.members) && JSON.stringify(a.links) === JSON.stringify(b.links);
+}
+
+/** The item of a page's signals (the page's partition, listed on gsi2 PAGE_SIGNALS). */
+function signalsItem(record: PageSignalsRecord): Item {
+  const page = assertPageId(record.page);
+  if (typeof record.series !== 'string' || record.series.length === 0 || record.series.length > 200) throw new ValidationError('Invalid series');
+  const signals = {
+    ...(record.signals.name ? { name: record.signals.name.slice(0, 500) } : {}),
+    ...(record.signals.taxonomy?.length ? { taxonomy: record.signals.taxonomy.slice(0, 50) } : {}),
+  };
+  return {
+    pk: itemKeys.pagePk(page),
+    sk: itemKeys.signalsSk,
+    type: itemTypes.pageSignals,
+    gsi2pk: itemKeys.allSignalsPartition,
+    gsi2sk: page,
+    page,
+    series: record.series,
+    profile: record.profile,
+    signals,
+    recordedAt: record.recordedAt,
+    ...(record.edition !== undefined ? { edition: record.edition } : {}),
+    ...(record.identifiedBy ? { identifiedBy: record.identifiedBy.slice(0, 500) } : {}),
+    ...(record.notes?.length ? { notes: record.notes.slice(0, 20).map((note) => note.slice(0, 500)) } : {}),
+  };
+}
+
+const MAX_REGISTERED_REMEMBERED = 10_000;
+
+/** DynamoDB's limits: 25 writes to a BatchWriteItem, 100 keys to a BatchGetItem. */
+const BATCH_WRITE_ITEMS = 25;
+const BATCH_GET_KEYS = 100;
+
+/**
+ * Sends a batch request again, with backoff, while it leaves some of its writes or keys unprocessed (a throttled
+ * table); `send` returns how many it left, and resends only those.
+ */
+async function retryUnprocessed(send: () => Promise<number>): Promise<void> {
+  await pRetry(
+    async () => {
+      const left = await send();
+      if (left > 0) throw new Error(`DynamoDB left ${left} requests of a batch unprocessed`);
+    },
+    { retries: 8, minTimeout: 50, maxTimeout: 2000, factor: 2, randomize: true },
+  );
 }
 
 export function signalsRecord(item: Item): PageSignalsRecord {

@@ -92,6 +92,65 @@ export interface S3SnapshotStoreOptions {
   bucket: string;
   /** MaxKeys of each ListObjectsV2 call (tests use a small one to exercise paging). */
   listPageSize?: number;
+  /**
+   * Bytes of Documents kept in process, by key (default 16 MiB; 0: none): a Document this store just wrote or read
+   * is read back from memory (recording reads the Document an import or a capture has just stored, and the one it
+   * diffed against last time). A Document key carries its content hash, so an entry never goes stale.
+   */
+  documentCacheBytes?: number;
+}
+
+const DEFAULT_DOCUMENT_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A stored Document's canonical JSON bytes, and the capture time its object's metadata carries (undefined: none).
+ */
+interface CachedDocument {
+  body: Uint8Array;
+  capturedAt: string | undefined;
+}
+
+/**
+ * Documents by storage key, least recently used dropped first once their bytes pass the budget. Only bytes whose hash
+ * is the one their key names go in (written by putDocument, or read and checked), with their object's metadata.
+ */
+class DocumentBytesCache {
+  private readonly entries = new Map<string, CachedDocument>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): CachedDocument | undefined {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= entry.body.byteLength;
+  }
+
+  set(key: string, entry: CachedDocument): void {
+    if (entry.body.byteLength > this.maxBytes) return;
+    const previous = this.entries.get(key);
+    if (previous) {
+      this.entries.delete(key);
+      this.bytes -= previous.body.byteLength;
+    }
+    this.entries.set(key, entry);
+    this.bytes += entry.body.byteLength;
+    for (const [oldest, { body }] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= body.byteLength;
+    }
+  }
 }
 
 export class S3SnapshotStore implements SnapshotStore {
@@ -100,6 +159,7 @@ export class S3SnapshotStore implements SnapshotStore {
   private readonly listPageSize: number;
   /** The hash of each Document getDocument read whose bytes are its canonical JSON, for as long as the caller holds it. */
   private readonly readHashes = new WeakMap<Document, string>();
+  private readonly documentBytes: DocumentBytesCache;
 
   /** The client it was given (for another adapter of the same bucket). */
   get s3Client(): S3Client {
@@ -110,6 +170,7 @@ export class S3SnapshotStore implements SnapshotStore {
     this.client = options.client;
     this.bucket = options.bucket;
     this.listPageSize = options.listPageSize ?? 1000;
+    this.documentBytes = new DocumentBytesCache(options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES);
   }
 
   async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {
@@ -157,25 +218,39 @@ export class S3SnapshotStore implements SnapshotStore {
     const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
-    const created = await this.createOnce(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: Buffer.from(json, 'utf8'),
-        ContentType: 'application/json; charset=utf-8',
-        Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
-        IfNoneMatch: '*',
-      }),
-    );
+    const body = Buffer.from(json, 'utf8');
+    // In the cache from the start of the PUT: its storage event can reach this process (the local runtime's diff step)
+    // before the PUT's response does. Dropped if the PUT fails, or finds the object stored before (its metadata may
+    // differ; its bytes are the same).
+    this.documentBytes.set(key, { body, capturedAt });
+    let created: boolean;
+    try {
+      created = await this.createOnce(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json; charset=utf-8',
+          Metadata: { sha256, ...(capturedAt !== undefined ? { [CAPTURED_AT_METADATA]: capturedAt } : {}) },
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (error) {
+      this.documentBytes.delete(key);
+      throw error;
+    }
+    if (!created) this.documentBytes.delete(key);
     return { key, sha256, created };
   }
 
   async documentCaptureTime(key: string): Promise<string | undefined> {
     if (!DOCUMENT_KEY.test(key)) throw new ValidationError(`Not a document key: ${key}`);
+    // Written or read by this store: its metadata is known (the diff step asks about the Document a capture just stored).
+    const cached = this.documentBytes.get(key);
+    if (cached) return validCaptureTime(cached.capturedAt);
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      const value = head.Metadata?.[CAPTURED_AT_METADATA];
-      return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
+      return validCaptureTime(head.Metadata?.[CAPTURED_AT_METADATA]);
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
       throw error;
@@ -185,7 +260,9 @@ export class S3SnapshotStore implements SnapshotStore {
   async getDocument(key: string): Promise<Document> {
     const match = DOCUMENT_KEY_PARTS.exec(key);
     if (!match) throw new ValidationError(`Not a document key: ${key}`);
-    const { body } = await this.getBytes(key);
+    const cached = this.documentBytes.get(key);
+    const read = cached ? undefined : await this.getBytes(key);
+    const body = cached?.body ?? read!.body;
     let document: Document;
     try {
       document = JSON.parse(Buffer.from(body).toString('utf8')) as Document;
@@ -194,8 +271,12 @@ export class S3SnapshotStore implements SnapshotStore {
     }
     // Stored by putDocument, its bytes are its canonical JSON (which parsing and serialising again reproduces): their
     // hash, which the key names, is its documentHash, known now without serialising it again (each recording needs it
-    // twice, ~4 ms a report page). Bytes written otherwise are hashed the usual way, when asked.
-    if (typeof document === 'object' && document !== null && sha256Hex(body) === match[2]) this.readHashes.set(document, match[2]);
+    // twice, ~4 ms a report page). Bytes written otherwise are hashed the usual way, when asked. Cached bytes were
+    // checked so before they went in.
+    if (typeof document === 'object' && document !== null && (cached !== undefined || sha256Hex(body) === match[2])) {
+      this.readHashes.set(document, match[2]!);
+      if (read) this.documentBytes.set(key, { body, capturedAt: read.metadata?.[CAPTURED_AT_METADATA] });
+    }
     return document;
   }
 
@@ -268,7 +349,7 @@ export class S3SnapshotStore implements SnapshotStore {
 
   async putProvenanceIndex(scope: string, generation: number, index: ProvenanceIndexData): Promise<boolean> {
     const key = snapshotKeys.provenance(scope, generation);
-    if (await this.exists(key)) return false;
+    // One request: the write-once PUT is refused (412) when the generation is there, as a HEAD before it would tell.
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -466,11 +547,11 @@ export class S3SnapshotStore implements SnapshotStore {
     }
   }
 
-  private async getBytes(key: string): Promise<{ body: Uint8Array; contentType?: string }> {
+  private async getBytes(key: string): Promise<{ body: Uint8Array; contentType?: string; metadata?: Record<string, string> }> {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       if (!response.Body) throw new RedlineError(`Stored object ${key} has no body`);
-      return { body: await response.Body.transformToByteArray(), contentType: response.ContentType };
+      return { body: await response.Body.transformToByteArray(), contentType: response.ContentType, metadata: response.Metadata };
     } catch (error) {
       if (isNotFound(error)) throw new NotFoundError(`No stored object ${key}`, { cause: error });
       throw error;
@@ -501,6 +582,10 @@ function isNotFound(error: unknown): boolean {
 
 /** x-amz-meta-captured-at: a Document stored with a capture time other than its write time (an imported capture). */
 const CAPTURED_AT_METADATA = 'captured-at';
+
+function validCaptureTime(value: string | undefined): string | undefined {
+  return value !== undefined && !Number.isNaN(Date.parse(value)) ? value : undefined;
+}
 
 function assertIsoTime(time: string): string {
   if (typeof time !== 'string' || Number.isNaN(Date.parse(time))) throw new ValidationError(`Invalid capture time: ${String(time)}`);

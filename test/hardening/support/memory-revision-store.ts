@@ -133,6 +133,23 @@ export class MemoryRevisionStore implements RevisionStore {
     return record ? copy(record) : undefined;
   }
 
+  async putPageSignalsBatch(records: readonly PageSignalsRecord[]): Promise<void> {
+    await this.turn();
+    const byPage = new Map(records.map((record) => [assertPageId(record.page), copy(record)]));
+    for (const [page, record] of byPage) this.signals.set(page, record);
+    if (byPage.size > 0) this.factsVersion += byPage.size;
+  }
+
+  async getPageSignalsBatch(pages: readonly string[]): Promise<Map<string, PageSignalsRecord>> {
+    await this.turn();
+    const found = new Map<string, PageSignalsRecord>();
+    for (const page of pages) {
+      const record = this.signals.get(page);
+      if (record) found.set(page, copy(record));
+    }
+    return found;
+  }
+
   async listPageSignals(options: ListOptions = {}): Promise<PageOfItems<PageSignalsRecord>> {
     await this.turn();
     return slice([...this.signals.values()].sort((a, b) => a.page.localeCompare(b.page)).map(copy), options);
