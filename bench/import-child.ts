@@ -24,7 +24,13 @@ const threadsArgument = process.argv[2] ?? 'default';
 const concurrency = Number(process.argv[3] ?? 4);
 const serversThread = (process.argv[4] ?? 'thread') === 'thread';
 const dataDir = await mkdtemp(join(tmpdir(), 'redline-bench-import-child-'));
-const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, requireListPaging: false, thread: serversThread });
+const servers = await startLocalAwsServers({
+  dataDir,
+  dynamodbInMemory: true,
+  resetS3OnClose: true,
+  requireListPaging: false,
+  thread: serversThread,
+});
 const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
 const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
 const reader =

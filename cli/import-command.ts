@@ -183,11 +183,7 @@ Examples:
             'the other captures were imported\n',
         );
       }
-      const stoppedBy = writeFailure
-        ? writeFailureError(target.dataDir, writeFailure)
-        : serversCrash
-          ? serversCrashError(serversCrash)
-          : undefined;
+      const stoppedBy = writeFailure ? writeFailureError(target.dataDir, writeFailure) : serversCrash ? serversCrashError(serversCrash) : undefined;
       if (options.json)
         printJson(io, { ...report, ignoredRecords, ...(stoppedBy ? { stoppedBy: { code: writeFailure?.code, message: stoppedBy.message } } : {}) });
       else printLines(io, summaryLines(report, ignoredRecords));
@@ -293,9 +289,12 @@ export function writeFailureError(dataDir: string, failure: NodeJS.ErrnoExceptio
 
 /** Why the import stopped when the local store's servers (on their own thread) died under it. */
 export function serversCrashError(crash: Error, cause: unknown = crash): RedlineError {
-  return new RedlineError(`the local store's servers stopped (${crash.message}): the import stopped. What it stored is kept; run the same import again to complete it.`, {
-    cause,
-  });
+  return new RedlineError(
+    `the local store's servers stopped (${crash.message}): the import stopped. What it stored is kept; run the same import again to complete it.`,
+    {
+      cause,
+    },
+  );
 }
 
 /**

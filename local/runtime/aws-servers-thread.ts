@@ -39,14 +39,12 @@ function receivedError(error: TransferredError, prefix = ''): NodeJS.ErrnoExcept
   if (error.syscall !== undefined) received.syscall = error.syscall;
   if (error.errno !== undefined) received.errno = error.errno;
   // Its frames are the worker's, where it was thrown.
-  if (error.stack !== undefined) received.stack = [`${received.name}: ${received.message}`, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n');
+  if (error.stack !== undefined)
+    received.stack = [`${received.name}: ${received.message}`, ...error.stack.split('\n').filter((line) => /^\s+at /.test(line))].join('\n');
   return received;
 }
 
-export async function startServersOnThread(
-  options: ServerThreadOptions,
-  thread: { resourceLimits?: ResourceLimits } = {},
-): Promise<ServersOnThread> {
+export async function startServersOnThread(options: ServerThreadOptions, thread: { resourceLimits?: ResourceLimits } = {}): Promise<ServersOnThread> {
   const { filename } = awsServersWorkerFile();
   const s3EventListenerCount = new SharedArrayBuffer(4);
   const counter = new Int32Array(s3EventListenerCount);
@@ -111,7 +109,10 @@ export async function startServersOnThread(
     exited = true;
     if (!settleStart && !settleClose && closeRequested) return;
     const cause = uncaught ? `: ${uncaught.message}` : '';
-    const error: NodeJS.ErrnoException = new Error(`The local AWS servers' thread ended unexpectedly (exit code ${code})${cause}`, uncaught ? { cause: uncaught } : {});
+    const error: NodeJS.ErrnoException = new Error(
+      `The local AWS servers' thread ended unexpectedly (exit code ${code})${cause}`,
+      uncaught ? { cause: uncaught } : {},
+    );
     // A missing package (ERR_MODULE_NOT_FOUND, the worker's import failed) keeps its code, for the CLI's explanation.
     const uncaughtCode = (uncaught as NodeJS.ErrnoException | undefined)?.code;
     if (uncaughtCode) error.code = uncaughtCode;
@@ -134,7 +135,10 @@ export async function startServersOnThread(
         await Promise.race([
           closed,
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`The local AWS servers did not close within ${CLOSE_LIMIT_MS} ms: their thread was ended`)), CLOSE_LIMIT_MS);
+            timer = setTimeout(
+              () => reject(new Error(`The local AWS servers did not close within ${CLOSE_LIMIT_MS} ms: their thread was ended`)),
+              CLOSE_LIMIT_MS,
+            );
           }),
         ]);
       } finally {

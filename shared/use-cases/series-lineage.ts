@@ -119,7 +119,10 @@ export interface PageSignalsEntry {
  * recordPageSignals for many pages (an import's): the stored signals read in batches, those that differ put in
  * batches. True when any changed.
  */
-export async function recordPagesSignals(dependencies: Pick<TrackerDependencies, 'revisions'>, entries: readonly PageSignalsEntry[]): Promise<boolean> {
+export async function recordPagesSignals(
+  dependencies: Pick<TrackerDependencies, 'revisions'>,
+  entries: readonly PageSignalsEntry[],
+): Promise<boolean> {
   const records = entries.flatMap(({ page, identity, recordedAt }) => signalsRecordOf(page, identity, recordedAt) ?? []);
   if (records.length === 0) return false;
   const stored = await dependencies.revisions.getPageSignalsBatch(records.map((record) => record.page));

@@ -61,7 +61,8 @@ describe('store round trips', () => {
     const counter = countRequests({ dynamodb: other.dynamodb });
     try {
       const oneAtATime = revisions(one);
-      for (const entry of entries) expect(await recordPageSignals({ revisions: oneAtATime }, entry.page, entry.identity, entry.recordedAt)).toBe(true);
+      for (const entry of entries)
+        expect(await recordPageSignals({ revisions: oneAtATime }, entry.page, entry.identity, entry.recordedAt)).toBe(true);
 
       expect(await recordPagesSignals({ revisions: revisions(other) }, entries)).toBe(true);
       // One BatchGetItem (up to 100 keys), two BatchWriteItem (25 and 5 puts), one facts version update.
@@ -108,7 +109,9 @@ describe('store round trips', () => {
       for (const entry of entries.slice(5)) await revisions(one).putPage(page(entry), { onlyIfNew: true });
       expect(counter.counts().dynamodb).toEqual({ UpdateItem: 4, PutItem: 4 });
       expect((await tableItems(one)).filter((item) => String(item.pk).startsWith('SERIES#'))).toEqual(before);
-      expect((await store.listEditions('hrr/kazakhstan')).map((edition) => edition.edition)).toEqual([2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024]);
+      expect((await store.listEditions('hrr/kazakhstan')).map((edition) => edition.edition)).toEqual([
+        2016, 2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024,
+      ]);
     } finally {
       counter.detach();
     }
@@ -134,7 +137,9 @@ describe('store round trips', () => {
 
   test('a Document this store wrote or read is read back from memory, with its capture time, within its byte budget', async () => {
     const documents = (['tuvalu', 'andorra', 'russia'] as const).map((country) => extract(loadCorpusPage(country, 2023)));
-    const sizes = documents.map((document) => Buffer.byteLength(new S3SnapshotStore({ client: one.s3, bucket: one.bucketName }).serializeDocument(document).json));
+    const sizes = documents.map((document) =>
+      Buffer.byteLength(new S3SnapshotStore({ client: one.s3, bucket: one.bucketName }).serializeDocument(document).json),
+    );
     // Room for the last two (the first, Tuvalu's, is the smallest), not for all three.
     expect(sizes[0]).toBeLessThan(Math.min(sizes[1]!, sizes[2]!));
     const store = new S3SnapshotStore({ client: one.s3, bucket: one.bucketName, documentCacheBytes: sizes[1]! + sizes[2]! });

@@ -103,7 +103,12 @@ async function storeListing(aws: LocalAws): Promise<{ items: unknown[]; objects:
     const listed = await aws.s3.send(new ListObjectsV2Command({ Bucket: aws.bucketName, ContinuationToken: token }));
     for (const object of listed.Contents ?? []) {
       const { Body } = await aws.s3.send(new GetObjectCommand({ Bucket: aws.bucketName, Key: object.Key! }));
-      objects.push([object.Key!, createHash('sha256').update(await Body!.transformToByteArray()).digest('hex')]);
+      objects.push([
+        object.Key!,
+        createHash('sha256')
+          .update(await Body!.transformToByteArray())
+          .digest('hex'),
+      ]);
     }
     token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
   } while (token);

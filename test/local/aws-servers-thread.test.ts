@@ -5,12 +5,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { awsServersWorkerFile, startServersOnThread } from '../../local/runtime/aws-servers-thread.js';
-import {
-  localDynamoDbClientConfig,
-  localS3ClientConfig,
-  startLocalAwsServers,
-  type LocalAwsServers,
-} from '../../local/runtime/local-aws-servers.js';
+import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers, type LocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { importPages, type CaptureSourceItem, type ImportDependencies } from '../../shared/use-cases/import-pages.js';
@@ -76,7 +71,10 @@ function captures(): CaptureSourceItem[] {
         withModifiedDate(replaceText(loadCorpusPage('tuvalu', 2023), SENTENCE, `${SENTENCE} Addendum ${n}.`), `2025-0${n}-01T00:00:00.000Z`),
       ),
     ),
-    item('copy/tuvalu-2023-v1.html', withModifiedDate(replaceText(loadCorpusPage('tuvalu', 2023), SENTENCE, `${SENTENCE} Addendum 1.`), '2025-01-01T00:00:00.000Z')),
+    item(
+      'copy/tuvalu-2023-v1.html',
+      withModifiedDate(replaceText(loadCorpusPage('tuvalu', 2023), SENTENCE, `${SENTENCE} Addendum 1.`), '2025-01-01T00:00:00.000Z'),
+    ),
   ];
 }
 
@@ -159,7 +157,9 @@ describe('the local AWS servers on a thread of their own', () => {
       // Many at once: every one delivered once, by the time the last response arrived.
       events.length = 0;
       const keys = Array.from({ length: 12 }, (_, index) => `docs/at-once/${index}.html`);
-      await Promise.all(keys.map((Key, index) => aws.s3.send(new PutObjectCommand({ Bucket: aws.servers.bucketName, Key, Body: bodies[index % bodies.length] }))));
+      await Promise.all(
+        keys.map((Key, index) => aws.s3.send(new PutObjectCommand({ Bucket: aws.servers.bucketName, Key, Body: bodies[index % bodies.length] }))),
+      );
       expect(events.map((event) => keyOf(event).s3.object.key).sort()).toEqual([...keys].sort());
 
       // No listener left: nothing is relayed (and no request waits for a delivery).
@@ -187,7 +187,8 @@ describe('the local AWS servers on a thread of their own', () => {
         await aws.close();
       }
     }
-    const summary = (errors: NodeJS.ErrnoException[]) => errors.map((error) => ({ code: error.code, syscall: error.syscall, file: /[^/]*\._S3rver_object/.exec(error.path ?? '')?.[0] }));
+    const summary = (errors: NodeJS.ErrnoException[]) =>
+      errors.map((error) => ({ code: error.code, syscall: error.syscall, file: /[^/]*\._S3rver_object/.exec(error.path ?? '')?.[0] }));
     expect(failures.true!.length).toBeGreaterThan(0);
     expect(failures.true![0]).toBeInstanceOf(Error);
     expect(failures.true![0]!.message).toContain('EISDIR');
