@@ -71,12 +71,24 @@ export async function bundlesSuite(rounds = 15): Promise<SuiteResult> {
       );
       const sdkModule = path.join(outdir, `${name}-sdk.mjs`);
       writeFileSync(sdkModule, sdkPackages.map((name) => `import ${JSON.stringify(name)};`).join('\n') || 'export {};');
+      // The same packages with their clients constructed (region only): what any function using them does before its
+      // first call. Not the target's reference (the issue's is the import); it tells the SDK's own construction cost
+      // from the rest of the bundle's start code.
+      const sdkReadyModule = path.join(outdir, `${name}-sdk-ready.mjs`);
+      writeFileSync(sdkReadyModule, sdkClientsConstructed(sdkPackages));
       // Interleaved: each round runs every variant once, in its own order, so that a machine getting busier weighs on all alike.
       const oneFile = path.join(oneFileDir, 'index.mjs');
-      const [bundle, sdk, whole, all, ownAlone] = importRounds(
-        [{ file: outfile }, { file: sdkModule }, { file: oneFile }, { file: allChunks }, { file: outfile, after: sdkModule }],
+      const [bundle, sdk, whole, all, ownAlone, sdkReady] = importRounds(
+        [
+          { file: outfile },
+          { file: sdkModule },
+          { file: oneFile },
+          { file: allChunks },
+          { file: outfile, after: sdkModule },
+          { file: sdkReadyModule },
+        ],
         rounds,
-      ) as [ImportSample[], ImportSample[], ImportSample[], ImportSample[], ImportSample[]];
+      ) as [ImportSample[], ImportSample[], ImportSample[], ImportSample[], ImportSample[], ImportSample[]];
       const wall = (samples: ImportSample[]) => samples.map((sample) => sample.wallMs);
       const perRound = (samples: ImportSample[], figure: (sample: ImportSample, reference: ImportSample) => number) =>
         samples.map((sample, index) => figure(sample, sdk[index]!));
@@ -106,6 +118,8 @@ export async function bundlesSuite(rounds = 15): Promise<SuiteResult> {
         sdk_only_import_ms: round(median(wall(sdk)), 1),
         vs_sdk_only: round(ratio.median, 2),
         vs_sdk_only_iqr: `${round(ratio.q1, 2)}-${round(ratio.q3, 2)}`,
+        sdk_clients_constructed_ms: round(median(wall(sdkReady)), 1),
+        vs_sdk_clients_constructed: round(median(bundle.map((sample, index) => sample.wallMs / sdkReady[index]!.wallMs)), 2),
         cpu_vs_sdk_only: round(cpuRatio.median, 2),
         cpu_vs_sdk_only_iqr: `${round(cpuRatio.q1, 2)}-${round(cpuRatio.q3, 2)}`,
         own_code_ms: round(median(perRound(bundle, (sample, reference) => sample.wallMs - reference.wallMs)), 1),
@@ -128,7 +142,9 @@ export async function bundlesSuite(rounds = 15): Promise<SuiteResult> {
       summary: {
         largest_kib: round(largest / 1024, 1),
         slowest_import_ms: round(slowest, 1),
-        target: `<= ${SIZE_TARGET_BYTES} bytes; import <= ${IMPORT_TARGET_MS} ms or <= ${SDK_RATIO_TARGET}x the SDK packages it imports at start (upper quartile over ${rounds} rounds)`,
+        target:
+          `<= ${SIZE_TARGET_BYTES} bytes; import <= ${IMPORT_TARGET_MS} ms or <= ${SDK_RATIO_TARGET}x the SDK packages it imports at start ` +
+          `(upper quartile over ${rounds} rounds)`,
         rounds,
         import_missed: missed.join(' '),
         met: largest <= SIZE_TARGET_BYTES && missed.length === 0,
@@ -137,6 +153,26 @@ export async function bundlesSuite(rounds = 15): Promise<SuiteResult> {
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The SDK clients a bundle may import at start, by package: imported and constructed as a function would. */
+const SDK_CLIENT_CLASSES: Readonly<Record<string, string>> = {
+  '@aws-sdk/client-dynamodb': 'DynamoDBClient',
+  '@aws-sdk/client-s3': 'S3Client',
+  '@aws-sdk/client-sqs': 'SQSClient',
+  '@aws-sdk/client-sns': 'SNSClient',
+};
+
+function sdkClientsConstructed(packages: string[]): string {
+  const lines = packages.map((name, index) => `import * as sdk${index} from ${JSON.stringify(name)};`);
+  packages.forEach((name, index) => {
+    const client = SDK_CLIENT_CLASSES[name];
+    if (client !== undefined) lines.push(`const client${index} = new sdk${index}.${client}({ region: 'us-east-1' });`);
+  });
+  const dynamodb = packages.indexOf('@aws-sdk/client-dynamodb');
+  const documents = packages.indexOf('@aws-sdk/lib-dynamodb');
+  if (dynamodb >= 0 && documents >= 0) lines.push(`sdk${documents}.DynamoDBDocumentClient.from(client${dynamodb});`);
+  return lines.join('\n') || 'export {};';
 }
 
 interface ImportSample {
