@@ -5,17 +5,19 @@ import { reportJobSettings, sqsReportJobQueue } from '../../shared/runtime/aws/s
 import { lazySnsSubscriptionGateway } from '../../shared/runtime/aws/lazy-sns.js';
 import { clockAndSettings, required } from '../../shared/runtime/compose-dependencies.js';
 import { createObservability } from '../../shared/observability.js';
+import { lazyInstance } from '../../shared/runtime/lazy-instance.js';
 import { createApiHandler } from './api-handler.js';
 
 const config = loadConfig();
-const { revisions, subscriptions } = dynamoStores(config);
+const stores = dynamoStores(config);
 
 export const handler = createApiHandler(
   {
-    revisions,
-    snapshots: s3Snapshots(config),
+    revisions: stores.revisions,
+    // Only some routes read snapshots or subscriptions: their stores (and the S3 client) are made on the first of them.
+    snapshots: lazyInstance(() => s3Snapshots(config)),
     ...clockAndSettings(config),
-    subscriptions,
+    subscriptions: lazyInstance(() => stores.subscriptions),
     // Edition reports larger than REDLINE_SYNC_REPORT_SERIES series go to the report function (202 and a status URL).
     reportJobs: sqsReportJobQueue(config),
     // Only the subscription routes use SNS: its client is imported on the first of them, not at cold start.
