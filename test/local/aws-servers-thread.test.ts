@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { awsServersWorkerFile, startServersOnThread } from '../../local/runtime/aws-servers-thread.js';
-import { localDynamoDbClientConfig, localS3ClientConfig, startLocalAwsServers, type LocalAwsServers } from '../../local/runtime/local-aws-servers.js';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { importPages, type CaptureSourceItem, type ImportDependencies } from '../../shared/use-cases/import-pages.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { replaceText, withModifiedDate } from '../cli/cli-fixture.js';
 import { CORPUS_YEARS, loadCorpusPage } from '../support/corpus.js';
+import { startLocalAws, type LocalAws } from '../support/local-aws.js';
 
 /**
  * Issue 13 §3: dynalite and s3rver on a worker thread of their own (aws-servers-thread.ts) give the caller what the
@@ -19,33 +18,8 @@ import { CORPUS_YEARS, loadCorpusPage } from '../support/corpus.js';
  * delivered before its PUT's response, write failures with their code and path; close() ends the thread, and a thread
  * that dies rejects what waits on it.
  */
-interface Servers {
-  servers: LocalAwsServers;
-  dynamodb: DynamoDBClient;
-  s3: S3Client;
-  close(): Promise<void>;
-}
-
-async function start(thread: boolean): Promise<Servers> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'redline-servers-thread-'));
-  const servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: true, resetS3OnClose: true, thread });
-  const dynamodb = new DynamoDBClient(localDynamoDbClientConfig(servers.endpoints.dynamodb, servers.region));
-  const s3 = new S3Client(localS3ClientConfig(servers.endpoints.s3, servers.region));
-  return {
-    servers,
-    dynamodb,
-    s3,
-    async close() {
-      dynamodb.destroy();
-      s3.destroy();
-      try {
-        await servers.close();
-      } finally {
-        await rm(dataDir, { recursive: true, force: true });
-      }
-    },
-  };
-}
+/** The servers in the caller's thread (false) or on their own (true), with SDK clients: test/support/local-aws.ts. */
+const start = (thread: boolean): Promise<LocalAws> => startLocalAws({ thread });
 
 const NOW = new Date('2026-01-01T00:00:00.000Z');
 const SENTENCE = 'There were no significant changes in the human rights situation in Tuvalu during the year.';
@@ -82,7 +56,7 @@ async function* fromList(items: readonly CaptureSourceItem[]): AsyncGenerator<Ca
   for (const item of items) yield item;
 }
 
-async function importInto(aws: Servers) {
+async function importInto(aws: LocalAws) {
   const dependencies: ImportDependencies = {
     revisions: new DynamoRevisionStore({ client: aws.dynamodb, tableName: aws.servers.tableName }),
     snapshots: new S3SnapshotStore({ client: aws.s3, bucket: aws.servers.bucketName }),

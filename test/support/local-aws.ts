@@ -8,6 +8,7 @@ import {
   localS3ClientConfig,
   startLocalAwsServers,
   type LocalAwsEndpoints,
+  type LocalAwsServers,
 } from '../../local/runtime/local-aws-servers.js';
 
 export interface LocalAws {
@@ -18,20 +19,28 @@ export interface LocalAws {
   tableName: string;
   bucketName: string;
   onS3Event(listener: (event: unknown) => void): () => void;
+  /** The servers themselves (their thread, data folder, write-failure events). */
+  servers: LocalAwsServers;
   /** Destroys the clients, stops the servers and removes the temporary folder. */
   close(): Promise<void>;
 }
 
 /**
  * dynalite + s3rver for a test file, with the redline table and bucket created. Without `dataDir`, DynamoDB stays
- * in memory and S3 lives in a temporary folder removed on close. Call close() in afterAll.
+ * in memory and S3 lives in a temporary folder removed on close. `thread: true` runs the servers on a worker thread of
+ * their own (local/runtime/aws-servers-thread.ts). Call close() in afterAll.
  */
-export async function startLocalAws(options: { dataDir?: string } = {}): Promise<LocalAws> {
+export async function startLocalAws(options: { dataDir?: string; thread?: boolean } = {}): Promise<LocalAws> {
   const temporaryDir = options.dataDir ? undefined : await mkdtemp(join(tmpdir(), 'redline-test-'));
   const dataDir = options.dataDir ?? temporaryDir!;
   let servers;
   try {
-    servers = await startLocalAwsServers({ dataDir, dynamodbInMemory: !options.dataDir, resetS3OnClose: !options.dataDir });
+    servers = await startLocalAwsServers({
+      dataDir,
+      dynamodbInMemory: !options.dataDir,
+      resetS3OnClose: !options.dataDir,
+      ...(options.thread !== undefined ? { thread: options.thread } : {}),
+    });
   } catch (error) {
     if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
     throw error;
@@ -46,6 +55,7 @@ export async function startLocalAws(options: { dataDir?: string } = {}): Promise
     tableName: servers.tableName,
     bucketName: servers.bucketName,
     onS3Event: servers.onS3Event,
+    servers,
     async close() {
       dynamodb.destroy();
       s3.destroy();
