@@ -30,6 +30,7 @@ import type {
   StoredSnapshot,
 } from '../../ports/snapshot-store.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { LruMap } from '../../lru-map.js';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
@@ -110,56 +111,17 @@ interface CachedDocument {
   capturedAt: string | undefined;
 }
 
-/**
- * Documents by storage key, least recently used dropped first once their bytes pass the budget. Only bytes whose hash
- * is the one their key names go in (written by putDocument, or read and checked), with their object's metadata.
- */
-class DocumentBytesCache {
-  private readonly entries = new Map<string, CachedDocument>();
-  private bytes = 0;
-
-  constructor(private readonly maxBytes: number) {}
-
-  get(key: string): CachedDocument | undefined {
-    const entry = this.entries.get(key);
-    if (entry) {
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  delete(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.bytes -= entry.body.byteLength;
-  }
-
-  set(key: string, entry: CachedDocument): void {
-    if (entry.body.byteLength > this.maxBytes) return;
-    const previous = this.entries.get(key);
-    if (previous) {
-      this.entries.delete(key);
-      this.bytes -= previous.body.byteLength;
-    }
-    this.entries.set(key, entry);
-    this.bytes += entry.body.byteLength;
-    for (const [oldest, { body }] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(oldest);
-      this.bytes -= body.byteLength;
-    }
-  }
-}
-
 export class S3SnapshotStore implements SnapshotStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly listPageSize: number;
   /** The hash of each Document getDocument read whose bytes are its canonical JSON, for as long as the caller holds it. */
   private readonly readHashes = new WeakMap<Document, string>();
-  private readonly documentBytes: DocumentBytesCache;
+  /**
+   * Documents by storage key within a byte budget. Only bytes whose hash is the one their key names go in (written by
+   * putDocument, or read and checked), with their object's metadata.
+   */
+  private readonly documentBytes: LruMap<string, CachedDocument>;
 
   /** The client it was given (for another adapter of the same bucket). */
   get s3Client(): S3Client {
@@ -170,7 +132,7 @@ export class S3SnapshotStore implements SnapshotStore {
     this.client = options.client;
     this.bucket = options.bucket;
     this.listPageSize = options.listPageSize ?? 1000;
-    this.documentBytes = new DocumentBytesCache(options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES);
+    this.documentBytes = new LruMap(options.documentCacheBytes ?? DEFAULT_DOCUMENT_CACHE_BYTES, (entry) => entry.body.byteLength);
   }
 
   async putRaw(page: string, body: Uint8Array, contentType: string): Promise<StoredSnapshot> {

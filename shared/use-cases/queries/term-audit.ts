@@ -6,6 +6,7 @@ import { storedTermIndex } from '../term-index.js';
 import type { PageRecord } from '../../domain/page-records.js';
 import { listAllSeries } from './series.js';
 import type { QueryDependencies } from './views.js';
+import { LruMap } from '../../lru-map.js';
 
 export interface StoredAuditRequest {
   terms: string[];
@@ -47,28 +48,9 @@ interface CachedCounts {
  * A long-lived process (the API, `redline serve`) passes one cache to every audit; a second audit then reads only
  * the Documents it has not counted for these terms.
  */
-export class AuditCountsCache {
-  private readonly entries = new Map<string, CachedCounts>();
-
-  constructor(private readonly maxEntries = 20_000) {}
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get(documentKey: string): CachedCounts | undefined {
-    const entry = this.entries.get(documentKey);
-    if (entry) {
-      this.entries.delete(documentKey);
-      this.entries.set(documentKey, entry);
-    }
-    return entry;
-  }
-
-  set(documentKey: string, entry: CachedCounts): void {
-    this.entries.delete(documentKey);
-    this.entries.set(documentKey, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+export class AuditCountsCache extends LruMap<string, CachedCounts> {
+  constructor(maxEntries = 20_000) {
+    super(maxEntries);
   }
 }
 
