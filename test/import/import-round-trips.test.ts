@@ -17,6 +17,7 @@ import { countRequests, type RequestCounter } from '../../bench/request-counter.
 import { replaceText, withModifiedDate } from '../cli/cli-fixture.js';
 import { loadCorpusPage, type CorpusCountry } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
+import { fromList } from './capture-items.js';
 
 /**
  * Issue 13 §3: an import's round trips to the store. The import records each capture on the latest revision it knows
@@ -53,10 +54,6 @@ function sampleCaptures(): CaptureSourceItem[] {
     capture('tuvalu-v3.html', withModifiedDate(edited(2), '2024-03-01T00:00:00Z')),
     capture('tuvalu-v4.html', withModifiedDate(edited(2), '2024-04-01T00:00:00Z')),
   ];
-}
-
-async function* fromList(items: readonly CaptureSourceItem[]): AsyncGenerator<CaptureSourceItem> {
-  for (const item of items) yield item;
 }
 
 /**

@@ -2,12 +2,13 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoRevisionStore } from '../../shared/adapters/dynamodb/dynamo-revision-store.js';
 import { S3SnapshotStore } from '../../shared/adapters/s3/s3-snapshot-store.js';
 import { captureReaderWorkerFile, startCaptureReaderPool, type CaptureReaderPool } from '../../shared/adapters/workers/capture-reader-pool.js';
-import { importPages, type ArchivedCapture, type CaptureSourceItem, type ImportDependencies } from '../../shared/use-cases/import-pages.js';
+import { importPages, type CaptureSourceItem, type ImportDependencies } from '../../shared/use-cases/import-pages.js';
 import type { CaptureReader } from '../../shared/use-cases/capture-reading.js';
 import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-dependencies.js';
 import { cli, replaceText, temporaryFolder, withModifiedDate } from '../cli/cli-fixture.js';
 import { CORPUS_YEARS, loadCorpusPage } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
+import { archivedItem, fromList } from './capture-items.js';
 
 /**
  * An import whose extraction runs on worker threads (the CLI's default) stores and reports exactly what the
@@ -25,33 +26,18 @@ function hrrUrl(country: string, year: number): string {
 }
 
 function captures(): CaptureSourceItem[] {
-  const item = (source: string, text: string, url?: string): CaptureSourceItem => {
-    const capture: ArchivedCapture = {
-      source,
-      body: new TextEncoder().encode(text),
-      text,
-      contentType: 'text/html',
-      archivedAt: '2025-06-01T00:00:00.000Z',
-      ...(url !== undefined ? { url } : {}),
-    };
-    return { capture };
-  };
   return [
     // With the archive's URL, newest first (the import sorts each page's captures by time).
-    ...[...CORPUS_YEARS].reverse().map((year) => item(`warc#${year}`, loadCorpusPage('kazakhstan', year), hrrUrl('kazakhstan', year))),
+    ...[...CORPUS_YEARS].reverse().map((year) => archivedItem(`warc#${year}`, loadCorpusPage('kazakhstan', year), hrrUrl('kazakhstan', year))),
     // Saved files: the page alone says which it is.
-    ...CORPUS_YEARS.slice(-3).map((year) => item(`saved/tuvalu-${year}.html`, loadCorpusPage('tuvalu', year))),
-    ...[3, 1, 2].map((n) => item(`saved/tuvalu-2023-v${n}.html`, tuvaluVersion(n))),
+    ...CORPUS_YEARS.slice(-3).map((year) => archivedItem(`saved/tuvalu-${year}.html`, loadCorpusPage('tuvalu', year))),
+    ...[3, 1, 2].map((n) => archivedItem(`saved/tuvalu-2023-v${n}.html`, tuvaluVersion(n))),
     // A second copy of one Document, an empty page, a page nothing identifies, a malformed archive URL.
-    item('copy/tuvalu-2024.html', loadCorpusPage('tuvalu', 2024)),
-    item('empty.html', '   '),
-    item('note.html', '<html><body><p>Just a note.</p></body></html>'),
-    item('bad-url#1', loadCorpusPage('tuvalu', 2022), 'https://web.archive.org/web/notatime/https://www.state.gov/x/'),
+    archivedItem('copy/tuvalu-2024.html', loadCorpusPage('tuvalu', 2024)),
+    archivedItem('empty.html', '   '),
+    archivedItem('note.html', '<html><body><p>Just a note.</p></body></html>'),
+    archivedItem('bad-url#1', loadCorpusPage('tuvalu', 2022), 'https://web.archive.org/web/notatime/https://www.state.gov/x/'),
   ];
-}
-
-async function* fromList(items: readonly CaptureSourceItem[]): AsyncGenerator<CaptureSourceItem> {
-  for (const item of items) yield item;
 }
 
 async function importInto(aws: LocalAws, reader?: CaptureReader) {

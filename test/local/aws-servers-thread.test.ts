@@ -11,6 +11,8 @@ import { DEFAULT_TRACKER_SETTINGS } from '../../shared/use-cases/tracker-depende
 import { replaceText, withModifiedDate } from '../cli/cli-fixture.js';
 import { CORPUS_YEARS, loadCorpusPage } from '../support/corpus.js';
 import { startLocalAws, type LocalAws } from '../support/local-aws.js';
+import { archivedItem, fromList } from '../import/capture-items.js';
+import { hrrUrl } from '../provenance/provenance-fixture.js';
 
 /**
  * Issue 13 §3: dynalite and s3rver on a worker thread of their own (aws-servers-thread.ts) give the caller what the
@@ -25,35 +27,20 @@ const NOW = new Date('2026-01-01T00:00:00.000Z');
 const SENTENCE = 'There were no significant changes in the human rights situation in Tuvalu during the year.';
 
 function captures(): CaptureSourceItem[] {
-  const item = (source: string, text: string, url?: string): CaptureSourceItem => ({
-    capture: {
-      source,
-      body: new TextEncoder().encode(text),
-      text,
-      contentType: 'text/html',
-      archivedAt: '2025-06-01T00:00:00.000Z',
-      ...(url !== undefined ? { url } : {}),
-    },
-  });
-  const hrrUrl = (country: string, year: number) => `https://www.state.gov/reports/${year}-country-reports-on-human-rights-practices/${country}/`;
   return [
-    ...CORPUS_YEARS.map((year) => item(`warc#${year}`, loadCorpusPage('kazakhstan', year), hrrUrl('kazakhstan', year))),
+    ...CORPUS_YEARS.map((year) => archivedItem(`warc#${year}`, loadCorpusPage('kazakhstan', year), hrrUrl('kazakhstan', year))),
     // Later captures of one page, each with a sentence added: diffs recorded.
     ...[1, 2].map((n) =>
-      item(
+      archivedItem(
         `saved/tuvalu-2023-v${n}.html`,
         withModifiedDate(replaceText(loadCorpusPage('tuvalu', 2023), SENTENCE, `${SENTENCE} Addendum ${n}.`), `2025-0${n}-01T00:00:00.000Z`),
       ),
     ),
-    item(
+    archivedItem(
       'copy/tuvalu-2023-v1.html',
       withModifiedDate(replaceText(loadCorpusPage('tuvalu', 2023), SENTENCE, `${SENTENCE} Addendum 1.`), '2025-01-01T00:00:00.000Z'),
     ),
   ];
-}
-
-async function* fromList(items: readonly CaptureSourceItem[]): AsyncGenerator<CaptureSourceItem> {
-  for (const item of items) yield item;
 }
 
 async function importInto(aws: LocalAws) {
