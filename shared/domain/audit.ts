@@ -63,7 +63,8 @@ const RATE_BASE = 100_000;
  * "so‑called" matches "so-called"), lowercase (en).
  */
 export function foldForMatching(text: string): string {
-  return foldTypography(text.normalize('NFC')).toLocaleLowerCase('en');
+  // toLowerCase is toLocaleLowerCase('en') (no English-specific case mappings), without the locale lookup.
+  return foldTypography(text.normalize('NFC')).toLowerCase();
 }
 
 function escapeRegExp(text: string): string {

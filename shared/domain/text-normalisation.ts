@@ -10,18 +10,26 @@ const DOUBLE_QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u00AB\u00BB]/g;
 const DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/g;
 // An alternation, not a class: a class holding the zero-width joiner reads as a joined sequence.
 const INVISIBLE = /\u00AD|\u200B|\u200C|\u200D|\u2060|\uFEFF/g;
-const WHITESPACE_RUN = /[\s\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]+/g;
+const WHITESPACE = '[\\s\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]';
+const WHITESPACE_RUN = new RegExp(`${WHITESPACE}+`, 'g');
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
+// Whether a fold has anything to do: any character the first five folds replace, and any whitespace that is not
+// one plain space standing alone (most sentences of a report have none of either, and each fold is a full scan).
+const TYPOGRAPHY = new RegExp(`${INVISIBLE.source}|${SINGLE_QUOTES.source}|${DOUBLE_QUOTES.source}|${DASHES.source}|\u2026`);
+const WHITESPACE_TO_FOLD = new RegExp(`(?! )${WHITESPACE}| ${WHITESPACE}`);
 
 /** Typographic quotes, apostrophes, dashes and the ellipsis to ASCII, invisible characters removed, whitespace runs to one space. */
 export function foldTypography(text: string): string {
-  return text
-    .replace(INVISIBLE, '')
-    .replace(SINGLE_QUOTES, "'")
-    .replace(DOUBLE_QUOTES, '"')
-    .replace(DASHES, '-')
-    .replace(/\u2026/g, '...')
-    .replace(WHITESPACE_RUN, ' ');
+  // Each fold runs only when it would change something: the same result as running them all, in this order.
+  const folded = TYPOGRAPHY.test(text)
+    ? text
+        .replace(INVISIBLE, '')
+        .replace(SINGLE_QUOTES, "'")
+        .replace(DOUBLE_QUOTES, '"')
+        .replace(DASHES, '-')
+        .replace(/\u2026/g, '...')
+    : text;
+  return WHITESPACE_TO_FOLD.test(folded) ? folded.replace(WHITESPACE_RUN, ' ') : folded;
 }
 
 /** Folded for similarity: typography to ASCII, diacritics removed, lower case, whitespace collapsed. */

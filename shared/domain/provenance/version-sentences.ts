@@ -4,7 +4,7 @@
  * stands (section, paragraph). Headings are not sentences (as in the term audit).
  */
 import type { Document } from '../document.js';
-import { fnv1a64, normaliseSentence, splitSentences } from '../sentences.js';
+import { fnv1a64, normaliseSentence, splitSentences, stripTrailingPunctuation } from '../sentences.js';
 
 export interface SentenceSection {
   key: string;
@@ -57,17 +57,16 @@ export function versionSentences(document: Document): VersionSentences {
  * it holds no invisible characters, so its normal form needs only the quote, dash, space and case folds.
  */
 const PLAIN_SENTENCE = /^[\x20-\x7e\u2018\u2019\u201c\u201d\u2013\u2014]*$/;
-const TRAILING_PUNCTUATION = /[\s.?!,;:'")\]}]+$/u;
 
 /** `normaliseSentence`, with a fast path for plain text (same result: the tests compare them). */
 export function sentenceNormalForm(sentence: string): string {
   if (!PLAIN_SENTENCE.test(sentence)) return normaliseSentence(sentence);
-  return sentence
-    .replace(/[\u2018\u2019`]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/ {2,}/g, ' ')
-    .toLowerCase()
-    .replace(TRAILING_PUNCTUATION, '')
-    .trim();
+  return stripTrailingPunctuation(
+    sentence
+      .replace(/[\u2018\u2019`]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/[\u2013\u2014]/g, '-')
+      .replace(/ {2,}/g, ' ')
+      .toLowerCase(),
+  ).trim();
 }
