@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
+import { axeViolations, screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
 
 /**
  * The edition comparison's sidebar in Chromium, on the demo data (Kazakhstan 2023 -> 2024): the first change is a few
@@ -12,18 +10,19 @@ const COMPARE = '/ui/series/hrr~kazakhstan/compare?from=2023&to=2024';
 
 let demo: DemoData | undefined;
 let browser: Browser | undefined;
-let axeSource = '';
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   demo = await sharedDemoData();
   browser = await sharedChromium();
 }, 180_000);
 
+// Each test's pages close after it: a page left open keeps its document (up to 11,764 elements) in the browser.
+afterEach(async () => {
+  await Promise.allSettled(pages.splice(0).map((page) => page.close()));
+});
+
 afterAll(async () => {
-  await Promise.allSettled(pages.map((page) => page.close()));
   await browser?.close();
   await demo?.close();
 }, 60_000);
@@ -35,19 +34,6 @@ async function open(path: string, viewport: { width: number; height: number }): 
   const response = await page.goto(`${demo!.apiUrl}${path}`);
   expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
   return page;
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  const results = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return results.violations.flatMap((violation) => violation.nodes.slice(0, 3).map((node) => `${violation.id}: ${node.target.join(' ')}`));
 }
 
 describe('the edition comparison sidebar in Chromium', () => {

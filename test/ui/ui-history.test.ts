@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
-import { accessibilityProblems, screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
+import { accessibilityProblems, axeViolations, screenshot, sharedChromium, sharedDemoData, type Browser, type DemoData } from './ui-fixture.js';
 
 /**
  * The history views in Chromium, on the demo data (Kazakhstan 2022-2024, China and Russia 2023-2024, with the
@@ -14,18 +12,19 @@ const CUT_SENTENCE = 'There were no reports of disappearances by or on behalf of
 
 let demo: DemoData | undefined;
 let browser: Browser | undefined;
-let axeSource = '';
 const pages: Page[] = [];
 
 beforeAll(async () => {
-  const require = createRequire(import.meta.url);
-  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   demo = await sharedDemoData();
   browser = await sharedChromium();
 }, 180_000);
 
+// Each test's pages close after it: a page left open keeps its document (up to 11,764 elements) in the browser.
+afterEach(async () => {
+  await Promise.allSettled(pages.splice(0).map((page) => page.close()));
+});
+
 afterAll(async () => {
-  await Promise.allSettled(pages.map((page) => page.close()));
   await browser?.close();
   await demo?.close();
 }, 60_000);
@@ -41,21 +40,6 @@ async function open(path: string, viewport = { width: 1280, height: 900 }): Prom
   const response = await page.goto(url(path));
   expect({ path, status: response?.status() }).toEqual({ path, status: 200 });
   return page;
-}
-
-/** axe-core's violations (WCAG 2 A and AA rules and best practices), as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, so the UI's Content-Security-Policy (no inline scripts) does not apply.
-  await page.evaluate(axeSource);
-  const results = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
-      }
-    ).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return results.violations.flatMap((violation) => violation.nodes.slice(0, 3).map((node) => `${violation.id}: ${node.target.join(' ')}`));
 }
 
 /** How far the page reaches past the viewport's right edge, in CSS pixels (0: no horizontal overflow). */
