@@ -19,9 +19,9 @@ export interface StoredSnapshot {
   created: boolean;
 }
 
-/** A Document's canonical JSON and its sha256 (the Document's hash). */
+/** A Document's canonical JSON, as the UTF-8 bytes stored, and their sha256 (the Document's hash). */
 export interface SerializedDocument {
-  json: string;
+  bytes: Uint8Array;
   sha256: string;
 }
 

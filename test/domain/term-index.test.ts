@@ -80,6 +80,45 @@ describe('term index', () => {
     expect(countIndexedTerms(index, ['aa'], true).sections[1]!.counts).toEqual([0]);
   });
 
+  /** The tokens as the index defines them: the matches of `[\p{L}\p{N}\p{M}]+` (by code point) in the folded text. */
+  const tokensByExpression = (document: Document) =>
+    document.sections.map((section) => {
+      const counts = new Map<string, number>();
+      for (const paragraph of section.paragraphs) {
+        for (const token of foldForMatching(paragraph.text).match(/[\p{L}\p{N}\p{M}]+/gu) ?? []) counts.set(token, (counts.get(token) ?? 0) + 1);
+      }
+      return { tokens: counts.size === 0 ? '' : ` ${[...counts.keys()].join(' ')} `, counts: [...counts.values()].join(' ') };
+    });
+  const tokensOf = (index: ReturnType<typeof buildTermIndex>) => index.sections.map(({ tokens, counts }) => ({ tokens, counts }));
+
+  it('has the tokens of the word-character expression, in order, on every sample page', () => {
+    let tokens = 0;
+    for (const document of documents) {
+      expect(tokensOf(indexes.get(document)!)).toEqual(tokensByExpression(document));
+      tokens += indexes.get(document)!.sections.reduce((sum, section) => sum + section.counts.split(' ').length, 0);
+    }
+    expect(tokens).toBeGreaterThan(100_000);
+  });
+
+  it('has the tokens of the word-character expression on any text: astral letters, combining marks, lone surrogates (fixed seed, 500 runs)', () => {
+    // Single code points (spread), a decomposed letter, astral letters and a symbol, lone surrogates.
+    const pieces = [...'aÉéß1٣ -’\u00a0\u200bΣς中\n', 'e\u0301', '𝐀', '😀', '𐐷', '\ud800', '\udc00'];
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.array(fc.constantFrom(...pieces), { maxLength: 30 }).map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), (texts) => {
+        const document = {
+          ...documents[0]!,
+          sections: [{ key: 'a', heading: 'A', level: 2, paragraphs: texts.map((one) => ({ text: one })) }],
+        } as Document;
+        expect(tokensOf(buildTermIndex(document))).toEqual(tokensByExpression(document));
+      }),
+      { seed: 1314, numRuns: 500 },
+    );
+  });
+
   it('reads back what it stored, and refuses other versions and malformed indexes', () => {
     const index = indexes.get(documents[0]!)!;
     expect(parseTermIndex(JSON.parse(JSON.stringify(index)))).toEqual(index);

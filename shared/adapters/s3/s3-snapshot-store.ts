@@ -168,8 +168,9 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   serializeDocument(document: Document): SerializedDocument {
-    const json = canonicalJson(document);
-    return { json, sha256: sha256Hex(json) };
+    // Encoded once: the hash and the PUT take the same bytes (a report page's JSON is ~100 KB).
+    const bytes = Buffer.from(canonicalJson(document), 'utf8');
+    return { bytes, sha256: sha256Hex(bytes) };
   }
 
   async putDocument(
@@ -177,10 +178,9 @@ export class S3SnapshotStore implements SnapshotStore {
     document: Document,
     options: { capturedAt?: string; serialized?: SerializedDocument } = {},
   ): Promise<StoredSnapshot> {
-    const { json, sha256 } = options.serialized ?? this.serializeDocument(document);
+    const { bytes: body, sha256 } = options.serialized ?? this.serializeDocument(document);
     const key = snapshotKeys.document(page, sha256);
     const capturedAt = options.capturedAt !== undefined ? assertIsoTime(options.capturedAt) : undefined;
-    const body = Buffer.from(json, 'utf8');
     // In the cache from the start of the PUT: its storage event can reach this process (the local runtime's diff step)
     // before the PUT's response does. Dropped if the PUT fails, or finds the object stored before (its metadata may
     // differ; its bytes are the same).
@@ -227,7 +227,7 @@ export class S3SnapshotStore implements SnapshotStore {
     const body = cached?.body ?? read!.body;
     let document: Document;
     try {
-      document = JSON.parse(Buffer.from(body).toString('utf8')) as Document;
+      document = JSON.parse(utf8Text(body)) as Document;
     } catch (error) {
       throw new RedlineError(`Stored object ${key} is not valid JSON`, { cause: error });
     }
@@ -503,7 +503,7 @@ export class S3SnapshotStore implements SnapshotStore {
   private async getJson<T>(key: string): Promise<T> {
     const { body } = await this.getBytes(key);
     try {
-      return JSON.parse(Buffer.from(body).toString('utf8')) as T;
+      return JSON.parse(utf8Text(body)) as T;
     } catch (error) {
       throw new RedlineError(`Stored object ${key} is not valid JSON`, { cause: error });
     }
@@ -528,9 +528,14 @@ export function termIndexKey(documentKey: string): string {
   return snapshotKeys.termIndex(match[1]!, match[2]!);
 }
 
+/** The bytes decoded as UTF-8, read in place (Buffer.from of a Uint8Array would copy them first). */
+function utf8Text(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
 async function parseGzippedJson(key: string, body: Uint8Array): Promise<unknown> {
   try {
-    return JSON.parse(Buffer.from(await gunzipAsync(body)).toString('utf8')) as unknown;
+    return JSON.parse(utf8Text(await gunzipAsync(body))) as unknown;
   } catch (error) {
     throw new RedlineError(`Stored object ${key} is not gzipped JSON`, { cause: error });
   }
