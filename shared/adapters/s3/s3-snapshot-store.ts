@@ -32,7 +32,14 @@ import type {
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { LruMap } from '../../lru-map.js';
 
-const gzipAsync = promisify(gzip);
+const gzipWithLevel = promisify(gzip);
+/**
+ * zlib level 4, not the default 6: on the sample's pages it compresses raw bodies in 54 % of the time and JSON (term
+ * and provenance indexes) in 44 %, for objects 3.3 % larger (raw 0.226 of the body against 0.218; docs/cost.md).
+ * Compression is paid on every capture and import, storage is cents.
+ */
+const GZIP_LEVEL = 4;
+const gzipAsync = (body: Uint8Array) => gzipWithLevel(body, { level: GZIP_LEVEL });
 const gunzipAsync = promisify(gunzip);
 
 /** Hive's name for a missing partition value, which Athena reads as null. */
