@@ -49,17 +49,34 @@ const MAX_ATTEMPTS = 5;
 
 /** Every captured version of the scope, from the revision table, in no particular order. */
 export async function listScopeVersions(dependencies: ProvenanceDependencies, scope: ProvenanceScope): Promise<ScopeVersion[]> {
+  return pageVersions(dependencies, await scopePages(dependencies, scope));
+}
+
+/** The scope's watched pages (their items: edition, latest revision seq): one listing of the series. */
+async function scopePages(dependencies: ProvenanceDependencies, scope: ProvenanceScope): Promise<PageRecord[]> {
   const { revisions } = dependencies;
   if (scope.kind === 'page') {
-    if (!(await revisions.getPage(scope.page))) throw new NotFoundError(`No page ${scope.page}`);
-    return (await allRevisions(dependencies, scope.page)).map((revision) => scopeVersion(revision, revision.edition));
+    const record = await revisions.getPage(scope.page);
+    if (!record) throw new NotFoundError(`No page ${scope.page}`);
+    return [record];
   }
-  const editions = await revisions.listEditions(scope.series);
-  if (editions.length === 0) throw new NotFoundError(`No series ${scope.series}`);
+  const pages: PageRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const batch = await revisions.listPages({ series: scope.series, limit: LIST_BATCH, cursor });
+    pages.push(...batch.items);
+    cursor = batch.cursor;
+  } while (cursor);
+  if (pages.length === 0) throw new NotFoundError(`No series ${scope.series}`);
+  return pages;
+}
+
+/** Every revision of the given pages, a Query (or a few) a page; a version's edition is its page's. */
+async function pageVersions(dependencies: ProvenanceDependencies, pages: readonly PageRecord[]): Promise<ScopeVersion[]> {
   const limit = pLimit(PAGE_READS);
   const perPage = await Promise.all(
-    editions.map((entry) =>
-      limit(async () => (await allRevisions(dependencies, entry.page)).map((revision) => scopeVersion(revision, entry.edition ?? revision.edition))),
+    pages.map((page) =>
+      limit(async () => (await allRevisions(dependencies, page.page)).map((revision) => scopeVersion(revision, page.edition ?? revision.edition))),
     ),
   );
   return perPage.flat();
@@ -76,7 +93,7 @@ async function allRevisions(dependencies: ProvenanceDependencies, page: string):
   return records;
 }
 
-function scopeVersion(revision: RevisionRecord, edition: number | undefined): ScopeVersion {
+function scopeVersion(revision: RecordedRevision, edition: number | undefined): ScopeVersion {
   return {
     page: revision.page,
     seq: revision.seq,
@@ -100,9 +117,15 @@ export interface ProvenanceState {
   added: number;
   /** The generation written, when one was. */
   written?: number;
-  /** What the store lists (the index may hold more: versions of pages no longer watched stay in the history). */
+  /**
+   * What the store lists (the index may hold more: versions of pages no longer watched stay in the history). With
+   * `recorded`, only what was listed: the versions of the pages the stored index could not vouch for, and the recorded one.
+   */
   listed: ScopeVersion[];
 }
+
+/** A revision as its recording stored it (the stream image carries all of it). */
+export type RecordedRevision = Pick<RevisionRecord, 'page' | 'seq' | 'edition' | 'documentHash' | 'capturedAt' | 'documentKey'>;
 
 export interface SyncOptions {
   /** Write the caught-up index as the next generation (when it changed). Readers that may not write pass false. */
@@ -111,6 +134,12 @@ export interface SyncOptions {
   rebuild?: boolean;
   /** Documents already in hand, by their docs/ key (the hook passes the one just recorded). */
   documents?: ReadonlyMap<string, Document>;
+  /**
+   * The revision whose recording asked for this sync (the stream consumer's). It narrows the listing to the pages
+   * the stored index cannot vouch for (see `unvouchedPages`): in the steady state none, and the sync costs the one
+   * listing of the scope's pages instead of a revision Query per page.
+   */
+  recorded?: RecordedRevision;
 }
 
 /**
@@ -120,12 +149,24 @@ export interface SyncOptions {
  * permission, corrupt object) carries on from the Documents alone.
  */
 export async function syncProvenance(dependencies: ProvenanceDependencies, asked: ProvenanceScope, options: SyncOptions): Promise<ProvenanceState> {
-  const scope = await lineageScope(dependencies, asked);
+  return syncLineageProvenance(dependencies, await lineageScope(dependencies, asked), options);
+}
+
+/** syncProvenance for a scope already resolved to its lineage (lineageScope). */
+export async function syncLineageProvenance(
+  dependencies: ProvenanceDependencies,
+  scope: ProvenanceScope,
+  options: SyncOptions,
+): Promise<ProvenanceState> {
   const id = scopeId(scope);
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const [stored, listed] = await Promise.all([readStored(dependencies, id, options.persist), listScopeVersions(dependencies, scope)]);
-    const usable = !options.rebuild && stored.state === 'current' && !(await holdsOtherLineages(dependencies, stored.data, listed));
+    const [stored, pages] = await Promise.all([readStored(dependencies, id, options.persist), scopePages(dependencies, scope)]);
+    const usable = !options.rebuild && stored.state === 'current' && !(await holdsOtherLineages(dependencies, stored.data, pages));
     const index = usable ? ProvenanceIndex.fromData(stored.data as never) : new ProvenanceIndex(id);
+    const listed =
+      usable && options.recorded
+        ? await narrowedListing(dependencies, stored.data as ProvenanceIndexData, pages, options.recorded)
+        : await pageVersions(dependencies, pages);
     const missing = listed.filter((version) => !index.has(version));
     await addVersions(dependencies, index, missing, options.documents);
     const state: ProvenanceState = { scope, index, generation: stored.generation, storedIndex: stored.state, added: missing.length, listed };
@@ -137,14 +178,55 @@ export async function syncProvenance(dependencies: ProvenanceDependencies, asked
 }
 
 /**
+ * The pages whose revisions must be listed because the stored index cannot vouch for them. Seqs are contiguous and
+ * revision items written once (record-revision.ts), so an index that holds a page's revisions 1..n holds every
+ * revision up to n. A page is vouched for when the index holds 1..latestRevisionSeq (its page item's, written by the
+ * recording's last step) and, for the recorded revision's page, every seq below the recorded one too. A page item
+ * without latestRevisionSeq (no recording finished yet, or recorded before the field existed) is not vouched for.
+ *
+ * The repair property this keeps: an update lost for revision k of page P (a failed stream record past its retries)
+ * is repaired by the next update of any page of the scope once P's item says latestRevisionSeq >= k, since P is then
+ * not vouched for and its revisions are listed; if P's recording itself stopped before that write, by P's next
+ * recording (seq k + 1 needs k). Readers catch up on what the index lacks as before, from the full listing.
+ */
+export function unvouchedPages(
+  indexed: ProvenanceIndexData,
+  pages: readonly PageRecord[],
+  recorded: Pick<RevisionRecord, 'page' | 'seq'>,
+): PageRecord[] {
+  const held = new Set(indexed.versions.map((version) => `${version.seq}#${version.page}`));
+  return pages.filter((page) => {
+    const own = page.page === recorded.page;
+    const upTo = own ? Math.max(page.latestRevisionSeq ?? 0, recorded.seq) : page.latestRevisionSeq;
+    if (upTo === undefined) return true;
+    for (let seq = 1; seq <= upTo; seq++) if (!(own && seq === recorded.seq) && !held.has(`${seq}#${page.page}`)) return true;
+    return false;
+  });
+}
+
+/** The versions of the unvouched pages, from the table, and the recorded one (in hand) when its page is vouched for. */
+async function narrowedListing(
+  dependencies: ProvenanceDependencies,
+  indexed: ProvenanceIndexData,
+  pages: readonly PageRecord[],
+  recorded: RecordedRevision,
+): Promise<ScopeVersion[]> {
+  const unvouched = unvouchedPages(indexed, pages, recorded);
+  const listed = await pageVersions(dependencies, unvouched);
+  const page = pages.find((candidate) => candidate.page === recorded.page);
+  if (page && !unvouched.includes(page)) listed.push(scopeVersion(recorded, page.edition ?? recorded.edition));
+  return listed;
+}
+
+/**
  * An index that holds versions of pages that are watched but belong to another scope now (an unlink split the
  * lineage) is rebuilt rather than extended. Versions of pages no longer watched stay: they are history.
  */
-async function holdsOtherLineages(dependencies: ProvenanceDependencies, data: unknown, listed: readonly ScopeVersion[]): Promise<boolean> {
-  const listedPages = new Set(listed.map((version) => version.page));
+async function holdsOtherLineages(dependencies: ProvenanceDependencies, data: unknown, pages: readonly PageRecord[]): Promise<boolean> {
+  const scopePages = new Set(pages.map((page) => page.page));
   const indexed = new Set((data as ProvenanceIndexData).versions.map((version) => version.page));
   for (const page of indexed) {
-    if (listedPages.has(page)) continue;
+    if (scopePages.has(page)) continue;
     if (await dependencies.revisions.getPage(page)) return true;
   }
   return false;
